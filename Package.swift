@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+// duvo-bridge: drive Duvo agent runs over a pipe (JSON-RPC 2.0, MCP, CLI), with a local simulator of the Duvo API.
+// Foundation only, by design: no package dependencies.
+import PackageDescription
+
+let package = Package(
+    name: "duvo-bridge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "duvo", targets: ["duvo"]),
+        .library(name: "DuvoBridge", targets: ["DuvoBridge"]),
+        .library(name: "DuvoSimulator", targets: ["DuvoSimulator"]),
+    ],
+    targets: [
+        // Layer 0: pieces that know nothing of Duvo or of each other.
+        .target(name: "JSONCore"),
+        .target(name: "Diagnostics"),
+        .target(name: "ArgumentKit"),
+        .target(name: "HTTPServer", dependencies: ["Diagnostics"]),
+        .target(name: "JSONRPC", dependencies: ["JSONCore", "Diagnostics"]),
+        // Layer 1: the Duvo API, served (simulator) and consumed (client core).
+        .target(name: "DuvoSimulator", dependencies: ["HTTPServer", "JSONCore", "Diagnostics"]),
+        .target(name: "DuvoAPI", dependencies: ["JSONCore", "Diagnostics"]),
+        // Layer 2: the product's front doors, all on the same core.
+        .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics"]),
+        .target(name: "DuvoMCP", dependencies: ["DuvoBridge", "JSONRPC", "JSONCore", "Diagnostics"]),
+        .target(name: "DuvoCLI", dependencies: ["DuvoAPI", "DuvoBridge", "ArgumentKit", "JSONCore", "Diagnostics"]),
+        // The one executable.
+        .executableTarget(
+            name: "duvo",
+            dependencies: [
+                "DuvoBridge", "DuvoMCP", "DuvoCLI", "DuvoSimulator", "DuvoAPI", "JSONRPC", "ArgumentKit", "Diagnostics",
+            ]),
+        // Tests: unit suites per layer, end-to-end suites that spawn the built `duvo` binary.
+        .target(name: "TestSupport", dependencies: ["JSONCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSONCore", "TestSupport"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["DuvoSimulator", "HTTPServer", "JSONCore", "TestSupport"]),
+        .testTarget(name: "BridgeTests", dependencies: ["DuvoBridge", "DuvoAPI", "JSONCore", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["ArgumentKit", "DuvoCLI", "JSONCore", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+/// Placeholder so the package builds while ArgumentKit is written.
+enum ArgumentKitPlaceholder {}

@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Writes log lines to stderr (never stdout, which carries protocol frames), with secrets redacted.
+///
+/// A logger is a cheap value; copies share one lock so lines from many tasks never interleave.
+public struct Logger: Sendable {
+    /// The most detailed level that is written.
+    public let level: LogLevel
+    /// A short name put at the start of each line, e.g. `duvo rpc` or `sim`.
+    public let label: String
+    private let shared: Shared
+
+    private final class Shared: Sendable {
+        let lock = Mutex<[String]>([])
+        let fd: Int32
+        init(fd: Int32) { self.fd = fd }
+    }
+
+    /// A logger writing to `fd` (stderr by default) at `level`.
+    public init(label: String, level: LogLevel = .info, fd: Int32 = 2) {
+        self.label = label
+        self.level = level
+        self.shared = Shared(fd: fd)
+    }
+
+    /// Registers a secret (an API key) that must never appear in a log line; it is replaced by `[redacted]`.
+    public func redact(_ secret: String) {
+        guard !secret.isEmpty else { return }
+        shared.lock.withLock { secrets in
+            if !secrets.contains(secret) { secrets.append(secret) }
+        }
+    }
+
+    /// Whether a line at `level` would be written (to skip building expensive messages).
+    public func isEnabled(_ level: LogLevel) -> Bool { level <= self.level }
+
+    /// Writes `message` at `level` when that level is enabled.
+    public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
+        guard isEnabled(level) else { return }
+        var text = message()
+        shared.lock.withLock { secrets in
+            for secret in secrets { text = text.replacingAll(secret, with: "[redacted]") }
+            let line = "\(label): \(level.name): \(text)\n"
+            var bytes = Array(line.utf8)
+            var written = 0
+            while written < bytes.count {
+                let result = bytes.withUnsafeMutableBytes { raw in
+                    write(shared.fd, raw.baseAddress! + written, raw.count - written)
+                }
+                if result < 0 && errno == EINTR { continue }
+                if result <= 0 { break }
+                written += result
+            }
+            bytes.removeAll()
+        }
+    }
+
+    /// Logs at error level.
+    public func error(_ message: @autoclosure () -> String) { log(.error, message()) }
+    /// Logs at warning level.
+    public func warning(_ message: @autoclosure () -> String) { log(.warning, message()) }
+    /// Logs at info level.
+    public func info(_ message: @autoclosure () -> String) { log(.info, message()) }
+    /// Logs at debug level.
+    public func debug(_ message: @autoclosure () -> String) { log(.debug, message()) }
+    /// Logs at trace level.
+    public func trace(_ message: @autoclosure () -> String) { log(.trace, message()) }
+}
+
+extension String {
+    /// Replaces every occurrence of `target` (no Foundation needed).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        result += rest
+        return result
+    }
+}

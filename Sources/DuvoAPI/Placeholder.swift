@@ -1,0 +1,2 @@
+/// Placeholder so the package builds while DuvoAPI is written.
+enum DuvoAPIPlaceholder {}

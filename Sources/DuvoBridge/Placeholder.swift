@@ -1,0 +1,2 @@
+/// Placeholder so the package builds while DuvoBridge is written.
+enum DuvoBridgePlaceholder {}

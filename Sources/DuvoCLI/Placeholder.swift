@@ -1,0 +1,2 @@
+/// Placeholder so the package builds while DuvoCLI is written.
+enum DuvoCLIPlaceholder {}

@@ -1,0 +1,2 @@
+/// Placeholder so the package builds while DuvoMCP is written.
+enum DuvoMCPPlaceholder {}

@@ -1,0 +1,2 @@
+/// Placeholder so the package builds while DuvoSimulator is written.
+enum DuvoSimulatorPlaceholder {}

@@ -1,0 +1,2 @@
+/// Placeholder so the package builds while HTTPServer is written.
+enum HTTPServerPlaceholder {}

@@ -1,0 +1,2 @@
+/// Placeholder so the package builds while JSONRPC is written.
+enum JSONRPCPlaceholder {}

@@ -1,0 +1,2 @@
+/// Placeholder so the package builds while the test support is written.
+enum TestSupportPlaceholder {}
