@@ -1,0 +1,50 @@
+/// A named command-line option: a `--flag` that is on or off, or a `--name VALUE` that takes a value.
+public struct Option: Sendable {
+    /// What the option carries.
+    public enum Kind: Sendable, Equatable {
+        /// On when present; takes no value.
+        case flag
+        /// Takes a value, written `--name VALUE` or `--name=VALUE`.
+        case value(valueName: String)
+    }
+
+    /// The long name without dashes, e.g. `api-key` for `--api-key`.
+    public let name: String
+    /// An optional one-letter alias, e.g. `m` for `-m`.
+    public let short: Character?
+    /// A flag or a value.
+    public let kind: Kind
+    /// One line for `--help`.
+    public let help: String
+    /// Whether the option may be given more than once (all values are kept, in order).
+    public let repeatable: Bool
+    /// An environment variable read when the option is absent (the flag wins over the variable).
+    public let environment: String?
+    /// The value used when neither the option nor its variable is given; shown in `--help`.
+    public let defaultValue: String?
+    /// Whether to leave the option out of `--help` (for aliases kept for compatibility).
+    public let hidden: Bool
+
+    /// A `--name` switch.
+    public static func flag(_ name: String, short: Character? = nil, help: String, environment: String? = nil,
+                            hidden: Bool = false) -> Option {
+        Option(name: name, short: short, kind: .flag, help: help, repeatable: false, environment: environment,
+               defaultValue: nil, hidden: hidden)
+    }
+
+    /// A `--name VALUE` option.
+    public static func value(_ name: String, short: Character? = nil, valueName: String = "VALUE", help: String,
+                             repeatable: Bool = false, environment: String? = nil, defaultValue: String? = nil,
+                             hidden: Bool = false) -> Option {
+        Option(name: name, short: short, kind: .value(valueName: valueName), help: help, repeatable: repeatable,
+               environment: environment, defaultValue: defaultValue, hidden: hidden)
+    }
+
+    /// How the option is written in usage lines, e.g. `--port N` or `--json`.
+    var synopsis: String {
+        switch kind {
+        case .flag: "--\(name)"
+        case .value(let valueName): "--\(name) \(valueName)"
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder so the package builds while ArgumentKit is written.
-enum ArgumentKitPlaceholder {}
