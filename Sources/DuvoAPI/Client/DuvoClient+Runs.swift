@@ -1,0 +1,81 @@
+import JSONCore
+
+extension DuvoClient {
+    /// The largest page `GET /runs/{id}/messages` accepts on the configured version (50 on v1, 100 on v2).
+    public var maxMessagePageSize: Int { configuration.apiVersion == .v1 ? 50 : 100 }
+
+    private var version: String { configuration.apiVersion.rawValue }
+
+    private func runPath(_ runID: String, _ suffix: String = "") -> String {
+        "/\(version)/runs/\(Self.encode(runID))\(suffix)"
+    }
+
+    private func teamRunsPath(team: String?, operation: String) throws(DuvoAPIError) -> String {
+        guard let team = team ?? configuration.teamID else { throw DuvoAPIError.missingTeam(for: operation) }
+        return "/v2/teams/\(Self.encode(team))/runs"
+    }
+
+    /// Starts a run: `POST /v1/runs` or `POST /v2/teams/{team}/runs`. Never retried once it may have reached Duvo.
+    /// - Returns: Duvo's body, `{"run": {...}}`.
+    public func startRun(agentID: String, message: String?, sandboxID: String?, webhookURL: String?,
+                         teamID: String? = nil) async throws(DuvoAPIError) -> JSONValue {
+        var body: [String: JSONValue] = ["agent_id": .string(agentID)]
+        if let message { body["message"] = .string(message) }
+        if let sandboxID { body["sandbox_id"] = .string(sandboxID) }
+        if let webhookURL { body["webhook_url"] = .string(webhookURL) }
+        let path = configuration.apiVersion == .v1
+            ? "/v1/runs" : try teamRunsPath(team: teamID, operation: "starting a run")
+        return try await send(APIRequest(.post, path, body: .object(body), operation: "start run"))
+    }
+
+    /// Reads a run and its pending human request: `GET /runs/{id}`.
+    public func getRun(_ runID: String, priority: RateBudget.Priority = .interactive)
+        async throws(DuvoAPIError) -> JSONValue
+    {
+        try await send(APIRequest(.get, runPath(runID), operation: "get run"), priority: priority)
+    }
+
+    /// Reads one page of a run's messages: `GET /runs/{id}/messages?limit&offset`.
+    public func messages(_ runID: String, limit: Int?, offset: Int?, priority: RateBudget.Priority = .interactive)
+        async throws(DuvoAPIError) -> JSONValue
+    {
+        var query: [(String, String)] = []
+        if let limit { query.append(("limit", String(limit))) }
+        if let offset { query.append(("offset", String(offset))) }
+        return try await send(APIRequest(.get, runPath(runID, "/messages"), query: query, operation: "list messages"),
+                              priority: priority)
+    }
+
+    /// Posts a user message, which resumes a waiting, completed or interrupted run. Never retried once sent.
+    public func postMessage(_ runID: String, text: String) async throws(DuvoAPIError) -> JSONValue {
+        try await send(APIRequest(.post, runPath(runID, "/messages"), body: ["message": .string(text)],
+                                  operation: "send message"))
+    }
+
+    /// Answers a human-in-the-loop request with `{"approved": …}` or `{"answers": {…}}`. Never retried once sent.
+    public func respond(_ runID: String, requestID: String, body: JSONValue) async throws(DuvoAPIError) -> JSONValue {
+        let path = runPath(runID, "/human-requests/\(Self.encode(requestID))/respond")
+        return try await send(APIRequest(.post, path, body: body, operation: "respond to human request"))
+    }
+
+    /// Stops a run (a no-op on a run that is not active). Safe to retry: stopping twice is stopping once.
+    public func stopRun(_ runID: String) async throws(DuvoAPIError) -> JSONValue {
+        try await send(APIRequest(.post, runPath(runID, "/stop"), isIdempotent: true, operation: "stop run"))
+    }
+
+    /// Lists a team's runs (v2 only): `GET /v2/teams/{team}/runs`.
+    /// - Throws: ``DuvoAPIError/unsupported(_:)`` on v1, ``DuvoAPIError/missingTeam(for:)`` without a team.
+    public func listRuns(_ filter: RunListFilter, teamID: String? = nil,
+                         priority: RateBudget.Priority = .interactive) async throws(DuvoAPIError) -> JSONValue {
+        guard configuration.apiVersion == .v2 else {
+            throw .unsupported("listing runs needs API v2 (GET /v2/teams/{team}/runs); set DUVO_API_VERSION=v2 "
+                + "and DUVO_TEAM_ID")
+        }
+        let path = try teamRunsPath(team: teamID, operation: "listing runs")
+        return try await send(APIRequest(.get, path, query: filter.queryItems, operation: "list runs"),
+                              priority: priority)
+    }
+
+    /// Whether team-wide listing is available, which lets follows watch many runs with one request.
+    public var canListRuns: Bool { configuration.apiVersion == .v2 && configuration.teamID != nil }
+}

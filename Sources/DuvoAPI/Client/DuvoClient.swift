@@ -1,0 +1,149 @@
+import Diagnostics
+import Foundation
+import JSONCore
+
+/// The one way into the Duvo API for every front door (JSON-RPC methods, follows, the CLI).
+///
+/// Each call goes through the process's ``RateBudget``, is retried when that is safe (see ``RetryPolicy``), and
+/// either returns Duvo's JSON body whole (unknown fields included) or throws a ``DuvoAPIError`` a user can act on.
+public final class DuvoClient: Sendable {
+    /// What this client talks to and how.
+    public let configuration: DuvoConfiguration
+    /// The allowance shared by everything in the process.
+    public let budget: RateBudget
+    private let transport: any HTTPTransport
+    private let logger: Logger
+
+    /// A client over `transport` (URLSession by default).
+    public init(configuration: DuvoConfiguration, transport: any HTTPTransport = URLSessionTransport(),
+                logger: Logger = Logger(label: "duvo", level: .warning)) {
+        self.configuration = configuration
+        self.transport = transport
+        self.logger = logger
+        self.budget = RateBudget(limit: configuration.rateLimitPerMinute)
+        if let key = configuration.apiKey { logger.redact(key.secret) }
+    }
+
+    /// Sends `request` and returns the JSON body of a 2xx answer.
+    /// - Throws: ``DuvoAPIError``; never includes the API key.
+    public func send(_ request: APIRequest, priority: RateBudget.Priority = .interactive)
+        async throws(DuvoAPIError) -> JSONValue
+    {
+        guard let key = configuration.apiKey else { throw DuvoAPIError.missingKey }
+        let url = try makeURL(request)
+        var headers = ["Authorization": "Bearer \(key.secret)", "Accept": "application/json",
+                       "User-Agent": "duvo-bridge/0.1"]
+        var body: [UInt8]?
+        if let json = request.body {
+            body = JSONWriter().bytes(json)
+            headers["Content-Type"] = "application/json"
+        }
+        let policy = configuration.retry
+        var attempt = 0
+        var rateLimitedWait = 0.0
+        while true {
+            attempt += 1
+            do {
+                try await budget.acquire(priority)
+            } catch {
+                throw .cancelled
+            }
+            let response: APIResponse
+            do {
+                response = try await transport.send(method: request.method.rawValue, url: url, headers: headers,
+                                                    body: body, timeout: configuration.requestTimeout)
+            } catch {
+                let failure = map(error, request: request)
+                let retryable = error != .cancelled && (error.requestCertainlyNotSent || request.isIdempotent)
+                guard retryable, attempt < policy.maxAttempts else { throw failure }
+                logger.debug("\(request.operation): \(failure.message); retrying (attempt \(attempt + 1))")
+                try await pause(policy.delay(afterAttempt: attempt, retryAfter: nil))
+                continue
+            }
+            await budget.observe(remaining: response.headers["x-ratelimit-remaining"].flatMap { Int($0) },
+                                 resetSeconds: response.headers["x-ratelimit-reset"].flatMap { Double($0) })
+            if (200..<300).contains(response.status) {
+                guard let json = response.json else {
+                    throw .invalidResponse(operation: request.operation, detail: "the body is not JSON")
+                }
+                return json
+            }
+            let upstream = describe(response, request: request)
+            if response.status == 429 {
+                // A 429 means Duvo did not act on the request, so even a POST may be sent again.
+                let wait = response.retryAfterSeconds ?? 1
+                await budget.penalize(retryAfter: wait)
+                rateLimitedWait += wait
+                guard rateLimitedWait <= 60, attempt < policy.maxAttempts * 3 else { throw .rateLimited(upstream) }
+                logger.debug("\(request.operation): rate limited; waiting \(wait) s")
+                continue
+            }
+            if RetryPolicy.isRetryable(status: response.status), request.isIdempotent, attempt < policy.maxAttempts {
+                logger.debug("\(request.operation): Duvo answered \(response.status); retrying")
+                try await pause(policy.delay(afterAttempt: attempt, retryAfter: response.retryAfterSeconds))
+                continue
+            }
+            throw Self.classify(status: response.status, upstream)
+        }
+    }
+
+    private func pause(_ seconds: Double) async throws(DuvoAPIError) {
+        do {
+            try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+        } catch {
+            throw .cancelled
+        }
+    }
+
+    private func makeURL(_ request: APIRequest) throws(DuvoAPIError) -> URL {
+        var text = configuration.baseURL.absoluteString + request.path
+        if !request.query.isEmpty {
+            text += "?" + request.query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        }
+        guard let url = URL(string: text) else {
+            throw .notConfigured("cannot build a URL from DUVO_BASE_URL and \(request.path)")
+        }
+        return url
+    }
+
+    private static let unreserved = CharacterSet(charactersIn:
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// Percent-encodes one path segment or query component (slashes included, so ids cannot escape their segment).
+    public static func encode(_ component: String) -> String {
+        component.addingPercentEncoding(withAllowedCharacters: unreserved) ?? component
+    }
+
+    private func map(_ error: TransportError, request: APIRequest) -> DuvoAPIError {
+        switch error {
+        case .cancelled: .cancelled
+        case .timedOut: .timeout(operation: request.operation, seconds: configuration.requestTimeout)
+        case .connectFailed(let detail), .connectionLost(let detail):
+            .network(operation: request.operation, detail: detail)
+        }
+    }
+
+    private func describe(_ response: APIResponse, request: APIRequest) -> UpstreamError {
+        let json = response.json
+        var prefix: String?
+        if json?["error"] == nil {
+            prefix = String(decoding: response.body.prefix(200), as: UTF8.self)
+        }
+        return UpstreamError(operation: request.operation, method: request.method.rawValue, path: request.path,
+                             httpStatus: response.status, error: json?["error"]?.stringValue,
+                             message: json?["message"]?.stringValue, retryAfterSeconds: response.retryAfterSeconds,
+                             bodyPrefix: prefix)
+    }
+
+    private static func classify(status: Int, _ upstream: UpstreamError) -> DuvoAPIError {
+        switch status {
+        case 400, 409, 422: .rejected(upstream)
+        case 401: .unauthorized(upstream)
+        case 403: .forbidden(upstream)
+        case 404: .notFound(upstream)
+        case 429: .rateLimited(upstream)
+        case 500...599: .unavailable(upstream)
+        default: .unexpectedStatus(upstream)
+        }
+    }
+}

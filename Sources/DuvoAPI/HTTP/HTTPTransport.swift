@@ -1,0 +1,29 @@
+import Foundation
+
+/// Sends one HTTP request and returns the response; the only thing in the core that knows an HTTP library.
+///
+/// Implementations must honour task cancellation (abort the exchange at once) and throw ``TransportError`` for
+/// failures below HTTP.
+public protocol HTTPTransport: Sendable {
+    /// Performs one exchange. `url` is complete (query included); `body` is sent with `Content-Type: application/json`.
+    func send(method: String, url: URL, headers: [String: String], body: [UInt8]?, timeout: TimeInterval)
+        async throws(TransportError) -> APIResponse
+}
+
+/// A failure below HTTP: nothing usable came back.
+public enum TransportError: Error, Sendable, Equatable {
+    /// The connection could not be made, so the request certainly did not reach the server (safe to retry).
+    case connectFailed(String)
+    /// The connection broke after the request may have been sent (not safe to retry a non-idempotent request).
+    case connectionLost(String)
+    /// No answer within the timeout.
+    case timedOut
+    /// The caller's task was cancelled.
+    case cancelled
+
+    /// Whether the request certainly never reached the server.
+    public var requestCertainlyNotSent: Bool {
+        if case .connectFailed = self { return true }
+        return false
+    }
+}

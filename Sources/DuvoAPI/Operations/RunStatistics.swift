@@ -1,0 +1,77 @@
+import Foundation
+import JSONCore
+
+/// The operations guide's aggregated views, computed for the user: counts by status, failure rate, durations.
+public struct RunStatistics: Sendable {
+    /// Runs matching the filter, as Duvo counted them.
+    public var total: Int
+    /// Runs actually read (the list is read up to a cap).
+    public var counted: Int
+    /// How many runs are in each status.
+    public var counts: [String: Int]
+    /// failed / terminal runs, or nil when none is terminal.
+    public var failureRate: Double?
+    /// Durations in seconds (completed_at - started_at) of runs that have both.
+    public var durations: [Double]
+
+    /// Statistics over `runs` (Duvo run objects), out of `total` matching.
+    public init(runs: [JSONValue], total: Int) {
+        self.total = total
+        counted = runs.count
+        var counts: [String: Int] = [:]
+        var durations: [Double] = []
+        for run in runs {
+            let status = run["status"]?.stringValue ?? "unknown"
+            counts[status, default: 0] += 1
+            if let start = run["started_at"]?.stringValue.flatMap(Self.parseDate),
+               let end = run["completed_at"]?.stringValue.flatMap(Self.parseDate), end >= start {
+                durations.append(end - start)
+            }
+        }
+        self.counts = counts
+        self.durations = durations.sorted()
+        let terminal = RunStatus.terminal.reduce(0) { $0 + (counts[$1.rawValue] ?? 0) }
+        failureRate = terminal == 0 ? nil : Double(counts["failed"] ?? 0) / Double(terminal)
+    }
+
+    /// The `runs/stats` result object.
+    public var json: JSONValue {
+        let duration: JSONValue
+        if durations.isEmpty {
+            duration = ["count": 0, "min": nil, "mean": nil, "p50": nil, "p95": nil, "max": nil]
+        } else {
+            let mean = durations.reduce(0, +) / Double(durations.count)
+            duration = ["count": .int(durations.count), "min": .double(durations[0]), "mean": .double(mean),
+                        "p50": .double(Self.percentile(durations, 0.50)),
+                        "p95": .double(Self.percentile(durations, 0.95)), "max": .double(durations[durations.count - 1])]
+        }
+        return ["total": .int(total), "counted": .int(counted),
+                "counts": .object(counts.mapValues { .int($0) }),
+                "failure_rate": failureRate.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null,
+                "duration_seconds": duration]
+    }
+
+    /// The nearest-rank percentile of sorted values.
+    static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+        let rank = Int((fraction * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count - 1, max(0, rank - 1))]
+    }
+
+    /// Seconds since 1970 of an ISO 8601 time, with or without fractional seconds.
+    public static func parseDate(_ text: String) -> Double? {
+        if let date = try? Date(text, strategy: .iso8601) { return date.timeIntervalSince1970 }
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        return (try? fractional.parse(text))?.timeIntervalSince1970
+    }
+}
+
+extension DuvoClient {
+    /// Reads the runs matching `agentID`/`since` (up to `cap`) and computes ``RunStatistics``.
+    public func statistics(agentID: String?, since: String?, teamID: String? = nil, cap: Int = 1_000)
+        async throws(DuvoAPIError) -> RunStatistics
+    {
+        let filter = RunListFilter(agentID: agentID, since: since, sortBy: "created_at", sortOrder: "desc")
+        let page = try await allRuns(filter, teamID: teamID, cap: cap)
+        return RunStatistics(runs: page["data"]?.arrayValue ?? [], total: page["total"]?.intValue ?? 0)
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder so the package builds while DuvoAPI is written.
-enum DuvoAPIPlaceholder {}

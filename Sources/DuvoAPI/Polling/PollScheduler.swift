@@ -1,0 +1,196 @@
+import Diagnostics
+import JSONCore
+
+/// Watches runs for every follow and wait in the process, sharing one poll per run among all who watch it.
+///
+/// Each poll reads the run, then (when someone wants messages) the messages after the last one reported, so when a
+/// terminal status is seen every message is already in hand: all of a run's messages are reported before its
+/// terminal status, each exactly once, in order. Polls are spaced by the run's age and activity (``PollTuning``) and
+/// draw on the background share of the process's ``RateBudget``, so many follows slow down instead of hitting 429s.
+public actor PollScheduler {
+    /// A handle on one subscription: its id (for ``unsubscribe(_:)``) and its events.
+    public struct Subscription: Sendable {
+        /// The subscription's id, unique in this process.
+        public let id: UInt64
+        /// The run's events; finishes after ``RunEvent/ended(status:reason:error:)``.
+        public let events: AsyncStream<RunEvent>
+    }
+
+    private let client: DuvoClient
+    private let tuning: PollTuning
+    private let logger: Logger
+    private var runs: [String: WatchedRun] = [:]
+    private var runOfSubscription: [UInt64: String] = [:]
+    private var nextID: UInt64 = 1
+    private var driver: Task<Void, Never>?
+    private var isShutDown = false
+    private var pollsRunning = 0
+
+    /// A scheduler polling through `client`.
+    public init(client: DuvoClient, tuning: PollTuning = PollTuning(), logger: Logger) {
+        self.client = client
+        self.tuning = tuning
+        self.logger = logger
+    }
+
+    /// Starts watching `runID`, reporting messages from position `offset` on (when `messages`) and status changes.
+    ///
+    /// The first event is the run's current status (previous nil), after any messages already there.
+    public func subscribe(runID: String, fromOffset offset: Int = 0, messages: Bool = true) -> Subscription {
+        let id = nextID
+        nextID += 1
+        let (stream, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
+        if isShutDown {
+            continuation.yield(.ended(status: nil, reason: .shutdown, error: nil))
+            continuation.finish()
+            return Subscription(id: id, events: stream)
+        }
+        let now = MonotonicClock.now()
+        var run = runs[runID] ?? WatchedRun(runID: runID, now: now)
+        run.subscribers[id] = WatchedRun.Subscriber(continuation: continuation, nextIndex: max(0, offset),
+                                                    wantsMessages: messages, lastStatus: nil)
+        run.nextDue = now
+        runs[runID] = run
+        runOfSubscription[id] = runID
+        ensureDriver()
+        return Subscription(id: id, events: stream)
+    }
+
+    /// Ends a subscription early; its stream gets `ended(reason: unfollowed)`.
+    /// - Returns: false when the subscription had already ended.
+    @discardableResult
+    public func unsubscribe(_ id: UInt64) -> Bool {
+        guard let runID = runOfSubscription.removeValue(forKey: id),
+              let subscriber = runs[runID]?.subscribers.removeValue(forKey: id) else { return false }
+        subscriber.continuation.yield(.ended(status: runs[runID]?.lastStatus, reason: .unfollowed, error: nil))
+        subscriber.continuation.finish()
+        if runs[runID]?.subscribers.isEmpty == true { runs[runID] = nil }
+        return true
+    }
+
+    /// Ends every subscription with reason `shutdown` and stops polling.
+    public func shutdown() {
+        isShutDown = true
+        for (runID, run) in runs {
+            for (id, subscriber) in run.subscribers {
+                subscriber.continuation.yield(.ended(status: run.lastStatus, reason: .shutdown, error: nil))
+                subscriber.continuation.finish()
+                runOfSubscription[id] = nil
+            }
+            runs[runID] = nil
+        }
+        driver?.cancel()
+        driver = nil
+    }
+
+    /// How many runs are being watched (for stats and tests).
+    public func watchedRunCount() -> Int { runs.count }
+
+    // MARK: - Driving the polls
+
+    private func ensureDriver() {
+        guard driver == nil else { return }
+        driver = Task { [weak self] in
+            while let self, await self.tick() {}
+        }
+    }
+
+    /// Starts the polls that are due; returns false when there is nothing left to watch.
+    private func tick() async -> Bool {
+        if isShutDown || runs.isEmpty {
+            driver = nil
+            return false
+        }
+        let now = MonotonicClock.now()
+        let due = runs.values.filter { !$0.pollInFlight && $0.nextDue <= now }.sorted { $0.nextDue < $1.nextDue }
+        for run in due.prefix(max(0, tuning.concurrency - pollsRunning)) {
+            runs[run.runID]?.pollInFlight = true
+            pollsRunning += 1
+            Task { await self.poll(run.runID) }
+        }
+        let nextDue = runs.values.filter { !$0.pollInFlight }.map(\.nextDue).min() ?? (now + 0.05)
+        let pause = min(0.05, max(0.002, nextDue - now))
+        try? await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+        return !Task.isCancelled
+    }
+
+    private func poll(_ runID: String) async {
+        defer {
+            pollsRunning -= 1
+            runs[runID]?.pollInFlight = false
+        }
+        guard let before = runs[runID] else { return }
+        do {
+            let snapshot = try await client.getRun(runID, priority: .background)
+            let run = snapshot["run"] ?? .null
+            let status = run["status"]?.stringValue ?? "unknown"
+            let updatedAt = run["updated_at"]?.stringValue
+            let changed = status != before.lastStatus || updatedAt != before.lastUpdatedAt
+            if runs[runID]?.lowestWantedIndex != nil {
+                try await deliverMessages(runID)
+            }
+            guard var current = runs[runID] else { return }
+            current.lastStatus = status
+            current.lastUpdatedAt = updatedAt
+            current.consecutiveFailures = 0
+            let pending = snapshot["pending_human_request"] ?? .null
+            for (id, subscriber) in current.subscribers where subscriber.lastStatus != status {
+                subscriber.continuation.yield(.status(status: status, previous: subscriber.lastStatus, run: run,
+                                                      pendingHumanRequest: pending))
+                current.subscribers[id]?.lastStatus = status
+            }
+            let now = MonotonicClock.now()
+            current.nextDue = now + tuning.interval(age: now - current.firstWatched, changed: changed)
+            runs[runID] = current
+            if RunStatus(rawValue: status).isTerminal { end(runID, status: status, reason: .terminal, error: nil) }
+        } catch {
+            handle(error, runID: runID)
+        }
+    }
+
+    /// Fetches the messages after the lowest position anyone still needs and hands each to those waiting for it.
+    private func deliverMessages(_ runID: String) async throws(DuvoAPIError) {
+        let pageSize = client.maxMessagePageSize
+        while let from = runs[runID]?.lowestWantedIndex {
+            let page = try await client.messages(runID, limit: pageSize, offset: from, priority: .background)
+            let batch = page["messages"]?.arrayValue ?? []
+            guard var current = runs[runID] else { return }
+            for (offset, message) in batch.enumerated() {
+                let index = from + offset
+                for (id, subscriber) in current.subscribers where subscriber.wantsMessages && subscriber.nextIndex == index {
+                    subscriber.continuation.yield(.message(index: index, message: message))
+                    current.subscribers[id]?.nextIndex = index + 1
+                }
+            }
+            runs[runID] = current
+            let total = page["total"]?.intValue ?? (from + batch.count)
+            if batch.count < pageSize || from + batch.count >= total { return }
+        }
+    }
+
+    private func handle(_ error: DuvoAPIError, runID: String) {
+        switch error {
+        case .cancelled:
+            return
+        case .notFound, .unauthorized, .forbidden, .notConfigured, .unsupported, .rejected:
+            logger.warning("follow of \(runID) ended: \(error.message)")
+            end(runID, status: runs[runID]?.lastStatus, reason: .error, error: error)
+        default:
+            guard var current = runs[runID] else { return }
+            current.consecutiveFailures += 1
+            let backoff = min(30, tuning.activeInterval * tuning.scale * Double(1 << min(current.consecutiveFailures, 5)))
+            current.nextDue = MonotonicClock.now() + backoff
+            runs[runID] = current
+            logger.debug("poll of \(runID) failed (\(error.message)); next try in \(backoff) s")
+        }
+    }
+
+    private func end(_ runID: String, status: String?, reason: FollowEndReason, error: DuvoAPIError?) {
+        guard let run = runs.removeValue(forKey: runID) else { return }
+        for (id, subscriber) in run.subscribers {
+            subscriber.continuation.yield(.ended(status: status, reason: reason, error: error))
+            subscriber.continuation.finish()
+            runOfSubscription[id] = nil
+        }
+    }
+}

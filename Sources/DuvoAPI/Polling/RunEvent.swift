@@ -1,0 +1,23 @@
+import JSONCore
+
+/// Something a follow or a wait learns about a run, in the order it must be reported.
+public enum RunEvent: Sendable {
+    /// A message at its 0-based position in the run; each position is reported once, in order.
+    case message(index: Int, message: JSONValue)
+    /// The run's status changed (or is reported for the first time, with `previous` nil).
+    case status(status: String, previous: String?, run: JSONValue, pendingHumanRequest: JSONValue)
+    /// The subscription is over; nothing follows this event.
+    case ended(status: String?, reason: FollowEndReason, error: DuvoAPIError?)
+}
+
+/// Why a subscription ended.
+public enum FollowEndReason: String, Sendable {
+    /// The run reached a terminal status, after all its messages were reported.
+    case terminal
+    /// The subscriber asked to stop (or its wait timed out).
+    case unfollowed
+    /// Duvo refused to tell us more (the run vanished, the key was rejected, ...).
+    case error
+    /// The process is shutting down.
+    case shutdown
+}
