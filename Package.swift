@@ -34,6 +34,7 @@ let package = Package(
         // Tests: unit suites per layer, end-to-end suites that spawn the built `duvo` binary.
         .target(name: "TestSupport", dependencies: ["JSONCore"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
+        .testTarget(name: "DuvoAPITests", dependencies: ["DuvoAPI", "JSONCore", "Diagnostics"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSONCore", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["DuvoSimulator", "HTTPServer", "JSONCore", "TestSupport"]),
         .testTarget(name: "BridgeTests", dependencies: ["DuvoBridge", "DuvoAPI", "JSONCore", "TestSupport"]),

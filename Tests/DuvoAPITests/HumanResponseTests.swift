@@ -1,0 +1,83 @@
+import DuvoAPI
+import JSONCore
+import Testing
+
+@Suite("Answering human requests")
+struct HumanResponseTests {
+    let questions: JSONValue = [
+        "id": "r", "type": "question", "title": "Setup",
+        "questions": [
+            ["question": "Which region?", "header": "region", "options": [["label": "eu"], ["label": "us"]]],
+            ["question": "Which features?", "header": "features", "multi_select": true,
+             "options": [["label": "a"], ["label": "b"]]],
+        ],
+    ]
+
+    @Test("answers keyed by text, header or index are sent keyed by question text; arrays become comma lists")
+    func resolvesKeys() throws {
+        let body = try HumanResponse(request: questions).body(approved: nil, answers: [
+            "REGION": "eu", "1": ["a", "b"],
+        ])
+        #expect(body == ["answers": ["Which region?": "eu", "Which features?": "a,b"]])
+    }
+
+    @Test("a shape that does not fit the request says what would")
+    func rejectsWrongShapes() {
+        let approval: JSONValue = ["id": "r", "type": "approval", "title": "Deploy?"]
+        #expect(throws: HumanResponseError.needsApproval) {
+            try HumanResponse(request: approval).body(approved: nil, answers: ["x": "y"])
+        }
+        #expect(throws: HumanResponseError.needsAnswers(questions: ["Which region?", "Which features?"])) {
+            try HumanResponse(request: questions).body(approved: true, answers: nil)
+        }
+        #expect(throws: HumanResponseError.missingAnswers(["Which features?"])) {
+            try HumanResponse(request: questions).body(approved: nil, answers: ["0": "eu"])
+        }
+        #expect(throws: HumanResponseError.self) {
+            try HumanResponse(request: questions).body(approved: nil, answers: ["colour": "red"])
+        }
+        #expect(throws: HumanResponseError.bothGiven) {
+            try HumanResponse(request: approval).body(approved: true, answers: [:])
+        }
+        #expect(HumanResponseError.unknownQuestion(key: "colour", questions: ["Which region?"]).message
+            .contains("'Which region?'"))
+    }
+}
+
+@Suite("Run statistics")
+struct RunStatisticsTests {
+    @Test("counts by status, failure rate over terminal runs, and duration percentiles")
+    func statistics() {
+        func run(_ status: String, _ start: String?, _ end: String?) -> JSONValue {
+            ["status": .string(status), "started_at": .optional(start), "completed_at": .optional(end)]
+        }
+        let stats = RunStatistics(runs: [
+            run("completed", "2026-05-17T10:00:00Z", "2026-05-17T10:00:10Z"),
+            run("completed", "2026-05-17T10:00:00Z", "2026-05-17T10:00:30Z"),
+            run("failed", "2026-05-17T10:00:00Z", "2026-05-17T10:01:00Z"),
+            run("running", "2026-05-17T10:00:00Z", nil),
+        ], total: 4)
+        #expect(stats.counts == ["completed": 2, "failed": 1, "running": 1])
+        #expect(stats.failureRate == 1.0 / 3.0)
+        #expect(stats.json["duration_seconds"] == ["count": 3, "min": 10, "mean": .double(100.0 / 3.0), "p50": 30,
+                                                   "p95": 60, "max": 60])
+        #expect(RunStatistics(runs: [], total: 0).json["failure_rate"] == .null)
+    }
+}
+
+@Suite("Rate budget")
+struct RateBudgetTests {
+    @Test("past the allowance a caller waits (until cancelled); background work gets only its share")
+    func blocksPastAllowance() async throws {
+        let budget = RateBudget(limit: 5, backgroundShare: 0.6)
+        #expect(budget.allowance(for: .background) == 3)
+        for _ in 0..<3 { try await budget.acquire(.background) }
+        let blocked = Task { try await budget.acquire(.background) }
+        try await budget.acquire(.interactive)
+        try await budget.acquire(.interactive)
+        #expect(await budget.usedInWindow() == 5)
+        blocked.cancel()
+        await #expect(throws: CancellationError.self) { try await blocked.value }
+        #expect(await budget.usedInWindow() == 5)
+    }
+}
