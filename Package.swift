@@ -24,7 +24,9 @@ let package = Package(
         // Layer 2: the product's front doors, all on the same core.
         .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics"]),
         .target(name: "DuvoMCP", dependencies: ["DuvoBridge", "JSONRPC", "JSONCore", "Diagnostics"]),
-        .target(name: "DuvoCLI", dependencies: ["DuvoAPI", "DuvoBridge", "ArgumentKit", "JSONCore", "Diagnostics"]),
+        .target(
+            name: "DuvoCLI",
+            dependencies: ["DuvoAPI", "DuvoBridge", "DuvoSimulator", "ArgumentKit", "JSONCore", "Diagnostics"]),
         // The one executable.
         .executableTarget(
             name: "duvo",

@@ -1,7 +1,7 @@
 /// Finds the known word closest to a mistyped one, for "did you mean" hints.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate within a small edit distance of `word` (or having it as a prefix), if any.
-    static func closest(to word: String, among candidates: [String]) -> String? {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let scored = candidates.map { ($0, distance(word, $0)) }
         let limit = max(2, word.count / 3)
         if let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= limit { return best.0 }
@@ -9,7 +9,7 @@ enum Suggestion {
     }
 
     /// Levenshtein distance between two strings, by characters.
-    static func distance(_ lhs: String, _ rhs: String) -> Int {
+    public static func distance(_ lhs: String, _ rhs: String) -> Int {
         let a = Array(lhs), b = Array(rhs)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }

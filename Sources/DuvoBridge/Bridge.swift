@@ -1,0 +1,37 @@
+import Diagnostics
+import DuvoAPI
+import JSONRPC
+
+/// What every method needs: the client core, the poll scheduler and the follows of this connection.
+public final class Bridge: Sendable {
+    /// The Duvo client shared by every method.
+    public let client: DuvoClient
+    /// The scheduler behind follows and waits.
+    public let scheduler: PollScheduler
+    /// The follows running on this connection.
+    let follows: FollowManager
+    /// Where diagnostics go (stderr).
+    public let logger: Logger
+
+    /// A bridge over `client`, polling as `tuning` says.
+    public init(client: DuvoClient, tuning: PollTuning = PollTuning(), logger: Logger) {
+        self.client = client
+        self.logger = logger
+        scheduler = PollScheduler(client: client, tuning: tuning, logger: logger)
+        follows = FollowManager(scheduler: scheduler)
+    }
+
+    /// Runs a Duvo call, turning its failure into the documented JSON-RPC error.
+    func call<T: Sendable>(_ body: () async throws(DuvoAPIError) -> T) async throws(RPCError) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw RPCError(error)
+        }
+    }
+
+    /// Ends every follow (each gets `runs/followEnded` with reason `shutdown`), for a clean exit.
+    public func shutdown() async {
+        await follows.shutdown()
+    }
+}

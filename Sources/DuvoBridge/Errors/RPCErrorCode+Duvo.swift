@@ -1,0 +1,27 @@
+import JSONRPC
+
+/// The bridge's own error codes, in -32000..-32019: outside the ranges JSON-RPC, LSP and MCP reserve for themselves.
+extension RPCErrorCode {
+    /// Duvo answered with an HTTP status no other code covers.
+    public static let upstreamError = RPCErrorCode(rawValue: -32000)
+    /// 401: the API key is missing or was rejected.
+    public static let unauthorized = RPCErrorCode(rawValue: -32001)
+    /// 403: the key does not belong to the team.
+    public static let forbidden = RPCErrorCode(rawValue: -32002)
+    /// 404: no such run, agent or request.
+    public static let notFound = RPCErrorCode(rawValue: -32003)
+    /// 400: Duvo rejected the request as invalid.
+    public static let rejected = RPCErrorCode(rawValue: -32004)
+    /// 429 after waiting and retrying.
+    public static let rateLimited = RPCErrorCode(rawValue: -32005)
+    /// 5xx after retrying.
+    public static let upstreamUnavailable = RPCErrorCode(rawValue: -32006)
+    /// Duvo could not be reached, or the connection dropped.
+    public static let networkError = RPCErrorCode(rawValue: -32007)
+    /// No answer from Duvo in time.
+    public static let timeout = RPCErrorCode(rawValue: -32008)
+    /// No API key, or no team for a v2 method; the message says how to set it.
+    public static let notConfigured = RPCErrorCode(rawValue: -32009)
+    /// The method needs another API version (e.g. listing runs on v1).
+    public static let unsupported = RPCErrorCode(rawValue: -32010)
+}

@@ -1,0 +1,74 @@
+import DuvoAPI
+import JSONCore
+import JSONRPC
+
+/// The follows of one connection: turns the scheduler's run events into `runs/*` notifications for the client.
+actor FollowManager {
+    private let scheduler: PollScheduler
+    private var forwards: [String: (id: UInt64, task: Task<Void, Never>)] = [:]
+    private var counter = 0
+
+    init(scheduler: PollScheduler) {
+        self.scheduler = scheduler
+    }
+
+    /// Subscribes to `runID` from message `offset` and forwards its events as notifications on the request's
+    /// connection. Returns the subscription's name, e.g. `sub-1`.
+    func follow(runID: String, offset: Int, context: RPCRequestContext) async -> String {
+        counter += 1
+        let name = "sub-\(counter)"
+        let subscription = await scheduler.subscribe(runID: runID, fromOffset: offset, messages: true)
+        let connection = context.connection
+        let task = Task {
+            for await event in subscription.events {
+                let (method, params) = Self.notification(for: event, subscription: name, runID: runID)
+                await connection.notify(method, params: params)
+            }
+            self.forget(name)
+        }
+        forwards[name] = (subscription.id, task)
+        return name
+    }
+
+    /// Ends a follow early. Returns false when it had already ended (or never existed).
+    func unfollow(_ name: String) async -> Bool {
+        guard let forward = forwards[name] else { return false }
+        let ended = await scheduler.unsubscribe(forward.id)
+        await forward.task.value
+        return ended
+    }
+
+    /// Ends every follow with reason `shutdown` and waits until each has sent its last notification.
+    func shutdown() async {
+        let tasks = forwards.values.map(\.task)
+        await scheduler.shutdown()
+        for task in tasks { await task.value }
+    }
+
+    private func forget(_ name: String) {
+        forwards[name] = nil
+    }
+
+    /// The notification that reports `event`.
+    static func notification(for event: RunEvent, subscription: String, runID: String) -> (String, JSONValue) {
+        switch event {
+        case .message(let index, let message):
+            return ("runs/message", ["subscription": .string(subscription), "run_id": .string(runID),
+                                     "index": .int(index), "message": message])
+        case .status(let status, let previous, let run, let pending):
+            return ("runs/status", ["subscription": .string(subscription), "run_id": .string(runID),
+                                    "status": .string(status), "previous_status": .optional(previous), "run": run,
+                                    "pending_human_request": pending])
+        case .ended(let status, let reason, let error):
+            var params: JSONValue = ["subscription": .string(subscription), "run_id": .string(runID),
+                                     "status": .optional(status), "reason": .string(reason.rawValue)]
+            if let error {
+                let rpc = RPCError(error)
+                var detail: JSONValue = ["code": .int(rpc.code.rawValue), "message": .string(rpc.message)]
+                if let data = rpc.data { detail["data"] = data }
+                params["error"] = detail
+            }
+            return ("runs/followEnded", params)
+        }
+    }
+}

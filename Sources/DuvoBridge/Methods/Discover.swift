@@ -1,0 +1,14 @@
+import JSONCore
+import JSONRPC
+
+/// `rpc.discover`: the OpenRPC document describing every method, the very text of `schema/openrpc.json`.
+enum Discover: BridgeMethod {
+    static let name = "rpc.discover"
+    static let traits = MethodTraits.read
+    static let toolName: String? = nil
+    typealias Params = NoParams
+
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+        try OpenRPCDocument.value()
+    }
+}

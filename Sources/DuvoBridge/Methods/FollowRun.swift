@@ -1,0 +1,42 @@
+import DuvoAPI
+import JSONCore
+import JSONRPC
+
+/// `runs/follow`: subscribes to a run's messages and status changes, pushed as notifications until it ends.
+enum FollowRun: BridgeMethod {
+    static let name = "runs/follow"
+    static let traits = MethodTraits.read
+    static let toolName: String? = nil
+
+    struct Params: BridgeParams {
+        let runID: String
+        let offset: Int?
+        enum CodingKeys: String, CodingKey, CaseIterable { case runID = "run_id", offset }
+    }
+
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+        try ParamChecks.uuid(params.runID, field: "run_id")
+        try ParamChecks.range(params.offset, 0...Int.max, field: "offset")
+        // Read the run once so that a wrong id is an error answer, not a subscription that ends at once.
+        _ = try await bridge.call { () async throws(DuvoAPIError) in try await bridge.client.getRun(params.runID) }
+        let subscription = await bridge.follows.follow(runID: params.runID, offset: params.offset ?? 0,
+                                                       context: context)
+        return ["subscription": .string(subscription)]
+    }
+}
+
+/// `runs/unfollow`: ends a follow early; its last notification is `runs/followEnded` with reason `unfollowed`.
+enum UnfollowRun: BridgeMethod {
+    static let name = "runs/unfollow"
+    static let traits = MethodTraits(readOnly: true, destructive: false, idempotent: true)
+    static let toolName: String? = nil
+
+    struct Params: BridgeParams {
+        let subscription: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case subscription }
+    }
+
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+        ["success": .bool(await bridge.follows.unfollow(params.subscription))]
+    }
+}

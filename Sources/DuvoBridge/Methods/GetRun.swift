@@ -1,0 +1,22 @@
+import DuvoAPI
+import JSONCore
+import JSONRPC
+
+/// `runs/get`: a run and the human request it waits on, as Duvo returns them.
+enum GetRun: BridgeMethod {
+    static let name = "runs/get"
+    static let traits = MethodTraits.read
+    static let toolName: String? = "duvo_get_run"
+
+    struct Params: BridgeParams {
+        let runID: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case runID = "run_id" }
+    }
+
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+        try ParamChecks.uuid(params.runID, field: "run_id")
+        var body = try await bridge.call { () async throws(DuvoAPIError) in try await bridge.client.getRun(params.runID) }
+        if body["pending_human_request"] == nil { body["pending_human_request"] = .null }
+        return body
+    }
+}

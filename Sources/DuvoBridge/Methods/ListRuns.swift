@@ -1,0 +1,73 @@
+import DuvoAPI
+import JSONCore
+import JSONRPC
+
+/// `runs/list`: a team's runs with the operations guide's filters (API v2).
+enum ListRuns: BridgeMethod {
+    static let name = "runs/list"
+    static let traits = MethodTraits.read
+    static let toolName: String? = "duvo_list_runs"
+
+    struct Params: BridgeParams {
+        let agentID: String?
+        let status: JSONValue?
+        let since: String?
+        let hasIssues: Bool?
+        let issueSeverity: String?
+        let limit: Int?
+        let offset: Int?
+        let sortBy: String?
+        let sortOrder: String?
+        let all: Bool?
+        let teamID: String?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case agentID = "agent_id", status, since, hasIssues = "has_issues", issueSeverity = "issue_severity"
+            case limit, offset, sortBy = "sort_by", sortOrder = "sort_order", all, teamID = "team_id"
+        }
+    }
+
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+        if let agentID = params.agentID { try ParamChecks.uuid(agentID, field: "agent_id") }
+        try ParamChecks.range(params.limit, 1...100, field: "limit")
+        try ParamChecks.range(params.offset, 0...Int.max, field: "offset")
+        try ParamChecks.oneOf(params.issueSeverity, ["critical", "medium", "low"], field: "issue_severity")
+        try ParamChecks.oneOf(params.sortBy, ["created_at", "started_at", "completed_at", "updated_at"],
+                              field: "sort_by")
+        try ParamChecks.oneOf(params.sortOrder, ["asc", "desc"], field: "sort_order")
+        try ParamChecks.nonEmpty(params.teamID, field: "team_id")
+        let filter = RunListFilter(agentID: params.agentID, statuses: try statuses(params.status), since: params.since,
+                                   hasIssues: params.hasIssues, issueSeverity: params.issueSeverity,
+                                   limit: params.limit, offset: params.offset, sortBy: params.sortBy,
+                                   sortOrder: params.sortOrder)
+        let client = bridge.client
+        if params.all == true {
+            return try await bridge.call { () async throws(DuvoAPIError) in
+                try await client.allRuns(filter, teamID: params.teamID)
+            }
+        }
+        return try await bridge.call { () async throws(DuvoAPIError) in
+            try await client.listRuns(filter, teamID: params.teamID)
+        }
+    }
+
+    private static func statuses(_ value: JSONValue?) throws(RPCError) -> [String] {
+        switch value {
+        case nil, .null?: return []
+        case .string(let text)?:
+            return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        case .array(let items)?:
+            var result: [String] = []
+            for item in items {
+                guard let text = item.stringValue else {
+                    throw RPCError.invalidParams("'status' must be a string or an array of strings", field: "status")
+                }
+                result.append(text)
+            }
+            return result
+        default:
+            throw RPCError.invalidParams("'status' must be a string or an array of strings", field: "status")
+        }
+    }
+}
+
+import Foundation

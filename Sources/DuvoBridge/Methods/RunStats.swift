@@ -1,0 +1,26 @@
+import DuvoAPI
+import JSONCore
+import JSONRPC
+
+/// `runs/stats`: counts by status, failure rate and duration percentiles over a team's runs (API v2).
+enum RunStats: BridgeMethod {
+    static let name = "runs/stats"
+    static let traits = MethodTraits.read
+    static let toolName: String? = "duvo_run_stats"
+
+    struct Params: BridgeParams {
+        let agentID: String?
+        let since: String?
+        let teamID: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case agentID = "agent_id", since, teamID = "team_id" }
+    }
+
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+        if let agentID = params.agentID { try ParamChecks.uuid(agentID, field: "agent_id") }
+        try ParamChecks.nonEmpty(params.teamID, field: "team_id")
+        let statistics = try await bridge.call { () async throws(DuvoAPIError) in
+            try await bridge.client.statistics(agentID: params.agentID, since: params.since, teamID: params.teamID)
+        }
+        return statistics.json
+    }
+}

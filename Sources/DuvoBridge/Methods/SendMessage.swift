@@ -1,0 +1,24 @@
+import DuvoAPI
+import JSONCore
+import JSONRPC
+
+/// `runs/sendMessage`: posts a user message, which resumes a waiting, completed or interrupted run.
+enum SendMessage: BridgeMethod {
+    static let name = "runs/sendMessage"
+    static let traits = MethodTraits.write
+    static let toolName: String? = "duvo_send_message"
+
+    struct Params: BridgeParams {
+        let runID: String
+        let message: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case runID = "run_id", message }
+    }
+
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+        try ParamChecks.uuid(params.runID, field: "run_id")
+        try ParamChecks.nonEmpty(params.message, field: "message")
+        return try await bridge.call { () async throws(DuvoAPIError) in
+            try await bridge.client.postMessage(params.runID, text: params.message)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder so the package builds while DuvoBridge is written.
-enum DuvoBridgePlaceholder {}

@@ -1,0 +1,94 @@
+import ArgumentKit
+import Diagnostics
+import DuvoAPI
+import DuvoSimulator
+import Foundation
+
+/// The options every command that talks to Duvo shares (`duvo rpc`, `duvo runs ...`), and how they resolve into a
+/// client: flags first, then their `DUVO_*` twins, with `--simulate` starting the simulator in this process.
+///
+/// There is deliberately no `--api-key` flag: a key on a command line is visible to every user of the machine in
+/// `ps`. Use `DUVO_API_KEY` or a key file.
+public enum ConnectionOptions {
+    /// The shared options, with their environment twins.
+    public static let options: [Option] = [
+        .value("api-key-file", valueName: "PATH", help: "Read the API key from this file (else DUVO_API_KEY).",
+               environment: "DUVO_API_KEY_FILE"),
+        .value("base-url", valueName: "URL", help: "Duvo API root without version.",
+               environment: "DUVO_BASE_URL", defaultValue: DuvoConfiguration.defaultBaseURL),
+        .value("api-version", valueName: "v1|v2", help: "API generation to call.", environment: "DUVO_API_VERSION",
+               defaultValue: APIVersion.default.rawValue),
+        .value("team-id", valueName: "ID", help: "Team for v2's start, list and stats.", environment: "DUVO_TEAM_ID"),
+        .value("rate-limit", valueName: "N", help: "Requests per minute this process allows itself (0 = no limit).",
+               environment: "DUVO_RATE_LIMIT", defaultValue: String(DuvoConfiguration.defaultRateLimitPerMinute)),
+        .flag("simulate", help: "Use a built-in simulator of the Duvo API (no key, no network).",
+              environment: "DUVO_SIMULATE"),
+        .value("sim-speed", valueName: "X", help: "With --simulate: run the simulated clock X times faster.",
+               environment: "DUVO_SIM_SPEED", defaultValue: "1"),
+        .value("poll-scale", valueName: "X", help: "Multiply follow/wait poll intervals by X.",
+               environment: "DUVO_POLL_SCALE", defaultValue: "1", hidden: true),
+        .value("log-level", valueName: "LEVEL", help: "error, warn, info, debug or trace (logs go to stderr).",
+               environment: "DUVO_LOG_LEVEL", defaultValue: "warn"),
+    ]
+
+    /// A resolved connection: the client to use, and the simulator it talks to when `--simulate` was given.
+    public struct Endpoint: Sendable {
+        /// The client core, configured.
+        public let client: DuvoClient
+        /// The in-process simulator, when one was started; stop it on exit.
+        public let simulator: Simulator?
+        /// Poll intervals for follows and waits.
+        public let pollTuning: PollTuning
+    }
+
+    /// The log level the options ask for.
+    /// - Throws: ``UsageError`` naming `--log-level` when the level is unknown.
+    public static func logLevel(_ parsed: ParsedCommand) throws(UsageError) -> LogLevel {
+        let name = parsed.value("log-level") ?? "warn"
+        guard let level = LogLevel(name: name) else {
+            throw UsageError("option '--log-level' must be error, warn, info, debug or trace, not '\(name)'",
+                             commandPath: parsed.commandPath)
+        }
+        return level
+    }
+
+    /// Builds the client the options describe, starting the simulator first when `--simulate` is set.
+    /// - Throws: ``UsageError`` for malformed option values; ``DuvoAPIError`` for configuration problems (a key
+    ///   file that cannot be read, a bad URL); a simulator start-up failure as ``DuvoAPIError/notConfigured(_:)``.
+    public static func resolve(_ parsed: ParsedCommand, environment: [String: String], logger: Logger)
+        throws -> Endpoint
+    {
+        let rateLimit = try parsed.int("rate-limit") ?? DuvoConfiguration.defaultRateLimitPerMinute
+        guard rateLimit >= 0 else {
+            throw UsageError("option '--rate-limit' must be 0 or more", commandPath: parsed.commandPath)
+        }
+        let scale = try parsed.double("poll-scale") ?? 1
+        guard scale > 0 else {
+            throw UsageError("option '--poll-scale' must be more than 0", commandPath: parsed.commandPath)
+        }
+        var configuration: DuvoConfiguration
+        var simulator: Simulator?
+        if parsed.flag("simulate") {
+            let speed = try parsed.double("sim-speed") ?? 1
+            guard speed > 0 else {
+                throw UsageError("option '--sim-speed' must be more than 0", commandPath: parsed.commandPath)
+            }
+            let embedded = try EmbeddedSimulator.start(speed: speed, logger: logger)
+            simulator = embedded.simulator
+            configuration = DuvoConfiguration(apiKey: APIKey(DefaultCredentials.apiKey), baseURL: embedded.baseURL,
+                                              apiVersion: .v2, teamID: DefaultCredentials.team,
+                                              rateLimitPerMinute: rateLimit)
+            if let version = parsed.value("api-version"), let chosen = APIVersion(rawValue: version.lowercased()) {
+                configuration.apiVersion = chosen
+            }
+        } else {
+            configuration = try DuvoConfiguration.resolve(
+                environment: environment, apiKeyFile: parsed.value("api-key-file"), baseURL: parsed.value("base-url"),
+                apiVersion: parsed.value("api-version"), teamID: parsed.value("team-id"),
+                rateLimitPerMinute: rateLimit)
+        }
+        if let team = parsed.value("team-id"), !team.isEmpty { configuration.teamID = team }
+        let client = DuvoClient(configuration: configuration, logger: logger)
+        return Endpoint(client: client, simulator: simulator, pollTuning: PollTuning(scale: scale))
+    }
+}

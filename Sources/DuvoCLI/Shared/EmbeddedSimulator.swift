@@ -1,0 +1,28 @@
+import Diagnostics
+import DuvoAPI
+import DuvoSimulator
+import Foundation
+
+/// Starts the simulator inside this process on a free loopback port, for `--simulate`.
+enum EmbeddedSimulator {
+    /// Starts it and says so on stderr.
+    /// - Throws: ``DuvoAPIError/notConfigured(_:)`` when it cannot listen.
+    static func start(speed: Double, logger: Logger) throws -> (simulator: Simulator, baseURL: URL) {
+        let configuration = SimulatorConfiguration(
+            host: "127.0.0.1", port: 0, speed: speed,
+            logger: Logger(label: "duvo sim (embedded)", level: min(logger.level, .warning)))
+        let simulator: Simulator
+        let base: String
+        do {
+            simulator = try Simulator(configuration: configuration)
+            base = try simulator.start()
+        } catch {
+            throw DuvoAPIError.notConfigured("the built-in simulator could not start: \(error)")
+        }
+        guard let url = URL(string: base) else {
+            throw DuvoAPIError.notConfigured("the built-in simulator gave an unusable address '\(base)'")
+        }
+        logger.log(.warning, "using the built-in Duvo simulator at \(base) (speed \(speed)x; no key, no network)")
+        return (simulator, url)
+    }
+}
