@@ -23,7 +23,9 @@ let package = Package(
         .target(name: "DuvoAPI", dependencies: ["JSONCore", "Diagnostics"]),
         // Layer 2: the product's front doors, all on the same core.
         .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics"]),
-        .target(name: "DuvoMCP", dependencies: ["DuvoBridge", "JSONRPC", "JSONCore", "Diagnostics"]),
+        .target(
+            name: "DuvoMCP",
+            dependencies: ["DuvoBridge", "DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics", "ArgumentKit"]),
         .target(
             name: "DuvoCLI",
             dependencies: ["DuvoAPI", "DuvoBridge", "DuvoSimulator", "ArgumentKit", "JSONCore", "Diagnostics"]),
@@ -34,7 +36,7 @@ let package = Package(
                 "DuvoBridge", "DuvoMCP", "DuvoCLI", "DuvoSimulator", "DuvoAPI", "JSONRPC", "ArgumentKit", "Diagnostics",
             ]),
         // Tests: unit suites per layer, end-to-end suites that spawn the built `duvo` binary.
-        .target(name: "TestSupport", dependencies: ["JSONCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["JSONCore", "JSONRPC"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
         .testTarget(name: "DuvoAPITests", dependencies: ["DuvoAPI", "JSONCore", "Diagnostics"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSONCore", "TestSupport"]),

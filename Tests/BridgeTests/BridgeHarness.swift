@@ -1,0 +1,37 @@
+import Foundation
+import JSONCore
+import TestSupport
+
+/// Starts `duvo rpc` on its embedded simulator, fast: the simulated clock at 50x and polls at a tenth of normal.
+func startBridge(_ extra: [String] = [], wire: RPCProcess.Wire = .ndjson, environment: [String: String] = [:])
+    throws -> RPCProcess
+{
+    try RPCProcess(arguments: ["rpc", "--simulate", "--sim-speed", "50", "--poll-scale", "0.05"] + extra,
+                   environment: RPCProcess.cleanEnvironment(adding: environment), wire: wire)
+}
+
+/// Collects a subscription's notifications until its `runs/followEnded`, in arrival order.
+func collectFollow(_ bridge: RPCProcess, subscription: String, timeout: Double = 60) async throws -> [JSONValue] {
+    var events: [JSONValue] = []
+    while true {
+        let frame = try await bridge.frame(timeout: timeout) { frame in
+            frame["id"] == nil && frame["params"]?["subscription"]?.stringValue == subscription
+        }
+        events.append(frame)
+        if frame["method"]?.stringValue == "runs/followEnded" { return events }
+    }
+}
+
+/// Polls `runs/get` until the run's status satisfies `done`.
+func waitForStatus(_ bridge: RPCProcess, runID: String, timeout: Double = 30,
+                   _ done: (String) -> Bool) async throws -> JSONValue {
+    let result = try await bridge.call("runs/wait", ["run_id": .string(runID), "until": "attention",
+                                                     "timeout_s": .double(timeout)], timeout: timeout + 10)
+    if let status = result["run"]?["status"]?.stringValue, done(status) { return result }
+    throw TimedOut(what: "a status on run \(runID), last \(result)", stderr: bridge.stderr.text)
+}
+
+extension JSONValue {
+    /// The run id of a `{run: {...}}` result.
+    var runID: String { self["run"]?["id"]?.stringValue ?? "" }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import JSONCore
+import Testing
+import TestSupport
+
+/// Against a separately running `duvo sim` with its own key, team and rate limit, as against the real Duvo.
+@Suite("duvo rpc against duvo sim", .timeLimit(.minutes(3)))
+struct BudgetTests {
+    @Test("many follows share one budget: every follow completes, and Duvo never has to answer 429")
+    func budgetHolds() async throws {
+        let key = "dv_test_\(UUID().uuidString.prefix(8))"
+        let simulator = try SimulatorProcess(speed: 50, extraArguments: [
+            "--rate-limit", "60", "--api-key", key, "--team", "acme", "--log-level", "debug",
+        ])
+        defer { simulator.stop() }
+        let bridge = try RPCProcess(arguments: ["rpc", "--rate-limit", "60", "--poll-scale", "0.05",
+                                                "--log-level", "debug"],
+                                    environment: RPCProcess.cleanEnvironment(adding: [
+                                        "DUVO_BASE_URL": simulator.baseURL, "DUVO_API_KEY": key,
+                                        "DUVO_TEAM_ID": "acme",
+                                    ]))
+        let flaky = try SimAgents.id("flaky")
+        var subscriptions: [String] = []
+        for _ in 0..<8 {
+            let started = try await bridge.call("runs/start", ["agent_id": .string(flaky), "follow": true])
+            subscriptions.append(try #require(started["subscription"]?.stringValue))
+        }
+        for subscription in subscriptions {
+            let events = try await collectFollow(bridge, subscription: subscription, timeout: 150)
+            #expect(events.last?["params"]?["reason"] == "terminal")
+            let indices = events.compactMap { $0["method"] == "runs/message" ? $0["params"]?["index"]?.intValue : nil }
+            #expect(indices == Array(0..<indices.count))
+        }
+        bridge.closeInput()
+        #expect(await bridge.waitForExit() == 0)
+        #expect(!bridge.stderr.text.contains("rate limited"), "the bridge paced itself instead of drawing 429s")
+        #expect(!bridge.stderr.text.contains(key), "the key never appears in the bridge's logs")
+        #expect(!bridge.stdoutText.contains(key))
+        #expect(!simulator.stderr.text.contains(key), "nor in the simulator's")
+    }
+
+    @Test("a wrong key is -32001 saying which variable to check; another team is -32002")
+    func authErrors() async throws {
+        let simulator = try SimulatorProcess(speed: 50, extraArguments: ["--api-key", "dv_right:acme", "--team", "acme",
+                                                                        "--team", "other"])
+        defer { simulator.stop() }
+        let wrong = try RPCProcess(arguments: ["rpc"], environment: RPCProcess.cleanEnvironment(adding: [
+            "DUVO_BASE_URL": simulator.baseURL, "DUVO_API_KEY": "dv_wrong", "DUVO_TEAM_ID": "acme",
+        ]))
+        let unauthorized = try await wrong.request("runs/list")
+        #expect(unauthorized["error"]?["code"] == -32001)
+        #expect(unauthorized["error"]?["message"]?.stringValue?.contains("DUVO_API_KEY") == true)
+        #expect(unauthorized["error"]?["data"]?["http_status"] == 401)
+        let right = try RPCProcess(arguments: ["rpc"], environment: RPCProcess.cleanEnvironment(adding: [
+            "DUVO_BASE_URL": simulator.baseURL, "DUVO_API_KEY": "dv_right", "DUVO_TEAM_ID": "other",
+        ]))
+        let forbidden = try await right.request("runs/list")
+        #expect(forbidden["error"]?["code"] == -32002)
+        #expect(try await right.call("runs/list", ["team_id": "acme"])["total"] == 0)
+    }
+}

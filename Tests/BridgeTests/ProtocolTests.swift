@@ -1,0 +1,111 @@
+import Foundation
+import JSONCore
+import Testing
+import TestSupport
+
+/// JSON-RPC 2.0 to the letter, through the real binary: batches, ids, malformed input, framing.
+@Suite("duvo rpc protocol", .timeLimit(.minutes(1)))
+struct ProtocolTests {
+    @Test("ids of string, number, null and beyond 2^53 are echoed exactly as sent")
+    func ids() async throws {
+        let bridge = try startBridge()
+        bridge.sendRaw(Array(#"""
+            {"jsonrpc":"2.0","id":"abc","method":"rpc.discover"}
+            {"jsonrpc":"2.0","id":12345678901234567890123,"method":"rpc.discover"}
+            {"jsonrpc":"2.0","id":-7,"method":"rpc.discover"}
+            {"jsonrpc":"2.0","id":null,"method":"rpc.discover"}
+
+            """#.utf8))
+        bridge.closeInput()
+        #expect(await bridge.waitForExit() == 0)
+        let text = bridge.stdoutText
+        #expect(text.contains(#""id":"abc""#))
+        #expect(text.contains(#""id":12345678901234567890123,"#))
+        #expect(text.contains(#""id":-7,"#))
+        #expect(text.contains(#""id":null,"result""#))
+    }
+
+    @Test("a batch is answered with one array; notifications in it are not answered; [] is invalid")
+    func batches() async throws {
+        let bridge = try startBridge()
+        bridge.sendRaw(Array(#"""
+            [{"jsonrpc":"2.0","id":1,"method":"runs/get","params":{"run_id":"x"}},{"jsonrpc":"2.0","method":"runs/get"},{"jsonrpc":"2.0","id":2,"method":"nope"},5]
+            []
+            [{"jsonrpc":"2.0","method":"runs/get"}]
+
+            """#.utf8))
+        bridge.closeInput()
+        #expect(await bridge.waitForExit() == 0)
+        let frames = bridge.frames
+        #expect(frames.count == 2, "the all-notification batch gets no answer")
+        let batch = try #require(frames.first { $0.arrayValue != nil }?.arrayValue)
+        #expect(batch.count == 3)
+        #expect(batch.map { $0["error"]?["code"] } == [-32602, -32601, -32600])
+        #expect(batch.map { $0["id"] } == [1, 2, .null])
+        let empty = try #require(frames.first { $0.objectValue != nil })
+        #expect(empty["error"]?["code"] == -32600)
+        #expect(empty["id"] == .null)
+    }
+
+    @Test("garbage, wrong shapes and truncated frames get specific errors and the next frame is served")
+    func malformed() async throws {
+        let bridge = try startBridge()
+        bridge.sendRaw(Array(#"""
+            {"jsonrpc":"2.0","id":1,"method":"rpc.discover"
+            not json at all
+            {"jsonrpc":"1.0","id":2,"method":"rpc.discover"}
+            {"jsonrpc":"2.0","id":3,"method":7}
+            {"jsonrpc":"2.0","id":4,"method":"runs/get","params":{"run_id":42}}
+            {"jsonrpc":"2.0","id":5,"method":"runs/get","params":{"runid":"x"}}
+            {"jsonrpc":"2.0","id":6,"method":"runs/get","params":["x"]}
+            {"jsonrpc":"2.0","id":7,"method":"rpc.discover"}
+
+            """#.utf8) + [0xFF, 0xFE, 0x0A])
+        let served = try await bridge.frame { $0["id"] == 7 }
+        #expect(served["result"]?["openrpc"] != nil)
+        let frames = bridge.frames
+        let parseErrors = frames.filter { $0["error"]?["code"] == -32700 }
+        #expect(parseErrors.count >= 2)
+        #expect(parseErrors.allSatisfy { $0["id"] == .null })
+        #expect(frames.first { $0["id"] == 2 }?["error"]?["code"] == -32600)
+        #expect(frames.first { $0["id"] == 3 }?["error"]?["code"] == -32600)
+        let typed = try #require(frames.first { $0["id"] == 4 }?["error"])
+        #expect(typed["code"] == -32602)
+        #expect(typed["data"]?["field"] == "run_id")
+        let misspelt = try #require(frames.first { $0["id"] == 5 }?["error"])
+        #expect(misspelt["data"]?["field"] == "runid")
+        #expect(misspelt["message"]?.stringValue?.contains("run_id") == true, "the message names the right field")
+        #expect(frames.first { $0["id"] == 6 }?["error"]?["code"] == -32602)
+        _ = try await bridge.call("rpc.discover")
+        bridge.closeInput()
+        #expect(await bridge.waitForExit() == 0)
+    }
+
+    @Test("a frame over the size cap gets an error, and the server keeps serving")
+    func oversized() async throws {
+        let bridge = try startBridge(["--max-frame-bytes", "4096"])
+        let big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"runs/get\",\"params\":{\"run_id\":\""
+            + String(repeating: "x", count: 10_000) + "\"}}\n"
+        bridge.sendRaw(Array(big.utf8))
+        let rejected = try await bridge.frame { $0["error"] != nil }
+        #expect(rejected["error"]?["code"] == -32600)
+        #expect(rejected["error"]?["message"]?.stringValue?.contains("4096") == true)
+        _ = try await bridge.call("rpc.discover")
+    }
+
+    @Test("Content-Length framing is detected, counts UTF-8 bytes, and is answered in kind")
+    func contentLength() async throws {
+        let bridge = try startBridge(wire: .contentLength)
+        let answer = try await bridge.request("runs/get", ["run_id": "ü-not-a-uuid-é"])
+        #expect(answer["error"]?["message"]?.stringValue?.contains("ü-not-a-uuid-é") == true)
+        #expect(bridge.stdoutText.hasPrefix("Content-Length: "))
+    }
+
+    @Test("unknown methods are answered at once with -32601 naming the method")
+    func unknownMethod() async throws {
+        let bridge = try startBridge()
+        let answer = try await bridge.request("server/discover")
+        #expect(answer["error"]?["code"] == -32601)
+        #expect(answer["error"]?["message"]?.stringValue?.contains("server/discover") == true)
+    }
+}

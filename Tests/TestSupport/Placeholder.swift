@@ -1,2 +1,0 @@
-/// Placeholder so the package builds while the test support is written.
-enum TestSupportPlaceholder {}
