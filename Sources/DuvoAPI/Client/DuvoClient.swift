@@ -14,14 +14,20 @@ public final class DuvoClient: Sendable {
     private let transport: any HTTPTransport
     private let logger: Logger
 
-    /// A client over `transport` (URLSession by default).
-    public init(configuration: DuvoConfiguration, transport: any HTTPTransport = URLSessionTransport(),
+    /// A client over `transport`; by default ``SocketHTTPTransport`` for `http://` and ``URLSessionTransport``
+    /// (which brings TLS) for `https://`.
+    public init(configuration: DuvoConfiguration, transport: (any HTTPTransport)? = nil,
                 logger: Logger = Logger(label: "duvo", level: .warning)) {
         self.configuration = configuration
-        self.transport = transport
+        self.transport = transport ?? Self.defaultTransport(for: configuration.baseURL)
         self.logger = logger
         self.budget = RateBudget(limit: configuration.rateLimitPerMinute)
         if let key = configuration.apiKey { logger.redact(key.secret) }
+    }
+
+    /// The transport for a base URL: plain sockets for `http`, URLSession for `https`.
+    public static func defaultTransport(for baseURL: URL) -> any HTTPTransport {
+        baseURL.scheme?.lowercased() == "http" ? SocketHTTPTransport() : URLSessionTransport()
     }
 
     /// Sends `request` and returns the JSON body of a 2xx answer.

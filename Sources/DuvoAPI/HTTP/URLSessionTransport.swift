@@ -1,24 +1,36 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// The production transport: one long-lived `URLSession` with keep-alive connections for the whole process.
 public final class URLSessionTransport: HTTPTransport {
-    private let session: URLSession
+    private let maxConnectionsPerHost: Int
+    /// Made on first use: setting up URLSession (and libcurl under it) costs start-up time a process may not need.
+    private let lazySession = Mutex<URLSession?>(nil)
 
     /// A transport allowing up to `maxConnectionsPerHost` parallel keep-alive connections.
     public init(maxConnectionsPerHost: Int = 16) {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = maxConnectionsPerHost
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        session = URLSession(configuration: configuration)
+        self.maxConnectionsPerHost = maxConnectionsPerHost
     }
 
-    deinit { session.invalidateAndCancel() }
+    deinit { lazySession.withLock { $0?.invalidateAndCancel() } }
+
+    private var session: URLSession {
+        lazySession.withLock { session in
+            if let session { return session }
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.httpMaximumConnectionsPerHost = maxConnectionsPerHost
+            configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+            configuration.urlCache = nil
+            configuration.httpCookieStorage = nil
+            configuration.httpShouldSetCookies = false
+            let made = URLSession(configuration: configuration)
+            session = made
+            return made
+        }
+    }
 
     public func send(method: String, url: URL, headers: [String: String], body: [UInt8]?,
                      timeout: TimeInterval) async throws(TransportError) -> APIResponse {
