@@ -23,6 +23,9 @@ public final class SocketHTTPTransport: HTTPTransport {
         let since: Double
     }
 
+    /// How long an exchange may hold the calling thread waiting for the first bytes of the answer.
+    static let inlineWait = 0.002
+
     /// A transport keeping up to `maxIdlePerHost` idle connections per host for reuse.
     public init(maxIdlePerHost: Int = 64) {
         self.maxIdlePerHost = maxIdlePerHost
@@ -54,7 +57,14 @@ public final class SocketHTTPTransport: HTTPTransport {
                                                                                         timeout: timeout) }
         }
         let outcome: Result<(APIResponse, Bool), TransportError> = await withTaskCancellationHandler {
-            await onWorkerResult { SocketIO.exchange(fd: fd, request: request, timeout: timeout) }
+            // A local server usually answers within a fraction of a millisecond: wait for that inline, holding this
+            // thread at most `inlineWait`, and only hand a slower exchange to a worker thread. Each hand-off costs
+            // two thread switches, which were most of the bridge's overhead per call.
+            switch SocketIO.sendAndAwaitFirstBytes(fd: fd, request: request, wait: Self.inlineWait) {
+            case .failed(let error): return .failure(error)
+            case .readable: return SocketIO.exchange(fd: fd, request: nil, timeout: timeout)
+            case .pending: return await onWorkerResult { SocketIO.exchange(fd: fd, request: nil, timeout: timeout) }
+            }
         } onCancel: {
             _ = shutdown(fd, Int32(SHUT_RDWR))
         }

@@ -60,20 +60,39 @@ enum SocketIO {
         return poll(&poller, 1, 0) == 0
     }
 
-    /// Sends `request` and reads one response. Returns it with whether the connection may be reused.
-    static func exchange(fd: Int32, request: [UInt8], timeout: Double) -> Result<(APIResponse, Bool), TransportError> {
-        var interval = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - floor(timeout)) * 1e6))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+    /// What happened after sending a request and waiting briefly for the answer.
+    enum FirstBytes {
+        case readable
+        case pending
+        case failed(TransportError)
+    }
+
+    /// Sends `request` whole, then waits up to `wait` seconds for the answer's first bytes.
+    static func sendAndAwaitFirstBytes(fd: Int32, request: [UInt8], wait: Double) -> FirstBytes {
+        if let error = sendAll(fd: fd, request) { return .failed(error) }
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&poller, 1, Int32(wait * 1000)) == 1 ? .readable : .pending
+    }
+
+    private static func sendAll(fd: Int32, _ request: [UInt8]) -> TransportError? {
         var written = 0
         while written < request.count {
             let count = request.withUnsafeBytes { raw in
                 Glibc.send(fd, raw.baseAddress.map { $0 + written }, raw.count - written, Int32(MSG_NOSIGNAL))
             }
             if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return .failure(.connectionLost("the connection closed while sending")) }
+            guard count > 0 else { return .connectionLost("the connection closed while sending") }
             written += count
         }
+        return nil
+    }
+
+    /// Sends `request` (unless already sent: nil) and reads one response, within `timeout` seconds of silence.
+    /// Returns the response with whether the connection may be reused.
+    static func exchange(fd: Int32, request: [UInt8]?, timeout: Double) -> Result<(APIResponse, Bool), TransportError> {
+        var interval = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - floor(timeout)) * 1e6))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        if let request, let error = sendAll(fd: fd, request) { return .failure(error) }
         var reader = HTTPResponseReader()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
