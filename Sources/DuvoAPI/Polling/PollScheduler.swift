@@ -25,6 +25,15 @@ public actor PollScheduler {
     private var driver: Task<Void, Never>?
     private var isShutDown = false
     private var pollsRunning = 0
+    private var sweep = SweepState()
+
+    /// What the team-wide sweeps know: when the next is due and the newest `updated_at` the last one saw.
+    private struct SweepState {
+        var nextDue: Double = 0
+        var inFlight = false
+        var highWater: Double?
+        var count = 0
+    }
 
     /// A scheduler polling through `client`.
     public init(client: DuvoClient, tuning: PollTuning = PollTuning(), logger: Logger) {
@@ -102,6 +111,10 @@ public actor PollScheduler {
             return false
         }
         let now = MonotonicClock.now()
+        if usesSweeps, !sweep.inFlight, sweep.nextDue <= now {
+            sweep.inFlight = true
+            Task { await self.runSweep() }
+        }
         let due = runs.values.filter { !$0.pollInFlight && $0.nextDue <= now }.sorted { $0.nextDue < $1.nextDue }
         for run in due.prefix(max(0, tuning.concurrency - pollsRunning)) {
             runs[run.runID]?.pollInFlight = true
@@ -132,6 +145,7 @@ public actor PollScheduler {
             guard var current = runs[runID] else { return }
             current.lastStatus = status
             current.lastUpdatedAt = updatedAt
+            current.needsConfirmation = changed
             current.consecutiveFailures = 0
             let pending = snapshot["pending_human_request"] ?? .null
             for (id, subscriber) in current.subscribers where subscriber.lastStatus != status {
@@ -140,7 +154,11 @@ public actor PollScheduler {
                 current.subscribers[id]?.lastStatus = status
             }
             let now = MonotonicClock.now()
-            current.nextDue = now + tuning.interval(age: now - current.firstWatched, changed: changed)
+            if usesSweeps && current.seenInSweep {
+                current.nextDue = now + tuning.safetyInterval(watched: runs.count, budgetPerMinute: client.budget.limit)
+            } else {
+                current.nextDue = now + tuning.interval(age: now - current.firstWatched, changed: changed)
+            }
             runs[runID] = current
             if RunStatus(rawValue: status).isTerminal { end(runID, status: status, reason: .terminal, error: nil) }
         } catch {
@@ -167,6 +185,59 @@ public actor PollScheduler {
             if batch.count < pageSize || from + batch.count >= total { return }
         }
     }
+
+    /// Whether team-wide sweeps watch the runs: the API can list them and enough runs are watched to be worth it.
+    private var usesSweeps: Bool {
+        client.canListRuns && runs.count >= tuning.sweepThreshold
+    }
+
+    /// Lists the team's runs by `updated_at`, newest first, down to what the previous sweep already saw, and makes
+    /// every watched run that changed since due for a poll. One request covers up to 100 runs, so a thousand quiet
+    /// follows cost a request every couple of seconds instead of hundreds.
+    private func runSweep() async {
+        defer {
+            sweep.inFlight = false
+            sweep.nextDue = MonotonicClock.now() + tuning.sweepInterval * tuning.scale
+        }
+        let floor = sweep.highWater
+        var newest = floor
+        var offset = 0
+        var pages = 0
+        do {
+            while pages < tuning.maxSweepPages {
+                let filter = RunListFilter(limit: 100, offset: offset, sortBy: "updated_at", sortOrder: "desc")
+                let page = try await client.listRuns(filter, priority: .background)
+                pages += 1
+                let data = page["data"]?.arrayValue ?? []
+                var reachedSeen = false
+                for listed in data {
+                    let updated = listed["updated_at"]?.stringValue.flatMap(RunStatistics.parseDate)
+                    if let updated { newest = max(newest ?? updated, updated) }
+                    if let floor, let updated, updated < floor { reachedSeen = true }
+                    guard let id = listed["id"]?.stringValue, var run = runs[id] else { continue }
+                    let changed = listed["status"]?.stringValue != run.lastStatus
+                        || listed["updated_at"]?.stringValue != run.lastUpdatedAt || run.needsConfirmation
+                    if changed || !run.seenInSweep { run.nextDue = min(run.nextDue, MonotonicClock.now()) }
+                    run.seenInSweep = true
+                    runs[id] = run
+                }
+                offset += data.count
+                let total = page["total"]?.intValue ?? offset
+                if data.isEmpty || reachedSeen || offset >= total { break }
+            }
+            sweep.highWater = newest
+            sweep.count += 1
+        } catch {
+            logger.debug("sweep failed (\(error.message)); per-run polls carry on")
+            for (id, run) in runs where run.seenInSweep {
+                runs[id]?.seenInSweep = false
+                runs[id]?.nextDue = min(run.nextDue, MonotonicClock.now() + tuning.activeInterval * tuning.scale)
+            }
+        }
+    }
+
+    /// How many sweeps have completed (for tests and benchmarks).
+    public func sweepCount() -> Int { sweep.count }
 
     private func handle(_ error: DuvoAPIError, runID: String) {
         switch error {

@@ -11,6 +11,12 @@ public struct PollTuning: Sendable {
     public var concurrency: Int
     /// Multiplies every interval (tests and fast simulators use less than 1).
     public var scale: Double
+    /// How often a team-wide sweep lists recently updated runs, when sweeps are used.
+    public var sweepInterval: Double
+    /// From how many watched runs on sweeps are used instead of one poll per run (when the API can list runs).
+    public var sweepThreshold: Int
+    /// The most pages (of 100 runs) one sweep reads.
+    public var maxSweepPages: Int
 
     /// The defaults: 2 s for two minutes, 10 s to a quarter hour, then 30 s; 1 s after a change.
     public init(scale: Double = 1, concurrency: Int = 16) {
@@ -19,6 +25,16 @@ public struct PollTuning: Sendable {
         activeInterval = 1
         self.concurrency = concurrency
         self.scale = scale
+        sweepInterval = 2
+        sweepThreshold = 3
+        maxSweepPages = 20
+    }
+
+    /// The per-run poll interval of a run that sweeps watch: only a safety net, spread so that all such runs together
+    /// use at most a quarter of the background allowance (`budgetPerMinute`, 0 = unlimited).
+    public func safetyInterval(watched: Int, budgetPerMinute: Int) -> Double {
+        let spread = budgetPerMinute > 0 ? Double(watched) * 60 / (Double(budgetPerMinute) * 0.25) : 0
+        return max(120 * scale, spread)
     }
 
     /// The next poll's delay for a run watched for `age` seconds that did or did not just change.

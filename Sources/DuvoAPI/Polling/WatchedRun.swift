@@ -21,6 +21,11 @@ struct WatchedRun {
     var nextDue: Double
     var pollInFlight = false
     var consecutiveFailures = 0
+    /// Whether a team-wide sweep has listed this run, so sweeps (not per-run polls) watch it for changes.
+    var seenInSweep = false
+    /// Whether the last poll saw a change. Timestamps have whole seconds, so a second change within the same second
+    /// would leave `updated_at` as it was: after a change, the next sweep polls once more to be sure.
+    var needsConfirmation = true
 
     init(runID: String, now: Double) {
         self.runID = runID
