@@ -3,6 +3,7 @@ import Diagnostics
 import DuvoAPI
 import DuvoBridge
 import DuvoCLI
+import DuvoMCP
 import Foundation
 import JSONRPC
 
@@ -13,12 +14,14 @@ enum RPCCommand {
         discussion: """
             Framing is detected from the client's first bytes: newline-delimited JSON (scripts, MCP) or LSP-style
             Content-Length headers (editors). Stdout carries protocol frames only; logs go to stderr.
-            Call rpc.discover for the OpenRPC description of every method.
+            Call rpc.discover for the OpenRPC description of every method. An MCP client's `initialize` makes the
+            same process an MCP server (tools for every run operation); --read-only, --tools and --exclude-tools
+            choose the tools it offers.
 
             Example (no key, no network):
               echo '{"jsonrpc":"2.0","id":1,"method":"runs/list"}' | duvo rpc --simulate
             """,
-        options: ConnectionOptions.options + [
+        options: ConnectionOptions.options + MCPServer.options + [
             .value("framing", valueName: "auto|ndjson|lsp", help: "Force a framing instead of detecting it.",
                    environment: "DUVO_FRAMING", defaultValue: "auto"),
             .value("max-in-flight", valueName: "N", help: "Requests served at once; more wait (back-pressure).",
@@ -30,6 +33,7 @@ enum RPCCommand {
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
         let parsed: ParsedCommand
         let level: LogLevel
+        var mcpOptions: MCPOptions
         do {
             switch try spec.parse(arguments, environment: environment) {
             case .help(let text):
@@ -38,6 +42,8 @@ enum RPCCommand {
             case .command(let command): parsed = command
             }
             level = try ConnectionOptions.logLevel(parsed)
+            mcpOptions = try MCPServer.options(from: parsed)
+            mcpOptions.serverVersion = RootCommand.version
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             return 2
@@ -63,6 +69,7 @@ enum RPCCommand {
         let bridge = Bridge(client: endpoint.client, tuning: endpoint.pollTuning, logger: logger)
         var router = RPCRouter()
         MethodTable.register(into: &router, bridge: bridge)
+        MCPServer.register(into: &router, bridge: bridge, options: mcpOptions)
         let connection = RPCConnection(input: transport, output: transport, router: router,
                                        configuration: configuration, logger: logger)
         await connection.onShutdown { await bridge.shutdown() }

@@ -1,0 +1,37 @@
+import JSONCore
+import JSONRPC
+
+/// `initialize`: starts the MCP session, agreeing on a revision and announcing the tools and logging capabilities.
+enum Initialize: RPCMethod {
+    static let name = "initialize"
+
+    struct Params: Decodable, Sendable {
+        let protocolVersion: String?
+        let capabilities: JSONValue?
+        let clientInfo: JSONValue?
+    }
+
+    typealias Result = JSONValue
+
+    /// What a model is told once, up front, about using the tools together.
+    static let instructions = """
+        These tools drive Duvo agent runs. Start one with duvo_start_run (agent_id, optional message), then call \
+        duvo_wait_for_run with its run_id again and again until finished is true: each call blocks at most 45 s and \
+        its next field says what to do. When a run needs a person (pending_human_request), the user may be asked \
+        directly; otherwise ask the user and answer with duvo_respond_to_human_request, then wait again. Read a \
+        run's output with duvo_list_messages (tail: 5 for the latest; pass next_cursor as cursor to continue). \
+        duvo_send_message continues a conversation, duvo_stop_run ends a run, duvo_list_runs and duvo_run_stats \
+        give overviews. Do not poll duvo_get_run in a loop.
+        """
+
+    static func handle(_ params: Params, session: MCPSession, options: MCPOptions) async -> JSONValue {
+        let revision = await session.begin(requestedRevision: params.protocolVersion,
+                                           capabilities: params.capabilities, clientInfo: params.clientInfo)
+        return [
+            "protocolVersion": .string(revision),
+            "capabilities": ["tools": ["listChanged": false], "logging": [:]],
+            "serverInfo": ["name": "duvo-bridge", "version": .string(options.serverVersion)],
+            "instructions": .string(instructions),
+        ]
+    }
+}

@@ -1,0 +1,102 @@
+import JSONCore
+import JSONRPC
+
+/// `duvo_list_messages`: a run's messages through `runs/messages`, kept small, with `tail` for the newest and a
+/// cursor to read on.
+struct MessageListTool: Sendable {
+    let environment: ToolEnvironment
+    private var options: MCPOptions { environment.options }
+
+    private struct Arguments: Decodable {
+        let runID: String
+        let limit: Int?
+        let offset: Int?
+        let tail: Int?
+        let cursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case runID = "run_id", limit, offset, tail, cursor
+        }
+    }
+
+    /// Reads one capped page.
+    /// - Throws: ``RPCError`` for arguments that conflict or do not fit, and Duvo's errors.
+    func run(_ arguments: [String: JSONValue]) async throws -> ToolResult {
+        let args = try ToolArguments.decode(Arguments.self, from: arguments)
+        let given = [("offset", args.offset != nil), ("tail", args.tail != nil), ("cursor", args.cursor != nil)]
+            .filter(\.1).map(\.0)
+        guard given.count <= 1 else {
+            throw RPCError.invalidParams(
+                "give only one of offset, tail and cursor, not \(given.joined(separator: " and "))", field: given[1])
+        }
+        if let tail = args.tail, !(1...100).contains(tail) {
+            throw RPCError.invalidParams("'tail' must be between 1 and 100, got \(tail)", field: "tail")
+        }
+        if args.tail != nil, args.limit != nil {
+            throw RPCError.invalidParams("give tail or limit, not both: tail is the number of newest messages",
+                                         field: "limit")
+        }
+        var offset = args.offset ?? 0
+        var limit = args.limit ?? options.defaultMessageLimit
+        if let cursor = args.cursor {
+            offset = try MessageCursor.offset(of: cursor, runID: args.runID)
+        }
+        if let tail = args.tail {
+            let probe = try await page(runID: args.runID, limit: 1, offset: 0)
+            offset = max(0, (probe["total"]?.intValue ?? 0) - tail)
+            limit = tail
+        }
+        var result = try await page(runID: args.runID, limit: limit, offset: offset)
+        let budget = MessageBudget(maxCharacters: options.maxMessageCharacters,
+                                   maxTextCharacters: options.maxTextCharacters)
+        let fitted = budget.fit(result["messages"]?.arrayValue ?? [])
+        let total = result["total"]?.intValue ?? 0
+        let end = offset + fitted.messages.count
+        result["messages"] = .array(fitted.messages)
+        result["limit"] = .int(limit)
+        result["offset"] = .int(offset)
+        result["truncated"] = .bool(fitted.truncated)
+        result["next_cursor"] = end < total ? .string(MessageCursor.encode(runID: args.runID, offset: end)) : .null
+        return .success(result, summary: summary(result, runID: args.runID, offset: offset, total: total))
+    }
+
+    private func page(runID: String, limit: Int, offset: Int) async throws -> JSONValue {
+        try await environment.invoke("runs/messages",
+                                     ["run_id": .string(runID), "limit": .int(limit), "offset": .int(offset)])
+    }
+
+    private func summary(_ result: JSONValue, runID: String, offset: Int, total: Int) -> String {
+        let messages = result["messages"]?.arrayValue ?? []
+        guard !messages.isEmpty else {
+            return "Run \(runID) has \(total) messages; none from position \(offset) on."
+        }
+        var lines = ["Messages \(offset)-\(offset + messages.count - 1) of \(total) of run \(runID):"]
+        for (index, message) in messages.enumerated() {
+            lines.append("[\(offset + index)] \(Self.render(message))")
+        }
+        if result["truncated"]?.boolValue == true {
+            lines.append("(Shortened to keep the answer small.)")
+        }
+        if let cursor = result["next_cursor"]?.stringValue {
+            lines.append("More: call duvo_list_messages with run_id \(runID) and cursor \"\(cursor)\".")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One message as a line: who, what kind (unless plain text), and its text or tool call.
+    static func render(_ message: JSONValue) -> String {
+        let role = message["role"]?.stringValue ?? "?"
+        let type = message["type"]?.stringValue ?? "text"
+        let kind = ["text", "message", "\(role)_message"].contains(type) ? "" : " (\(type))"
+        var body = message["text_content"]?.stringValue ?? message["content"]?.stringValue ?? ""
+        if let call = message["tool_call"], let name = call["name"]?.stringValue {
+            body += (body.isEmpty ? "" : " ") + "\(name)(\((call["arguments"] ?? [:]).jsonString))"
+        }
+        if let outcome = message["tool_result"] {
+            let value = outcome["error"]?.stringValue.map { "error: \($0)" }
+                ?? (outcome["result"] ?? .null).jsonString
+            body += (body.isEmpty ? "" : " ") + "-> \(value)"
+        }
+        return "\(role)\(kind): \(body)"
+    }
+}

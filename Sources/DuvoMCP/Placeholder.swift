@@ -1,2 +1,0 @@
-/// Placeholder so the package builds while DuvoMCP is written.
-enum DuvoMCPPlaceholder {}

@@ -1,0 +1,52 @@
+import JSONCore
+
+/// The MCP state of one connection: the revision agreed in `initialize`, what the client can do, and the log level
+/// it asked for.
+///
+/// `duvo rpc` serves one connection per process, so ``MCPServer/register(into:bridge:options:)`` makes one session.
+actor MCPSession {
+    /// The revision answered to `initialize`, or nil before it.
+    private(set) var revision: String?
+    /// What the client declared it can do.
+    private(set) var capabilities = ClientCapabilities.none
+    /// The client's `clientInfo` (name, version), for log lines.
+    private(set) var clientName: String?
+    /// Whether `notifications/initialized` arrived.
+    private(set) var isInitialized = false
+    /// The least severe level the client wants as `notifications/message`; nil sends none.
+    private(set) var logLevel: MCPLogLevel?
+
+    /// Records an `initialize` request and returns the revision to answer.
+    func begin(requestedRevision: String?, capabilities: JSONValue?, clientInfo: JSONValue?) -> String {
+        let agreed = ProtocolRevision.negotiate(requestedRevision)
+        revision = agreed
+        self.capabilities = ClientCapabilities(json: capabilities)
+        clientName = clientInfo?["name"]?.stringValue
+        isInitialized = false
+        return agreed
+    }
+
+    /// Records `notifications/initialized`.
+    func markInitialized() {
+        isInitialized = true
+    }
+
+    /// Records `logging/setLevel`.
+    func setLogLevel(_ level: MCPLogLevel) {
+        logLevel = level
+    }
+
+    /// Whether a message at `level` should be sent to the client.
+    func wantsLog(_ level: MCPLogLevel) -> Bool {
+        guard let logLevel else { return false }
+        return level >= logLevel
+    }
+
+    /// The revision in use, assuming the latest when the client never sent `initialize`.
+    var effectiveRevision: String { revision ?? ProtocolRevision.latest }
+
+    /// Whether tool results carry `structuredContent` for this client (a 2025-06-18 addition).
+    var supportsStructuredContent: Bool {
+        ProtocolRevision.revision(effectiveRevision, isAtLeast: "2025-06-18")
+    }
+}

@@ -1,0 +1,20 @@
+/// The MCP revisions this server speaks, and how one is chosen for a session.
+enum ProtocolRevision {
+    /// Every supported revision, oldest first.
+    static let supported = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"]
+
+    /// The newest supported revision, answered to clients asking for one this server does not know.
+    static let latest = "2025-11-25"
+
+    /// The revision to answer a client asking for `requested`: its own when supported, else the latest (the client
+    /// then decides whether it can go on, as the lifecycle section of the specification says).
+    static func negotiate(_ requested: String?) -> String {
+        guard let requested, supported.contains(requested) else { return latest }
+        return requested
+    }
+
+    /// Whether `revision` is `minimum` or newer (revisions are dates, so they order as strings).
+    static func revision(_ revision: String, isAtLeast minimum: String) -> Bool {
+        revision >= minimum
+    }
+}

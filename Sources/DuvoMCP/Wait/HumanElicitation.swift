@@ -1,0 +1,126 @@
+import JSONCore
+import JSONRPC
+
+/// A run's pending human request as an `elicitation/create` form, and the person's answer as `runs/respond` params.
+///
+/// An approval is one yes/no field. Questions get one field each, titled with the question's header: a single
+/// choice is a string with the options' labels as `enum`, a multi-select an array of such strings (clients before
+/// 2025-11-25 cannot show arrays, so they get a comma-separated string), and a question without options a free string.
+struct HumanElicitation: Sendable {
+    /// The request, as in `pending_human_request`.
+    let request: JSONValue
+    /// The run it belongs to.
+    let runID: String
+    /// The session's MCP revision (form fields and `mode` depend on it).
+    let revision: String
+
+    /// One form field per question: its property name and the question text answers are keyed by.
+    private var fields: [(key: String, question: String)] {
+        var used: Set<String> = ["approved"]
+        var fields: [(String, String)] = []
+        for (index, question) in (request["questions"]?.arrayValue ?? []).enumerated() {
+            let text = question["question"]?.stringValue ?? "Question \(index + 1)"
+            var key = Self.slug(question["header"]?.stringValue ?? "")
+            if key.isEmpty || used.contains(key) { key = "question_\(index + 1)" }
+            used.insert(key)
+            fields.append((key, text))
+        }
+        return fields
+    }
+
+    private var isApproval: Bool { request["type"]?.stringValue != "question" }
+
+    private var supportsArrays: Bool { ProtocolRevision.revision(revision, isAtLeast: "2025-11-25") }
+
+    /// The params of `elicitation/create`.
+    var params: JSONValue {
+        let title = request["title"]?.stringValue ?? "A Duvo run needs your input"
+        let description = request["description"]?.stringValue.map { $0.isEmpty ? "" : "\n\($0)" } ?? ""
+        var params: [String: JSONValue] = [
+            "message": .string("Duvo run \(runID) \(isApproval ? "asks for your approval" : "asks"): "
+                + "\(title)\(description)"),
+            "requestedSchema": schema,
+        ]
+        if supportsArrays { params["mode"] = "form" }
+        return .object(params)
+    }
+
+    private var schema: JSONValue {
+        if isApproval {
+            let title = request["title"]?.stringValue ?? "Approve?"
+            return ["type": "object", "required": ["approved"], "properties": [
+                "approved": ["type": "boolean", "title": "Approve", "description": .string(title)],
+            ]]
+        }
+        let questions = request["questions"]?.arrayValue ?? []
+        var properties: [String: JSONValue] = [:]
+        for (index, field) in fields.enumerated() {
+            properties[field.key] = property(for: questions[index], text: field.question)
+        }
+        return ["type": "object", "properties": .object(properties),
+                "required": .array(fields.map { .string($0.key) })]
+    }
+
+    private func property(for question: JSONValue, text: String) -> JSONValue {
+        let options = question["options"]?.arrayValue ?? []
+        let labels = options.compactMap { $0["label"]?.stringValue }
+        var description = text
+        let explained = options.compactMap { option -> String? in
+            guard let label = option["label"]?.stringValue, let about = option["description"]?.stringValue else {
+                return nil
+            }
+            return "\(label): \(about)"
+        }
+        if !explained.isEmpty { description += " (\(explained.joined(separator: "; ")))" }
+        let title = JSONValue.string(question["header"]?.stringValue ?? text)
+        guard !labels.isEmpty else {
+            return ["type": "string", "title": title, "description": .string(description)]
+        }
+        let choices = JSONValue.array(labels.map(JSONValue.string))
+        guard question["multi_select"]?.boolValue == true else {
+            return ["type": "string", "title": title, "description": .string(description), "enum": choices]
+        }
+        guard supportsArrays else {
+            description += ". Choose one or more of \(labels.joined(separator: ", ")), comma-separated."
+            return ["type": "string", "title": title, "description": .string(description)]
+        }
+        return ["type": "array", "title": title, "description": .string(description), "minItems": 1,
+                "items": ["type": "string", "enum": choices]]
+    }
+
+    /// The `runs/respond` params for the `content` of an accepted form.
+    /// - Throws: ``RPCError`` -32602 when the form came back without an answer it requires.
+    func respondParams(from content: JSONValue?) throws(RPCError) -> JSONValue {
+        var params: [String: JSONValue] = ["run_id": .string(runID)]
+        if let id = request["id"] { params["request_id"] = id }
+        if isApproval {
+            guard let approved = content?["approved"]?.boolValue else {
+                throw RPCError.invalidParams("the form came back without a yes or no for the approval",
+                                             field: "approved")
+            }
+            params["approved"] = .bool(approved)
+            return .object(params)
+        }
+        var answers: [String: JSONValue] = [:]
+        for field in fields {
+            switch content?[field.key] {
+            case .string(let text)?: answers[field.question] = .string(text)
+            case .array(let items)?:
+                answers[field.question] = .array(items.map { .string($0.stringValue ?? $0.jsonString) })
+            case .number(let number)?: answers[field.question] = .string(number.literal)
+            case .bool(let flag)?: answers[field.question] = .string(flag ? "yes" : "no")
+            default:
+                throw RPCError.invalidParams("the form came back without an answer to \"\(field.question)\"",
+                                             field: "answers")
+            }
+        }
+        params["answers"] = .object(answers)
+        return .object(params)
+    }
+
+    /// `text` as a property name: lowercase letters, digits and underscores.
+    private static func slug(_ text: String) -> String {
+        let mapped = text.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" }
+        return String(mapped).split(separator: "_").joined(separator: "_")
+    }
+}

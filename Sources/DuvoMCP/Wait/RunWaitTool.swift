@@ -1,0 +1,159 @@
+import DuvoAPI
+import DuvoBridge
+import JSONCore
+import JSONRPC
+
+/// `duvo_wait_for_run`: waits at most ~45 s for a run to finish or need a person, reporting progress, and asks the
+/// person directly through `elicitation/create` when the client can show forms.
+///
+/// Waits share the bridge's poll scheduler with every other wait and follow, so they cost no more requests than
+/// `runs/wait`. An answered form is posted like `runs/respond` and the wait goes on within the same call.
+struct RunWaitTool: Sendable {
+    let environment: ToolEnvironment
+    private var bridge: Bridge { environment.bridge }
+    private var options: MCPOptions { environment.options }
+
+    private struct Arguments: Decodable {
+        let runID: String
+        let timeoutS: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case runID = "run_id", timeoutS = "timeout_s"
+        }
+    }
+
+    /// What asking a person came to.
+    private enum Asked {
+        case answered(String)
+        case notAsked(WaitReport.PersonReason)
+    }
+
+    /// Waits and reports.
+    /// - Throws: ``RPCError`` for bad arguments and Duvo's errors; cancellation as is.
+    func run(_ arguments: [String: JSONValue], progressToken: JSONValue?) async throws -> ToolResult {
+        let args = try ToolArguments.decode(Arguments.self, from: arguments)
+        if let timeout = args.timeoutS, !(timeout > 0) {
+            throw RPCError.invalidParams("'timeout_s' must be more than 0 seconds", field: "timeout_s")
+        }
+        let seconds = min(args.timeoutS ?? options.maxWaitSeconds, options.maxWaitSeconds)
+        let started = ContinuousClock.now
+        let progress = progressToken.map {
+            WaitProgress(token: $0, runID: args.runID, connection: environment.context.connection,
+                         client: bridge.client, started: started)
+        }
+        let interval = options.progressInterval
+        let report = try await withThrowingTaskGroup(of: Void.self, returning: WaitReport.self) { group in
+            if let progress { group.addTask { await progress.report(every: interval) } }
+            defer { group.cancelAll() }
+            return try await wait(for: args.runID, until: started + .seconds(seconds), progress: progress)
+        }
+        return .success(report.structured, summary: report.summary)
+    }
+
+    private func wait(for runID: String, until deadline: ContinuousClock.Instant, progress: WaitProgress?)
+        async throws -> WaitReport
+    {
+        let started = ContinuousClock.now
+        var snapshot = try await read(runID)
+        var answered: [String: String] = [:]
+        var lastStatus: String?
+        func report(_ ending: WaitReport.Ending) -> WaitReport {
+            WaitReport(runID: runID, run: snapshot["run"] ?? .null, pending: snapshot["pending_human_request"] ?? .null,
+                       ending: ending, waited: (ContinuousClock.now - started).seconds,
+                       answered: answered.values.sorted())
+        }
+        while true {
+            let status = RunStatus(rawValue: snapshot["run"]?["status"]?.stringValue ?? "unknown")
+            if status.rawValue != lastStatus {
+                await observe(status.rawValue, previous: lastStatus, runID: runID, progress: progress)
+                lastStatus = status.rawValue
+            }
+            if status.isTerminal { return report(.finished) }
+            let remaining = deadline - ContinuousClock.now
+            if status.needsAttention {
+                let pending = snapshot["pending_human_request"] ?? .null
+                if let requestID = pending["id"]?.stringValue, answered[requestID] == nil {
+                    switch try await ask(pending, runID: runID) {
+                    case .answered(let sentence):
+                        answered[requestID] = sentence
+                        snapshot = try await read(runID)
+                        continue
+                    case .notAsked(let reason):
+                        return report(.person(reason))
+                    }
+                }
+                if answered.isEmpty { return report(.message) }
+                // Answered here, but Duvo has not moved the run on yet: look again shortly, never asking twice.
+                if remaining <= .zero { return report(.timedOut) }
+                try await Task.sleep(for: min(remaining, .milliseconds(500)))
+                snapshot = try await read(runID)
+                continue
+            }
+            if remaining <= .zero { return report(.timedOut) }
+            let outcome = try await scheduled(runID: runID, seconds: remaining.seconds, progress: progress)
+            snapshot = ["run": outcome.run, "pending_human_request": outcome.pendingHumanRequest]
+            if outcome.timedOut { return report(.timedOut) }
+        }
+    }
+
+    /// The run and its pending request, read once through `runs/get` (which also checks the id).
+    private func read(_ runID: String) async throws -> JSONValue {
+        try await environment.invoke("runs/get", ["run_id": .string(runID)])
+    }
+
+    /// One wait on the shared scheduler, until the run ends or needs attention.
+    private func scheduled(runID: String, seconds: Double, progress: WaitProgress?) async throws -> WaitOutcome {
+        do {
+            return try await bridge.scheduler.wait(runID: runID, until: .attention, timeout: seconds,
+                                                   client: bridge.client) { status, _ in
+                await progress?.update(status: status)
+            }
+        } catch {
+            throw RPCError(error)
+        }
+    }
+
+    private func observe(_ status: String, previous: String?, runID: String, progress: WaitProgress?) async {
+        await progress?.update(status: status)
+        if let previous {
+            await environment.log.send(.info, "run \(runID): \(previous) -> \(status)")
+        }
+    }
+
+    /// Asks the person through the client, when it can show forms and this server may answer.
+    private func ask(_ pending: JSONValue, runID: String) async throws -> Asked {
+        if options.readOnly { return .notAsked(.readOnly) }
+        let session = environment.session
+        guard await session.capabilities.formElicitation else { return .notAsked(.noElicitation) }
+        let form = HumanElicitation(request: pending, runID: runID, revision: await session.effectiveRevision)
+        let title = pending["title"]?.stringValue ?? "a request"
+        await environment.log.send(.notice, "run \(runID) waits for a person (\"\(title)\"); asking the user")
+        let reply: JSONValue
+        do {
+            reply = try await environment.context.connection.sendRequest("elicitation/create", params: form.params)
+        } catch let error as RPCError {
+            return .notAsked(.failed("the client answered: \(error.message)"))
+        }
+        switch reply["action"]?.stringValue {
+        case "accept":
+            let params: JSONValue
+            do {
+                params = try form.respondParams(from: reply["content"])
+            } catch {
+                return .notAsked(.failed(error.message))
+            }
+            do {
+                let answer = try await environment.invoke("runs/respond", params)
+                let response = answer["human_request"]?["response"]?.stringValue ?? "an answer"
+                await environment.log.send(.info, "run \(runID): the user answered \"\(title)\"")
+                return .answered("The user answered \"\(title)\": \(response).")
+            } catch let error as RPCError where error.code != .requestCancelled {
+                return .notAsked(.failed("posting the answer failed: \(error.message)"))
+            }
+        case "decline":
+            return .notAsked(.declined)
+        default:
+            return .notAsked(.cancelled)
+        }
+    }
+}
