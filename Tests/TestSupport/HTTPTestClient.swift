@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import JSONCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// What an HTTP call answered.
 public struct HTTPTestResponse: Sendable {
@@ -36,12 +37,16 @@ public struct HTTPTestClient: Sendable {
     }
 
     /// Sends one request; `body` is written as JSON with a JSON content type.
-    public func send(_ method: String, _ url: String, headers: [String: String] = [:], body: JSONValue? = nil) async throws -> HTTPTestResponse {
+    public func send(_ method: String, _ url: String, headers: [String: String] = [:], body: JSONValue? = nil)
+        async throws -> HTTPTestResponse
+    {
         try await send(method, url, headers: headers, rawBody: body.map { Data(JSONWriter().bytes($0)) })
     }
 
     /// Sends one request with the body bytes as given (for malformed JSON).
-    public func send(_ method: String, _ url: String, headers: [String: String] = [:], rawBody: Data?) async throws -> HTTPTestResponse {
+    public func send(_ method: String, _ url: String, headers: [String: String] = [:], rawBody: Data?) async throws
+        -> HTTPTestResponse
+    {
         guard let target = URL(string: url) else { throw URLError(.badURL) }
         var request = URLRequest(url: target)
         request.httpMethod = method
@@ -61,6 +66,7 @@ public struct HTTPTestClient: Sendable {
             if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
         }
         let json = (try? JSONParser().parse(data)) ?? .null
-        return HTTPTestResponse(status: http.statusCode, headers: fields, json: json, text: String(decoding: data, as: UTF8.self))
+        return HTTPTestResponse(
+            status: http.statusCode, headers: fields, json: json, text: String(decoding: data, as: UTF8.self))
     }
 }

@@ -22,7 +22,8 @@ public struct OpenAPISchemaValidator: Sendable {
 
     /// The response schema for `method path` answering `status`, e.g. (`/v1/runs/{run_id}`, `get`, 200).
     public func responseSchema(path: String, method: String, status: Int) -> JSONValue? {
-        document["paths"]?[path]?[method.lowercased()]?["responses"]?[String(status)]?["content"]?["application/json"]?["schema"]
+        document["paths"]?[path]?[method.lowercased()]?["responses"]?[String(status)]?["content"]?["application/json"]?[
+            "schema"]
     }
 
     /// The request body schema of `method path`.
@@ -51,24 +52,40 @@ public struct OpenAPISchemaValidator: Sendable {
         }
         switch rules["type"]?.stringValue {
         case "object"?:
-            guard let members = value.objectValue else { return problems + ["\(path): expected an object, got \(value.kindDescription)"] }
+            guard let members = value.objectValue else {
+                return problems + ["\(path): expected an object, got \(value.kindDescription)"]
+            }
             problems += validateObject(members, rules, path)
         case "array"?:
-            guard let items = value.arrayValue else { return problems + ["\(path): expected an array, got \(value.kindDescription)"] }
+            guard let items = value.arrayValue else {
+                return problems + ["\(path): expected an array, got \(value.kindDescription)"]
+            }
             if let itemSchema = rules["items"] {
-                for (index, item) in items.enumerated() { problems += validate(item, against: itemSchema, at: "\(path)[\(index)]") }
+                for (index, item) in items.enumerated() {
+                    problems += validate(item, against: itemSchema, at: "\(path)[\(index)]")
+                }
             }
         case "string"?:
-            guard let text = value.stringValue else { return problems + ["\(path): expected a string, got \(value.kindDescription)"] }
+            guard let text = value.stringValue else {
+                return problems + ["\(path): expected a string, got \(value.kindDescription)"]
+            }
             if rules["format"] == "uuid", !Self.isUUID(text) { problems.append("\(path): '\(text)' is not a UUID") }
             if let minimum = rules["minLength"]?.intValue, text.count < minimum {
                 problems.append("\(path): shorter than \(minimum) characters")
             }
         case "number"?, "integer"?:
-            guard let number = value.doubleValue else { return problems + ["\(path): expected a number, got \(value.kindDescription)"] }
-            if rules["type"] == "integer", value.intValue == nil { problems.append("\(path): \(number) is not an integer") }
-            if let minimum = rules["minimum"]?.doubleValue, number < minimum { problems.append("\(path): below \(minimum)") }
-            if let maximum = rules["maximum"]?.doubleValue, number > maximum { problems.append("\(path): above \(maximum)") }
+            guard let number = value.doubleValue else {
+                return problems + ["\(path): expected a number, got \(value.kindDescription)"]
+            }
+            if rules["type"] == "integer", value.intValue == nil {
+                problems.append("\(path): \(number) is not an integer")
+            }
+            if let minimum = rules["minimum"]?.doubleValue, number < minimum {
+                problems.append("\(path): below \(minimum)")
+            }
+            if let maximum = rules["maximum"]?.doubleValue, number > maximum {
+                problems.append("\(path): above \(maximum)")
+            }
         case "boolean"?:
             if value.boolValue == nil { problems.append("\(path): expected a boolean, got \(value.kindDescription)") }
         default:
@@ -77,7 +94,9 @@ public struct OpenAPISchemaValidator: Sendable {
         return problems
     }
 
-    private func validateObject(_ members: [String: JSONValue], _ rules: [String: JSONValue], _ path: String) -> [String] {
+    private func validateObject(_ members: [String: JSONValue], _ rules: [String: JSONValue], _ path: String)
+        -> [String]
+    {
         var problems: [String] = []
         let properties = rules["properties"]?.objectValue ?? [:]
         for name in rules["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where members[name] == nil {

@@ -23,7 +23,8 @@ public final class SimulatorProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: DuvoBinary.path)
         process.arguments = ["sim", "--port", "0", "--speed", String(speed)] + extraArguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
@@ -42,7 +43,11 @@ public final class SimulatorProcess: Sendable {
             process.terminate()
             process.waitUntilExit()
             stderr.waitForEnd(timeout: 5)
-            throw StartError(message: "duvo sim printed \(line.map { "'\($0)'" } ?? "nothing") instead of its URL; stderr:\n\(stderr.text)")
+            throw StartError(
+                message:
+                    "duvo sim printed \(line.map { "'\($0)'" } ?? "nothing") instead of its URL; "
+                    + "stderr:\n\(stderr.text)"
+            )
         }
         self.baseURL = line
     }

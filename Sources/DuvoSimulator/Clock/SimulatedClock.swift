@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The simulator's notion of "now": it starts at the real wall-clock time and runs `speed` times faster.
+///
+/// Every timestamp the simulator hands out comes from here, so at `--speed 50` a three-minute run finishes in a
+/// few real seconds while its `started_at`/`completed_at` still look three minutes apart.
+public final class SimulatedClock: Sendable {
+    /// How many simulated seconds pass per real second.
+    public let speed: Double
+    private let startWall: Int64
+    private let startMonotonic: Int64
+
+    /// A clock starting now at `speed` (must be positive; values at or below zero are treated as 1).
+    public init(speed: Double) {
+        self.speed = speed > 0 && speed.isFinite ? speed : 1
+        self.startWall = Self.wallMilliseconds()
+        self.startMonotonic = Self.monotonicNanoseconds()
+    }
+
+    /// The current simulated time in milliseconds since the Unix epoch.
+    public func now() -> Int64 {
+        let elapsed = Double(Self.monotonicNanoseconds() - startMonotonic) / 1_000_000
+        return startWall + Int64(elapsed * speed)
+    }
+
+    /// How long, in real seconds, a span of simulated milliseconds takes.
+    public func realSeconds(forSimulated milliseconds: Int64) -> Double {
+        Double(milliseconds) / 1000 / speed
+    }
+
+    private static func wallMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+
+    static func monotonicNanoseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
+}

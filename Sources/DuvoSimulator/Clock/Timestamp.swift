@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// ISO 8601 timestamps as the simulator writes and reads them.
+///
+/// Written with whole seconds in UTC (`2026-05-17T10:00:00Z`) because jq's `fromdateiso8601`, which the operations
+/// guide's duration script uses, rejects fractional seconds.
+public enum Timestamp {
+    /// `milliseconds` since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (the fraction is dropped, not rounded).
+    public static func format(_ milliseconds: Int64) -> String {
+        var seconds = time_t(floorDiv(milliseconds, 1000))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        var out: [UInt8] = []
+        out.reserveCapacity(20)
+        append(Int(parts.tm_year) + 1900, width: 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        append(Int(parts.tm_mon) + 1, width: 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        append(Int(parts.tm_mday), width: 2, to: &out)
+        out.append(UInt8(ascii: "T"))
+        append(Int(parts.tm_hour), width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        append(Int(parts.tm_min), width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        append(Int(parts.tm_sec), width: 2, to: &out)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` into milliseconds since the epoch; nil when invalid.
+    ///
+    /// A space where the offset's `+` should be is accepted, because an unencoded `+` in a query string arrives as
+    /// a space.
+    public static func parse(_ text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20 else { return nil }
+        func number(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[start..<(start + count)] {
+                guard byte >= 48 && byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0, 4), bytes[4] == UInt8(ascii: "-"), let month = number(5, 2),
+            bytes[7] == UInt8(ascii: "-"), let day = number(8, 2),
+            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
+            let hour = number(11, 2), bytes[13] == UInt8(ascii: ":"), let minute = number(14, 2),
+            bytes[16] == UInt8(ascii: ":"), let second = number(17, 2)
+        else { return nil }
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var index = 19
+        var fractionMs = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var digits = 0
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                if digits < 3 { fractionMs = fractionMs * 10 + Int(bytes[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in min(digits, 3)..<3 { fractionMs *= 10 }
+        }
+        guard index < bytes.count else { return nil }
+        var offsetSeconds = 0
+        switch bytes[index] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            guard index + 1 == bytes.count else { return nil }
+        case UInt8(ascii: "+"), UInt8(ascii: " "), UInt8(ascii: "-"):
+            guard index + 6 == bytes.count, let oh = number(index + 1, 2), bytes[index + 3] == UInt8(ascii: ":"),
+                let om = number(index + 4, 2), oh < 24, om < 60
+            else { return nil }
+            offsetSeconds = (oh * 3600 + om * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
+        default:
+            return nil
+        }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        let epoch = Int64(timegm(&parts)) - Int64(offsetSeconds)
+        return epoch * 1000 + Int64(fractionMs)
+    }
+
+    /// `milliseconds` truncated to the whole second a formatted timestamp shows.
+    static func wholeSecond(_ milliseconds: Int64) -> Int64 {
+        floorDiv(milliseconds, 1000) * 1000
+    }
+
+    private static func floorDiv(_ value: Int64, _ divisor: Int64) -> Int64 {
+        value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
+    }
+
+    private static func append(_ value: Int, width: Int, to out: inout [UInt8]) {
+        var digits: [UInt8] = []
+        var rest = value
+        repeat {
+            digits.append(UInt8(48 + rest % 10))
+            rest /= 10
+        } while rest > 0
+        for _ in digits.count..<max(width, digits.count) { out.append(48) }
+        out.append(contentsOf: digits.reversed())
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder so the package builds while DuvoSimulator is written.
-enum DuvoSimulatorPlaceholder {}

@@ -1,2 +1,0 @@
-/// Placeholder so the package builds while HTTPServer is written.
-enum HTTPServerPlaceholder {}

@@ -1,0 +1,157 @@
+import ArgumentKit
+import Diagnostics
+import DuvoSimulator
+import Foundation
+import JSONCore
+
+/// `duvo sim`: runs the local Duvo API simulator until SIGINT/SIGTERM; `duvo sim agents` lists its agents.
+///
+/// Once listening it prints exactly one line to stdout, the base URL without a version, so scripts can read it;
+/// everything else goes to stderr.
+enum SimCommand {
+    /// `duvo sim` itself. It has no subcommands because ArgumentKit treats a command with subcommands as a group
+    /// that only prints help; `agents` is dispatched by ``run(_:)`` to ``agentsSpec``.
+    static let spec = Command(
+        "duvo sim", abstract: "Run a local simulator of the Duvo API",
+        discussion: """
+            Serves /v1 and /v2 of the Duvo runs API on loopback with built-in agents.
+            Prints its base URL (e.g. http://127.0.0.1:8787) on stdout once listening; logs go to stderr.
+            Without --api-key, the key \(DefaultCredentials.apiKey) and team \(DefaultCredentials.team) are used.
+
+            duvo sim agents [--json] [--agents FILE]   list the agents (built-ins plus FILE)
+            """,
+        options: serveOptions)
+
+    /// `duvo sim agents`, parsed as a subcommand of `sim` so `--agents FILE` is accepted there too.
+    static let agentsSpec = Command(
+        "duvo sim", abstract: "Run a local simulator of the Duvo API", options: serveOptions,
+        subcommands: [
+            Command(
+                "agents", abstract: "List the simulator's agents (built-ins plus --agents FILE)",
+                options: [.flag("json", help: "Print [{\"id\",\"name\",\"description\"}] as JSON")])
+        ])
+
+    private static let serveOptions: [Option] = [
+        .value("host", valueName: "ADDRESS", help: "Address to listen on", defaultValue: "127.0.0.1"),
+        .value("port", valueName: "N", help: "Port to listen on; 0 picks a free one", defaultValue: "8787"),
+        .value(
+            "api-key", valueName: "KEY[:TEAM,...]", help: "An accepted API key, optionally bound to teams",
+            repeatable: true),
+        .value("team", valueName: "ID", help: "A team that keys without ':TEAMS' belong to", repeatable: true),
+        .value("rate-limit", valueName: "N", help: "Requests per key per minute; 0 turns it off", defaultValue: "300"),
+        .value("speed", valueName: "X", help: "Run the simulated clock X times faster", defaultValue: "1"),
+        .value("agents", valueName: "FILE", help: "Load more agents from a JSON scenario file"),
+        .value(
+            "faults", valueName: "SPEC",
+            help: "Inject faults, e.g. 5xx=0.05,429=0.02,latency=0.1:300ms,drop=0.01 or 'default'"),
+        .value("seed", valueName: "N", help: "Seed for the fault sequence (same seed, same faults)"),
+        .value(
+            "log-level", valueName: "LEVEL", help: "error, warn, info, debug or trace", environment: "DUVO_LOG_LEVEL",
+            defaultValue: "info"),
+    ]
+
+    /// Runs `duvo sim` with the arguments after `sim`; returns the exit code.
+    static func run(_ args: [String]) -> Int32 {
+        do {
+            let command = args.first == "agents" ? agentsSpec : spec
+            switch try command.parse(args, environment: ProcessInfo.processInfo.environment) {
+            case .help(let text):
+                print(text)
+                return 0
+            case .command(let parsed):
+                if parsed.path.last == "agents" { return try listAgents(parsed) }
+                return try serve(try configuration(parsed))
+            }
+        } catch let error as UsageError {
+            printError(error.description)
+            return 2
+        } catch {
+            printError("error: \(error)")
+            return 1
+        }
+    }
+
+    private static func configuration(_ parsed: ParsedCommand) throws -> SimulatorConfiguration {
+        let path = parsed.commandPath
+        guard let levelName = parsed.value("log-level"), let level = LogLevel(name: levelName) else {
+            throw UsageError("option '--log-level' expects error, warn, info, debug or trace", commandPath: path)
+        }
+        guard let port = try parsed.int("port"), (0...65535).contains(port) else {
+            throw UsageError("option '--port' expects a port from 0 to 65535", commandPath: path)
+        }
+        guard let rate = try parsed.int("rate-limit"), rate >= 0 else {
+            throw UsageError("option '--rate-limit' expects 0 (off) or a positive number", commandPath: path)
+        }
+        guard let speed = try parsed.double("speed"), speed > 0 else {
+            throw UsageError("option '--speed' expects a number above 0, e.g. 1 or 50", commandPath: path)
+        }
+        var seed: UInt64?
+        if let text = parsed.value("seed") {
+            guard let value = UInt64(text) else {
+                throw UsageError("option '--seed' expects a non-negative whole number", commandPath: path)
+            }
+            seed = value
+        }
+        do {
+            return SimulatorConfiguration(
+                host: parsed.value("host") ?? "127.0.0.1", port: UInt16(port),
+                credentials: try Credentials(apiKeys: parsed.values("api-key"), teams: parsed.values("team")),
+                rateLimitPerMinute: rate, speed: speed, extraAgents: try extraAgents(parsed),
+                faults: try parsed.value("faults").map { text throws(FaultSpecError) in try FaultSpec(parsing: text) }
+                    ?? FaultSpec(),
+                seed: seed, logger: Logger(label: "duvo sim", level: level))
+        } catch let error as CredentialsError {
+            throw UsageError(error.description, commandPath: path)
+        } catch let error as FaultSpecError {
+            throw UsageError(error.description, commandPath: path)
+        }
+    }
+
+    private static func extraAgents(_ parsed: ParsedCommand) throws -> [Scenario] {
+        guard let file = parsed.value("agents") else { return [] }
+        let agents = try ScenarioFile.load(path: file)
+        _ = try AgentCatalog(extra: agents, source: file)  // clashes with built-ins are reported against the file
+        return agents
+    }
+
+    private static func listAgents(_ parsed: ParsedCommand) throws -> Int32 {
+        let catalog = try AgentCatalog(extra: try extraAgents(parsed))
+        if parsed.flag("json") {
+            print(JSONWriter(sortedKeys: true, pretty: true).string(Simulator.agentList(catalog)))
+        } else {
+            let width = catalog.agents.map(\.name.count).max() ?? 0
+            for agent in catalog.agents {
+                print(
+                    "\(agent.id)  \(agent.name.padding(toLength: width, withPad: " ", startingAt: 0))  "
+                        + agent.description
+                )
+            }
+        }
+        return 0
+    }
+
+    private static func serve(_ configuration: SimulatorConfiguration) throws -> Int32 {
+        let simulator = try Simulator(configuration: configuration)
+        let url = try simulator.start()
+        print(url)
+        fflush(nil)  // all streams: naming `stdout` is not concurrency-safe in Swift 6
+        let done = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { done.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        done.wait()
+        configuration.logger.info("stopping")
+        simulator.stop()
+        sources.forEach { $0.cancel() }
+        return 0
+    }
+
+    private static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
