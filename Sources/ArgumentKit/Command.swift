@@ -14,16 +14,20 @@ public struct Command: Sendable {
     public let positionals: [Positional]
     /// The commands nested under this one.
     public let subcommands: [Command]
+    /// Whether the command runs when named without a subcommand (`duvo sim` serves, `duvo sim agents` lists);
+    /// otherwise a command with subcommands is a group that shows its help.
+    public let runsWithoutSubcommand: Bool
 
-    /// A command; a group when it has subcommands.
+    /// A command; a group when it has subcommands, unless `runsWithoutSubcommand`.
     public init(_ name: String, abstract: String, discussion: String? = nil, options: [Option] = [],
-                positionals: [Positional] = [], subcommands: [Command] = []) {
+                positionals: [Positional] = [], subcommands: [Command] = [], runsWithoutSubcommand: Bool = false) {
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
         self.options = options
         self.positionals = positionals
         self.subcommands = subcommands
+        self.runsWithoutSubcommand = runsWithoutSubcommand
     }
 
     /// Parses `arguments` (without the program name) against this command tree.

@@ -27,7 +27,8 @@ struct CommandLineParser {
             if optionsEnded || argument == "-" || !argument.hasPrefix("-") {
                 if words.isEmpty, !optionsEnded, let sub = current.subcommands.first(where: { $0.name == argument }) {
                     chain.append(sub)
-                } else if words.isEmpty, !current.subcommands.isEmpty, current.positionals.isEmpty {
+                } else if words.isEmpty, !current.subcommands.isEmpty, current.positionals.isEmpty,
+                          !current.runsWithoutSubcommand {
                     throw UsageError(unknownCommandMessage(argument), commandPath: commandPath)
                 } else {
                     words.append(argument)
@@ -44,7 +45,8 @@ struct CommandLineParser {
             }
             try readOption(argument, arguments: arguments, index: &index)
         }
-        if wantsHelp || (!current.subcommands.isEmpty && current.positionals.isEmpty && words.isEmpty) {
+        let isGroup = !current.subcommands.isEmpty && !current.runsWithoutSubcommand
+        if wantsHelp || (isGroup && current.positionals.isEmpty && words.isEmpty) {
             return .help(HelpFormatter(chain: chain).render())
         }
         let positionalValues = try assignPositionals()

@@ -8,7 +8,7 @@ struct HelpFormatter {
         var lines: [String] = []
         var usage = "USAGE: \(path)"
         if !command.subcommands.isEmpty && command.positionals.isEmpty {
-            usage += " <command>"
+            usage += command.runsWithoutSubcommand ? " [<command>]" : " <command>"
         }
         for positional in command.positionals { usage += " " + positional.synopsis }
         usage += " [options]"

@@ -9,27 +9,21 @@ import JSONCore
 /// Once listening it prints exactly one line to stdout, the base URL without a version, so scripts can read it;
 /// everything else goes to stderr.
 enum SimCommand {
-    /// `duvo sim` itself. It has no subcommands because ArgumentKit treats a command with subcommands as a group
-    /// that only prints help; `agents` is dispatched by ``run(_:)`` to ``agentsSpec``.
+    /// `duvo sim` serves; `duvo sim agents` lists the agents (its options, `--agents FILE` included, are shared).
     static let spec = Command(
         "duvo sim", abstract: "Run a local simulator of the Duvo API",
         discussion: """
             Serves /v1 and /v2 of the Duvo runs API on loopback with built-in agents.
             Prints its base URL (e.g. http://127.0.0.1:8787) on stdout once listening; logs go to stderr.
             Without --api-key, the key \(DefaultCredentials.apiKey) and team \(DefaultCredentials.team) are used.
-
-            duvo sim agents [--json] [--agents FILE]   list the agents (built-ins plus FILE)
             """,
-        options: serveOptions)
-
-    /// `duvo sim agents`, parsed as a subcommand of `sim` so `--agents FILE` is accepted there too.
-    static let agentsSpec = Command(
-        "duvo sim", abstract: "Run a local simulator of the Duvo API", options: serveOptions,
+        options: serveOptions,
         subcommands: [
             Command(
                 "agents", abstract: "List the simulator's agents (built-ins plus --agents FILE)",
                 options: [.flag("json", help: "Print [{\"id\",\"name\",\"description\"}] as JSON")])
-        ])
+        ],
+        runsWithoutSubcommand: true)
 
     private static let serveOptions: [Option] = [
         .value("host", valueName: "ADDRESS", help: "Address to listen on", defaultValue: "127.0.0.1"),
@@ -53,8 +47,7 @@ enum SimCommand {
     /// Runs `duvo sim` with the arguments after `sim`; returns the exit code.
     static func run(_ args: [String]) -> Int32 {
         do {
-            let command = args.first == "agents" ? agentsSpec : spec
-            switch try command.parse(args, environment: ProcessInfo.processInfo.environment) {
+            switch try spec.parse(args, environment: ProcessInfo.processInfo.environment) {
             case .help(let text):
                 print(text)
                 return 0
@@ -136,18 +129,11 @@ enum SimCommand {
         print(url)
         fflush(nil)  // all streams: naming `stdout` is not concurrency-safe in Swift 6
         let done = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { done.signal() }
-            source.resume()
-            sources.append(source)
-        }
+        let signals = SignalTrap([SIGINT, SIGTERM]) { _ in done.signal() }
         done.wait()
+        signals.cancel()
         configuration.logger.info("stopping")
         simulator.stop()
-        sources.forEach { $0.cancel() }
         return 0
     }
 

@@ -80,4 +80,23 @@ struct ArgumentKitTests {
         }
         #expect(group.contains("start") && group.contains("Start a run."))
     }
+
+    @Test("a command with subcommands can also run by itself when it says so")
+    func runsWithoutSubcommand() throws {
+        let sim = Command("sim", abstract: "Serve.", options: [.value("port", help: "Port.")], subcommands: [
+            Command("agents", abstract: "List.", options: [.flag("json", help: "JSON.")]),
+        ], runsWithoutSubcommand: true)
+        guard case .command(let serve) = try sim.parse(["--port", "0"]) else {
+            Issue.record("sim alone runs")
+            return
+        }
+        #expect(serve.path == ["sim"])
+        #expect(serve.value("port") == "0")
+        guard case .command(let list) = try sim.parse(["agents", "--json"]) else {
+            Issue.record("sim agents runs")
+            return
+        }
+        #expect(list.path == ["sim", "agents"])
+        #expect(list.flag("json"))
+    }
 }

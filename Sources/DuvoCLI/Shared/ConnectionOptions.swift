@@ -25,8 +25,9 @@ public enum ConnectionOptions {
               environment: "DUVO_SIMULATE"),
         .value("sim-speed", valueName: "X", help: "With --simulate: run the simulated clock X times faster.",
                environment: "DUVO_SIM_SPEED", defaultValue: "1"),
-        .value("poll-scale", valueName: "X", help: "Multiply follow/wait poll intervals by X.",
-               environment: "DUVO_POLL_SCALE", defaultValue: "1", hidden: true),
+        .value("poll-scale", valueName: "X",
+               help: "Multiply follow/wait poll intervals by X (default 1, or 1/sim-speed with --simulate).",
+               environment: "DUVO_POLL_SCALE", hidden: true),
         .value("log-level", valueName: "LEVEL", help: "error, warn, info, debug or trace (logs go to stderr).",
                environment: "DUVO_LOG_LEVEL", defaultValue: "warn"),
     ]
@@ -62,10 +63,11 @@ public enum ConnectionOptions {
         guard rateLimit >= 0 else {
             throw UsageError("option '--rate-limit' must be 0 or more", commandPath: parsed.commandPath)
         }
-        let scale = try parsed.double("poll-scale") ?? 1
-        guard scale > 0 else {
+        let explicitScale = try parsed.double("poll-scale")
+        if let explicitScale, explicitScale <= 0 {
             throw UsageError("option '--poll-scale' must be more than 0", commandPath: parsed.commandPath)
         }
+        var scale = explicitScale ?? 1
         var configuration: DuvoConfiguration
         var simulator: Simulator?
         if parsed.flag("simulate") {
@@ -73,6 +75,8 @@ public enum ConnectionOptions {
             guard speed > 0 else {
                 throw UsageError("option '--sim-speed' must be more than 0", commandPath: parsed.commandPath)
             }
+            // The simulated world runs `speed` times faster, so poll that much more often (the budget still caps it).
+            if explicitScale == nil { scale = max(0.02, 1 / speed) }
             let embedded = try EmbeddedSimulator.start(speed: speed, logger: logger)
             simulator = embedded.simulator
             configuration = DuvoConfiguration(apiKey: APIKey(DefaultCredentials.apiKey), baseURL: embedded.baseURL,
