@@ -1,0 +1,22 @@
+import ArgumentKit
+
+/// `duvo runs get RUN`: a run's status and what it waits for.
+enum GetCommand: RunsSubcommand {
+    static let spec = Command(
+        "get", abstract: "Show a run's status and any pending human request",
+        discussion: """
+            With --json, prints Duvo's body ({"run": {...}, "pending_human_request": ...}):
+              STATUS=$(duvo runs get "$RUN_ID" --json | jq -r '.run.status')
+            """,
+        positionals: [CommonOptions.run])
+
+    static func run(_ invocation: Invocation) async throws -> ExitCode {
+        let snapshot = try await invocation.client().getRun(invocation.parsed.runID)
+        if invocation.json {
+            invocation.console.json(snapshot)
+        } else {
+            invocation.console.lines(invocation.runs.detail(snapshot))
+        }
+        return .success
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentKit
+import DuvoAPI
+
+/// `duvo runs start --agent ID`: starts a run; with `--follow`, streams it until it ends.
+enum StartCommand: RunsSubcommand {
+    static let spec = Command(
+        "start", abstract: "Start a run of an agent",
+        discussion: """
+            Prints the new run. With --json, prints Duvo's body ({"run": {...}}), so scripts can read its id:
+              RUN_ID=$(duvo runs start --agent "$AGENT_ID" --json | jq -r '.run.id')
+            With --follow, streams the run's messages until it ends (JSON Lines with --json).
+            """,
+        options: [
+            .value("agent", valueName: "ID", help: "The agent to run (required)."),
+            .value("message", short: "m", valueName: "TEXT", help: "A first message: instructions or a payload."),
+            .value("sandbox", valueName: "ID", help: "A sandbox with pre-uploaded files."),
+            .value("webhook", valueName: "URL",
+                   help: "Where Duvo POSTs run events (human_request, run_completed, run_failed, ...)."),
+            CommonOptions.follow,
+            CommonOptions.exitStatus,
+        ])
+
+    static func run(_ invocation: Invocation) async throws -> ExitCode {
+        let parsed = invocation.parsed
+        let agent = try parsed.required("agent", "the agent to run; the simulator's are listed by 'duvo sim agents'")
+        let follow = parsed.flag("follow")
+        if parsed.flag("exit-status") && !follow {
+            throw UsageError("--exit-status needs --follow (or use 'duvo runs wait RUN --exit-status')",
+                             commandPath: parsed.commandPath)
+        }
+        let client = try invocation.client()
+        let answer = try await client.startRun(agentID: agent, message: parsed.value("message"),
+                                               sandboxID: parsed.value("sandbox"), webhookURL: parsed.value("webhook"))
+        guard let runID = answer["run"]?["id"]?.stringValue else {
+            throw DuvoAPIError.invalidResponse(operation: "start run", detail: "the answer has no run.id")
+        }
+        let console = invocation.console
+        guard follow else {
+            if invocation.json {
+                console.json(answer)
+            } else {
+                let status = answer["run"]?["status"]?.stringValue ?? "unknown"
+                console.lines([
+                    "Started run \(console.palette.bold(runID)) (\(console.palette.status(status))).",
+                    console.palette.dim("Follow it: duvo runs messages \(runID) --follow"),
+                ])
+            }
+            return .success
+        }
+        if !invocation.json { console.line("Started run \(console.palette.bold(runID)).") }
+        let status = try await RunFollower(invocation: invocation, runID: runID).follow(fromOffset: 0)
+        return parsed.flag("exit-status") ? ExitCode(runStatus: status) : .success
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentKit
+
+/// `duvo runs stop RUN`: stops a run (a no-op on one that is not active).
+enum StopCommand: RunsSubcommand {
+    static let spec = Command(
+        "stop", abstract: "Stop a run (does nothing to a run that has already ended)",
+        discussion: "With --json, prints Duvo's body ({\"success\": ..., \"message\": ...}).",
+        positionals: [CommonOptions.run])
+
+    static func run(_ invocation: Invocation) async throws -> ExitCode {
+        let runID = invocation.parsed.runID
+        let answer = try await invocation.client().stopRun(runID)
+        let console = invocation.console
+        if invocation.json {
+            console.json(answer)
+        } else if answer["success"]?.boolValue == false {
+            console.line(answer["message"]?.stringValue ?? "Run \(runID) was not active; nothing to stop.")
+        } else {
+            console.line("Stopped run \(console.palette.bold(runID)).")
+        }
+        return .success
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentKit
+import DuvoAPI
+import JSONCore
+
+/// `duvo runs wait RUN`: blocks until the run ends (or, with `--until attention`, also until it needs a human).
+enum WaitCommand: RunsSubcommand {
+    /// What "no --timeout" means: longer than any run, short enough to stay a valid sleep.
+    static let foreverSeconds = 10.0 * 365 * 86_400
+
+    static let spec = Command(
+        "wait", abstract: "Wait until a run ends (or needs a human, with --until attention)",
+        discussion: """
+            Exits 0 when the wait is over; 5 when --timeout passes first. With --exit-status, the exit code says
+            how the run ended: 10 failed, 11 stopped, 12 interrupted, 13 waiting for a human. With --json, prints
+            {"run": ..., "pending_human_request": ..., "timed_out": ...}. Example:
+              duvo runs wait "$RUN_ID" --timeout 600 --exit-status || echo "the run did not complete"
+            """,
+        options: [
+            .value("timeout", valueName: "S", help: "Give up after S seconds (exit 5); default: no limit."),
+            .value("until", valueName: "WHEN", help: "terminal (the run ended) or attention (also: waits for a human).",
+                   defaultValue: "terminal"),
+            CommonOptions.exitStatus,
+        ],
+        positionals: [CommonOptions.run])
+
+    static func run(_ invocation: Invocation) async throws -> ExitCode {
+        let parsed = invocation.parsed
+        let timeout = try parsed.double("timeout")
+        if let timeout, !(timeout > 0) {
+            throw UsageError("option '--timeout' must be more than 0 seconds", commandPath: parsed.commandPath)
+        }
+        let until = try parsed.choice("until", among: ["terminal", "attention"]) ?? "terminal"
+        let condition = WaitCondition(rawValue: until) ?? .terminal
+        let runID = parsed.runID
+        let client = try invocation.client()
+        let scheduler = try invocation.scheduler()
+        let live = LiveStatus(console: invocation.console)
+        live.update("waiting for run \(runID)")
+        defer { live.stop() }
+        let outcome = try await scheduler.wait(
+            runID: runID, until: condition, timeout: timeout ?? foreverSeconds, client: client
+        ) { status, _ in
+            live.update("run \(runID) is \(status)")
+        }
+        live.stop()
+        let status = outcome.run["status"]?.stringValue ?? "unknown"
+        let console = invocation.console
+        if invocation.json {
+            console.json(outcome.json)
+        } else if !outcome.timedOut {
+            if outcome.pendingHumanRequest.objectValue != nil && !RunStatus(rawValue: status).isTerminal {
+                console.lines(invocation.humanRequests.lines(for: outcome.pendingHumanRequest, runID: runID))
+            } else {
+                console.line(invocation.runs.outcome(runID: runID, status: status))
+            }
+        }
+        if outcome.timedOut {
+            let seconds = timeout.map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? "?"
+            console.error("run \(runID) is still \(status) after \(seconds) s (--timeout)")
+            return .timeout
+        }
+        return parsed.flag("exit-status") ? ExitCode(runStatus: status) : .success
+    }
+}

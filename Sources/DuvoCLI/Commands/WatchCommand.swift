@@ -1,0 +1,126 @@
+import ArgumentKit
+import DuvoAPI
+import Foundation
+import JSONCore
+import Synchronization
+
+/// `duvo runs watch RUN...`: several runs at once, one line per status change per run, until all have ended.
+enum WatchCommand: RunsSubcommand {
+    static let spec = Command(
+        "watch", abstract: "Watch several runs at once: one line per status change, until all end",
+        discussion: """
+            Prints a line whenever a run's status changes (with --json: {"run_id", "status", "previous_status",
+            "run", "pending_human_request"} per line) and returns when every run has ended. Exits 0; with
+            --exit-status, 0 only when all completed, else the code of the worst outcome (failed 10 before
+            interrupted 12, stopped 11, waiting 13). A run that cannot be read exits 1, 3 or 4 as other commands do.
+            """,
+        options: [CommonOptions.exitStatus],
+        positionals: [Positional("run", help: "The runs' ids.", variadic: true)])
+
+    private typealias Outcome = Result<String, any Error>
+
+    static func run(_ invocation: Invocation) async throws -> ExitCode {
+        var seen = Set<String>()
+        let runIDs = invocation.parsed.positionals("run").filter { seen.insert($0.lowercased()).inserted }
+        let scheduler = try invocation.scheduler()
+        let board = StatusBoard(runIDs: runIDs, console: invocation.console)
+        let outcomes = await withTaskGroup(of: (String, Outcome).self) { group in
+            for runID in runIDs {
+                group.addTask {
+                    (runID, await watch(runID, scheduler: scheduler, invocation: invocation, board: board))
+                }
+            }
+            var outcomes: [String: Outcome] = [:]
+            for await (runID, outcome) in group { outcomes[runID] = outcome }
+            return outcomes
+        }
+        board.finish()
+        let reportStatus = invocation.parsed.flag("exit-status")
+        var worst = ExitCode.success
+        for outcome in outcomes.values {
+            let code: ExitCode
+            switch outcome {
+            case .success(let status): code = reportStatus ? ExitCode(runStatus: status) : .success
+            case .failure(let error as CancellationError): return ExitCode(error: error)
+            case .failure(let error): code = ExitCode(error: error)
+            }
+            if code.severity > worst.severity { worst = code }
+        }
+        return worst
+    }
+
+    /// Watches one run, printing its status changes, until it ends.
+    private static func watch(_ runID: String, scheduler: PollScheduler, invocation: Invocation,
+                              board: StatusBoard) async -> Outcome {
+        let subscription = await scheduler.subscribe(runID: runID, messages: false)
+        let console = invocation.console
+        for await event in subscription.events {
+            switch event {
+            case .message:
+                continue
+            case .status(let status, let previous, let run, let pending):
+                board.record(runID: runID, status: status)
+                if invocation.json {
+                    console.json(["run_id": .string(runID), "status": .string(status),
+                                  "previous_status": .optional(previous), "run": run,
+                                  "pending_human_request": pending])
+                } else {
+                    console.line(line(runID: runID, status: status, previous: previous, pending: pending,
+                                      palette: console.palette))
+                }
+            case .ended(let status, let reason, let error):
+                switch reason {
+                case .terminal: return .success(status ?? "unknown")
+                case .error:
+                    let failure = error ?? DuvoAPIError.invalidResponse(operation: "watch run", detail: "no answer")
+                    console.error("run \(runID): \(failure.message)")
+                    board.record(runID: runID, status: "error")
+                    return .failure(failure)
+                case .unfollowed, .shutdown: return .failure(CancellationError())
+                }
+            }
+        }
+        await scheduler.unsubscribe(subscription.id)
+        return .failure(CancellationError())
+    }
+
+    private static func line(runID: String, status: String, previous: String?, pending: JSONValue,
+                             palette: Palette) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        let time = formatter.string(from: Date())
+        var text = palette.dim(time) + "  " + runID + "  "
+        if let previous { text += palette.dim(previous + " → ") }
+        text += palette.status(status)
+        if let title = pending["title"]?.stringValue {
+            text += "  " + palette.attention("needs a human: \(title)") + palette.dim("  (duvo runs get \(runID))")
+        }
+        return text
+    }
+}
+
+/// The live summary under `watch` on a terminal: how many runs are in each status.
+private final class StatusBoard: Sendable {
+    private let statuses: Mutex<[String: String]>
+    private let live: LiveStatus
+    private let count: Int
+
+    init(runIDs: [String], console: Console) {
+        statuses = Mutex([:])
+        live = LiveStatus(console: console)
+        count = runIDs.count
+        live.update("watching \(count) run\(count == 1 ? "" : "s")")
+    }
+
+    func record(runID: String, status: String) {
+        let summary = statuses.withLock { statuses in
+            statuses[runID] = status
+            var counts: [String: Int] = [:]
+            for value in statuses.values { counts[value, default: 0] += 1 }
+            return counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        }
+        live.update("watching \(count) run\(count == 1 ? "" : "s"): \(summary)")
+    }
+
+    func finish() { live.stop() }
+}

@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// Turns Ctrl-C (SIGINT) and SIGTERM into cancellation of the command's task, so a follow or wait can erase its
+/// status line and the embedded simulator can stop before the process exits.
+enum InterruptTrap {
+    /// How long a cancelled command may take to wind down before the process exits anyway.
+    static let graceSeconds = 2.0
+
+    /// Waits for `task`, cancelling it on SIGINT or SIGTERM; a command that does not end within
+    /// ``graceSeconds`` of the signal is ended with exit status 130.
+    static func value(of task: Task<ExitCode, Never>) async -> ExitCode {
+        var sources: [any DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                task.cancel()
+                DispatchQueue.global().asyncAfter(deadline: .now() + graceSeconds) {
+                    exit(ExitCode.interrupted.rawValue)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+        let code = await task.value
+        for source in sources { source.cancel() }
+        return code
+    }
+}

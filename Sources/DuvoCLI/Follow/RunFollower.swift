@@ -1,0 +1,54 @@
+import DuvoAPI
+import JSONCore
+
+/// Follows one run until it ends, printing each message once and in order (from a starting position), then its
+/// outcome: the engine behind `start --follow` and `messages --follow`.
+///
+/// It rides the process's ``PollScheduler``, so it polls as gently as every other follow and wait, and every
+/// message is printed before the terminal status that ends the follow.
+struct RunFollower {
+    /// The command's invocation (console, client, scheduler).
+    let invocation: Invocation
+    /// The run to follow.
+    let runID: String
+
+    /// Prints the run's messages from position `offset` on until it ends.
+    /// - Returns: the run's terminal status.
+    /// - Throws: ``DuvoAPIError`` when Duvo stops answering about the run (after the printer has said so);
+    ///   `CancellationError` when the command is interrupted.
+    func follow(fromOffset offset: Int) async throws -> String {
+        let scheduler = try invocation.scheduler()
+        let printer: any FollowPrinter = invocation.json
+            ? JSONLinesFollowPrinter(runID: runID, console: invocation.console, client: try invocation.client())
+            : TranscriptFollowPrinter(runID: runID, invocation: invocation)
+        let subscription = await scheduler.subscribe(runID: runID, fromOffset: offset)
+        var lastStatus: String?
+        for await event in subscription.events {
+            switch event {
+            case .message(let index, let message):
+                await printer.message(index: index, message: message)
+            case .status(let status, let previous, _, let pending):
+                lastStatus = status
+                await printer.status(status, previous: previous, pendingHumanRequest: pending)
+            case .ended(let status, let reason, let error):
+                switch reason {
+                case .terminal:
+                    let final = status ?? lastStatus ?? "unknown"
+                    await printer.finished(status: final)
+                    return final
+                case .error:
+                    let failure = error ?? DuvoAPIError.invalidResponse(operation: "follow run", detail: "no answer")
+                    await printer.failed(status: status ?? lastStatus, message: failure.message)
+                    throw failure
+                case .unfollowed, .shutdown:
+                    await printer.failed(status: status ?? lastStatus, message: "interrupted")
+                    throw CancellationError()
+                }
+            }
+        }
+        // The stream finished without an end event: this task was cancelled (Ctrl-C).
+        await scheduler.unsubscribe(subscription.id)
+        await printer.failed(status: lastStatus, message: "interrupted")
+        throw CancellationError()
+    }
+}

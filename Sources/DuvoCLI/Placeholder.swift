@@ -1,2 +1,0 @@
-/// Placeholder so the package builds while DuvoCLI is written.
-enum DuvoCLIPlaceholder {}

@@ -1,0 +1,88 @@
+import ArgumentKit
+import Diagnostics
+import DuvoAPI
+
+/// `duvo runs ...`: the command line of Duvo's CLI docs (start, get, messages, send-message, respond, stop) plus
+/// list, wait, stats and watch, all on the same client core as `duvo rpc`.
+///
+/// Output is the documented text on stdout (JSON with `--json`); errors go to stderr as `error: <message>`; the
+/// exit code says what happened (see ``ExitCode``).
+public enum RunsCommand {
+    /// The subcommands, in the order `--help` lists them.
+    static let subcommands: [any RunsSubcommand.Type] = [
+        StartCommand.self, GetCommand.self, MessagesCommand.self, SendMessageCommand.self, RespondCommand.self,
+        StopCommand.self, ListCommand.self, WaitCommand.self, StatsCommand.self, WatchCommand.self,
+    ]
+
+    /// The `runs` command group: the connection options and `--json`, inherited by every subcommand.
+    public static let spec = Command(
+        "runs", abstract: "Start, inspect, follow and answer Duvo runs",
+        discussion: """
+            Add --json to any command for machine-readable output; --simulate runs against a built-in simulator.
+            Exit codes: 0 success; 1 Duvo refused the request; 2 bad usage; 3 auth or configuration problem;
+            4 network failure or Duvo unavailable; 5 timeout; with --exit-status: 10 run failed, 11 stopped,
+            12 interrupted, 13 waiting for a human; 130 interrupted by Ctrl-C.
+            """,
+        options: ConnectionOptions.options + [CommonOptions.json],
+        subcommands: subcommands.map { $0.spec })
+
+    private static let root = Command("duvo", abstract: "Drive Duvo agent runs", subcommands: [spec])
+
+    /// Runs `duvo runs` with `arguments` (the words after `runs`).
+    /// - Returns: the process exit status (see ``ExitCode``).
+    public static func main(_ arguments: [String], environment: [String: String]) async -> Int32 {
+        let parsed: ParsedCommand
+        let level: LogLevel
+        do {
+            switch try root.parse(["runs"] + arguments, environment: environment) {
+            case .help(let text):
+                Console(mode: OutputMode(json: false, environment: environment)).line(text.trimmingSuffixNewlines())
+                return ExitCode.success.rawValue
+            case .command(let command):
+                parsed = command
+            }
+            level = try ConnectionOptions.logLevel(parsed)
+        } catch {
+            Console(mode: OutputMode(json: false, environment: environment)).diagnostic(error.description)
+            return ExitCode.usage.rawValue
+        }
+        guard let command = subcommands.first(where: { $0.spec.name == parsed.path.last }) else {
+            return ExitCode.usage.rawValue
+        }
+        let console = Console(mode: OutputMode(json: parsed.flag("json"), environment: environment))
+        let invocation = Invocation(parsed: parsed, environment: environment, console: console,
+                                    logger: Logger(label: "duvo runs", level: level))
+        let task = Task { () -> ExitCode in
+            do {
+                return try await command.run(invocation)
+            } catch {
+                report(error, on: console)
+                return ExitCode(error: error)
+            }
+        }
+        let code = await InterruptTrap.value(of: task)
+        await invocation.shutdown()
+        return code.rawValue
+    }
+
+    /// Prints why a command failed on stderr, in words a user can act on (never the API key).
+    private static func report(_ error: any Error, on console: Console) {
+        switch error {
+        case let usage as UsageError: console.diagnostic(usage.description)
+        case let failure as DuvoAPIError where failure == .cancelled: console.status(nil)
+        case let failure as DuvoAPIError: console.error(failure.message)
+        case let failure as CLIFailure: console.error(failure.message)
+        case is CancellationError: console.status(nil)
+        default: console.error(String(describing: error))
+        }
+    }
+}
+
+extension String {
+    /// The string without trailing newlines (help text ends with one; ``Console/line(_:)`` adds its own).
+    func trimmingSuffixNewlines() -> String {
+        var text = self
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+}

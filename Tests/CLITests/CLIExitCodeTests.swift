@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("duvo runs: exit codes")
+struct CLIExitCodeTests {
+    static let unknownRun = "550e8400-e29b-41d4-a716-446655440000"
+
+    @Test("no API key is exit 3 with advice on how to set one")
+    func noKey() throws {
+        let cli = try CLIHarness.simulated(environment: ["DUVO_API_KEY": ""])
+        let result = try cli.runs(["get", Self.unknownRun])
+        #expect(result.status == 3, "\(result)")
+        #expect(result.stderr.hasPrefix("error: "))
+        #expect(result.stderr.contains("DUVO_API_KEY"))
+    }
+
+    @Test("a key Duvo rejects is exit 3, and the key appears nowhere in the output")
+    func rejectedKey() throws {
+        let key = "dv_rejected_5f0c2b7e9d"
+        let cli = try CLIHarness.simulated(environment: ["DUVO_API_KEY": key, "DUVO_LOG_LEVEL": "trace"])
+        let result = try cli.runs(["get", Self.unknownRun])
+        #expect(result.status == 3, "\(result)")
+        #expect(result.stderr.contains("401"))
+        #expect(!result.stdout.contains(key) && !result.stderr.contains(key))
+    }
+
+    @Test("v2 start without a team and list on v1 are exit 3 saying what to set")
+    func configuration() throws {
+        let cli = try CLIHarness.simulated()
+        let noTeam = try cli.runs(["start", "--agent", try SimAgents.id("echo")], environment: ["DUVO_TEAM_ID": ""])
+        #expect(noTeam.status == 3, "\(noTeam)")
+        #expect(noTeam.stderr.contains("DUVO_TEAM_ID"))
+        let v1 = try cli.runs(["list", "--api-version", "v1"])
+        #expect(v1.status == 3, "\(v1)")
+        #expect(v1.stderr.contains("v2"))
+    }
+
+    @Test("a run Duvo does not know is exit 1 with Duvo's reason")
+    func unknownRun() throws {
+        let result = try CLIHarness.simulated().runs(["get", Self.unknownRun])
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("404"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("no Duvo at the base URL is exit 4 naming DUVO_BASE_URL")
+    func unreachable() throws {
+        let cli = CLIHarness(environment: ["DUVO_BASE_URL": "http://127.0.0.1:9", "DUVO_API_KEY": "dv_sim_local_key"])
+        let result = try cli.runs(["get", Self.unknownRun])
+        #expect(result.status == 4, "\(result)")
+        #expect(result.stderr.contains("DUVO_BASE_URL"))
+    }
+
+    @Test("wait --timeout on a run that keeps going is exit 5")
+    func timeout() throws {
+        let cli = try CLIHarness.simulated()
+        let runID = try cli.start("slow")
+        let result = try cli.runs(["wait", runID, "--timeout", "0.3"])
+        #expect(result.status == 5, "\(result)")
+        #expect(result.stderr.contains("--timeout"))
+        _ = try cli.runs(["stop", runID])
+    }
+
+    @Test("wait --exit-status reports failed 10, stopped 11, interrupted 12; without it, 0")
+    func runOutcomes() throws {
+        let cli = try CLIHarness.simulated()
+        let failing = try cli.start("failing")
+        #expect(try cli.runs(["wait", failing, "--exit-status"]).status == 10)
+        #expect(try cli.runs(["wait", failing]).status == 0)
+        let slow = try cli.start("slow")
+        #expect(try cli.runs(["stop", slow]).status == 0)
+        #expect(try cli.runs(["wait", slow, "--exit-status"]).status == 11)
+        let interrupted = try cli.start("interrupted")
+        #expect(try cli.runs(["wait", interrupted, "--exit-status"]).status == 12)
+        let echo = try cli.start("echo")
+        #expect(try cli.runs(["wait", echo, "--exit-status"]).status == 0)
+    }
+
+    @Test("wait --until attention --exit-status is 13 when the run waits for a human, and shows how to answer")
+    func attention() throws {
+        let cli = try CLIHarness.simulated()
+        let runID = try cli.start("approval")
+        let result = try cli.runs(["wait", runID, "--until", "attention", "--exit-status"])
+        #expect(result.status == 13, "\(result)")
+        #expect(result.stdout.contains("duvo runs respond \(runID) --approve"))
+    }
+
+    @Test("respond to a run that waits for no one is exit 1 saying so")
+    func nothingPending() throws {
+        let cli = try CLIHarness.simulated()
+        let runID = try cli.start("echo", waitUntil: "terminal")
+        let result = try cli.runs(["respond", runID, "--approve"])
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("no pending human request"))
+    }
+
+    @Test("messages --follow --exit-status and start --follow --exit-status end with the run's code")
+    func followExitStatus() throws {
+        let cli = try CLIHarness.simulated()
+        let started = try cli.runs(["start", "--agent", try SimAgents.id("failing"), "--follow", "--exit-status"])
+        #expect(started.status == 10, "\(started)")
+        let runID = try cli.start("interrupted")
+        #expect(try cli.runs(["messages", runID, "--follow", "--exit-status"]).status == 12)
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import JSONCore
+import TestSupport
+
+/// What one `duvo runs ...` process did: its exit status and everything it printed.
+struct CLIResult: CustomStringConvertible {
+    /// The exit status.
+    let status: Int32
+    /// Everything on stdout.
+    let stdout: String
+    /// Everything on stderr.
+    let stderr: String
+
+    /// Stdout as one JSON document.
+    var json: JSONValue {
+        get throws { try JSONParser().parse(stdout) }
+    }
+
+    /// Stdout as JSON Lines, one document per non-empty line.
+    var jsonLines: [JSONValue] {
+        get throws { try stdout.split(separator: "\n").map { try JSONParser().parse(String($0)) } }
+    }
+
+    var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+}
+
+/// Runs the built `duvo` binary as a user would, against a simulator, with a clean environment.
+///
+/// The environment holds no `DUVO_*` variable of the developer's shell and no `NO_COLOR`, so each test states the
+/// connection and colour settings it depends on.
+struct CLIHarness {
+    /// The environment every command gets (before per-call additions).
+    let environment: [String: String]
+    /// The simulator the commands talk to, kept alive (and stopped) with the harness.
+    let simulator: SimulatorProcess?
+
+    /// A harness on a fresh fast simulator (see ``fastSimulator(_:)``) with its default key and team.
+    static func simulated(_ simulatorArguments: [String] = [], environment: [String: String] = [:]) throws
+        -> CLIHarness
+    {
+        CLIHarness(simulator: try fastSimulator(simulatorArguments), environment: environment)
+    }
+
+    /// A harness pointing at `simulator` with its default key and team, polling ten times faster than normal.
+    init(simulator: SimulatorProcess, environment extra: [String: String] = [:]) {
+        self.simulator = simulator
+        var environment = Self.baseEnvironment
+        environment["DUVO_BASE_URL"] = simulator.baseURL
+        environment["DUVO_API_KEY"] = "dv_sim_local_key"
+        environment["DUVO_TEAM_ID"] = "local-team"
+        environment.merge(extra) { _, new in new }
+        self.environment = environment
+    }
+
+    /// A harness with no connection settings at all (usage errors, `--simulate`).
+    init(environment extra: [String: String] = [:]) {
+        simulator = nil
+        environment = Self.baseEnvironment.merging(extra) { _, new in new }
+    }
+
+    private static var baseEnvironment: [String: String] {
+        var environment = RPCProcess.cleanEnvironment(adding: ["DUVO_POLL_SCALE": "0.1"])
+        environment["NO_COLOR"] = nil
+        environment["CLICOLOR_FORCE"] = nil
+        return environment
+    }
+
+    /// Runs `duvo runs <arguments>` to completion (killed after `timeout` seconds).
+    func runs(_ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 60) throws
+        -> CLIResult
+    {
+        try run(["runs"] + arguments, environment: extra, timeout: timeout)
+    }
+
+    /// Runs `duvo <arguments>` to completion (killed after `timeout` seconds).
+    func run(_ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 60) throws
+        -> CLIResult
+    {
+        try spawn(arguments, environment: extra).finish(timeout: timeout)
+    }
+
+    /// Runs another program (a wrapper such as `script`) with this harness's environment.
+    func run(executable: String, _ arguments: [String], timeout: Double = 60) throws -> CLIResult {
+        try CLIProcess(arguments, environment: merged([:]), executable: executable).finish(timeout: timeout)
+    }
+
+    /// Starts `duvo <arguments>` and returns at once, for commands that run until something else happens.
+    func spawn(_ arguments: [String], environment extra: [String: String] = [:]) throws -> CLIProcess {
+        try CLIProcess(arguments, environment: merged(extra))
+    }
+
+    private func merged(_ extra: [String: String]) -> [String: String] {
+        environment.merging(extra) { _, new in new }.filter { !$0.value.isEmpty }
+    }
+
+    /// Starts a run of the built-in agent `agent` and returns its id; with `waitUntil` (`terminal` or `attention`),
+    /// returns once the run got there.
+    func start(_ agent: String, message: String? = nil, waitUntil: String? = nil) throws -> String {
+        var arguments = ["start", "--agent", try SimAgents.id(agent), "--json"]
+        if let message { arguments += ["--message", message] }
+        let result = try runs(arguments)
+        guard result.status == 0, let id = try result.json["run"]?["id"]?.stringValue else {
+            throw HarnessError("could not start a run of \(agent): \(result)")
+        }
+        if let waitUntil {
+            let waited = try runs(["wait", id, "--until", waitUntil])
+            guard waited.status == 0 else { throw HarnessError("run \(id) of \(agent) did not get there: \(waited)") }
+        }
+        return id
+    }
+}
+
+/// A `duvo` process under way, its stdout and stderr read as they come.
+final class CLIProcess: Sendable {
+    private let process: Locked<Process>
+    private let stdout: PipeReader
+    private let stderr: PipeReader
+
+    /// Spawns `executable` (`duvo` by default) with `arguments` and exactly `environment`.
+    init(_ arguments: [String], environment: [String: String], executable: String = DuvoBinary.path) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = Locked(process)
+        stdout = PipeReader(out.fileHandleForReading)
+        stderr = PipeReader(err.fileHandleForReading)
+    }
+
+    /// Waits until stdout contains `text` (polling), or throws after `timeout` seconds.
+    func waitForOutput(_ text: String, timeout: Double = 30) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !stdout.text.contains(text) {
+            guard Date() < deadline else {
+                throw HarnessError("no '\(text)' on stdout within \(timeout) s; stdout:\n\(stdout.text)\n"
+                    + "stderr:\n\(stderr.text)")
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+
+    /// Waits for the process to exit (terminating it after `timeout` seconds) and returns what it did.
+    func finish(timeout: Double = 60) -> CLIResult {
+        if !stdout.waitForEnd(timeout: timeout) { process.withLock { $0.terminate() } }
+        let status = process.withLock { process in
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        stderr.waitForEnd(timeout: 5)
+        return CLIResult(status: status, stdout: stdout.text, stderr: stderr.text)
+    }
+
+    /// Sends `signal` to the process.
+    func send(_ signal: Int32) {
+        process.withLock { process in _ = kill(process.processIdentifier, signal) }
+    }
+}
+
+/// A step of a test's set-up that did not work, with what the process said.
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Starts a fast `duvo sim` (simulated clock at 50x) for one test; stopped when the test's reference goes away.
+func fastSimulator(_ extra: [String] = []) throws -> SimulatorProcess {
+    try SimulatorProcess(speed: 50, extraArguments: ["--log-level", "error"] + extra)
+}
