@@ -39,6 +39,9 @@ struct HumanResponseTests {
         #expect(throws: HumanResponseError.bothGiven) {
             try HumanResponse(request: approval).body(approved: true, answers: [:])
         }
+        #expect(throws: HumanResponseError.answeredTwice(question: "Which region?")) {
+            try HumanResponse(request: questions).body(approved: nil, answers: ["region": "eu", "0": "us", "1": "a"])
+        }
         #expect(HumanResponseError.unknownQuestion(key: "colour", questions: ["Which region?"]).message
             .contains("'Which region?'"))
     }

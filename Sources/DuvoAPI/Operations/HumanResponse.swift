@@ -43,6 +43,7 @@ public struct HumanResponse: Sendable {
             guard let index = Self.questionIndex(for: key, in: questions) else {
                 throw .unknownQuestion(key: key, questions: texts)
             }
+            guard resolved[texts[index]] == nil else { throw .answeredTwice(question: texts[index]) }
             resolved[texts[index]] = .string(Self.text(of: value))
         }
         let missing = texts.filter { resolved[$0] == nil }

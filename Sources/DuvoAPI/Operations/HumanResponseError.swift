@@ -16,13 +16,15 @@ public enum HumanResponseError: Error, Sendable, Equatable {
     case missingAnswers([String])
     /// The given request id is not the pending one.
     case notThePendingRequest(given: String, pending: String)
+    /// Two answers name the same question (say by header and by index), so one would be lost.
+    case answeredTwice(question: String)
 
     /// The params field the problem is about, for `-32602`'s `data.field`.
     public var field: String {
         switch self {
         case .nothingPending, .notThePendingRequest: "request_id"
         case .bothGiven, .neitherGiven, .needsApproval: "approved"
-        case .needsAnswers, .missingAnswers: "answers"
+        case .needsAnswers, .missingAnswers, .answeredTwice: "answers"
         case .unknownQuestion(let key, _): "answers.\(key)"
         }
     }
@@ -45,6 +47,8 @@ public enum HumanResponseError: Error, Sendable, Equatable {
         case .missingAnswers(let questions): "no answer given for \(Self.list(questions))"
         case .notThePendingRequest(let given, let pending):
             "request \(given) is not the run's pending request (\(pending))"
+        case .answeredTwice(let question):
+            "two answers name the question '\(question)'; give one (an array for several choices of a multi-select)"
         }
     }
 

@@ -28,24 +28,14 @@ enum RespondToHumanRequest: BridgeMethod {
                     + value.kindDescription, field: "answers.\(key)")
             }
         }
-        let client = bridge.client
-        let snapshot = try await bridge.call { () async throws(DuvoAPIError) in try await client.getRun(params.runID) }
-        let pending = snapshot["pending_human_request"] ?? .null
-        guard let pendingID = pending["id"]?.stringValue else {
-            throw RPCError(HumanResponseError.nothingPending(
-                runStatus: snapshot["run"]?["status"]?.stringValue ?? "unknown"))
-        }
-        if let requestID = params.requestID, requestID.lowercased() != pendingID.lowercased() {
-            throw RPCError(HumanResponseError.notThePendingRequest(given: requestID, pending: pendingID))
-        }
-        let body: JSONValue
         do {
-            body = try HumanResponse(request: pending).body(approved: params.approved, answers: params.answers)
+            return try await bridge.client.respondToPending(runID: params.runID, requestID: params.requestID,
+                                                            approved: params.approved, answers: params.answers)
         } catch {
-            throw RPCError(error)
-        }
-        return try await bridge.call { () async throws(DuvoAPIError) in
-            try await client.respond(params.runID, requestID: pendingID, body: body)
+            switch error {
+            case .duvo(let failure): throw RPCError(failure)
+            case .doesNotFit(let mismatch, _): throw RPCError(mismatch)
+            }
         }
     }
 }

@@ -39,36 +39,31 @@ enum RespondCommand: RunsSubcommand {
         let answers = try AnswerArguments.parse(answerValues, commandPath: path)
         let client = try invocation.client()
         let runID = parsed.runID
-        let snapshot = try await client.getRun(runID)
-        let pending = snapshot["pending_human_request"] ?? .null
-        guard let pendingID = pending["id"]?.stringValue else {
-            let status = snapshot["run"]?["status"]?.stringValue ?? "unknown"
-            throw CLIFailure("run \(runID) has no pending human request (status: \(status)); nothing to respond to",
-                             exitCode: .refused)
-        }
-        if let requested = parsed.value("request"), requested.lowercased() != pendingID.lowercased() {
-            throw CLIFailure("request \(requested) is not the run's pending request (\(pendingID)); "
-                + "see 'duvo runs get \(runID)'", exitCode: .refused)
-        }
-        let body: JSONValue
+        let answer: JSONValue
         do {
-            body = try HumanResponse(request: pending).body(approved: approve ? true : (deny ? false : nil),
-                                                            answers: answerValues.isEmpty ? nil : answers)
+            answer = try await client.respondToPending(
+                runID: runID, requestID: parsed.value("request"), approved: approve ? true : (deny ? false : nil),
+                answers: answerValues.isEmpty ? nil : answers)
         } catch {
-            throw UsageError(message(for: error, request: pending), commandPath: path)
+            switch error {
+            case .duvo(let failure):
+                throw failure
+            case .doesNotFit(.nothingPending(let status), _):
+                throw CLIFailure("run \(runID) has no pending human request (status: \(status)); nothing to respond to",
+                                 exitCode: .refused)
+            case .doesNotFit(.notThePendingRequest(let given, let pending), _):
+                throw CLIFailure("request \(given) is not the run's pending request (\(pending)); "
+                    + "see 'duvo runs get \(runID)'", exitCode: .refused)
+            case .doesNotFit(let mismatch, let request):
+                throw UsageError(message(for: mismatch, request: request), commandPath: path)
+            }
         }
-        // Two QIDs for one question (`Days=Mon` and `1=Fri`) would otherwise lose one answer without a word.
-        if let resolved = body["answers"]?.objectValue, resolved.count < answers.count {
-            throw UsageError("two --answer QIDs name the same question; repeat one QID (header, text or index) "
-                + "for each choice of a multi-select question", commandPath: path)
-        }
-        let answer = try await client.respond(runID, requestID: pendingID, body: body)
         let console = invocation.console
         if invocation.json {
             console.json(answer)
         } else {
             let verb = approve ? "Approved" : (deny ? "Denied" : "Answered")
-            let title = pending["title"]?.stringValue ?? pendingID
+            let title = answer["human_request"]?["title"]?.stringValue ?? "the request"
             console.line("\(verb) '\(title)' on run \(console.palette.bold(runID)).")
         }
         return .success
@@ -92,6 +87,9 @@ enum RespondCommand: RunsSubcommand {
                 + "(QID: the index, the header or the question text)"
         case .missingAnswers(let questions):
             return "no --answer given for \(asks(questions)); answer every question"
+        case .answeredTwice:
+            return "two --answer QIDs name the same question; repeat one QID (header, text or index) "
+                + "for each choice of a multi-select question"
         case .bothGiven, .neitherGiven, .nothingPending, .notThePendingRequest:
             return error.message
         }
