@@ -1,2 +1,0 @@
-/// Placeholder so the package builds while JSONRPC is written.
-enum JSONRPCPlaceholder {}
