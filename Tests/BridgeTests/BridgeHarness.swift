@@ -10,6 +10,12 @@ func startBridge(_ extra: [String] = [], wire: RPCProcess.Wire = .ndjson, enviro
                    environment: RPCProcess.cleanEnvironment(adding: environment), wire: wire)
 }
 
+/// Starts `duvo rpc` with the simulated clock at 5x, for tests that need a `slow` run (about 40 s long there) to be
+/// still active when they act on it, however loaded the machine.
+func startBridgeForSlowRuns() throws -> RPCProcess {
+    try startBridge(["--sim-speed", "5"])
+}
+
 /// Collects a subscription's notifications until its `runs/followEnded`, in arrival order.
 func collectFollow(_ bridge: RPCProcess, subscription: String, timeout: Double = 60) async throws -> [JSONValue] {
     var events: [JSONValue] = []

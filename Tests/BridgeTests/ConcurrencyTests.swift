@@ -8,7 +8,7 @@ import TestSupport
 struct ConcurrencyTests {
     @Test("a long runs/wait does not hold back a runs/get sent after it")
     func waitDoesNotBlock() async throws {
-        let bridge = try startBridge()
+        let bridge = try startBridgeForSlowRuns()
         let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
         bridge.send(["jsonrpc": "2.0", "id": "wait", "method": "runs/wait",
                      "params": ["run_id": .string(runID), "timeout_s": 600]])
@@ -21,7 +21,7 @@ struct ConcurrencyTests {
         "lsp", "mcp",
     ])
     func cancel(spelling: String) async throws {
-        let bridge = try startBridge()
+        let bridge = try startBridgeForSlowRuns()
         let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
         bridge.send(["jsonrpc": "2.0", "id": 99, "method": "runs/wait", "params": ["run_id": .string(runID)]])
         _ = try await bridge.call("runs/get", ["run_id": .string(runID)])
@@ -37,7 +37,7 @@ struct ConcurrencyTests {
 
     @Test("end of input answers what is in flight (cancelling long waits), ends follows, and exits 0")
     func endOfInput() async throws {
-        let bridge = try startBridge()
+        let bridge = try startBridgeForSlowRuns()
         let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
         let subscription = try await bridge.call("runs/follow", ["run_id": .string(runID)])["subscription"]
         bridge.send(["jsonrpc": "2.0", "id": "w", "method": "runs/wait", "params": ["run_id": .string(runID)]])
@@ -54,7 +54,7 @@ struct ConcurrencyTests {
 
     @Test("SIGTERM during many in-flight requests answers or cancels every one and exits 0")
     func sigterm() async throws {
-        let bridge = try startBridge()
+        let bridge = try startBridgeForSlowRuns()
         let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
         for id in 0..<200 {
             bridge.send(["jsonrpc": "2.0", "id": .int(id), "method": "runs/wait",

@@ -113,7 +113,7 @@ struct MethodTests {
 
     @Test("stop ends an active run; stopping again is a documented no-op")
     func stop() async throws {
-        let bridge = try startBridge()
+        let bridge = try startBridgeForSlowRuns()
         let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
         let stopped = try await bridge.call("runs/stop", ["run_id": .string(runID)])
         #expect(stopped["success"] == true)

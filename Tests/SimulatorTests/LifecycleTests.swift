@@ -12,7 +12,8 @@ struct LifecycleTests {
 
     @Test("a run goes pending, starting, running, then completed, with started_at and completed_at set on the way")
     func statusSequence() async throws {
-        let sim = try SimulatorHarness(speed: 5)
+        // At speed 1 each phase lasts seconds, so polling sees every one even on a loaded machine.
+        let sim = try SimulatorHarness(speed: 1)
         let created = try await sim.send(
             "POST", "/v1/runs", body: ["agent_id": .string(try #require(BuiltInAgents.id(named: "echo")))])
         let id = try #require(created.json["run"]?["id"]?.stringValue)
@@ -184,7 +185,8 @@ struct LifecycleTests {
 
     @Test("a message to a failed or stopped run is stored but does not resume it")
     func noResume() async throws {
-        let sim = try SimulatorHarness(speed: 100)
+        // Speed 10: the slow run lasts ~20 s, so it is surely still active when stopped.
+        let sim = try SimulatorHarness(speed: 10)
         let failed = try await sim.startRun("failing")
         try await sim.waitFor(failed, ["failed"])
         let stopped = try await sim.startRun("slow")

@@ -134,7 +134,8 @@ struct V1EndpointTests {
         #expect(response.json["message"]?["role"] == "user")
         #expect(response.json["message"]?["text_content"] == "Please also check the backup.")
         let messages = try await sim.allMessages(id)
-        #expect(messages.last?["id"] == response.json["message"]?["id"])
+        let stored = messages.first { $0["id"] == response.json["message"]?["id"] }
+        #expect(stored?["text_content"] == "Please also check the backup.", "the posted message is in the run")
         for (body, code) in [
             (["message": ""] as JSONValue, "invalid_field"), ([:], "missing_field"),
             (["message": "x", "extra": 1], "unknown_field"), (["message": 5], "invalid_field"),

@@ -67,7 +67,8 @@ struct WebhookTests {
     @Test("failed and interrupted runs send run_failed and run_interrupted; stopped runs send nothing")
     func terminalEvents() async throws {
         let listener = try WebhookListener()
-        let sim = try SimulatorHarness(speed: 100)
+        // Speed 10: the slow run lasts ~20 s, so it is surely still active when stopped, however loaded the machine.
+        let sim = try SimulatorHarness(speed: 10)
         let stopped = try await sim.startRun("slow", webhookURL: listener.url)
         let stop = try await sim.send("POST", "/v1/runs/\(stopped)/stop")
         try #require(stop.json["success"] == true)
