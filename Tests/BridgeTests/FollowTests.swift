@@ -41,7 +41,8 @@ struct FollowTests {
 
     @Test("several follows of one run each get every message; offset skips; unfollow ends one early")
     func sharedFollows() async throws {
-        let bridge = try startBridge()
+        // The chatty run must outlast the unfollow below, so its clock runs at 5x, not 50x.
+        let bridge = try startBridge(["--sim-speed", "5"])
         let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("chatty"))]).runID
         let first = try #require(try await bridge.call("runs/follow", ["run_id": .string(runID)])["subscription"]?
             .stringValue)
