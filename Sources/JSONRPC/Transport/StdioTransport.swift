@@ -62,6 +62,16 @@ public final class StdioTransport: ByteInput, ByteOutput {
     }
 }
 
+extension StdioTransport {
+    /// True when the output is a pipe or socket with room for `count` bytes now: POSIX guarantees a pipe that polls
+    /// writable takes a write of up to `PIPE_BUF` bytes whole, without blocking.
+    public func canWriteWithoutBlocking(_ count: Int) -> Bool {
+        guard count <= Int(PIPE_BUF) else { return false }
+        var poller = pollfd(fd: outputFD, events: Int16(POLLOUT), revents: 0)
+        return poll(&poller, 1, 0) == 1 && poller.revents & Int16(POLLOUT) != 0
+    }
+}
+
 /// write(2), named apart from ``StdioTransport/write(_:)``.
 private func systemWrite(_ fd: Int32, _ base: UnsafeRawPointer?, _ offset: Int, _ count: Int) -> Int {
     guard let base else { return 0 }
