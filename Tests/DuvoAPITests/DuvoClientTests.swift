@@ -16,6 +16,15 @@ struct DuvoClientTests {
         #expect(transport.sentCount == 3)
     }
 
+    @Test("riding out a 429 storm does not use up the retries a later 5xx is owed")
+    func stormThenFailure() async throws {
+        let storm = (0..<6).map { _ in ScriptedTransport.Step.answer(429, #"{"error":"rate_limited"}"#, ["retry-after": "0"]) }
+        let transport = ScriptedTransport(storm + [.answer(500, "{}"), .answer(200, #"{"run":{"id":"x"}}"#)])
+        let body = try await DuvoClient.scripted(transport).getRun(runID)
+        #expect(body["run"]?["id"] == "x")
+        #expect(transport.sentCount == 8)
+    }
+
     @Test("starting a run is never retried once it may have reached Duvo: no duplicate runs")
     func startNotRetried() async {
         let transport = ScriptedTransport([.answer(502, #"{"error":"bad_gateway"}"#), .answer(201, "{}")])

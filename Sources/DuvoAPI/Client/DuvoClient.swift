@@ -45,10 +45,12 @@ public final class DuvoClient: Sendable {
             headers["Content-Type"] = "application/json"
         }
         let policy = configuration.retry
-        var attempt = 0
+        // Failures (5xx, transport) and rate-limit refusals are counted apart: riding out a 429 storm must not use up
+        // the retries a later 5xx is owed.
+        var failures = 0
+        var rateLimited = 0
         var rateLimitedWait = 0.0
         while true {
-            attempt += 1
             do {
                 try await budget.acquire(priority)
             } catch {
@@ -61,9 +63,10 @@ public final class DuvoClient: Sendable {
             } catch {
                 let failure = map(error, request: request)
                 let retryable = error != .cancelled && (error.requestCertainlyNotSent || request.isIdempotent)
-                guard retryable, attempt < policy.maxAttempts else { throw failure }
-                logger.debug("\(request.operation): \(failure.message); retrying (attempt \(attempt + 1))")
-                try await pause(policy.delay(afterAttempt: attempt, retryAfter: nil))
+                failures += 1
+                guard retryable, failures < policy.maxAttempts else { throw failure }
+                logger.debug("\(request.operation): \(failure.message); retrying (attempt \(failures + 1))")
+                try await pause(policy.delay(afterAttempt: failures, retryAfter: nil))
                 continue
             }
             await budget.observe(remaining: response.headers["x-ratelimit-remaining"].flatMap { Int($0) },
@@ -79,15 +82,19 @@ public final class DuvoClient: Sendable {
                 // A 429 means Duvo did not act on the request, so even a POST may be sent again.
                 let wait = response.retryAfterSeconds ?? 1
                 await budget.penalize(retryAfter: wait)
+                rateLimited += 1
                 rateLimitedWait += wait
-                guard rateLimitedWait <= 60, attempt < policy.maxAttempts * 3 else { throw .rateLimited(upstream) }
+                guard rateLimitedWait <= 60, rateLimited < policy.maxAttempts * 3 else { throw .rateLimited(upstream) }
                 logger.debug("\(request.operation): rate limited; waiting \(wait) s")
                 continue
             }
-            if RetryPolicy.isRetryable(status: response.status), request.isIdempotent, attempt < policy.maxAttempts {
-                logger.debug("\(request.operation): Duvo answered \(response.status); retrying")
-                try await pause(policy.delay(afterAttempt: attempt, retryAfter: response.retryAfterSeconds))
-                continue
+            if RetryPolicy.isRetryable(status: response.status), request.isIdempotent {
+                failures += 1
+                if failures < policy.maxAttempts {
+                    logger.debug("\(request.operation): Duvo answered \(response.status); retrying")
+                    try await pause(policy.delay(afterAttempt: failures, retryAfter: response.retryAfterSeconds))
+                    continue
+                }
             }
             throw Self.classify(status: response.status, upstream)
         }

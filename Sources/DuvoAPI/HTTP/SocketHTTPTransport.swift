@@ -11,12 +11,11 @@ import Darwin
 /// simulator, a local proxy). It adds a few microseconds to a request where URLSession on Linux adds about half a
 /// millisecond; `https://` keeps using ``URLSessionTransport``, which brings TLS.
 ///
-/// Each exchange runs its blocking socket calls on a Dispatch worker, never on Swift's cooperative pool (which has
-/// only as many threads as cores). Cancelling the calling task shuts the socket down, which ends the exchange at once.
+/// A fast local answer is awaited inline for at most 2 ms; slower exchanges run their blocking socket calls on a
+/// thread of their own, never on Swift's cooperative pool (which has only as many threads as cores). Cancelling the calling task shuts the socket down, which ends the exchange at once.
 public final class SocketHTTPTransport: HTTPTransport {
     private let pool = Mutex<[String: [IdleSocket]]>([:])
     private let maxIdlePerHost: Int
-    private let queue = DispatchQueue(label: "duvo.http", attributes: .concurrent)
 
     private struct IdleSocket: Sendable {
         let fd: Int32
@@ -108,9 +107,14 @@ public final class SocketHTTPTransport: HTTPTransport {
         }.get()
     }
 
+    /// Runs blocking socket calls on a thread of their own. Not a Dispatch queue: on Linux the global queues' worker
+    /// threads are capped at the core count and shared with Swift's cooperative pool, so two slow upstream calls
+    /// blocked there stalled every other request, even ones that needed no upstream call.
     private func onWorkerResult<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: body()) }
+            let thread = Thread { continuation.resume(returning: body()) }
+            thread.stackSize = 256 << 10
+            thread.start()
         }
     }
 }
