@@ -1,15 +1,15 @@
-import Dispatch
 import Synchronization
 
 /// Writes frames one at a time, in the order they were handed over.
 ///
 /// A frame goes out on the caller's thread when nothing is queued before it and the output says it will take the
 /// frame without blocking (a small frame into a pipe with room); that saves the thread hand-offs that dominated a
-/// request's latency. Anything else is written on a serial queue outside Swift's cooperative pool, so a blocking write
-/// to a slow client never starves the tasks serving other requests.
+/// request's latency. Anything else is written by a thread of the writer's own, outside Swift's cooperative pool (and
+/// outside Dispatch's worker pool, which on Linux is capped at the core count and shared with it), so a blocking
+/// write to a slow client never starves the tasks serving other requests.
 final class FrameWriter: Sendable {
     private let output: any ByteOutput
-    private let queue = DispatchQueue(label: "jsonrpc.output")
+    private let queue = WriterThread(name: "jsonrpc.output")
     private let closed = Atomic<Bool>(false)
     /// Frames handed to the queue and not yet written; held while writing, so frames never interleave or reorder.
     private let queued = Mutex<Int>(0)
