@@ -114,6 +114,13 @@ public actor PollScheduler {
         if usesSweeps, !sweep.inFlight, sweep.nextDue <= now {
             sweep.inFlight = true
             Task { await self.runSweep() }
+        } else if !usesSweeps {
+            // Fewer runs than sweeps are worth: runs the sweeps watched go back to their own polls at once, instead
+            // of waiting out a safety interval sized for many runs.
+            for (id, run) in runs where run.seenInSweep {
+                runs[id]?.seenInSweep = false
+                runs[id]?.nextDue = min(run.nextDue, now)
+            }
         }
         let due = runs.values.filter { !$0.pollInFlight && $0.nextDue <= now }.sorted { $0.nextDue < $1.nextDue }
         for run in due.prefix(max(0, tuning.concurrency - pollsRunning)) {
