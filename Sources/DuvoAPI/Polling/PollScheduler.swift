@@ -154,12 +154,7 @@ public actor PollScheduler {
             current.lastUpdatedAt = updatedAt
             current.needsConfirmation = changed
             current.consecutiveFailures = 0
-            let pending = snapshot["pending_human_request"] ?? .null
-            for (id, subscriber) in current.subscribers where subscriber.lastStatus != status {
-                subscriber.continuation.yield(.status(status: status, previous: subscriber.lastStatus, run: run,
-                                                      pendingHumanRequest: pending))
-                current.subscribers[id]?.lastStatus = status
-            }
+            Self.report(status: status, run: run, pending: snapshot["pending_human_request"] ?? .null, to: &current)
             let now = MonotonicClock.now()
             if usesSweeps && current.seenInSweep {
                 current.nextDue = now + tuning.safetyInterval(watched: runs.count, budgetPerMinute: client.budget.limit)
@@ -193,6 +188,23 @@ public actor PollScheduler {
         }
     }
 
+    /// Reports `status` to each subscriber of `run` that has not had it yet.
+    private static func report(status: String, run: JSONValue, pending: JSONValue, to watched: inout WatchedRun) {
+        for (id, subscriber) in watched.subscribers where subscriber.lastStatus != status {
+            subscriber.continuation.yield(.status(status: status, previous: subscriber.lastStatus, run: run,
+                                                  pendingHumanRequest: pending))
+            watched.subscribers[id]?.lastStatus = status
+        }
+    }
+
+    /// How long a run whose only news is new messages waits for its poll, so that message fetches for all watched
+    /// runs together stay within the background allowance (each poll costs about two requests).
+    private var messagePollSpread: Double {
+        let allowance = client.budget.limit > 0 ? Double(client.budget.allowance(for: .background)) : 0
+        let share = allowance > 0 ? Double(runs.count) * 2 * 60 / allowance : 0
+        return max(tuning.activeInterval * tuning.scale, share)
+    }
+
     /// Whether team-wide sweeps watch the runs: the API can list them and enough runs are watched to be worth it.
     private var usesSweeps: Bool {
         client.canListRuns && runs.count >= tuning.sweepThreshold
@@ -213,7 +225,9 @@ public actor PollScheduler {
         do {
             while pages < tuning.maxSweepPages {
                 let filter = RunListFilter(limit: 100, offset: offset, sortBy: "updated_at", sortOrder: "desc")
-                let page = try await client.listRuns(filter, priority: .background)
+                // A sweep is the cheapest news there is (one request, up to 100 runs), so it may use the whole
+                // allowance rather than queue behind the per-run polls it schedules.
+                let page = try await client.listRuns(filter, priority: .interactive)
                 pages += 1
                 let data = page["data"]?.arrayValue ?? []
                 var reachedSeen = false
@@ -222,9 +236,22 @@ public actor PollScheduler {
                     if let updated { newest = max(newest ?? updated, updated) }
                     if let floor, let updated, updated < floor { reachedSeen = true }
                     guard let id = listed["id"]?.stringValue, var run = runs[id] else { continue }
-                    let changed = listed["status"]?.stringValue != run.lastStatus
-                        || listed["updated_at"]?.stringValue != run.lastUpdatedAt || run.needsConfirmation
-                    if changed || !run.seenInSweep { run.nextDue = min(run.nextDue, MonotonicClock.now()) }
+                    let now = MonotonicClock.now()
+                    let status = listed["status"]?.stringValue ?? "unknown"
+                    let kind = RunStatus(rawValue: status)
+                    let news = listed["updated_at"]?.stringValue != run.lastUpdatedAt || run.needsConfirmation
+                    if !run.seenInSweep || run.lastStatus == nil || kind.isTerminal || kind.needsAttention {
+                        // A first look, an end (its messages come first) or a wait for a person (its request must be
+                        // read): these need the run's own poll, now.
+                        if status != run.lastStatus || news || !run.seenInSweep { run.nextDue = min(run.nextDue, now) }
+                    } else {
+                        if status != run.lastStatus {
+                            // The listing is the run itself: report the change now, without spending a request.
+                            Self.report(status: status, run: listed, pending: .null, to: &run)
+                            run.lastStatus = status
+                        }
+                        if news { run.nextDue = min(run.nextDue, now + messagePollSpread) }
+                    }
                     run.seenInSweep = true
                     runs[id] = run
                 }
