@@ -140,19 +140,23 @@ public actor PollScheduler {
             runs[runID]?.pollInFlight = false
         }
         guard let before = runs[runID] else { return }
+        // A poll that will report a status may use the whole allowance; one that only fetches messages gets the
+        // background share, so under load statuses are not stuck behind message fetches.
+        let priority: RateBudget.Priority = before.statusPending ? .interactive : .background
         do {
-            let snapshot = try await client.getRun(runID, priority: .background)
+            let snapshot = try await client.getRun(runID, priority: priority)
             let run = snapshot["run"] ?? .null
             let status = run["status"]?.stringValue ?? "unknown"
             let updatedAt = run["updated_at"]?.stringValue
             let changed = status != before.lastStatus || updatedAt != before.lastUpdatedAt
             if runs[runID]?.lowestWantedIndex != nil {
-                try await deliverMessages(runID)
+                try await deliverMessages(runID, priority: priority)
             }
             guard var current = runs[runID] else { return }
             current.lastStatus = status
             current.lastUpdatedAt = updatedAt
             current.needsConfirmation = changed
+            current.statusPending = false
             current.consecutiveFailures = 0
             Self.report(status: status, run: run, pending: snapshot["pending_human_request"] ?? .null, to: &current)
             let now = MonotonicClock.now()
@@ -169,10 +173,10 @@ public actor PollScheduler {
     }
 
     /// Fetches the messages after the lowest position anyone still needs and hands each to those waiting for it.
-    private func deliverMessages(_ runID: String) async throws(DuvoAPIError) {
+    private func deliverMessages(_ runID: String, priority: RateBudget.Priority) async throws(DuvoAPIError) {
         let pageSize = client.maxMessagePageSize
         while let from = runs[runID]?.lowestWantedIndex {
-            let page = try await client.messages(runID, limit: pageSize, offset: from, priority: .background)
+            let page = try await client.messages(runID, limit: pageSize, offset: from, priority: priority)
             let batch = page["messages"]?.arrayValue ?? []
             guard var current = runs[runID] else { return }
             for (offset, message) in batch.enumerated() {
@@ -243,7 +247,10 @@ public actor PollScheduler {
                     if !run.seenInSweep || run.lastStatus == nil || kind.isTerminal || kind.needsAttention {
                         // A first look, an end (its messages come first) or a wait for a person (its request must be
                         // read): these need the run's own poll, now.
-                        if status != run.lastStatus || news || !run.seenInSweep { run.nextDue = min(run.nextDue, now) }
+                        if status != run.lastStatus || news || !run.seenInSweep {
+                            run.nextDue = min(run.nextDue, now)
+                            run.statusPending = run.statusPending || status != run.lastStatus || run.lastStatus == nil
+                        }
                     } else {
                         if status != run.lastStatus {
                             // The listing is the run itself: report the change now, without spending a request.
