@@ -143,6 +143,10 @@ public actor PollScheduler {
         // A poll that will report a status may use the whole allowance; one that only fetches messages gets the
         // background share, so under load statuses are not stuck behind message fetches.
         let priority: RateBudget.Priority = before.statusPending ? .interactive : .background
+        if !before.statusPending, before.seenInSweep, usesSweeps, let listed = before.listedUpdatedAt {
+            await pollMessagesOnly(runID, listedUpdatedAt: listed)
+            return
+        }
         do {
             let snapshot = try await client.getRun(runID, priority: priority)
             let run = snapshot["run"] ?? .null
@@ -167,6 +171,23 @@ public actor PollScheduler {
             }
             runs[runID] = current
             if RunStatus(rawValue: status).isTerminal { end(runID, status: status, reason: .terminal, error: nil) }
+        } catch {
+            handle(error, runID: runID)
+        }
+    }
+
+    /// A sweep already told this run's status and `updated_at`; only its new messages are fetched (one request, not
+    /// two), from the background share.
+    private func pollMessagesOnly(_ runID: String, listedUpdatedAt: String) async {
+        do {
+            if runs[runID]?.lowestWantedIndex != nil { try await deliverMessages(runID, priority: .background) }
+            guard var current = runs[runID] else { return }
+            current.needsConfirmation = listedUpdatedAt != current.lastUpdatedAt
+            current.lastUpdatedAt = listedUpdatedAt
+            current.consecutiveFailures = 0
+            current.nextDue = MonotonicClock.now()
+                + tuning.safetyInterval(watched: runs.count, budgetPerMinute: client.budget.limit)
+            runs[runID] = current
         } catch {
             handle(error, runID: runID)
         }
@@ -202,10 +223,11 @@ public actor PollScheduler {
     }
 
     /// How long a run whose only news is new messages waits for its poll, so that message fetches for all watched
-    /// runs together stay within the background allowance (each poll costs about two requests).
+    /// runs together use at most half the background allowance, leaving the rest for sweeps and for the polls that
+    /// report statuses (a terminal status must wait for its messages, so those polls must never queue for long).
     private var messagePollSpread: Double {
         let allowance = client.budget.limit > 0 ? Double(client.budget.allowance(for: .background)) : 0
-        let share = allowance > 0 ? Double(runs.count) * 2 * 60 / allowance : 0
+        let share = allowance > 0 ? Double(runs.count) * 60 / (allowance * 0.5) : 0
         return max(tuning.activeInterval * tuning.scale, share)
     }
 
@@ -244,6 +266,7 @@ public actor PollScheduler {
                     let status = listed["status"]?.stringValue ?? "unknown"
                     let kind = RunStatus(rawValue: status)
                     let news = listed["updated_at"]?.stringValue != run.lastUpdatedAt || run.needsConfirmation
+                    run.listedUpdatedAt = listed["updated_at"]?.stringValue
                     if !run.seenInSweep || run.lastStatus == nil || kind.isTerminal || kind.needsAttention {
                         // A first look, an end (its messages come first) or a wait for a person (its request must be
                         // read): these need the run's own poll, now.

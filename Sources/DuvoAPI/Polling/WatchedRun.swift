@@ -24,6 +24,8 @@ struct WatchedRun {
     /// Whether the next poll reports a status (a first look, an end, a wait for a person) rather than only messages,
     /// so it goes ahead of message-only polls in the budget.
     var statusPending = true
+    /// The `updated_at` the last sweep listed for this run (a message-only poll needs nothing else).
+    var listedUpdatedAt: String?
     /// Whether a team-wide sweep has listed this run, so sweeps (not per-run polls) watch it for changes.
     var seenInSweep = false
     /// Whether the last poll saw a change. Timestamps have whole seconds, so a second change within the same second
