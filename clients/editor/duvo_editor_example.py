@@ -114,8 +114,21 @@ def main(argv: Optional[List[str]] = None) -> int:
         final.update(params)
         ended.set()
 
-    session.on["runs/message"] = lambda params: print(message_line(params), flush=True)
-    session.on["runs/status"] = lambda params: print(f"status: {params['status']}", flush=True)
+    # A subscription's notifications can arrive before the answer that names it (runs/start with follow): hold them
+    # until that answer is in, then print them in arrival order, as an editor would queue them for its view.
+    lock = threading.Lock()
+    held: List[str] = []
+    started_answered = False
+
+    def show(line: str) -> None:
+        with lock:
+            if not started_answered:
+                held.append(line)
+                return
+        print(line, flush=True)
+
+    session.on["runs/message"] = lambda params: show(message_line(params))
+    session.on["runs/status"] = lambda params: show(f"status: {params['status']}")
     session.on["runs/followEnded"] = on_ended
 
     document = session.request("rpc.discover").result(30)
@@ -125,7 +138,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.message:
         params["message"] = args.message
     started = session.request("runs/start", params).result(30)
-    print(f"run {started['run']['id']}")
+    print(f"run {started['run']['id']}", flush=True)
+    with lock:
+        started_answered = True
+        for line in held:
+            print(line, flush=True)
+        held.clear()
 
     if not ended.wait(300):
         print("the run did not end in time", file=sys.stderr)
