@@ -94,11 +94,14 @@ class SimChild:
 
 @pytest.fixture(scope="module")
 def sim():
-    """A fast, unlimited simulator for a test module, with its key: `(SimChild, key)`. Import it to use it."""
+    """A fast, unlimited simulator for a test module, with its key: `(SimChild, key)`. Import it to use it.
+
+    On teardown it checks that the key never appeared in the simulator's own output either."""
     key = unique_key()
     child = SimChild(key, ["--rate-limit", "0", "--speed", "50"])
     yield child, key
     child.stop()
+    assert key.encode() not in child.output(), "the API key must not appear in the simulator's output"
 
 
 class RPCChild:

@@ -116,7 +116,8 @@ def render(results: list[dict], direct: list[dict] | None = None) -> str:
             '<rect width="100%" height="100%" fill="white"/>',
             f'<text x="{WIDTH / 2}" y="24" text-anchor="middle" font-size="17" font-weight="700">'
             f'Following N Duvo runs at once</text>',
-            f'<text x="{WIDTH / 2}" y="44" text-anchor="middle" font-size="12" fill="#57606a">{escape(subtitle)}</text>']
+            f'<text x="{WIDTH / 2}" y="44" text-anchor="middle" font-size="12" fill="#57606a">'
+            f'{escape(subtitle)}</text>']
     body += panel_svg(left, "Requests Duvo received per minute", "requests / minute", ns, rate_series,
                       (300, "Duvo's limit: 300/min"))
     body += panel_svg(right, "Status-change latency, p95", "seconds", ns, latency_series, (15, "goal: 15 s"))

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import calendar
 import http.client
 import http.server
 import json
@@ -78,7 +79,6 @@ class Simulator:
 
 def parse_timestamp(text: str) -> float:
     """Seconds since the epoch of `YYYY-MM-DDTHH:MM:SS[.f]Z` (what the simulator writes)."""
-    import calendar
     match = re.match(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?Z$", text)
     if not match:
         raise ValueError(f"unexpected timestamp {text!r}")
