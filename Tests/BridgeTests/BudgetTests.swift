@@ -8,17 +8,9 @@ import TestSupport
 struct BudgetTests {
     @Test("many follows share one budget: every follow completes, and Duvo never has to answer 429")
     func budgetHolds() async throws {
-        let key = "dv_test_\(UUID().uuidString.prefix(8))"
-        let simulator = try SimulatorProcess(speed: 50, extraArguments: [
-            "--rate-limit", "60", "--api-key", key, "--team", "acme", "--log-level", "debug",
-        ])
+        let (simulator, bridge, key) = try startBridgeOnSimulator(speed: 50, rateLimit: 60,
+                                                                  bridgeArguments: ["--log-level", "debug"])
         defer { simulator.stop() }
-        let bridge = try RPCProcess(arguments: ["rpc", "--rate-limit", "60", "--poll-scale", "0.05",
-                                                "--log-level", "debug"],
-                                    environment: RPCProcess.cleanEnvironment(adding: [
-                                        "DUVO_BASE_URL": simulator.baseURL, "DUVO_API_KEY": key,
-                                        "DUVO_TEAM_ID": "acme",
-                                    ]))
         let flaky = try SimAgents.id("flaky")
         var subscriptions: [String] = []
         for _ in 0..<8 {

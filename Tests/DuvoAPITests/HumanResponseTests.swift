@@ -67,20 +67,3 @@ struct RunStatisticsTests {
         #expect(RunStatistics(runs: [], total: 0).json["failure_rate"] == .null)
     }
 }
-
-@Suite("Rate budget")
-struct RateBudgetTests {
-    @Test("past the allowance a caller waits (until cancelled); background work gets only its share")
-    func blocksPastAllowance() async throws {
-        let budget = RateBudget(limit: 5, backgroundShare: 0.6)
-        #expect(budget.allowance(for: .background) == 3)
-        for _ in 0..<3 { try await budget.acquire(.background) }
-        let blocked = Task { try await budget.acquire(.background) }
-        try await budget.acquire(.interactive)
-        try await budget.acquire(.interactive)
-        #expect(await budget.usedInWindow() == 5)
-        blocked.cancel()
-        await #expect(throws: CancellationError.self) { try await blocked.value }
-        #expect(await budget.usedInWindow() == 5)
-    }
-}

@@ -2,13 +2,19 @@
 ///
 /// It keeps the send times of the last minute (a sliding log), so no 61-second span ever holds more requests than
 /// the limit, whatever window the server counts in. Background work (polls for follows and waits) may use only part
-/// of the allowance, leaving room for what a person or a client asked for. After a 429 everyone waits out the
-/// server's reset.
+/// of the allowance, leaving room for what a person or a client asked for, and is paced evenly across the minute
+/// (a token bucket with a small burst): spent in one burst, it would leave nothing for a minute, and the sweeps that
+/// report statuses would wait behind it. After a 429 everyone waits out the server's reset.
 public actor RateBudget {
-    /// Who is asking: interactive calls may use the whole allowance, background polls only a share.
-    public enum Priority: Sendable {
-        case interactive
-        case background
+    /// Who is asking. When several wait for the same free slot, the higher priority goes first: news of a status
+    /// (a sweep, the read of a run waiting for a person), then what a client asked, then background work (message
+    /// fetches, routine polls), which may also use only a share of the allowance.
+    public enum Priority: Int, Sendable, Comparable {
+        case background = 0
+        case interactive = 1
+        case status = 2
+
+        public static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
     /// Requests per minute (0 = unlimited).
@@ -21,39 +27,72 @@ public actor RateBudget {
     private var head = 0
     private var blockedUntil: Double = 0
     private(set) var totalAcquired = 0
+    /// Background requests that may go at once; refilled at the background allowance per minute.
+    private var backgroundTokens: Double
+    private var tokensRefilledAt: Double
+    /// How many callers of each priority are waiting for a slot.
+    private var waiting: [Priority: Int] = [:]
 
     /// A budget of `limit` requests per minute, of which background work may use `backgroundShare`.
     public init(limit: Int, backgroundShare: Double = 0.8) {
         self.limit = max(0, limit)
         self.backgroundShare = backgroundShare
+        tokensRefilledAt = MonotonicClock.now()
+        backgroundTokens = Self.burst(backgroundAllowance: Self.backgroundAllowance(limit: limit, share: backgroundShare))
     }
+
+    /// The most background requests sent back to back: a tenth of the background allowance, at least 3.
+    private nonisolated var backgroundBurst: Double { Self.burst(backgroundAllowance: allowance(for: .background)) }
+
+    /// Background tokens regained per second.
+    private nonisolated var backgroundRefillRate: Double { Double(allowance(for: .background)) / 60 }
 
     /// The number of requests a priority may have in flight within one window.
     public nonisolated func allowance(for priority: Priority) -> Int {
-        priority == .interactive ? limit : max(1, Int(Double(limit) * backgroundShare))
+        priority == .background ? Self.backgroundAllowance(limit: limit, share: backgroundShare) : limit
     }
 
-    /// Waits until a request may be sent, then counts it.
+    private static func backgroundAllowance(limit: Int, share: Double) -> Int {
+        max(1, Int(Double(limit) * share))
+    }
+
+    private static func burst(backgroundAllowance: Int) -> Double { max(3, Double(backgroundAllowance) / 10) }
+
+    /// Waits until a request may be sent (and nobody of a higher priority waits for it), then counts it.
     /// - Throws: `CancellationError` when the waiting task is cancelled.
     public func acquire(_ priority: Priority = .interactive) async throws {
         guard limit > 0 else {
             totalAcquired += 1
             return
         }
+        waiting[priority, default: 0] += 1
+        defer { waiting[priority, default: 0] -= 1 }
         while true {
             try Task.checkCancellation()
             let now = MonotonicClock.now()
             purge(before: now - window)
             let inWindow = sendTimes.count - head
             let allowed = allowance(for: priority)
-            if now >= blockedUntil && inWindow < allowed {
+            let paced = priority == .background
+            if paced { refillTokens(now: now) }
+            let free = now >= blockedUntil && inWindow < allowed && (!paced || backgroundTokens >= 1)
+            if free && !isOutranked(priority) {
+                if paced { backgroundTokens -= 1 }
                 sendTimes.append(now)
                 totalAcquired += 1
                 return
             }
+            if free {
+                // Someone of a higher priority takes this slot; look again right after.
+                try await Task.sleep(nanoseconds: 2_000_000)
+                continue
+            }
             var wakeAt = blockedUntil
             if inWindow >= allowed {
                 wakeAt = max(wakeAt, sendTimes[head + inWindow - allowed] + window)
+            }
+            if paced && backgroundTokens < 1 {
+                wakeAt = max(wakeAt, now + (1 - backgroundTokens) / backgroundRefillRate)
             }
             let pause = max(0.005, wakeAt - now)
             try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
@@ -77,8 +116,20 @@ public actor RateBudget {
         return sendTimes.count - head
     }
 
+    /// How many callers are waiting for a slot.
+    public func waitingCount() -> Int { waiting.values.reduce(0, +) }
+
     /// Requests counted since the budget was made.
     public func acquiredCount() -> Int { totalAcquired }
+
+    private func isOutranked(_ priority: Priority) -> Bool {
+        waiting.contains { $0.key > priority && $0.value > 0 }
+    }
+
+    private func refillTokens(now: Double) {
+        backgroundTokens = min(backgroundBurst, backgroundTokens + (now - tokensRefilledAt) * backgroundRefillRate)
+        tokensRefilledAt = now
+    }
 
     private func purge(before cutoff: Double) {
         while head < sendTimes.count && sendTimes[head] < cutoff { head += 1 }

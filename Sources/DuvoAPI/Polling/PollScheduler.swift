@@ -3,10 +3,19 @@ import JSONCore
 
 /// Watches runs for every follow and wait in the process, sharing one poll per run among all who watch it.
 ///
-/// Each poll reads the run, then (when someone wants messages) the messages after the last one reported, so when a
-/// terminal status is seen every message is already in hand: all of a run's messages are reported before its
-/// terminal status, each exactly once, in order. Polls are spaced by the run's age and activity (``PollTuning``) and
-/// draw on the background share of the process's ``RateBudget``, so many follows slow down instead of hitting 429s.
+/// Two modes, chosen by how many runs are watched:
+/// - **Per-run polls** (a few runs, or an API that cannot list runs): each poll reads the run, then the messages
+///   after the last one reported, so all of a run's messages are reported before its terminal status. Polls are
+///   spaced by the run's age and activity (``PollTuning``).
+/// - **Team-wide sweeps** (``PollTuning/sweepThreshold`` runs or more on API v2): one listing of the team's runs by
+///   `updated_at` every couple of seconds tells every watched run's status and whether it changed, 100 runs per
+///   request. Status changes are reported from the listing at once; a run waiting for a person is read for its
+///   request; messages are fetched only for runs that changed, oldest news first, paced by the budget. A terminal
+///   status may so be reported before the run's last messages; the subscription ends after them.
+///
+/// In both modes each message is reported exactly once, in order, and ``RunEvent/ended(status:reason:error:)`` is the
+/// last event. Everything draws on the process's one ``RateBudget``: sweeps and status reads ahead of all else,
+/// message fetches at the background share, so many follows slow their messages down instead of hitting 429s.
 public actor PollScheduler {
     /// A handle on one subscription: its id (for ``unsubscribe(_:)``) and its events.
     public struct Subscription: Sendable {
@@ -16,23 +25,29 @@ public actor PollScheduler {
         public let events: AsyncStream<RunEvent>
     }
 
-    private let client: DuvoClient
-    private let tuning: PollTuning
-    private let logger: Logger
-    private var runs: [String: WatchedRun] = [:]
+    let client: DuvoClient
+    let tuning: PollTuning
+    let logger: Logger
+    var runs: [String: WatchedRun] = [:]
     private var runOfSubscription: [UInt64: String] = [:]
     private var nextID: UInt64 = 1
     private var driver: Task<Void, Never>?
     private var isShutDown = false
+    /// Per-run polls under way.
     private var pollsRunning = 0
-    private var sweep = SweepState()
+    /// Message-only fetches under way (sweep mode).
+    var fetchesRunning = 0
+    var sweep = SweepState()
 
     /// What the team-wide sweeps know: when the next is due and the newest `updated_at` the last one saw.
-    private struct SweepState {
+    struct SweepState {
         var nextDue: Double = 0
         var inFlight = false
+        /// The newest `updated_at` (seconds since the epoch) any sweep listed: the server's clock had reached it.
         var highWater: Double?
         var count = 0
+        /// Sweeps failed in a row (after the client's own retries).
+        var failures = 0
     }
 
     /// A scheduler polling through `client`.
@@ -44,7 +59,8 @@ public actor PollScheduler {
 
     /// Starts watching `runID`, reporting messages from position `offset` on (when `messages`) and status changes.
     ///
-    /// The first event is the run's current status (previous nil), after any messages already there.
+    /// The first event is the run's current status (previous nil); in per-run mode it comes after any messages
+    /// already there, under sweeps it may come before them.
     public func subscribe(runID: String, fromOffset offset: Int = 0, messages: Bool = true) -> Subscription {
         let id = nextID
         nextID += 1
@@ -55,10 +71,19 @@ public actor PollScheduler {
             return Subscription(id: id, events: stream)
         }
         let now = MonotonicClock.now()
+        let isNew = runs[runID] == nil
         var run = runs[runID] ?? WatchedRun(runID: runID, now: now)
         run.subscribers[id] = WatchedRun.Subscriber(continuation: continuation, nextIndex: max(0, offset),
                                                     wantsMessages: messages, lastStatus: nil)
-        run.nextDue = now
+        run.statusPending = true
+        if isNew && client.canListRuns && runs.count + 1 >= tuning.sweepThreshold
+            && sweep.failures < tuning.sweepFailuresBeforeFallback {
+            // A run that changed lately is in the next sweep's listing, which tells its status for free; only a run
+            // the sweeps do not list in time gets its own first poll.
+            run.nextDue = now + tuning.firstLookGrace * tuning.scale
+        } else {
+            run.nextDue = now
+        }
         runs[runID] = run
         runOfSubscription[id] = runID
         ensureDriver()
@@ -95,6 +120,9 @@ public actor PollScheduler {
     /// How many runs are being watched (for stats and tests).
     public func watchedRunCount() -> Int { runs.count }
 
+    /// How many sweeps have completed (for tests and benchmarks).
+    public func sweepCount() -> Int { sweep.count }
+
     // MARK: - Driving the polls
 
     private func ensureDriver() {
@@ -104,97 +132,126 @@ public actor PollScheduler {
         }
     }
 
-    /// Starts the polls that are due; returns false when there is nothing left to watch.
+    /// Starts the sweep, polls and fetches that are due; returns false when there is nothing left to watch.
     private func tick() async -> Bool {
         if isShutDown || runs.isEmpty {
             driver = nil
             return false
         }
         let now = MonotonicClock.now()
-        if usesSweeps, !sweep.inFlight, sweep.nextDue <= now {
-            sweep.inFlight = true
-            Task { await self.runSweep() }
-        } else if !usesSweeps {
-            // Fewer runs than sweeps are worth: runs the sweeps watched go back to their own polls at once, instead
-            // of waiting out a safety interval sized for many runs.
-            for (id, run) in runs where run.seenInSweep {
-                runs[id]?.seenInSweep = false
-                runs[id]?.nextDue = min(run.nextDue, now)
+        if usesSweeps {
+            if !sweep.inFlight && sweep.nextDue <= now {
+                sweep.inFlight = true
+                Task { await self.runSweep() }
             }
+        } else {
+            leaveSweepMode(now: now)
         }
-        let due = runs.values.filter { !$0.pollInFlight && $0.nextDue <= now }.sorted { $0.nextDue < $1.nextDue }
-        for run in due.prefix(max(0, tuning.concurrency - pollsRunning)) {
+        // Polls that report a status first, then by how long they have been due.
+        let duePolls = runs.values.filter { $0.pollIsDue(at: now) }
+            .sorted { ($0.statusPending ? 0 : 1, $0.nextDue) < ($1.statusPending ? 0 : 1, $1.nextDue) }
+        for run in duePolls.prefix(max(0, tuning.concurrency - pollsRunning)) {
             runs[run.runID]?.pollInFlight = true
             pollsRunning += 1
             Task { await self.poll(run.runID) }
         }
-        let nextDue = runs.values.filter { !$0.pollInFlight }.map(\.nextDue).min() ?? (now + 0.05)
-        let pause = min(0.05, max(0.002, nextDue - now))
+        // Oldest news first: under load a run's messages wait their turn and arrive together.
+        let dueFetches = runs.values.filter { $0.messageFetchIsDue(at: now) }
+            .sorted { ($0.staleMessages?.since ?? 0) < ($1.staleMessages?.since ?? 0) }
+        for run in dueFetches.prefix(max(0, tuning.fetchConcurrency - fetchesRunning)) {
+            runs[run.runID]?.pollInFlight = true
+            fetchesRunning += 1
+            Task { await self.fetchMessages(run.runID) }
+        }
+        let pause = min(tuning.tick, max(0.002, nextWake(after: now) - now))
         try? await Task.sleep(nanoseconds: UInt64(pause * 1e9))
         return !Task.isCancelled
     }
 
+    /// The earliest moment something not yet under way falls due.
+    private func nextWake(after now: Double) -> Double {
+        var wake = now + tuning.tick
+        if usesSweeps && !sweep.inFlight { wake = min(wake, sweep.nextDue) }
+        for run in runs.values where !run.pollInFlight {
+            if run.statusPending || !run.seenInSweep { wake = min(wake, run.nextDue) }
+            if run.seenInSweep, let stale = run.staleMessages { wake = min(wake, stale.notBefore) }
+        }
+        return wake
+    }
+
+    /// Fewer runs than sweeps are worth: runs the sweeps watched go back to their own polls at once.
+    private func leaveSweepMode(now: Double) {
+        for (id, run) in runs where run.seenInSweep {
+            runs[id]?.seenInSweep = false
+            runs[id]?.staleMessages = nil
+            runs[id]?.nextDue = min(run.nextDue, now)
+        }
+    }
+
+    /// Whether team-wide sweeps watch the runs: the API can list them and enough runs are watched to be worth it.
+    var usesSweeps: Bool {
+        client.canListRuns && runs.count >= tuning.sweepThreshold
+    }
+
+    /// Reads one run (and, in per-run mode, its new messages) and reports what changed.
     private func poll(_ runID: String) async {
         defer {
             pollsRunning -= 1
             runs[runID]?.pollInFlight = false
         }
         guard let before = runs[runID] else { return }
-        // A poll that will report a status may use the whole allowance; one that only fetches messages gets the
-        // background share, so under load statuses are not stuck behind message fetches.
-        let priority: RateBudget.Priority = before.statusPending ? .interactive : .background
-        if !before.statusPending, before.seenInSweep, usesSweeps, let listed = before.listedUpdatedAt {
-            await pollMessagesOnly(runID, listedUpdatedAt: listed)
-            return
-        }
+        // A poll that will report a status goes first; routine per-run polls get the background share, so under
+        // load statuses are not stuck behind them.
+        let priority: RateBudget.Priority = before.statusPending ? .status : .background
+        let highWaterAtStart = sweep.highWater
         do {
             let snapshot = try await client.getRun(runID, priority: priority)
             let run = snapshot["run"] ?? .null
             let status = run["status"]?.stringValue ?? "unknown"
             let updatedAt = run["updated_at"]?.stringValue
-            let changed = status != before.lastStatus || updatedAt != before.lastUpdatedAt
-            if runs[runID]?.lowestWantedIndex != nil {
+            let sweepMode = before.seenInSweep
+            if !sweepMode, runs[runID]?.lowestWantedIndex != nil {
                 try await deliverMessages(runID, priority: priority)
             }
             guard var current = runs[runID] else { return }
+            if let read = updatedAt.flatMap(RunStatistics.parseDate),
+               let known = current.lastUpdatedAt.flatMap(RunStatistics.parseDate), read < known {
+                // A sweep listed something newer while this read was under way: it stands.
+                current.statusPending = false
+                runs[runID] = current
+                return
+            }
+            let changed = status != current.lastStatus || updatedAt != current.lastUpdatedAt
             current.lastStatus = status
             current.lastUpdatedAt = updatedAt
-            current.needsConfirmation = changed
             current.statusPending = false
             current.consecutiveFailures = 0
             Self.report(status: status, run: run, pending: snapshot["pending_human_request"] ?? .null, to: &current)
             let now = MonotonicClock.now()
-            if usesSweeps && current.seenInSweep {
-                current.nextDue = now + tuning.safetyInterval(watched: runs.count, budgetPerMinute: client.budget.limit)
+            let terminal = RunStatus(rawValue: status).isTerminal
+            if sweepMode {
+                // Sweeps watch it; its messages are fetched in their turn.
+                if changed || current.staleMessages == nil { current.markStale(updatedAt: updatedAt, now: now) }
+                if terminal { current.terminalStatus = status }
+            } else if sweepsAreReliable && !terminal {
+                // Sweeps are on: every later change of this run is in the first sweep after it, so its own polls
+                // can stop. Messages written in the second this poll read them are checked once more.
+                current.seenInSweep = true
+                scheduleConfirmation(&current, updatedAt: updatedAt, highWaterAtStart: highWaterAtStart, now: now)
             } else {
                 current.nextDue = now + tuning.interval(age: now - current.firstWatched, changed: changed)
             }
             runs[runID] = current
-            if RunStatus(rawValue: status).isTerminal { end(runID, status: status, reason: .terminal, error: nil) }
+            if terminal && (!sweepMode || current.lowestWantedIndex == nil) {
+                end(runID, status: status, reason: .terminal, error: nil)
+            }
         } catch {
-            handle(error, runID: runID)
-        }
-    }
-
-    /// A sweep already told this run's status and `updated_at`; only its new messages are fetched (one request, not
-    /// two), from the background share.
-    private func pollMessagesOnly(_ runID: String, listedUpdatedAt: String) async {
-        do {
-            if runs[runID]?.lowestWantedIndex != nil { try await deliverMessages(runID, priority: .background) }
-            guard var current = runs[runID] else { return }
-            current.needsConfirmation = listedUpdatedAt != current.lastUpdatedAt
-            current.lastUpdatedAt = listedUpdatedAt
-            current.consecutiveFailures = 0
-            current.nextDue = MonotonicClock.now()
-                + tuning.safetyInterval(watched: runs.count, budgetPerMinute: client.budget.limit)
-            runs[runID] = current
-        } catch {
-            handle(error, runID: runID)
+            handle(error, runID: runID) { run, backoff in run.nextDue = MonotonicClock.now() + backoff }
         }
     }
 
     /// Fetches the messages after the lowest position anyone still needs and hands each to those waiting for it.
-    private func deliverMessages(_ runID: String, priority: RateBudget.Priority) async throws(DuvoAPIError) {
+    func deliverMessages(_ runID: String, priority: RateBudget.Priority) async throws(DuvoAPIError) {
         let pageSize = client.maxMessagePageSize
         while let from = runs[runID]?.lowestWantedIndex {
             let page = try await client.messages(runID, limit: pageSize, offset: from, priority: priority)
@@ -213,97 +270,29 @@ public actor PollScheduler {
         }
     }
 
-    /// Reports `status` to each subscriber of `run` that has not had it yet.
-    private static func report(status: String, run: JSONValue, pending: JSONValue, to watched: inout WatchedRun) {
-        for (id, subscriber) in watched.subscribers where subscriber.lastStatus != status {
+    /// Messages read while the run's `updated_at` second was not yet over may have been followed by more in that
+    /// same second, which a listing cannot tell apart (timestamps have whole seconds): fetch once more after it.
+    func scheduleConfirmation(_ run: inout WatchedRun, updatedAt: String?, highWaterAtStart: Double?, now: Double) {
+        guard run.lowestWantedIndex != nil, run.terminalStatus == nil, run.staleMessages == nil else { return }
+        let updated = updatedAt.flatMap(RunStatistics.parseDate)
+        if let updated, let highWaterAtStart, highWaterAtStart > updated { return }
+        run.markStale(updatedAt: updatedAt, now: now, notBefore: now + tuning.confirmationDelay * tuning.scale)
+    }
+
+    /// Reports `status` to each subscriber of `watched` that has not had it (or, while waiting, this request) yet.
+    static func report(status: String, run: JSONValue, pending: JSONValue, to watched: inout WatchedRun) {
+        let requestID = pending["id"]?.stringValue
+        for (id, subscriber) in watched.subscribers
+        where subscriber.lastStatus != status || (requestID != nil && subscriber.lastRequestID != requestID) {
             subscriber.continuation.yield(.status(status: status, previous: subscriber.lastStatus, run: run,
                                                   pendingHumanRequest: pending))
             watched.subscribers[id]?.lastStatus = status
+            watched.subscribers[id]?.lastRequestID = requestID
         }
     }
 
-    /// How long a run whose only news is new messages waits for its poll, so that message fetches for all watched
-    /// runs together use at most half the background allowance, leaving the rest for sweeps and for the polls that
-    /// report statuses (a terminal status must wait for its messages, so those polls must never queue for long).
-    private var messagePollSpread: Double {
-        let allowance = client.budget.limit > 0 ? Double(client.budget.allowance(for: .background)) : 0
-        let share = allowance > 0 ? Double(runs.count) * 60 / (allowance * 0.5) : 0
-        return max(tuning.activeInterval * tuning.scale, share)
-    }
-
-    /// Whether team-wide sweeps watch the runs: the API can list them and enough runs are watched to be worth it.
-    private var usesSweeps: Bool {
-        client.canListRuns && runs.count >= tuning.sweepThreshold
-    }
-
-    /// Lists the team's runs by `updated_at`, newest first, down to what the previous sweep already saw, and makes
-    /// every watched run that changed since due for a poll. One request covers up to 100 runs, so a thousand quiet
-    /// follows cost a request every couple of seconds instead of hundreds.
-    private func runSweep() async {
-        defer {
-            sweep.inFlight = false
-            sweep.nextDue = MonotonicClock.now() + tuning.sweepInterval * tuning.scale
-        }
-        let floor = sweep.highWater
-        var newest = floor
-        var offset = 0
-        var pages = 0
-        do {
-            while pages < tuning.maxSweepPages {
-                let filter = RunListFilter(limit: 100, offset: offset, sortBy: "updated_at", sortOrder: "desc")
-                // A sweep is the cheapest news there is (one request, up to 100 runs), so it may use the whole
-                // allowance rather than queue behind the per-run polls it schedules.
-                let page = try await client.listRuns(filter, priority: .interactive)
-                pages += 1
-                let data = page["data"]?.arrayValue ?? []
-                var reachedSeen = false
-                for listed in data {
-                    let updated = listed["updated_at"]?.stringValue.flatMap(RunStatistics.parseDate)
-                    if let updated { newest = max(newest ?? updated, updated) }
-                    if let floor, let updated, updated < floor { reachedSeen = true }
-                    guard let id = listed["id"]?.stringValue, var run = runs[id] else { continue }
-                    let now = MonotonicClock.now()
-                    let status = listed["status"]?.stringValue ?? "unknown"
-                    let kind = RunStatus(rawValue: status)
-                    let news = listed["updated_at"]?.stringValue != run.lastUpdatedAt || run.needsConfirmation
-                    run.listedUpdatedAt = listed["updated_at"]?.stringValue
-                    if !run.seenInSweep || run.lastStatus == nil || kind.isTerminal || kind.needsAttention {
-                        // A first look, an end (its messages come first) or a wait for a person (its request must be
-                        // read): these need the run's own poll, now.
-                        if status != run.lastStatus || news || !run.seenInSweep {
-                            run.nextDue = min(run.nextDue, now)
-                            run.statusPending = run.statusPending || status != run.lastStatus || run.lastStatus == nil
-                        }
-                    } else {
-                        if status != run.lastStatus {
-                            // The listing is the run itself: report the change now, without spending a request.
-                            Self.report(status: status, run: listed, pending: .null, to: &run)
-                            run.lastStatus = status
-                        }
-                        if news { run.nextDue = min(run.nextDue, now + messagePollSpread) }
-                    }
-                    run.seenInSweep = true
-                    runs[id] = run
-                }
-                offset += data.count
-                let total = page["total"]?.intValue ?? offset
-                if data.isEmpty || reachedSeen || offset >= total { break }
-            }
-            sweep.highWater = newest
-            sweep.count += 1
-        } catch {
-            logger.debug("sweep failed (\(error.message)); per-run polls carry on")
-            for (id, run) in runs where run.seenInSweep {
-                runs[id]?.seenInSweep = false
-                runs[id]?.nextDue = min(run.nextDue, MonotonicClock.now() + tuning.activeInterval * tuning.scale)
-            }
-        }
-    }
-
-    /// How many sweeps have completed (for tests and benchmarks).
-    public func sweepCount() -> Int { sweep.count }
-
-    private func handle(_ error: DuvoAPIError, runID: String) {
+    /// Deals with a failed poll or fetch: ends the follows when Duvo will not tell more, else backs off via `retry`.
+    func handle(_ error: DuvoAPIError, runID: String, retry: (inout WatchedRun, Double) -> Void) {
         switch error {
         case .cancelled:
             return
@@ -314,13 +303,14 @@ public actor PollScheduler {
             guard var current = runs[runID] else { return }
             current.consecutiveFailures += 1
             let backoff = min(30, tuning.activeInterval * tuning.scale * Double(1 << min(current.consecutiveFailures, 5)))
-            current.nextDue = MonotonicClock.now() + backoff
+            retry(&current, backoff)
             runs[runID] = current
             logger.debug("poll of \(runID) failed (\(error.message)); next try in \(backoff) s")
         }
     }
 
-    private func end(_ runID: String, status: String?, reason: FollowEndReason, error: DuvoAPIError?) {
+    /// Ends every subscription of `runID` with `reason`, and stops watching it.
+    func end(_ runID: String, status: String?, reason: FollowEndReason, error: DuvoAPIError?) {
         guard let run = runs.removeValue(forKey: runID) else { return }
         for (id, subscriber) in run.subscribers {
             subscriber.continuation.yield(.ended(status: status, reason: reason, error: error))

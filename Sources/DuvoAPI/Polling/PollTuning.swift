@@ -15,8 +15,20 @@ public struct PollTuning: Sendable {
     public var sweepInterval: Double
     /// From how many watched runs on sweeps are used instead of one poll per run (when the API can list runs).
     public var sweepThreshold: Int
+    /// The part of the rate budget sweeps may use (they are spaced out further when the limit is low).
+    public var sweepShare: Double
     /// The most pages (of 100 runs) one sweep reads.
     public var maxSweepPages: Int
+    /// Message-only fetches that may be under way at once (sweep mode); the budget paces them anyway.
+    public var fetchConcurrency: Int
+    /// How long a run newly watched under sweeps waits to be listed before it gets its own first poll.
+    public var firstLookGrace: Double
+    /// How long after a fetch a confirming fetch waits (one of the API's whole-second timestamps).
+    public var confirmationDelay: Double
+    /// Failed sweeps in a row after which every run goes back to its own polls.
+    public var sweepFailuresBeforeFallback: Int
+    /// The scheduler's longest pause between looks at what is due, in seconds (not scaled).
+    public var tick: Double
 
     /// The defaults: 2 s for two minutes, 10 s to a quarter hour, then 30 s; 1 s after a change.
     public init(scale: Double = 1, concurrency: Int = 16) {
@@ -28,13 +40,12 @@ public struct PollTuning: Sendable {
         sweepInterval = 2
         sweepThreshold = 3
         maxSweepPages = 20
-    }
-
-    /// The per-run poll interval of a run that sweeps watch: only a safety net, spread so that all such runs together
-    /// use at most a quarter of the background allowance (`budgetPerMinute`, 0 = unlimited).
-    public func safetyInterval(watched: Int, budgetPerMinute: Int) -> Double {
-        let spread = budgetPerMinute > 0 ? Double(watched) * 60 / (Double(budgetPerMinute) * 0.25) : 0
-        return max(120 * scale, spread)
+        sweepShare = 0.2
+        fetchConcurrency = 4
+        firstLookGrace = 5
+        confirmationDelay = 1
+        sweepFailuresBeforeFallback = 3
+        tick = 0.05
     }
 
     /// The next poll's delay for a run watched for `age` seconds that did or did not just change.

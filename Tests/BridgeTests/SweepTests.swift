@@ -1,0 +1,88 @@
+import Foundation
+import JSONCore
+import Testing
+import TestSupport
+
+/// Many follows at once are watched by team-wide sweeps (one listing of the team's runs by `updated_at`) instead of
+/// one poll per run, against a separately running `duvo sim` whose request log shows what the bridge asked.
+@Suite("duvo rpc follows under team-wide sweeps", .timeLimit(.minutes(3)))
+struct SweepTests {
+    static let agents = ["chatty", "approval", "echo", "flaky", "questions", "failing", "chatty", "echo"]
+
+    @Test("each of many follows gets every message once, in order, its statuses in order, and ends after them")
+    func manyFollowsLoseNothing() async throws {
+        let (simulator, bridge, _) = try startBridgeOnSimulator(speed: 20, rateLimit: 300)
+        defer { simulator.stop() }
+        var runOf: [String: String] = [:]
+        for agent in Self.agents {
+            let started = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id(agent)),
+                                                               "message": "go", "follow": true])
+            runOf[try #require(started["subscription"]?.stringValue)] = started.runID
+        }
+
+        // Read every notification until each follow ended, answering people's requests as they come.
+        var events: [String: [JSONValue]] = [:]
+        var open = Set(runOf.keys)
+        while !open.isEmpty {
+            let frame = try await bridge.frame(timeout: 90) { $0["id"] == nil && $0["params"]?["subscription"] != nil }
+            let params = frame["params"] ?? .null
+            let subscription = params["subscription"]?.stringValue ?? ""
+            events[subscription, default: []].append(frame)
+            if frame["method"] == "runs/followEnded" { open.remove(subscription) }
+            if frame["method"] == "runs/status", params["status"] == "waiting",
+               let pending = params["pending_human_request"], pending != .null {
+                var answer: JSONValue = ["run_id": params["run_id"] ?? .null]
+                if pending["type"] == "approval" {
+                    answer["approved"] = true
+                } else {
+                    var answers: [String: JSONValue] = [:]
+                    for question in pending["questions"]?.arrayValue ?? [] {
+                        let label = question["options"]?[0]?["label"] ?? "yes"
+                        answers[question["question"]?.stringValue ?? ""] =
+                            question["multi_select"] == true ? [label] : label
+                    }
+                    answer["answers"] = .object(answers)
+                }
+                _ = try await bridge.call("runs/respond", answer)
+            }
+        }
+
+        let logWhileFollowing = simulator.stderr.text
+
+        for (subscription, runID) in runOf {
+            let received = events[subscription] ?? []
+            let messages = received.filter { $0["method"] == "runs/message" }.compactMap { $0["params"] }
+            #expect(messages.map { $0["index"]?.intValue } == Array(0..<messages.count).map { Optional($0) })
+            let listed = try await bridge.call("runs/messages", ["run_id": .string(runID), "all": true])
+            #expect(messages.map { $0["message"] } == (listed["messages"]?.arrayValue ?? []).map { Optional($0) },
+                    "run \(runID): every message exactly once, as Duvo lists them")
+            let statuses = received.filter { $0["method"] == "runs/status" }.compactMap { $0["params"] }
+            #expect(statuses.first?["previous_status"] == .null)
+            for (earlier, later) in zip(statuses, statuses.dropFirst()) {
+                #expect(later["previous_status"] == earlier["status"])
+            }
+            let final = try await bridge.call("runs/get", ["run_id": .string(runID)])
+            #expect(statuses.last?["status"] == final["run"]?["status"])
+            #expect(statuses.filter { ["completed", "failed", "stopped", "interrupted"].contains($0["status"]) }
+                .count == 1, "one terminal status")
+            let ended = try #require(received.last?["params"])
+            #expect(received.last?["method"] == "runs/followEnded", "the end comes after every message")
+            #expect(ended["reason"] == "terminal")
+            #expect(ended["status"] == final["run"]?["status"])
+        }
+
+        bridge.closeInput()
+        #expect(await bridge.waitForExit() == 0)
+        let log = logWhileFollowing.split(separator: "\n")
+        let sweeps = log.filter { $0.contains("GET /v2/teams/acme/runs?") && $0.contains("sort_by=updated_at") }
+        let runReads = log.filter { line in
+            runOf.values.contains { line.contains("GET /v2/runs/\($0) ") }
+        }
+        #expect(!sweeps.isEmpty, "statuses come from team-wide listings")
+        // Per-run polls every 0.1 s would read each run dozens of times; under sweeps a run is read only to see a
+        // person's request (by the follow and by runs/respond) and, at most once, when no sweep listed it in time.
+        #expect(runReads.count <= 2 * Self.agents.count,
+                "the bridge read runs one by one \(runReads.count) times")
+        #expect(!log.contains { $0.contains("-> 429") }, "no 429s")
+    }
+}
