@@ -4,7 +4,7 @@ import JSONCore
 /// Watches runs for every follow and wait in the process, sharing one poll per run among all who watch it.
 ///
 /// Two modes, chosen by how many runs are watched:
-/// - **Per-run polls** (a few runs, or an API that cannot list runs): each poll reads the run, then the messages
+/// - **Per-run polls** (one or two runs, or an API that cannot list runs): each poll reads the run, then the messages
 ///   after the last one reported, so all of a run's messages are reported before its terminal status. Polls are
 ///   spaced by the run's age and activity (``PollTuning``).
 /// - **Team-wide sweeps** (``PollTuning/sweepThreshold`` runs or more on API v2): one listing of the team's runs by

@@ -1230,7 +1230,7 @@ extension OpenRPCDocument {
     {
       "name": "runs/follow",
       "summary": "Stream a run's messages and status changes as notifications.",
-      "description": "Answers with a subscription, then sends runs/message for every message from offset on (each exactly once, in order), runs/status when the status changes (the first reports the current status), and runs/followEnded last. All of a run's messages come before the runs/status of its terminal status. Notifications of a subscription may arrive before this answer: clients should buffer them by subscription.",
+      "description": "Answers with a subscription, then sends runs/message for every message from offset on (each exactly once, in order), runs/status when the status changes (the first reports the current status), and runs/followEnded last, after every message of the run. While the bridge watches one or two runs, all of a run's messages come before the runs/status of its terminal status; with three or more (team-wide sweeps) a status is reported as soon as it is seen and earlier messages may follow it. Notifications of a subscription may arrive before this answer: clients should buffer them by subscription.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2520,7 +2520,7 @@ extension OpenRPCDocument {
     {
       "name": "runs/message",
       "summary": "One message of a followed run.",
-      "description": "Sent once per message, in order of index, with no gap: index runs from the follow's offset up. All of a run's messages come before the runs/status of its terminal status.",
+      "description": "Sent once per message, in order of index, with no gap: index runs from the follow's offset up. Every message comes before the subscription's runs/followEnded.",
       "params": {
         "$ref": "#/components/schemas/RunMessageNotification"
       },

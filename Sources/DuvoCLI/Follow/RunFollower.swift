@@ -4,8 +4,8 @@ import JSONCore
 /// Follows one run until it ends, printing each message once and in order (from a starting position), then its
 /// outcome: the engine behind `start --follow` and `messages --follow`.
 ///
-/// It rides the process's ``PollScheduler``, so it polls as gently as every other follow and wait, and every
-/// message is printed before the terminal status that ends the follow.
+/// It rides the process's ``PollScheduler``, so it polls as gently as every other follow and wait; the scheduler
+/// watches this one run with per-run polls, so every message is printed before the terminal status.
 struct RunFollower {
     /// The command's invocation (console, client, scheduler).
     let invocation: Invocation
