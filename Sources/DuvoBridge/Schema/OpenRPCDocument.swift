@@ -9,6 +9,12 @@ public enum OpenRPCDocument {
     /// The document parsed.
     /// - Throws: ``RPCError/internalError(_:)`` if the embedded text were not JSON (a test prevents that).
     public static func value() throws(RPCError) -> JSONValue {
+        try parsed.get()
+    }
+
+    /// Parsed once, on first use: building the MCP tool catalog reads it three times per tool, and parsing the 75 KB
+    /// text each time was most of `duvo rpc`'s start-up work.
+    private static let parsed = Result { () throws(RPCError) -> JSONValue in
         do {
             return try JSONParser().parse(embeddedText)
         } catch {
