@@ -6,7 +6,9 @@ protocol BridgeParams: Decodable, Sendable {
 
 extension BridgeParams {
     /// The wire names of every field.
-    static var fieldNames: [String] { CodingKeys.allCases.map(\.rawValue) }
+    // A closure, not `\.rawValue`: a key path used as a function is built at run time on every call, which showed up
+    // in profiles of `runs/get`.
+    static var fieldNames: [String] { CodingKeys.allCases.map { $0.rawValue } }
 }
 
 /// Params of a method that takes none.
