@@ -85,4 +85,36 @@ struct SweepTests {
                 "the bridge read runs one by one \(runReads.count) times")
         #expect(!log.contains { $0.contains("-> 429") }, "no 429s")
     }
+
+    @Test("runs/follow of runs started elsewhere needs no read of each run; an unknown run is still an error answer")
+    func followsConfirmedBySweeps() async throws {
+        // chatty runs last 30 simulated seconds, 6 s here: all six are still going while they are followed.
+        let (simulator, bridge, key) = try startBridgeOnSimulator(speed: 5, rateLimit: 300)
+        defer { simulator.stop() }
+        // Runs started by another system, as the Duvo API would see them.
+        let http = HTTPTestClient.bearer(key)
+        var runIDs: [String] = []
+        for _ in 0..<6 {
+            let created = try await http.send("POST", "\(simulator.baseURL)/v2/teams/acme/runs",
+                                              body: ["agent_id": .string(try SimAgents.id("chatty")), "message": "go"])
+            #expect(created.status == 201)
+            runIDs.append(try #require(created.json["run"]?["id"]?.stringValue))
+        }
+        var subscriptions: [String] = []
+        for runID in runIDs {
+            let followed = try await bridge.call("runs/follow", ["run_id": .string(runID)])
+            subscriptions.append(try #require(followed["subscription"]?.stringValue))
+        }
+        let unknown = try await bridge.request("runs/follow", ["run_id": "0b7c5a9e-3d1f-4f6a-9c2e-8d4b6a1f0e3c"])
+        #expect(unknown["error"]?["code"] == -32003, "a run Duvo does not know is an error answer: \(unknown)")
+        for subscription in subscriptions {
+            let events = try await collectFollow(bridge, subscription: subscription, timeout: 90)
+            #expect(events.last?["params"]?["reason"] == "terminal")
+        }
+        // The first three follows read their runs (sweeps start at three runs watched); the other three were
+        // confirmed by a sweep listing, and nothing reads them one by one after: none of them waits for a person.
+        let log = simulator.stderr.text.split(separator: "\n")
+        let laterReads = log.filter { line in runIDs.dropFirst(3).contains { line.contains("GET /v2/runs/\($0) ") } }
+        #expect(laterReads.isEmpty, "runs read one by one: \(laterReads.joined(separator: "; "))")
+    }
 }

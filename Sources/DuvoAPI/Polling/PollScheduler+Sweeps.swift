@@ -10,12 +10,14 @@ extension PollScheduler {
     func runSweep() async {
         var succeeded = false
         var pages = 0
+        let number = sweep.started
+        sweep.started += 1
         defer {
             sweep.inFlight = false
             sweep.failures = succeeded ? 0 : sweep.failures + 1
             let backoff = succeeded ? 1 : Double(1 << min(sweep.failures, 5))
-            let interval = min(60, tuning.sweepInterval * tuning.scale * backoff)
-            sweep.nextDue = MonotonicClock.now() + max(interval, sweepSpacing(pages: pages))
+            sweep.interval = max(min(60, tuning.sweepInterval * tuning.scale * backoff), sweepSpacing(pages: pages))
+            sweep.nextDue = MonotonicClock.now() + sweep.interval
         }
         let floor = sweep.highWater
         var newest = floor
@@ -38,7 +40,9 @@ extension PollScheduler {
                         oldestListed = min(oldestListed ?? updated, updated)
                         if let floor, updated < floor { reachedSeen = true }
                     }
-                    if let id = listed["id"]?.stringValue, runs[id] != nil { absorb(listed, runID: id, now: now) }
+                    guard let id = listed["id"]?.stringValue else { continue }
+                    sweep.recentlyListed[id] = now
+                    if runs[id] != nil { absorb(listed, runID: id, now: now) }
                 }
                 offset += data.count
                 let total = page["total"]?.intValue ?? offset
@@ -49,8 +53,11 @@ extension PollScheduler {
             if !reachedSeen { logger.debug("sweep stopped after \(pages) pages; the next one goes on from there") }
             sweep.count += 1
             succeeded = true
+            forgetListings(olderThan: MonotonicClock.now() - tuning.listingMemory)
+            answerExistenceWaiters(completed: number, listed: true)
         } catch {
             logger.debug("sweep failed (\(error.message)); the next one starts from the same point")
+            answerExistenceWaiters(listed: false)
             if sweep.failures + 1 >= tuning.sweepFailuresBeforeFallback { fallBackToPolls() }
         }
     }
@@ -93,6 +100,10 @@ extension PollScheduler {
         if kind.isTerminal && run.lowestWantedIndex == nil {
             end(runID, status: status, reason: .terminal, error: nil)
         }
+    }
+
+    private func forgetListings(olderThan cutoff: Double) {
+        sweep.recentlyListed = sweep.recentlyListed.filter { $0.value >= cutoff }
     }
 
     /// Sweeps keep failing: every run goes back to its own polls until a sweep works again.

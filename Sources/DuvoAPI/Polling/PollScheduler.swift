@@ -48,6 +48,14 @@ public actor PollScheduler {
         var count = 0
         /// Sweeps failed in a row (after the client's own retries).
         var failures = 0
+        /// The pause after the last sweep (0 before the first).
+        var interval: Double = 0
+        /// Sweeps started so far; a sweep's number is the count before it started.
+        var started = 0
+        /// Every run (watched or not) the sweeps listed lately, with when: such a run certainly exists.
+        var recentlyListed: [String: Double] = [:]
+        /// Callers of ``listedBySweeps(_:)`` waiting for a sweep numbered `sweep` or later.
+        var existenceWaiters: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
     }
 
     /// A scheduler polling through `client`.
@@ -80,7 +88,7 @@ public actor PollScheduler {
             && sweep.failures < tuning.sweepFailuresBeforeFallback {
             // A run that changed lately is in the next sweep's listing, which tells its status for free; only a run
             // the sweeps do not list in time gets its own first poll.
-            run.nextDue = now + tuning.firstLookGrace * tuning.scale
+            run.nextDue = now + max(tuning.firstLookGrace * tuning.scale, 2.5 * sweep.interval)
         } else {
             run.nextDue = now
         }
@@ -105,6 +113,7 @@ public actor PollScheduler {
     /// Ends every subscription with reason `shutdown` and stops polling.
     public func shutdown() {
         isShutDown = true
+        answerExistenceWaiters(listed: false)
         for (runID, run) in runs {
             for (id, subscriber) in run.subscribers {
                 subscriber.continuation.yield(.ended(status: run.lastStatus, reason: .shutdown, error: nil))
@@ -115,6 +124,33 @@ public actor PollScheduler {
         }
         driver?.cancel()
         driver = nil
+    }
+
+    /// Whether team-wide sweeps show that `runID` exists, so that a caller need not read it: true when a sweep listed
+    /// it lately or the next sweep to start lists it (a wait of one sweep interval, a couple of seconds); false when
+    /// sweeps are not in use, or fail, or do not list it (a run that has not changed lately), and the caller must ask.
+    public func listedBySweeps(_ runID: String) async -> Bool {
+        guard sweepsAreReliable, !isShutDown else { return false }
+        if sweep.recentlyListed[runID] != nil { return true }
+        let needed = sweep.started
+        return await withCheckedContinuation { continuation in
+            sweep.existenceWaiters.append((needed, runID, continuation))
+        }
+    }
+
+    /// Answers the callers of ``listedBySweeps(_:)``: after a sweep numbered `completed` those it covers (by the
+    /// listing), or, when `completed` is nil, all of them with `listed` (sweeps stopped or failed).
+    func answerExistenceWaiters(completed: Int? = nil, listed: Bool) {
+        guard !sweep.existenceWaiters.isEmpty else { return }
+        var waiting: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
+        for waiter in sweep.existenceWaiters {
+            if let completed, waiter.sweep > completed {
+                waiting.append(waiter)
+            } else {
+                waiter.continuation.resume(returning: completed != nil && sweep.recentlyListed[waiter.runID] != nil)
+            }
+        }
+        sweep.existenceWaiters = waiting
     }
 
     /// How many runs are being watched (for stats and tests).
@@ -146,6 +182,7 @@ public actor PollScheduler {
             }
         } else {
             leaveSweepMode(now: now)
+            answerExistenceWaiters(listed: false)
         }
         // Polls that report a status first, then by how long they have been due.
         let duePolls = runs.values.filter { $0.pollIsDue(at: now) }

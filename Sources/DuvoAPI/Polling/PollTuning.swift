@@ -21,12 +21,15 @@ public struct PollTuning: Sendable {
     public var maxSweepPages: Int
     /// Message-only fetches that may be under way at once (sweep mode); the budget paces them anyway.
     public var fetchConcurrency: Int
-    /// How long a run newly watched under sweeps waits to be listed before it gets its own first poll.
+    /// How long a run newly watched under sweeps waits to be listed before it gets its own first poll (at least two
+    /// and a half sweep intervals).
     public var firstLookGrace: Double
     /// How long after a fetch a confirming fetch waits (one of the API's whole-second timestamps).
     public var confirmationDelay: Double
     /// Failed sweeps in a row after which every run goes back to its own polls.
     public var sweepFailuresBeforeFallback: Int
+    /// How long a run listed by a sweep counts as known to exist (so following it needs no read of its own).
+    public var listingMemory: Double
     /// The scheduler's longest pause between looks at what is due, in seconds (not scaled).
     public var tick: Double
 
@@ -46,6 +49,7 @@ public struct PollTuning: Sendable {
         confirmationDelay = 1
         sweepFailuresBeforeFallback = 3
         tick = 0.05
+        listingMemory = 120
     }
 
     /// The next poll's delay for a run watched for `age` seconds that did or did not just change.

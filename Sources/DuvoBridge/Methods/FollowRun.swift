@@ -17,8 +17,11 @@ enum FollowRun: BridgeMethod {
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
         try ParamChecks.uuid(params.runID, field: "run_id")
         try ParamChecks.range(params.offset, 0...Int.max, field: "offset")
-        // Read the run once so that a wrong id is an error answer, not a subscription that ends at once.
-        _ = try await bridge.call { () async throws(DuvoAPIError) in try await bridge.client.getRun(params.runID) }
+        // A wrong id must be an error answer, not a subscription that ends at once. Under team-wide sweeps, the next
+        // sweep usually shows the run exists (it changed lately), which costs no request; otherwise read it.
+        if await !bridge.scheduler.listedBySweeps(params.runID) {
+            _ = try await bridge.call { () async throws(DuvoAPIError) in try await bridge.client.getRun(params.runID) }
+        }
         let subscription = await bridge.follows.follow(runID: params.runID, offset: params.offset ?? 0,
                                                        context: context)
         return ["subscription": .string(subscription)]
