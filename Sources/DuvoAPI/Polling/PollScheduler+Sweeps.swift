@@ -41,7 +41,7 @@ extension PollScheduler {
                         if let floor, updated < floor { reachedSeen = true }
                     }
                     guard let id = listed["id"]?.stringValue else { continue }
-                    sweep.recentlyListed[id] = now
+                    sweep.recentlyListed[id] = (now, listed)
                     if runs[id] != nil { absorb(listed, runID: id, now: now) }
                 }
                 offset += data.count
@@ -72,7 +72,7 @@ extension PollScheduler {
 
     /// Takes in one listed run: reports its status now (a run waiting for a person is read for its request), marks
     /// its messages for fetching when it changed, and ends a subscription that wants no messages at a terminal status.
-    private func absorb(_ listed: JSONValue, runID: String, now: Double) {
+    func absorb(_ listed: JSONValue, runID: String, now: Double) {
         guard var run = runs[runID] else { return }
         let updatedAt = listed["updated_at"]?.stringValue
         if let listedDate = updatedAt.flatMap(RunStatistics.parseDate),
@@ -103,7 +103,7 @@ extension PollScheduler {
     }
 
     private func forgetListings(olderThan cutoff: Double) {
-        sweep.recentlyListed = sweep.recentlyListed.filter { $0.value >= cutoff }
+        sweep.recentlyListed = sweep.recentlyListed.filter { $0.value.at >= cutoff }
     }
 
     /// Sweeps keep failing: every run goes back to its own polls until a sweep works again.

@@ -52,8 +52,8 @@ public actor PollScheduler {
         var interval: Double = 0
         /// Sweeps started so far; a sweep's number is the count before it started.
         var started = 0
-        /// Every run (watched or not) the sweeps listed lately, with when: such a run certainly exists.
-        var recentlyListed: [String: Double] = [:]
+        /// Every run (watched or not) the sweeps listed lately, as listed and when: such a run certainly exists.
+        var recentlyListed: [String: (at: Double, run: JSONValue)] = [:]
         /// Callers of ``listedBySweeps(_:)`` waiting for a sweep numbered `sweep` or later.
         var existenceWaiters: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
     }
@@ -68,8 +68,10 @@ public actor PollScheduler {
     /// Starts watching `runID`, reporting messages from position `offset` on (when `messages`) and status changes.
     ///
     /// The first event is the run's current status (previous nil); in per-run mode it comes after any messages
-    /// already there, under sweeps it may come before them.
-    public func subscribe(runID: String, fromOffset offset: Int = 0, messages: Bool = true) -> Subscription {
+    /// already there, under sweeps it may come before them. `knownRun` is the run as Duvo just returned it (say,
+    /// the answer that started it): under sweeps it stands for the first look, as a recent sweep's listing does.
+    public func subscribe(runID: String, fromOffset offset: Int = 0, messages: Bool = true,
+                          knownRun: JSONValue? = nil) -> Subscription {
         let id = nextID
         nextID += 1
         let (stream, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
@@ -84,8 +86,9 @@ public actor PollScheduler {
         run.subscribers[id] = WatchedRun.Subscriber(continuation: continuation, nextIndex: max(0, offset),
                                                     wantsMessages: messages, lastStatus: nil)
         run.statusPending = true
-        if isNew && client.canListRuns && runs.count + 1 >= tuning.sweepThreshold
-            && sweep.failures < tuning.sweepFailuresBeforeFallback {
+        let underSweeps = client.canListRuns && runs.count + 1 >= tuning.sweepThreshold
+            && sweep.failures < tuning.sweepFailuresBeforeFallback
+        if isNew && underSweeps {
             // A run that changed lately is in the next sweep's listing, which tells its status for free; only a run
             // the sweeps do not list in time gets its own first poll.
             run.nextDue = now + max(tuning.firstLookGrace * tuning.scale, 2.5 * sweep.interval)
@@ -94,6 +97,11 @@ public actor PollScheduler {
         }
         runs[runID] = run
         runOfSubscription[id] = runID
+        if isNew && underSweeps, let listing = sweep.recentlyListed[runID]?.run ?? knownRun {
+            // A first look for free: every change after it is in the next sweep. (A run already watched gets its own
+            // read instead, for the new subscriber's messages.)
+            absorb(listing, runID: runID, now: now)
+        }
         ensureDriver()
         return Subscription(id: id, events: stream)
     }
@@ -192,9 +200,10 @@ public actor PollScheduler {
             pollsRunning += 1
             Task { await self.poll(run.runID) }
         }
-        // Oldest news first: under load a run's messages wait their turn and arrive together.
+        // Oldest news first: under load a run's messages wait their turn and arrive together. A run that ended needs
+        // just this one fetch more, so its turn comes sooner.
         let dueFetches = runs.values.filter { $0.messageFetchIsDue(at: now) }
-            .sorted { ($0.staleMessages?.since ?? 0) < ($1.staleMessages?.since ?? 0) }
+            .sorted { fetchOrder($0) < fetchOrder($1) }
         for run in dueFetches.prefix(max(0, tuning.fetchConcurrency - fetchesRunning)) {
             runs[run.runID]?.pollInFlight = true
             fetchesRunning += 1
@@ -203,6 +212,12 @@ public actor PollScheduler {
         let pause = min(tuning.tick, max(0.002, nextWake(after: now) - now))
         try? await Task.sleep(nanoseconds: UInt64(pause * 1e9))
         return !Task.isCancelled
+    }
+
+    /// When a run's message fetch is due in the queue: its oldest news, moved forward for a run that ended.
+    private func fetchOrder(_ run: WatchedRun) -> Double {
+        let since = run.staleMessages?.since ?? 0
+        return run.terminalStatus == nil ? since : since - tuning.finalFetchHeadStart * tuning.scale
     }
 
     /// The earliest moment something not yet under way falls due.

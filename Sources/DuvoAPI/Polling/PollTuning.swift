@@ -28,6 +28,8 @@ public struct PollTuning: Sendable {
     public var confirmationDelay: Double
     /// Failed sweeps in a row after which every run goes back to its own polls.
     public var sweepFailuresBeforeFallback: Int
+    /// How far ahead in the message-fetch queue a run that ended goes (its last fetch ends its follows), in seconds.
+    public var finalFetchHeadStart: Double
     /// How long a run listed by a sweep counts as known to exist (so following it needs no read of its own).
     public var listingMemory: Double
     /// The scheduler's longest pause between looks at what is due, in seconds (not scaled).
@@ -50,6 +52,7 @@ public struct PollTuning: Sendable {
         sweepFailuresBeforeFallback = 3
         tick = 0.05
         listingMemory = 120
+        finalFetchHeadStart = 30
     }
 
     /// The next poll's delay for a run watched for `age` seconds that did or did not just change.

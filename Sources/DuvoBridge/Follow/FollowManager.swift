@@ -13,11 +13,13 @@ actor FollowManager {
     }
 
     /// Subscribes to `runID` from message `offset` and forwards its events as notifications on the request's
-    /// connection. Returns the subscription's name, e.g. `sub-1`.
-    func follow(runID: String, offset: Int, context: RPCRequestContext) async -> String {
+    /// connection. `knownRun` is the run as Duvo just returned it, if the caller has it. Returns the subscription's
+    /// name, e.g. `sub-1`.
+    func follow(runID: String, offset: Int, knownRun: JSONValue? = nil, context: RPCRequestContext) async -> String {
         counter += 1
         let name = "sub-\(counter)"
-        let subscription = await scheduler.subscribe(runID: runID, fromOffset: offset, messages: true)
+        let subscription = await scheduler.subscribe(runID: runID, fromOffset: offset, messages: true,
+                                                     knownRun: knownRun)
         let connection = context.connection
         let task = Task {
             for await event in subscription.events {

@@ -30,7 +30,8 @@ enum StartRun: BridgeMethod {
                                              teamID: params.teamID)
         }
         if params.follow == true, let runID = body["run"]?["id"]?.stringValue {
-            body["subscription"] = .string(await bridge.follows.follow(runID: runID, offset: 0, context: context))
+            body["subscription"] = .string(await bridge.follows.follow(runID: runID, offset: 0, knownRun: body["run"],
+                                                                       context: context))
         }
         return body
     }
