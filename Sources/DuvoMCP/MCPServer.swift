@@ -17,7 +17,7 @@ public enum MCPServer {
         let catalog = ToolCatalog(options: options)
         let runner = ToolCall(bridge: bridge, session: session, catalog: catalog, options: options)
         router.register(Initialize.self) { params, _ in
-            await Initialize.handle(params, session: session, options: options)
+            await Initialize.handle(params, session: session, options: options, catalog: catalog)
         }
         router.register(Ping.self) { _, _ in [:] }
         router.register(ListTools.self) { params, _ in

@@ -4,6 +4,7 @@ answered at once, `--read-only`, `--tools` / `--exclude-tools` and their environ
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from typing import Any
 
@@ -104,9 +105,11 @@ def test_tools_and_exclude_tools_choose_the_offered_tools(duvo: str, how: str) -
         server = RawServer(env={"DUVO_MCP_TOOLS": "duvo_get_run,duvo_wait_for_run,duvo_stop_run",
                                 "DUVO_MCP_EXCLUDE_TOOLS": "duvo_stop_run"})
     with server:
-        server.initialize()
+        instructions = server.initialize()["instructions"]
         tools = server.request(1, "tools/list")["result"]["tools"]
     assert [tool["name"] for tool in tools] == ["duvo_get_run", "duvo_wait_for_run"]
+    named = set(re.findall(r"duvo_[a-z_]+", instructions))
+    assert named == {"duvo_get_run", "duvo_wait_for_run"}, f"the instructions name only offered tools: {instructions}"
 
 
 def test_an_unknown_tool_name_is_a_usage_error_listing_the_valid_ones(duvo: str) -> None:
