@@ -44,8 +44,12 @@ extension JSONValue {
     /// Decodes this value into a `Decodable` type, for the places where a typed struct is validated.
     /// - Throws: `DecodingError` whose coding path names the offending field.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let data = Data(JSONWriter().bytes(self))
-        return try JSONDecoder().decode(T.self, from: data)
+        try JSONValueDecoder.decode(T.self, from: self, codingPath: [])
+    }
+
+    /// Decodes through Foundation's `JSONDecoder` (the reference ``decode(_:)`` is checked against in tests).
+    public func foundationDecode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(JSONWriter().bytes(self)))
     }
 
     /// The JSON form of an `Encodable` value.
