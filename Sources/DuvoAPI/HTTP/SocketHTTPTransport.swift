@@ -39,13 +39,11 @@ public final class SocketHTTPTransport: HTTPTransport {
 
     public func send(method: String, url: URL, headers: [String: String], body: [UInt8]?,
                      timeout: TimeInterval) async throws(TransportError) -> APIResponse {
-        guard let host = url.host, let components = URLComponents(url: url, resolvingAgainstBaseURL: false) else {
+        guard let host = url.host, let target = Self.requestTarget(of: url.absoluteString) else {
             throw .connectFailed("not an http URL: \(url.absoluteString)")
         }
         let port = url.port ?? 80
         let key = "\(host):\(port)"
-        var target = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
-        if let query = components.percentEncodedQuery { target += "?" + query }
         let request = HTTPRequestBytes.make(method: method, target: target, host: key, headers: headers, body: body)
         let reused = checkout(key)
         let fd: Int32
@@ -76,6 +74,21 @@ public final class SocketHTTPTransport: HTTPTransport {
             if Task.isCancelled { throw .cancelled }
             throw error
         }
+    }
+
+    /// The request target of an absolute URL: its path and query as written (already percent-encoded), `/` for an
+    /// empty path, without the fragment; nil without a `scheme://authority`.
+    // Scanned as bytes: `URLComponents` re-parsed the whole URL on every call.
+    static func requestTarget(of absolute: String) -> String? {
+        let bytes = Array(absolute.utf8)
+        let separator = Array("://".utf8)
+        guard let schemeEnd = bytes.indices.first(where: { bytes[$0...].starts(with: separator) }) else { return nil }
+        let authorityStart = schemeEnd + separator.count
+        let isDelimiter: (UInt8) -> Bool = { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+        let start = bytes[authorityStart...].firstIndex(where: isDelimiter) ?? bytes.endIndex
+        let end = bytes[start...].firstIndex(of: UInt8(ascii: "#")) ?? bytes.endIndex
+        let target = String(decoding: bytes[start..<end], as: UTF8.self)
+        return target.hasPrefix("/") ? target : "/" + target
     }
 
     /// An idle connection to `key` that the server has not closed, if any.
@@ -125,7 +138,8 @@ enum HTTPRequestBytes {
         -> [UInt8]
     {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host)\r\n"
-        for (name, value) in headers where !value.contains("\r") && !value.contains("\n") {
+        // Bytes, not `String.contains`, which Foundation routes through NSString (2.6% of a `runs/get`).
+        for (name, value) in headers where !value.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
             head += "\(name): \(value)\r\n"
         }
         head += "Content-Length: \(body?.count ?? 0)\r\n\r\n"
