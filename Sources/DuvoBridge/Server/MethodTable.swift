@@ -53,7 +53,10 @@ public enum MethodTable {
         }
         object["_meta"] = nil
         if let known = (P.self as? any BridgeParams.Type)?.fieldNames {
-            if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+            // Sorted only when something is unknown (so the first one is named deterministically), not per call.
+            if !object.keys.allSatisfy(known.contains),
+               let unknown = object.keys.sorted().first(where: { !known.contains($0) })
+            {
                 let expected = known.filter { !$0.isEmpty }
                 let hint = expected.isEmpty ? "it takes no params" : "expected: \(expected.joined(separator: ", "))"
                 throw RPCError.invalidParams("unknown field '\(unknown)'; \(hint)", field: unknown)

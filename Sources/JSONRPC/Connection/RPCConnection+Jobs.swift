@@ -14,7 +14,9 @@ extension RPCConnection {
     private func start(_ job: Job) {
         let context = RPCRequestContext(
             id: job.id, method: job.method, connection: self, framing: framing, logger: logger)
-        let task = Task { await self.execute(job, context: context) }
+        // A nonisolated closure: the task goes straight to the global executor instead of first queueing on this
+        // actor (still held by the reader), which cost an actor round trip before the handler could start.
+        let task = Task { @concurrent [self] in await self.execute(job, context: context) }
         inFlight.insert(task, token: job.token, id: job.id)
     }
 
