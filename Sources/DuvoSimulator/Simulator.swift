@@ -40,7 +40,8 @@ public final class Simulator: Sendable {
         let handler = APIHandler(
             credentials: configuration.credentials, limiter: RateLimiter(limit: configuration.rateLimitPerMinute),
             faults: FaultInjector(spec: configuration.faults, seed: seed),
-            router: Router(routes: V1Routes.make(endpoints) + V2Routes.make(endpoints)), logger: logger)
+            router: Router(routes: V1Routes.make(endpoints) + V2Routes.make(endpoints)), clock: store.clock,
+            logger: logger)
         self.server = HTTPServer(
             host: configuration.host, port: configuration.port, limits: configuration.limits,
             errorResponder: { error in

@@ -90,5 +90,7 @@ struct ScenarioFileTests {
         #expect(Timestamp.parse("2026-05-17T12:00:00 02:00") == 1_779_012_000_000)
         #expect(Timestamp.parse("2026-05-17") == nil)
         #expect(Timestamp.parse("2026-13-17T10:00:00Z") == nil)
+        #expect(Timestamp.httpDate(1_779_012_000_999) == "Sun, 17 May 2026 10:00:00 GMT")
+        #expect(Timestamp.httpDate(784_111_777_000) == "Sun, 06 Nov 1994 08:49:37 GMT")
     }
 }

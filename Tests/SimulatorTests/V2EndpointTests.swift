@@ -219,6 +219,7 @@ struct RateLimitTests {
         #expect(remaining == ["2", "1", "0"])
         let refused = try await sim.send("GET", "/v1/runs/00000000-0000-4000-8000-000000000000")
         #expect(refused.status == 429)
+        #expect(refused.headers["date"]?.hasSuffix(" GMT") == true, "every answer carries Date, refusals too")
         #expect(refused.json["error"] == "rate_limited")
         #expect(Int(refused.headers["retry-after"] ?? "") ?? 0 >= 1)
         #expect(refused.headers["x-ratelimit-remaining"] == "0")
@@ -241,5 +242,22 @@ struct RateLimitTests {
             #expect(response.status == 200)
             #expect(response.headers["x-ratelimit-limit"] == nil)
         }
+    }
+}
+
+@Suite("Server clock")
+struct ServerClockTests {
+    @Test("every answer carries an HTTP Date from the simulated clock, the clock the runs' timestamps come from")
+    func dateHeader() async throws {
+        let sim = try SimulatorHarness(speed: 50)
+        let id = try await sim.startRun("slow")
+        try await Task.sleep(nanoseconds: 200_000_000)
+        let read = try await sim.send("GET", "/v1/runs/\(id)")
+        let createdAt = try #require(read.json["run"]?["created_at"]?.stringValue.flatMap(Timestamp.parse))
+        let date = try #require(read.headers["date"])
+        // 0.2 s of real time is 10 simulated seconds: the Date runs on the simulated clock, not the wall clock.
+        let later = (createdAt / 1000 + 5)...(createdAt / 1000 + 120)
+        let seconds = (0...200).map { createdAt / 1000 + Int64($0) }.first { Timestamp.httpDate($0 * 1000) == date }
+        #expect(seconds.map { later.contains($0) } == true, "Date \(date), created_at \(createdAt)")
     }
 }

@@ -39,11 +39,18 @@ extension DuvoClient {
     public func messages(_ runID: String, limit: Int?, offset: Int?, priority: RateBudget.Priority = .interactive)
         async throws(DuvoAPIError) -> JSONValue
     {
+        try await datedMessages(runID, limit: limit, offset: offset, priority: priority).body
+    }
+
+    /// Like ``messages(_:limit:offset:priority:)``, with the server's clock when it answered.
+    public func datedMessages(_ runID: String, limit: Int?, offset: Int?, priority: RateBudget.Priority = .interactive)
+        async throws(DuvoAPIError) -> APIAnswer
+    {
         var query: [(String, String)] = []
         if let limit { query.append(("limit", String(limit))) }
         if let offset { query.append(("offset", String(offset))) }
-        return try await send(APIRequest(.get, runPath(runID, "/messages"), query: query, operation: "list messages"),
-                              priority: priority)
+        return try await answer(APIRequest(.get, runPath(runID, "/messages"), query: query,
+                                           operation: "list messages"), priority: priority)
     }
 
     /// Posts a user message, which resumes a waiting, completed or interrupted run. Never retried once sent.

@@ -35,6 +35,14 @@ public final class DuvoClient: Sendable {
     public func send(_ request: APIRequest, priority: RateBudget.Priority = .interactive)
         async throws(DuvoAPIError) -> JSONValue
     {
+        try await answer(request, priority: priority).body
+    }
+
+    /// Sends `request` and returns the JSON body of a 2xx answer with the server's `Date`.
+    /// - Throws: ``DuvoAPIError``; never includes the API key.
+    public func answer(_ request: APIRequest, priority: RateBudget.Priority = .interactive)
+        async throws(DuvoAPIError) -> APIAnswer
+    {
         guard let key = configuration.apiKey else { throw DuvoAPIError.missingKey }
         let url = try makeURL(request)
         var headers = ["Authorization": "Bearer \(key.secret)", "Accept": "application/json",
@@ -78,7 +86,7 @@ public final class DuvoClient: Sendable {
                 guard let json = response.json else {
                     throw .invalidResponse(operation: request.operation, detail: "the body is not JSON")
                 }
-                return json
+                return APIAnswer(body: json, serverDate: response.serverDate)
             }
             let upstream = describe(response, request: request)
             if response.status == 429 {

@@ -19,6 +19,9 @@ public struct APIResponse: Sendable {
     /// The body parsed as JSON, or nil when it is not JSON.
     public var json: JSONValue? { try? JSONParser().parse(body) }
 
+    /// The server's clock when it answered, from `Date` (whole seconds since the epoch); nil without one.
+    public var serverDate: Double? { headers["date"].flatMap(HTTPDate.parse) }
+
     /// Seconds to wait before retrying, from `Retry-After` (seconds form) or `x-ratelimit-reset`.
     public var retryAfterSeconds: Double? {
         if let text = headers["retry-after"], let seconds = Double(text.trimmingCharacters(in: .whitespaces)) {

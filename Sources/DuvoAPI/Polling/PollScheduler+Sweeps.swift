@@ -133,7 +133,7 @@ extension PollScheduler {
         let terminalAtStart = runs[runID]?.terminalStatus
         let highWaterAtStart = sweep.highWater
         do {
-            try await deliverMessages(runID, priority: .background)
+            let serverDate = try await deliverMessages(runID, priority: .background)
             guard var current = runs[runID] else { return }
             current.consecutiveFailures = 0
             if let terminalAtStart {
@@ -142,8 +142,8 @@ extension PollScheduler {
                 end(runID, status: terminalAtStart, reason: .terminal, error: nil)
                 return
             }
-            scheduleConfirmation(&current, updatedAt: stale.updatedAt, highWaterAtStart: highWaterAtStart,
-                                 now: MonotonicClock.now())
+            scheduleConfirmation(&current, updatedAt: stale.updatedAt, serverDate: serverDate,
+                                 highWaterAtStart: highWaterAtStart, now: MonotonicClock.now())
             runs[runID] = current
         } catch {
             handle(error, runID: runID) { run, backoff in

@@ -262,8 +262,9 @@ public actor PollScheduler {
             let status = run["status"]?.stringValue ?? "unknown"
             let updatedAt = run["updated_at"]?.stringValue
             let sweepMode = before.seenInSweep
+            var serverDate: Double?
             if !sweepMode, runs[runID]?.lowestWantedIndex != nil {
-                try await deliverMessages(runID, priority: priority)
+                serverDate = try await deliverMessages(runID, priority: priority)
             }
             guard var current = runs[runID] else { return }
             if let read = updatedAt.flatMap(RunStatistics.parseDate),
@@ -289,7 +290,8 @@ public actor PollScheduler {
                 // Sweeps are on: every later change of this run is in the first sweep after it, so its own polls
                 // can stop. Messages written in the second this poll read them are checked once more.
                 current.seenInSweep = true
-                scheduleConfirmation(&current, updatedAt: updatedAt, highWaterAtStart: highWaterAtStart, now: now)
+                scheduleConfirmation(&current, updatedAt: updatedAt, serverDate: serverDate,
+                                     highWaterAtStart: highWaterAtStart, now: now)
             } else {
                 current.nextDue = now + tuning.interval(age: now - current.firstWatched, changed: changed)
             }
@@ -303,12 +305,19 @@ public actor PollScheduler {
     }
 
     /// Fetches the messages after the lowest position anyone still needs and hands each to those waiting for it.
-    func deliverMessages(_ runID: String, priority: RateBudget.Priority) async throws(DuvoAPIError) {
+    /// - Returns: the server's clock when it answered the first page (nil without a `Date`, or nothing to fetch).
+    @discardableResult
+    func deliverMessages(_ runID: String, priority: RateBudget.Priority) async throws(DuvoAPIError) -> Double? {
         let pageSize = client.maxMessagePageSize
+        var firstServerDate: Double?
+        var isFirst = true
         while let from = runs[runID]?.lowestWantedIndex {
-            let page = try await client.messages(runID, limit: pageSize, offset: from, priority: priority)
+            let answer = try await client.datedMessages(runID, limit: pageSize, offset: from, priority: priority)
+            if isFirst { firstServerDate = answer.serverDate }
+            isFirst = false
+            let page = answer.body
             let batch = page["messages"]?.arrayValue ?? []
-            guard var current = runs[runID] else { return }
+            guard var current = runs[runID] else { return firstServerDate }
             for (offset, message) in batch.enumerated() {
                 let index = from + offset
                 for (id, subscriber) in current.subscribers where subscriber.wantsMessages && subscriber.nextIndex == index {
@@ -318,15 +327,19 @@ public actor PollScheduler {
             }
             runs[runID] = current
             let total = page["total"]?.intValue ?? (from + batch.count)
-            if batch.count < pageSize || from + batch.count >= total { return }
+            if batch.count < pageSize || from + batch.count >= total { break }
         }
+        return firstServerDate
     }
 
     /// Messages read while the run's `updated_at` second was not yet over may have been followed by more in that
     /// same second, which a listing cannot tell apart (timestamps have whole seconds): fetch once more after it.
-    func scheduleConfirmation(_ run: inout WatchedRun, updatedAt: String?, highWaterAtStart: Double?, now: Double) {
+    /// The read's own `Date` tells whether that second was over (else the newest `updated_at` sweeps had seen).
+    func scheduleConfirmation(_ run: inout WatchedRun, updatedAt: String?, serverDate: Double?,
+                              highWaterAtStart: Double?, now: Double) {
         guard run.lowestWantedIndex != nil, run.terminalStatus == nil, run.staleMessages == nil else { return }
         let updated = updatedAt.flatMap(RunStatistics.parseDate)
+        if let updated, let serverDate, serverDate > updated { return }
         if let updated, let highWaterAtStart, highWaterAtStart > updated { return }
         run.markStale(updatedAt: updatedAt, now: now, notBefore: now + tuning.confirmationDelay * tuning.scale)
     }

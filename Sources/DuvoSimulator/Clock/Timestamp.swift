@@ -11,9 +11,7 @@
 public enum Timestamp {
     /// `milliseconds` since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (the fraction is dropped, not rounded).
     public static func format(_ milliseconds: Int64) -> String {
-        var seconds = time_t(floorDiv(milliseconds, 1000))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
+        let parts = utcParts(milliseconds)
         var out: [UInt8] = []
         out.reserveCapacity(20)
         append(Int(parts.tm_year) + 1900, width: 4, to: &out)
@@ -22,13 +20,41 @@ public enum Timestamp {
         out.append(UInt8(ascii: "-"))
         append(Int(parts.tm_mday), width: 2, to: &out)
         out.append(UInt8(ascii: "T"))
+        appendTimeOfDay(parts, to: &out)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `milliseconds` since the epoch as an HTTP date (RFC 9110 IMF-fixdate), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+    public static func httpDate(_ milliseconds: Int64) -> String {
+        let parts = utcParts(milliseconds)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        var out: [UInt8] = Array(days[Int(parts.tm_wday) % 7].utf8) + Array(", ".utf8)
+        append(Int(parts.tm_mday), width: 2, to: &out)
+        out += Array(" \(months[Int(parts.tm_mon) % 12]) ".utf8)
+        append(Int(parts.tm_year) + 1900, width: 4, to: &out)
+        out.append(UInt8(ascii: " "))
+        appendTimeOfDay(parts, to: &out)
+        out += Array(" GMT".utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The UTC calendar fields of `milliseconds` since the epoch.
+    private static func utcParts(_ milliseconds: Int64) -> tm {
+        var seconds = time_t(floorDiv(milliseconds, 1000))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return parts
+    }
+
+    /// Appends `HH:MM:SS`.
+    private static func appendTimeOfDay(_ parts: tm, to out: inout [UInt8]) {
         append(Int(parts.tm_hour), width: 2, to: &out)
         out.append(UInt8(ascii: ":"))
         append(Int(parts.tm_min), width: 2, to: &out)
         out.append(UInt8(ascii: ":"))
         append(Int(parts.tm_sec), width: 2, to: &out)
-        out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` into milliseconds since the epoch; nil when invalid.

@@ -10,9 +10,12 @@ final class APIHandler: Sendable {
     private let limiter: RateLimiter
     private let faults: FaultInjector
     private let router: Router
+    private let clock: SimulatedClock
     private let logger: Logger
 
-    init(credentials: Credentials, limiter: RateLimiter, faults: FaultInjector, router: Router, logger: Logger) {
+    init(credentials: Credentials, limiter: RateLimiter, faults: FaultInjector, router: Router,
+         clock: SimulatedClock, logger: Logger) {
+        self.clock = clock
         self.credentials = credentials
         self.limiter = limiter
         self.faults = faults
@@ -40,6 +43,9 @@ final class APIHandler: Sendable {
         case nil:
             response = process(request)
         }
+        // Like any origin server with a clock (RFC 9110), every answer carries `Date`: the simulated clock's time,
+        // the same clock the runs' timestamps come from.
+        response.headers.set("Date", Timestamp.httpDate(clock.now()))
         if let fault { logger.debug("fault injected: \(fault) on \(request.method) \(request.path)") }
         if logger.isEnabled(.debug) { logger.debug("\(request.method) \(request.target) -> \(response.status)") }
         return response

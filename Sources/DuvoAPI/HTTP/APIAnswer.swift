@@ -1,0 +1,9 @@
+import JSONCore
+
+/// A successful answer's JSON body with the server's clock when it answered.
+public struct APIAnswer: Sendable {
+    /// The JSON body of the 2xx answer.
+    public let body: JSONValue
+    /// The server's `Date` in seconds since the epoch (whole seconds), or nil when it sent none.
+    public let serverDate: Double?
+}
