@@ -50,6 +50,22 @@ struct RateBudgetTests {
     }
 }
 
+extension RateBudgetTests {
+    @Test("a backlog of calls is paced across the minute after a burst; news of a status does not wait for the pace")
+    func backlogIsPaced() async throws {
+        // 120 a minute: a burst of 12, then (120 - 12) / 61 s, one every ~0.56 s, so the log never fills.
+        let budget = RateBudget(limit: 120)
+        for _ in 0..<12 { try await budget.acquire(.interactive) }
+        let paced = Task { try await budget.acquire(.interactive) }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(await budget.usedInWindow() == 12, "the thirteenth call waits for the pace")
+        try await budget.acquire(.status)
+        #expect(await budget.usedInWindow() == 13, "a sweep goes at once")
+        try await paced.value
+        #expect(await budget.usedInWindow() == 14, "the paced call goes once the pace allows, not a minute later")
+    }
+}
+
 /// The order in which waiters got their slots.
 private actor OrderLog {
     var entries: [RateBudget.Priority] = []

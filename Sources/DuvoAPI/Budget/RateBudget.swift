@@ -1,14 +1,17 @@
 /// The process's one allowance of requests per minute, shared by every method call and every follow.
 ///
 /// It keeps the send times of the last minute (a sliding log), so no 61-second span ever holds more requests than
-/// the limit, whatever window the server counts in. Background work (polls for follows and waits) may use only part
-/// of the allowance, leaving room for what a person or a client asked for, and is paced evenly across the minute
-/// (a token bucket with a small burst): spent in one burst, it would leave nothing for a minute, and the sweeps that
-/// report statuses would wait behind it. After a 429 everyone waits out the server's reset.
+/// the limit, whatever window the server counts in. On top of the log, requests are paced across the minute (a token
+/// bucket: a burst of a tenth of the limit, then an even rate that keeps the log from filling): a backlog sent in one
+/// burst would fill the log at once and then leave nothing, not even the sweeps that report statuses, for the rest
+/// of the minute, and a sliding log replays such a burst every minute. Background work (message fetches and polls for
+/// follows and waits) may use only part of the allowance and has its own, slower pace, leaving room for what a client
+/// asked for. After a 429 everyone waits out the server's reset.
 public actor RateBudget {
     /// Who is asking. When several wait for the same free slot, the higher priority goes first: news of a status
     /// (a sweep, the read of a run waiting for a person), then what a client asked, then background work (message
-    /// fetches, routine polls), which may also use only a share of the allowance.
+    /// fetches, routine polls), which may also use only a share of the allowance. News of a status does not wait for
+    /// the pace either (it borrows from it), only for the log.
     public enum Priority: Int, Sendable, Comparable {
         case background = 0
         case interactive = 1
@@ -22,14 +25,16 @@ public actor RateBudget {
     /// The fraction of the allowance that background work may use.
     public nonisolated let backgroundShare: Double
     /// The span the log covers: a minute plus a second of slack for network latency.
-    private let window: Double = 61
+    private nonisolated let window: Double = 61
     private var sendTimes: [Double] = []
     private var head = 0
     private var blockedUntil: Double = 0
     private(set) var totalAcquired = 0
-    /// Background requests that may go at once; refilled at the background allowance per minute.
-    private var backgroundTokens: Double
-    private var tokensRefilledAt: Double
+    /// The pace of every request (nil when the limit is too small to pace: the log alone then).
+    private var pace: TokenBucket?
+    /// The slower pace of background requests: a tenth of their allowance at once (at least 3), then their
+    /// allowance per minute.
+    private var backgroundPace: TokenBucket
     /// How many callers of each priority are waiting for a slot.
     private var waiting: [Priority: Int] = [:]
 
@@ -37,15 +42,15 @@ public actor RateBudget {
     public init(limit: Int, backgroundShare: Double = 0.8) {
         self.limit = max(0, limit)
         self.backgroundShare = backgroundShare
-        tokensRefilledAt = MonotonicClock.now()
-        backgroundTokens = Self.burst(backgroundAllowance: Self.backgroundAllowance(limit: limit, share: backgroundShare))
+        let now = MonotonicClock.now()
+        // A burst of a tenth of the limit (at least 10), then the rest spread over the window, so that the burst and
+        // the steady rate together never exceed the limit in any window.
+        let burst = min(Double(self.limit), max(Double(self.limit) / 10, 10))
+        let rate = (Double(self.limit) - burst) / window
+        pace = rate > 0 ? TokenBucket(capacity: burst, ratePerSecond: rate, now: now) : nil
+        let background = Double(Self.backgroundAllowance(limit: self.limit, share: backgroundShare))
+        backgroundPace = TokenBucket(capacity: max(3, background / 10), ratePerSecond: background / 60, now: now)
     }
-
-    /// The most background requests sent back to back: a tenth of the background allowance, at least 3.
-    private nonisolated var backgroundBurst: Double { Self.burst(backgroundAllowance: allowance(for: .background)) }
-
-    /// Background tokens regained per second.
-    private nonisolated var backgroundRefillRate: Double { Double(allowance(for: .background)) / 60 }
 
     /// The number of requests a priority may have in flight within one window.
     public nonisolated func allowance(for priority: Priority) -> Int {
@@ -55,8 +60,6 @@ public actor RateBudget {
     private static func backgroundAllowance(limit: Int, share: Double) -> Int {
         max(1, Int(Double(limit) * share))
     }
-
-    private static func burst(backgroundAllowance: Int) -> Double { max(3, Double(backgroundAllowance) / 10) }
 
     /// Waits until a request may be sent (and nobody of a higher priority waits for it), then counts it.
     /// - Throws: `CancellationError` when the waiting task is cancelled.
@@ -73,11 +76,14 @@ public actor RateBudget {
             purge(before: now - window)
             let inWindow = sendTimes.count - head
             let allowed = allowance(for: priority)
-            let paced = priority == .background
-            if paced { refillTokens(now: now) }
-            let free = now >= blockedUntil && inWindow < allowed && (!paced || backgroundTokens >= 1)
+            pace?.refill(now: now)
+            backgroundPace.refill(now: now)
+            let paced = priority != .status && pace?.hasToken == false
+            let backgroundPaced = priority == .background && !backgroundPace.hasToken
+            let free = now >= blockedUntil && inWindow < allowed && !paced && !backgroundPaced
             if free && !isOutranked(priority) {
-                if paced { backgroundTokens -= 1 }
+                pace?.take()
+                if priority == .background { backgroundPace.take() }
                 sendTimes.append(now)
                 totalAcquired += 1
                 return
@@ -91,9 +97,8 @@ public actor RateBudget {
             if inWindow >= allowed {
                 wakeAt = max(wakeAt, sendTimes[head + inWindow - allowed] + window)
             }
-            if paced && backgroundTokens < 1 {
-                wakeAt = max(wakeAt, now + (1 - backgroundTokens) / backgroundRefillRate)
-            }
+            if paced, let pace { wakeAt = max(wakeAt, now + pace.secondsUntilToken) }
+            if backgroundPaced { wakeAt = max(wakeAt, now + backgroundPace.secondsUntilToken) }
             let pause = max(0.005, wakeAt - now)
             try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
         }
@@ -124,11 +129,6 @@ public actor RateBudget {
 
     private func isOutranked(_ priority: Priority) -> Bool {
         waiting.contains { $0.key > priority && $0.value > 0 }
-    }
-
-    private func refillTokens(now: Double) {
-        backgroundTokens = min(backgroundBurst, backgroundTokens + (now - tokensRefilledAt) * backgroundRefillRate)
-        tokensRefilledAt = now
     }
 
     private func purge(before cutoff: Double) {
