@@ -30,7 +30,7 @@ struct JSONValueDecoder: Decoder {
     private static func foundationDecode<T: Decodable>(_ type: T.Type, from value: JSONValue,
                                                        codingPath: [any CodingKey]) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(JSONWriter().bytes(value)))
+            return try value.foundationDecode(T.self)
         } catch let error as DecodingError {
             throw error.relocated(under: codingPath)
         }

@@ -51,14 +51,16 @@ extension PollScheduler {
             // Stopped by the page cap before reaching what was seen: the next sweep starts where this one stopped.
             sweep.highWater = reachedSeen ? newest : (oldestListed ?? floor)
             if !reachedSeen { logger.debug("sweep stopped after \(pages) pages; the next one goes on from there") }
-            sweep.count += 1
             succeeded = true
             forgetListings(olderThan: MonotonicClock.now() - tuning.listingMemory)
-            answerExistenceWaiters(completed: number, listed: true)
+            answerExistenceWaiters(completed: number)
         } catch {
             logger.debug("sweep failed (\(error.message)); the next one starts from the same point")
-            answerExistenceWaiters(listed: false)
-            if sweep.failures + 1 >= tuning.sweepFailuresBeforeFallback { fallBackToPolls() }
+            answerExistenceWaiters(completed: nil)
+            if sweep.failures + 1 >= tuning.sweepFailuresBeforeFallback {
+                // Sweeps keep failing: every run goes back to its own polls until a sweep works again.
+                returnToOwnPolls(dueBy: MonotonicClock.now() + tuning.activeInterval * tuning.scale)
+            }
         }
     }
 
@@ -104,16 +106,6 @@ extension PollScheduler {
 
     private func forgetListings(olderThan cutoff: Double) {
         sweep.recentlyListed = sweep.recentlyListed.filter { $0.value.at >= cutoff }
-    }
-
-    /// Sweeps keep failing: every run goes back to its own polls until a sweep works again.
-    private func fallBackToPolls() {
-        let now = MonotonicClock.now()
-        for (id, run) in runs where run.seenInSweep {
-            runs[id]?.seenInSweep = false
-            runs[id]?.staleMessages = nil
-            runs[id]?.nextDue = min(run.nextDue, now + tuning.activeInterval * tuning.scale)
-        }
     }
 
     /// Whether sweeps are in use and working, so a run's own polls can stop once it has been read.

@@ -45,7 +45,6 @@ public actor PollScheduler {
         var inFlight = false
         /// The newest `updated_at` (seconds since the epoch) any sweep listed: the server's clock had reached it.
         var highWater: Double?
-        var count = 0
         /// Sweeps failed in a row (after the client's own retries).
         var failures = 0
         /// The pause after the last sweep (0 before the first).
@@ -86,18 +85,16 @@ public actor PollScheduler {
         run.subscribers[id] = WatchedRun.Subscriber(continuation: continuation, nextIndex: max(0, offset),
                                                     wantsMessages: messages, lastStatus: nil)
         run.statusPending = true
-        let underSweeps = client.canListRuns && runs.count + 1 >= tuning.sweepThreshold
-            && sweep.failures < tuning.sweepFailuresBeforeFallback
-        if isNew && underSweeps {
-            // A run that changed lately is in the next sweep's listing, which tells its status for free; only a run
-            // the sweeps do not list in time gets its own first poll.
-            run.nextDue = now + max(tuning.firstLookGrace * tuning.scale, 2.5 * sweep.interval)
-        } else {
-            run.nextDue = now
-        }
+        run.nextDue = now
         runs[runID] = run
         runOfSubscription[id] = runID
-        if isNew && underSweeps, let listing = sweep.recentlyListed[runID]?.run ?? knownRun {
+        let underSweeps = isNew && sweepsAreReliable
+        if underSweeps {
+            // A run that changed lately is in the next sweep's listing, which tells its status for free; only a run
+            // the sweeps do not list in time gets its own first poll.
+            runs[runID]?.nextDue = now + max(tuning.firstLookGrace * tuning.scale, 2.5 * sweep.interval)
+        }
+        if underSweeps, let listing = sweep.recentlyListed[runID]?.run ?? knownRun {
             // A first look for free: every change after it is in the next sweep. (A run already watched gets its own
             // read instead, for the new subscriber's messages.)
             absorb(listing, runID: runID, now: now)
@@ -121,7 +118,7 @@ public actor PollScheduler {
     /// Ends every subscription with reason `shutdown` and stops polling.
     public func shutdown() {
         isShutDown = true
-        answerExistenceWaiters(listed: false)
+        answerExistenceWaiters(completed: nil)
         for (runID, run) in runs {
             for (id, subscriber) in run.subscribers {
                 subscriber.continuation.yield(.ended(status: run.lastStatus, reason: .shutdown, error: nil))
@@ -146,9 +143,9 @@ public actor PollScheduler {
         }
     }
 
-    /// Answers the callers of ``listedBySweeps(_:)``: after a sweep numbered `completed` those it covers (by the
-    /// listing), or, when `completed` is nil, all of them with `listed` (sweeps stopped or failed).
-    func answerExistenceWaiters(completed: Int? = nil, listed: Bool) {
+    /// Answers the callers of ``listedBySweeps(_:)``: after the sweep numbered `completed`, those it covers, by its
+    /// listing; with `completed` nil (sweeps stopped or failed), all of them with false.
+    func answerExistenceWaiters(completed: Int?) {
         guard !sweep.existenceWaiters.isEmpty else { return }
         var waiting: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
         for waiter in sweep.existenceWaiters {
@@ -163,9 +160,6 @@ public actor PollScheduler {
 
     /// How many runs are being watched (for stats and tests).
     public func watchedRunCount() -> Int { runs.count }
-
-    /// How many sweeps have completed (for tests and benchmarks).
-    public func sweepCount() -> Int { sweep.count }
 
     // MARK: - Driving the polls
 
@@ -189,8 +183,9 @@ public actor PollScheduler {
                 Task { await self.runSweep() }
             }
         } else {
-            leaveSweepMode(now: now)
-            answerExistenceWaiters(listed: false)
+            // Fewer runs than sweeps are worth: runs the sweeps watched go back to their own polls at once.
+            returnToOwnPolls(dueBy: now)
+            answerExistenceWaiters(completed: nil)
         }
         // Polls that report a status first, then by how long they have been due.
         let duePolls = runs.values.filter { $0.pollIsDue(at: now) }
@@ -231,12 +226,13 @@ public actor PollScheduler {
         return wake
     }
 
-    /// Fewer runs than sweeps are worth: runs the sweeps watched go back to their own polls at once.
-    private func leaveSweepMode(now: Double) {
+    /// Hands every run the sweeps watched back to its own polls (which read its messages too), the next due by
+    /// `dueBy` at the latest.
+    func returnToOwnPolls(dueBy: Double) {
         for (id, run) in runs where run.seenInSweep {
             runs[id]?.seenInSweep = false
             runs[id]?.staleMessages = nil
-            runs[id]?.nextDue = min(run.nextDue, now)
+            runs[id]?.nextDue = min(run.nextDue, dueBy)
         }
     }
 
