@@ -51,18 +51,23 @@ struct RateBudgetTests {
 }
 
 extension RateBudgetTests {
-    @Test("a backlog of calls is paced after a burst, before the log is full; news of a status does not wait for it")
-    func backlogIsPaced() async throws {
-        // 12 a minute: a burst of 10, then (12 - 10) / 61 s, one every ~30 s, so the log never fills.
-        let budget = RateBudget(limit: 12)
-        for _ in 0..<10 { try await budget.acquire(.interactive) }
-        let paced = Task { try await budget.acquire(.interactive) }
-        try await Task.sleep(nanoseconds: 100_000_000)
-        #expect(await budget.usedInWindow() == 10, "the eleventh call waits for the pace, with room in the log")
+    @Test("while statuses are reported, clients' calls leave a fifth of the log to them; otherwise all of it")
+    func statusReserve() async throws {
+        let quiet = RateBudget(limit: 10)
+        for _ in 0..<10 { try await quiet.acquire(.interactive) }
+        #expect(await quiet.usedInWindow() == 10, "no status news: a client may use the whole allowance at once")
+
+        let budget = RateBudget(limit: 10)
         try await budget.acquire(.status)
-        #expect(await budget.usedInWindow() == 11, "a sweep goes at once")
-        paced.cancel()
-        await #expect(throws: CancellationError.self) { try await paced.value }
+        for _ in 0..<7 { try await budget.acquire(.interactive) }
+        let held = Task { try await budget.acquire(.interactive) }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(await budget.usedInWindow() == 8, "the ninth request would leave less than 2 slots to statuses")
+        try await budget.acquire(.status)
+        try await budget.acquire(.status)
+        #expect(await budget.usedInWindow() == 10, "sweeps still go")
+        held.cancel()
+        await #expect(throws: CancellationError.self) { try await held.value }
     }
 }
 

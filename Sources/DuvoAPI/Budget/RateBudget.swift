@@ -1,17 +1,16 @@
 /// The process's one allowance of requests per minute, shared by every method call and every follow.
 ///
 /// It keeps the send times of the last minute (a sliding log), so no 61-second span ever holds more requests than
-/// the limit, whatever window the server counts in. On top of the log, requests are paced across the minute (a token
-/// bucket: a burst of a tenth of the limit, then an even rate that keeps the log from filling): a backlog sent in one
-/// burst would fill the log at once and then leave nothing, not even the sweeps that report statuses, for the rest
-/// of the minute, and a sliding log replays such a burst every minute. Background work (message fetches and polls for
-/// follows and waits) may use only part of the allowance and has its own, slower pace, leaving room for what a client
-/// asked for. After a 429 everyone waits out the server's reset.
+/// the limit, whatever window the server counts in. While statuses are being reported (a status request went in the
+/// last window), everything else may fill the log only to 80%: a backlog of clients' calls (say 1,000 `runs/start`
+/// at once) would otherwise fill it within seconds and leave nothing, not even the sweeps that report statuses, for
+/// the rest of the minute, and a sliding log replays such a burst every minute. Background work (message fetches and
+/// polls for follows and waits) may use only part of the allowance, paced evenly across the minute, leaving room for
+/// what a client asked for. After a 429 everyone waits out the server's reset.
 public actor RateBudget {
     /// Who is asking. When several wait for the same free slot, the higher priority goes first: news of a status
     /// (a sweep, the read of a run waiting for a person), then what a client asked, then background work (message
-    /// fetches, routine polls), which may also use only a share of the allowance. News of a status does not wait for
-    /// the pace either (it borrows from it), only for the log.
+    /// fetches, routine polls), which may also use only a share of the allowance.
     public enum Priority: Int, Sendable, Comparable {
         case background = 0
         case interactive = 1
@@ -30,8 +29,10 @@ public actor RateBudget {
     private var head = 0
     private var blockedUntil: Double = 0
     private(set) var totalAcquired = 0
-    /// The pace of every request (nil when the limit is too small to pace: the log alone then).
-    private var pace: TokenBucket?
+    /// The part of the log kept for news of a status while statuses are being reported.
+    private nonisolated let statusReserve = 0.2
+    /// When the last request for news of a status was sent (monotonic seconds).
+    private var lastStatusSend = -Double.infinity
     /// The slower pace of background requests: a tenth of their allowance at once (at least 3), then their
     /// allowance per minute.
     private var backgroundPace: TokenBucket
@@ -43,11 +44,6 @@ public actor RateBudget {
         self.limit = max(0, limit)
         self.backgroundShare = backgroundShare
         let now = MonotonicClock.now()
-        // A burst of a tenth of the limit (at least 10), then the rest spread over the window, so that the burst and
-        // the steady rate together never exceed the limit in any window.
-        let burst = min(Double(self.limit), max(Double(self.limit) / 10, 10))
-        let rate = (Double(self.limit) - burst) / window
-        pace = rate > 0 ? TokenBucket(capacity: burst, ratePerSecond: rate, now: now) : nil
         let background = Double(Self.backgroundAllowance(limit: self.limit, share: backgroundShare))
         backgroundPace = TokenBucket(capacity: max(3, background / 10), ratePerSecond: background / 60, now: now)
     }
@@ -55,6 +51,12 @@ public actor RateBudget {
     /// The number of requests a priority may have in flight within one window.
     public nonisolated func allowance(for priority: Priority) -> Int {
         priority == .background ? Self.backgroundAllowance(limit: limit, share: backgroundShare) : limit
+    }
+
+    /// ``allowance(for:)`` now: while statuses are being reported, clients' calls leave the status reserve free.
+    private func currentAllowance(for priority: Priority, now: Double) -> Int {
+        guard priority == .interactive, now - lastStatusSend < window else { return allowance(for: priority) }
+        return max(1, limit - Int((Double(limit) * statusReserve).rounded(.up)))
     }
 
     private static func backgroundAllowance(limit: Int, share: Double) -> Int {
@@ -75,15 +77,13 @@ public actor RateBudget {
             let now = MonotonicClock.now()
             purge(before: now - window)
             let inWindow = sendTimes.count - head
-            let allowed = allowance(for: priority)
-            pace?.refill(now: now)
+            let allowed = currentAllowance(for: priority, now: now)
             backgroundPace.refill(now: now)
-            let paced = priority != .status && pace?.hasToken == false
             let backgroundPaced = priority == .background && !backgroundPace.hasToken
-            let free = now >= blockedUntil && inWindow < allowed && !paced && !backgroundPaced
+            let free = now >= blockedUntil && inWindow < allowed && !backgroundPaced
             if free && !isOutranked(priority) {
-                pace?.take()
                 if priority == .background { backgroundPace.take() }
+                if priority == .status { lastStatusSend = now }
                 sendTimes.append(now)
                 totalAcquired += 1
                 return
@@ -97,7 +97,6 @@ public actor RateBudget {
             if inWindow >= allowed {
                 wakeAt = max(wakeAt, sendTimes[head + inWindow - allowed] + window)
             }
-            if paced, let pace { wakeAt = max(wakeAt, now + pace.secondsUntilToken) }
             if backgroundPaced { wakeAt = max(wakeAt, now + backgroundPace.secondsUntilToken) }
             let pause = max(0.005, wakeAt - now)
             try await Task.sleep(nanoseconds: UInt64(pause * 1e9))

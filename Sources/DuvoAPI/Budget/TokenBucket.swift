@@ -24,7 +24,7 @@ struct TokenBucket {
     /// Whether a whole token is there.
     var hasToken: Bool { tokens >= 1 }
 
-    /// Takes a token, possibly going into debt (which later takers wait out).
+    /// Takes a token.
     mutating func take() { tokens -= 1 }
 
     /// Seconds until a whole token is there again.
