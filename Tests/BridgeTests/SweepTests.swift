@@ -87,8 +87,10 @@ struct SweepTests {
 
     @Test("runs/follow of runs started elsewhere needs no read of each run; an unknown run is still an error answer")
     func followsConfirmedBySweeps() async throws {
-        // chatty runs last 30 simulated seconds, 6 s here: all six are still going while they are followed.
-        let (simulator, bridge, key) = try startBridgeOnSimulator(speed: 5, rateLimit: 300)
+        // chatty runs last 30 simulated seconds, 15 s here: all six are still going while they are followed (the
+        // later follows each wait for a sweep, about a second apart; at 5x a loaded machine saw the first runs end
+        // first, which rightly ends the sweeps).
+        let (simulator, bridge, key) = try startBridgeOnSimulator(speed: 2, rateLimit: 300)
         defer { simulator.stop() }
         // Runs started by another system, as the Duvo API would see them.
         let http = HTTPTestClient.bearer(key)
