@@ -14,13 +14,14 @@ let package = Package(
     targets: [
         // Layer 0: pieces that know nothing of Duvo or of each other.
         .target(name: "JSONCore"),
+        .target(name: "Digest"),
         .target(name: "Diagnostics"),
         .target(name: "ArgumentKit"),
         .target(name: "HTTPServer", dependencies: ["Diagnostics"]),
         .target(name: "JSONRPC", dependencies: ["JSONCore", "Diagnostics"]),
         // Layer 1: the Duvo API, served (simulator) and consumed (client core).
         .target(name: "DuvoSimulator", dependencies: ["HTTPServer", "JSONCore", "Diagnostics"]),
-        .target(name: "DuvoAPI", dependencies: ["JSONCore", "Diagnostics"]),
+        .target(name: "DuvoAPI", dependencies: ["JSONCore", "Diagnostics", "Digest"]),
         // Layer 2: the product's front doors, all on the same core.
         .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics"]),
         .target(
@@ -38,6 +39,7 @@ let package = Package(
         // Tests: unit suites per layer, end-to-end suites that spawn the built `duvo` binary.
         .target(name: "TestSupport", dependencies: ["JSONCore", "JSONRPC"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "DuvoAPITests", dependencies: ["DuvoAPI", "JSONCore", "Diagnostics"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSONCore", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["DuvoSimulator", "HTTPServer", "JSONCore", "TestSupport"]),
