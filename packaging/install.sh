@@ -27,7 +27,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 
 tar -xzf "$tarball" -C "$work" || die "$tarball is not a gzip'd tarball"
 top=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'duvo-*' | head -n 1)
-[ -n "$top" ] && [ -x "$top/bin/duvo" ] || die "$tarball does not hold duvo-*/bin/duvo: is it a packaging/build tarball?"
+[ -n "$top" ] && [ -x "$top/bin/duvo" ] || die "$tarball holds no duvo-*/bin/duvo: is it from packaging/build?"
 
 mkdir -p "$prefix/bin"
 # Copy then rename, so a running duvo is never overwritten in place and a failed copy leaves the old one.
@@ -61,6 +61,6 @@ install_completion fish duvo.fish "$fish_file" || true
 
 case ":${PATH:-}:" in
   *":$prefix/bin:"*) ;;
-  *) say "note: $prefix/bin is not on PATH; add it, e.g. 'export PATH=\"$prefix/bin:\$PATH\"' in your shell's profile" ;;
+  *) say "note: $prefix/bin is not on PATH; add 'export PATH=\"$prefix/bin:\$PATH\"' to your shell's profile" ;;
 esac
-say "try it with no key and no network: duvo runs start --agent 7c9e6679-7425-40de-944b-e07fc1f90ae7 --message hi --follow --simulate"
+say "try it (no key, no network): duvo runs start --agent 7c9e6679-7425-40de-944b-e07fc1f90ae7 --follow --simulate"
