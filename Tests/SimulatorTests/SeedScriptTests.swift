@@ -4,8 +4,9 @@ import JSONCore
 import TestSupport
 import Testing
 
-/// Seed 004's four shell examples, run verbatim (bash, curl, jq) against the real `duvo sim` binary.
-@Suite("Seed 004 shell examples against duvo sim", .serialized)
+/// The operations guide's four shell examples (vendored in Tests/Fixtures/upstream), run verbatim (bash, curl, jq)
+/// against the real `duvo sim` binary.
+@Suite("The operations guide's shell examples against duvo sim", .serialized)
 struct SeedScriptTests {
     static let scripts = ["poll-until-finished.sh", "count-by-status.sh", "page-since.sh", "duration-summary.sh"]
     static let folder = PackagePaths.root.appendingPathComponent("Tests/shell/seed004")
@@ -53,12 +54,12 @@ struct SeedScriptTests {
         throw HarnessError("runs did not finish")
     }
 
-    @Test("the committed copies are verbatim extracts of the seed")
+    @Test("the committed copies are verbatim extracts of the operations guide")
     func copiesMatchSeed() throws {
-        let seed = try String(contentsOf: try PackagePaths.seed("004_b67cb8907cf64bb7.txt"), encoding: .utf8)
+        let seed = try String(contentsOf: try PackagePaths.upstream("operations-guide-v2.txt"), encoding: .utf8)
         for name in Self.scripts {
             let copy = try String(contentsOf: Self.folder.appendingPathComponent(name), encoding: .utf8)
-            #expect(seed.contains(copy.trimmingCharacters(in: .newlines)), "\(name) differs from the seed")
+            #expect(seed.contains(copy.trimmingCharacters(in: .newlines)), "\(name) differs from the operations guide")
         }
     }
 

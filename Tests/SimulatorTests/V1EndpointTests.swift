@@ -4,8 +4,8 @@ import JSONCore
 import TestSupport
 import Testing
 
-/// Every v1 endpoint, success and error, checked against the seed OpenAPI schema.
-@Suite("API v1 against the seed schema")
+/// Every v1 endpoint, success and error, checked against Duvo's vendored v1 OpenAPI document.
+@Suite("API v1 against Duvo's OpenAPI document")
 struct V1EndpointTests {
     let echo = BuiltInAgents.id(named: "echo") ?? ""
     let unknownRun = "00000000-0000-4000-8000-000000000000"

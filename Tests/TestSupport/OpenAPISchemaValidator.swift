@@ -1,17 +1,18 @@
 import Foundation
 import JSONCore
 
-/// Checks JSON values against the schemas of the seed OpenAPI document (a JSON Schema subset: `type`,
+/// Checks JSON values against the schemas of Duvo's v1 OpenAPI document (a JSON Schema subset: `type`,
 /// `properties`, `required`, `additionalProperties`, `nullable`, `enum`, `items`, `format: uuid`, `minimum`,
 /// `maximum`, `minLength`).
 public struct OpenAPISchemaValidator: Sendable {
     /// The OpenAPI document.
     public let document: JSONValue
 
-    /// The validator for `duvo-api-v1-runs.openapi.json` from the shared seeds.
-    /// - Throws: ``PackagePaths/MissingFile`` when the seeds are absent, or a parse error.
+    /// The validator for Duvo's v1 OpenAPI document, vendored in
+    /// `Tests/Fixtures/upstream/duvo-api-v1-runs.openapi.json`.
+    /// - Throws: ``PackagePaths/MissingFile`` when the document is absent, or a parse error.
     public init() throws {
-        let url = try PackagePaths.seed("duvo-api-v1-runs.openapi.json")
+        let url = try PackagePaths.upstream("duvo-api-v1-runs.openapi.json")
         self.document = try JSONParser().parse(try Data(contentsOf: url))
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where the package and the shared specification live, found from this file's path.
+/// Where the package and the vendored upstream documents live, found from this file's path.
 public enum PackagePaths {
     /// The package root (the folder holding Package.swift).
     public static let root: URL = URL(fileURLWithPath: #filePath)
@@ -8,18 +8,14 @@ public enum PackagePaths {
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()
 
-    /// The Duvo reference documents: `DUVO_SEEDS_DIR`, else `<package root>/../shared/seeds` (CI clones the repo
-    /// with `shared/` beside it).
-    public static var seeds: URL {
-        if let override = ProcessInfo.processInfo.environment["DUVO_SEEDS_DIR"], !override.isEmpty {
-            return URL(fileURLWithPath: override)
-        }
-        return root.deletingLastPathComponent().appendingPathComponent("shared/seeds")
-    }
+    /// Duvo's public documents the tests check against, vendored verbatim with their provenance
+    /// (`Tests/Fixtures/upstream/PROVENANCE.md`), so a clone with nothing beside it passes its tests.
+    public static let upstream: URL = root.appendingPathComponent("Tests/Fixtures/upstream")
 
-    /// The seed file `name`, or an error saying where it was expected.
-    public static func seed(_ name: String) throws -> URL {
-        let url = seeds.appendingPathComponent(name)
+    /// The vendored upstream document `name` (e.g. `operations-guide-v2.txt`).
+    /// - Throws: ``MissingFile`` naming where it was expected when it is absent.
+    public static func upstream(_ name: String) throws -> URL {
+        let url = upstream.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: url.path) else { throw MissingFile(path: url.path) }
         return url
     }
@@ -29,7 +25,7 @@ public enum PackagePaths {
         /// Where it was looked for.
         public let path: String
         public var description: String {
-            "missing \(path): clone the repository with shared/ beside it, or set DUVO_SEEDS_DIR"
+            "missing \(path): it is part of the repository (see Tests/Fixtures/upstream/PROVENANCE.md); restore it"
         }
     }
 }

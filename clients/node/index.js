@@ -1,6 +1,8 @@
 // duvo-bridge for Node: drive Duvo agent runs through a `duvo rpc` child process (JSON-RPC 2.0, NDJSON over pipes).
 // No dependencies; Node 18+. Params and results use Duvo's snake_case wire names, as in schema/openrpc.json.
 import { spawn } from "node:child_process";
+import { accessSync, constants as fsConstants } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 /** Statuses after which a run no longer changes. Any other status, known or not, is not terminal. */
 export const TERMINAL_STATUSES = Object.freeze(new Set(["completed", "failed", "stopped", "interrupted"]));
@@ -201,7 +203,8 @@ export class Follow {
 /**
  * Drives Duvo runs through a `duvo rpc` child process.
  *
- * Options: `command` (argv; default [$DUVO_BIN or "duvo", "rpc"]), `simulate` (adds --simulate), `simSpeed`
+ * Options: `command` (argv; default [$DUVO_BIN, else the packaged bin/duvo, else "duvo" from PATH, "rpc"]),
+ * `simulate` (adds --simulate), `simSpeed`
  * (--sim-speed), `args` (appended), `env` (overrides; undefined removes a variable), `stderr` ("inherit", "ignore" or
  * a stream/fd for the process log), `onNotification(method, params)` (sees every notification).
  * Call `close()` when done: stdin is closed, the process gets a few seconds to exit, then it is killed.
@@ -411,8 +414,22 @@ for (const [name, method] of Object.entries(METHODS)) {
   });
 }
 
+/**
+ * The `duvo` the npm package of this client carries (`bin/duvo` beside this file, also its `bin` entry), or null when
+ * there is none (a source checkout). Found beside this file, not on PATH, so a local install uses its own binary.
+ */
+function bundledBinary() {
+  const path = fileURLToPath(new URL("./bin/duvo", import.meta.url));
+  try {
+    accessSync(path, fsConstants.X_OK);
+    return path;
+  } catch {
+    return null;
+  }
+}
+
 function buildCommand({ command, simulate = false, simSpeed, args = [] }) {
-  const argv = command ? [...command] : [process.env.DUVO_BIN || "duvo", "rpc"];
+  const argv = command ? [...command] : [process.env.DUVO_BIN || bundledBinary() || "duvo", "rpc"];
   if (simulate) argv.push("--simulate");
   if (simSpeed !== undefined) argv.push("--sim-speed", String(simSpeed));
   return [...argv, ...args];

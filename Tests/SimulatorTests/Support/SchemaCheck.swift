@@ -2,7 +2,7 @@ import JSONCore
 import TestSupport
 import Testing
 
-/// Asserts that a response has the expected status (and error code) and matches the seed schema for that status.
+/// Asserts that a response has the expected status (and error code) and matches Duvo's OpenAPI schema for that status.
 struct SchemaCheck {
     let validator: OpenAPISchemaValidator
 

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Runs one of seed 004's shell examples verbatim against a simulator. Only the documented placeholders change:
+# Runs one of the operations guide's shell examples (Tests/Fixtures/upstream/operations-guide-v2.txt) verbatim
+# against a simulator. Only the documented placeholders change:
 # the base URL, the API key, and the RUN_ID / TEAM_ID / AGENT_ID example values (the duration script reads
 # TEAM_ID, AGENT_ID and API_KEY from the environment, as its reader's shell would have them).
 #

@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
+from ._binary import default_binary
 from .errors import DuvoError, error_from_object
 
 #: What a follow notification's subscription is read from.
@@ -24,8 +25,11 @@ EnvOverrides = Mapping[str, Optional[str]]
 def build_command(
     command: Optional[Sequence[str]], simulate: bool, sim_speed: Optional[float], args: Sequence[str]
 ) -> list[str]:
-    """The argv to spawn: `command` as given, else `[$DUVO_BIN or "duvo", "rpc"]`, then the simulator flags."""
-    argv = list(command) if command else [os.environ.get("DUVO_BIN") or "duvo", "rpc"]
+    """The argv to spawn: `command` as given, else `[default_binary(), "rpc"]`, then the simulator flags.
+
+    `default_binary()` is $DUVO_BIN, else the `duvo` a duvo-bridge wheel installed with this package, else PATH's.
+    """
+    argv = list(command) if command else [default_binary(), "rpc"]
     if simulate:
         argv.append("--simulate")
     if sim_speed is not None:

@@ -97,7 +97,8 @@ class Follow(Iterator[Event]):
 class DuvoClient:
     """Drives Duvo runs through a `duvo rpc` child process, synchronously; safe to share between threads.
 
-    `command` is the argv to spawn (default: `[$DUVO_BIN or "duvo", "rpc"]`); `simulate=True` adds `--simulate`
+    `command` is the argv to spawn (default: `[duvo, "rpc"]`, duvo being $DUVO_BIN, else the binary a duvo-bridge
+    wheel installed, else `duvo` from PATH); `simulate=True` adds `--simulate`
     (runs against the embedded simulator, no key needed) and `sim_speed` adds `--sim-speed`; `args` are appended.
     `env` overrides the environment (DUVO_API_KEY, DUVO_TEAM_ID, ...; None removes a variable). `stderr` is where the
     process logs go (default: this process's stderr). `on_notification(method, params)` sees every notification, on
