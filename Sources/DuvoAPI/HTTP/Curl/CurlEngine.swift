@@ -1,0 +1,132 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// The process's one libcurl multi handle, driven by a thread of its own, so every https exchange shares one
+/// connection cache, one DNS cache, one TLS session cache and one parsed CA store.
+///
+/// Callers configure a ``CurlTransfer`` on their own thread and ``submit(_:)`` it; the engine thread adds it to the
+/// multi handle, drives all transfers with `curl_multi_perform`/`curl_multi_poll` and completes each exactly once.
+/// `curl_multi_wakeup` (the only libcurl call made from other threads, and documented as thread-safe) interrupts the
+/// poll when work arrives or a caller cancels.
+final class CurlEngine: @unchecked Sendable {
+    // Safety: `multi`, `share` and `active` are touched only on the engine thread (after `init` returns); `inbox`
+    // and `idle` are behind mutexes; libcurl easy handles move between threads only through those mutexes.
+
+    /// The engine, started on first use; nil when libcurl could not be initialised.
+    static let shared: CurlEngine? = CurlEngine()
+
+    private let multi: UnsafeMutableRawPointer
+    private let share: UnsafeMutableRawPointer
+    private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private let inbox = Mutex<[CurlTransfer]>([])
+    private let idle = Mutex<[CurlEasyHandle]>([])
+
+    private init?() {
+        guard curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK, let multi = curl_multi_init() else { return nil }
+        guard let share = curl_share_init() else {
+            curl_multi_cleanup(multi)
+            return nil
+        }
+        // Only this engine's thread uses the share, so it needs no lock callbacks. Connections are shared by the
+        // multi handle itself (its connection cache), so the share holds DNS answers and TLS sessions.
+        _ = duvo_curl_share_lock_data(share, CURL_LOCK_DATA_DNS)
+        _ = duvo_curl_share_lock_data(share, CURL_LOCK_DATA_SSL_SESSION)
+        // Up to 16 connections per host, as URLSession had; HTTP/2 multiplexes many exchanges on one of them.
+        _ = duvo_curl_multi_set_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 16)
+        self.multi = multi
+        self.share = share
+        let thread = Thread { [self] in run() }
+        thread.name = "duvo-curl"
+        thread.stackSize = 512 << 10
+        thread.start()
+    }
+
+    /// An easy handle from the pool of finished ones (reset), or a new one.
+    func checkoutHandle() -> CurlEasyHandle? {
+        if let reused = idle.withLock({ $0.popLast() }) { return reused }
+        return curl_easy_init().map(CurlEasyHandle.init)
+    }
+
+    /// Hands a configured transfer to the engine thread.
+    func submit(_ transfer: CurlTransfer) {
+        inbox.withLock { $0.append(transfer) }
+        wake()
+    }
+
+    /// Interrupts the engine's poll so that it looks at new work and cancellations at once.
+    func wake() {
+        _ = curl_multi_wakeup(multi)
+    }
+
+    /// The TLS session and DNS caches every transfer uses.
+    var sharedCaches: UnsafeMutableRawPointer { share }
+
+    private func run() {
+        var running: Int32 = 0
+        var descriptors: Int32 = 0
+        while true {
+            admit()
+            reapCancelled()
+            _ = curl_multi_perform(multi, &running)
+            collect()
+            // curl shortens the wait to its own next timeout (connect or transfer timers); 1 s bounds it otherwise.
+            _ = curl_multi_poll(multi, nil, 0, 1000, &descriptors)
+        }
+    }
+
+    /// Adds the transfers that arrived since the last turn, failing those whose caller already gave up.
+    private func admit() {
+        let arrived = inbox.withLock { queue -> [CurlTransfer] in
+            defer { queue.removeAll(keepingCapacity: true) }
+            return queue
+        }
+        for transfer in arrived {
+            if transfer.isCancelled {
+                finish(transfer, with: .failure(.cancelled))
+            } else if curl_multi_add_handle(multi, transfer.easy.raw) == CURLM_OK {
+                active[transfer.easy.raw] = transfer
+            } else {
+                finish(transfer, with: .failure(.connectFailed("libcurl refused the transfer")))
+            }
+        }
+    }
+
+    /// Aborts the transfers whose callers were cancelled: removing a handle closes its connection mid-exchange.
+    private func reapCancelled() {
+        for (raw, transfer) in active where transfer.isCancelled {
+            active[raw] = nil
+            _ = curl_multi_remove_handle(multi, raw)
+            finish(transfer, with: .failure(.cancelled))
+        }
+    }
+
+    /// Completes every transfer libcurl reports done.
+    private func collect() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard duvo_curl_msg_done(message) != 0, let raw = duvo_curl_msg_easy(message),
+                  let transfer = active.removeValue(forKey: raw) else { continue }
+            // Read the result before removing the handle: removal invalidates the message.
+            let code = duvo_curl_msg_result(message)
+            _ = curl_multi_remove_handle(multi, raw)
+            finish(transfer, with: transfer.outcome(code))
+        }
+    }
+
+    private func finish(_ transfer: CurlTransfer, with outcome: Result<APIResponse, TransportError>) {
+        let handle = transfer.complete(outcome)
+        curl_easy_reset(handle.raw)
+        let kept = idle.withLock { pool -> Bool in
+            guard pool.count < 64 else { return false }
+            pool.append(handle)
+            return true
+        }
+        if !kept { curl_easy_cleanup(handle.raw) }
+    }
+}
+
+/// A libcurl easy handle, moved between the caller's thread and the engine thread, never used on both at once.
+struct CurlEasyHandle: @unchecked Sendable {
+    let raw: UnsafeMutableRawPointer
+}
