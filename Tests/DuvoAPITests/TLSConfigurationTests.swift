@@ -1,4 +1,4 @@
-import DuvoAPI
+@testable import DuvoAPI
 import Foundation
 import Testing
 
@@ -49,5 +49,15 @@ struct TLSConfigurationTests {
         } catch {
             #expect(error.message.contains("SSL_CERT_DIR"))
         }
+    }
+}
+
+@Suite("The system's CA store")
+struct SystemTrustTests {
+    @Test("only files named like OpenSSL's hash links count as a hashed CA folder")
+    func hashNames() {
+        #expect(SystemTrust.isHashName("5ad8a5d6.0") && SystemTrust.isHashName("e868b802.12"))
+        #expect(!SystemTrust.isHashName("ca-certificates.crt") && !SystemTrust.isHashName("5ad8a5d6.pem")
+            && !SystemTrust.isHashName("5ad8a5d.0") && !SystemTrust.isHashName("5ad8a5d6."))
     }
 }

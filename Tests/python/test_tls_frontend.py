@@ -54,9 +54,9 @@ def clean_env(monkeypatch):
     return monkeypatch
 
 
-def run_cli(args: list[str], base_url: str, key: str, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(args: list[str], base_url: str, key: str, timeout: float = 120, **extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUVO_")}
-    env.update(DUVO_BASE_URL=base_url, DUVO_API_KEY=key, DUVO_TEAM_ID=TEAM, NO_COLOR="1")
+    env.update(DUVO_BASE_URL=base_url, DUVO_API_KEY=key, DUVO_TEAM_ID=TEAM, NO_COLOR="1", **extra)
     return subprocess.run([duvo_bin(), "runs", *args], env=env, capture_output=True, text=True, timeout=timeout)
 
 
@@ -126,6 +126,20 @@ def test_the_cli_starts_and_gets_a_run_through_tls(front, pki, clean_env):
     assert got.returncode == 0, got.stderr
     assert json.loads(got.stdout)["run"]["id"] == run_id
     assert key not in started.stdout + started.stderr + got.stdout + got.stderr
+
+
+@pytest.mark.parametrize("how", ["SSL_CERT_DIR", "DUVO_CA_FILE", "--ca-file"])
+def test_the_other_ways_to_trust_a_private_ca(front, pki, clean_env, how):
+    nginx, key = front
+    flags, variables = [], {}
+    if how == "SSL_CERT_DIR":
+        clean_env.setenv("SSL_CERT_DIR", str(pki.hashed_directory()))
+    elif how == "DUVO_CA_FILE":
+        variables["DUVO_CA_FILE"] = str(pki.ca)
+    else:
+        flags = ["--ca-file", str(pki.ca)]
+    result = run_cli(["list", "--json", "--limit", "1", *flags], nginx.url, key, **variables)
+    assert result.returncode == 0, result.stderr
 
 
 def test_an_untrusted_certificate_fails_at_once_with_the_fix(front, pki, clean_env):

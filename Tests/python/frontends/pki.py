@@ -1,7 +1,8 @@
 """A throw-away certificate authority and a server certificate for 127.0.0.1/localhost, made with `openssl`.
 
-`TestPKI(directory)` writes `ca.pem` (trust this one, e.g. with SSL_CERT_FILE), `server.pem`/`server.key` (give these
-to the TLS front end) and `rogue-ca.pem` (a CA that signed nothing the server presents: trusting only it must fail).
+`TestPKI(directory)` writes `ca.pem` (trust this one, e.g. with SSL_CERT_FILE, or `hashed_directory()` with
+SSL_CERT_DIR), `server.pem`/`server.key` (give these to the TLS front end) and `rogue-ca.pem` (a CA that signed
+nothing the server presents: trusting only it must fail).
 """
 
 from __future__ import annotations
@@ -41,6 +42,15 @@ class TestPKI:
                  cwd=self.directory)
         _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                  "-out", "server.pem", "-days", "2", "-extfile", "server.ext", cwd=self.directory)
+
+    def hashed_directory(self) -> Path:
+        """A folder holding only the CA, hashed by `openssl rehash` (what SSL_CERT_DIR expects)."""
+        folder = self.directory / "hashed"
+        if not folder.exists():
+            folder.mkdir()
+            (folder / "duvo-test-ca.pem").write_bytes(self.ca.read_bytes())
+            _openssl("rehash", str(folder), cwd=self.directory)
+        return folder
 
     @property
     def ca(self) -> Path:

@@ -71,8 +71,7 @@ final class CurlTransfer: @unchecked Sendable {
             duvo_curl_set_string(raw, CURLOPT_PROXY, proxy.url ?? ""),
         ]
         if let noProxy = proxy.noProxy { codes.append(duvo_curl_set_string(raw, CURLOPT_NOPROXY, noProxy)) }
-        if let file = tls.caFile { codes.append(duvo_curl_set_string(raw, CURLOPT_CAINFO, file)) }
-        if let directory = tls.caDirectory { codes.append(duvo_curl_set_string(raw, CURLOPT_CAPATH, directory)) }
+        codes += trustOptions(tls)
         let me = Unmanaged.passUnretained(self).toOpaque()
         codes += [
             duvo_curl_set_pointer(raw, CURLOPT_WRITEDATA, me),
@@ -106,6 +105,20 @@ final class CurlTransfer: @unchecked Sendable {
         headerList = list
         codes.append(duvo_curl_set_headers(raw, list))
         return codes.allSatisfy { $0 == CURLE_OK }
+    }
+
+    /// What is named is what is trusted (a file, a folder, or both); nothing named means the system's store, as a
+    /// hashed folder where there is one (see ``SystemTrust``).
+    private func trustOptions(_ tls: TLSConfiguration) -> [CURLcode] {
+        let raw = easy.raw
+        let directory = (tls.caFile == nil && tls.caDirectory == nil) ? SystemTrust.hashedDirectory : tls.caDirectory
+        if tls.caFile == nil && directory == nil { return [] }  // libcurl's built-in bundle
+        return [
+            tls.caFile.map { duvo_curl_set_string(raw, CURLOPT_CAINFO, $0) }
+                ?? duvo_curl_set_pointer(raw, CURLOPT_CAINFO, nil),
+            directory.map { duvo_curl_set_string(raw, CURLOPT_CAPATH, $0) }
+                ?? duvo_curl_set_pointer(raw, CURLOPT_CAPATH, nil),
+        ]
     }
 
     /// Waits for the engine to complete this transfer.
