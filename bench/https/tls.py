@@ -3,8 +3,10 @@
 SSL_CERT_FILE), against baselines measured in the same run:
 
 1. `duvo runs get --json` (a whole process, one TLS handshake) over https vs the same command over plain http to the
-   simulator, in interleaved pairs; the figure is the median of the per-pair ratios (target: within 1.3x). Also with
-   a CA bundle the size of the system's (the system bundle plus the test CA), which a process parses once.
+   simulator, in interleaved pairs; the figure is the median of the per-pair ratios (target: within 1.3x). The test
+   CA alone is trusted through SSL_CERT_FILE; two more sides show the size of the trust store: a hashed folder of
+   the system's CAs plus the test CA (SSL_CERT_DIR: what the default system store costs, looked up lazily) and one
+   bundle file of the same certificates (SSL_CERT_FILE: parsed whole, once per process).
 2. `runs/get` through one long-lived `duvo rpc` over https vs a raw keep-alive https GET of the same URL through the
    same nginx (target: within 2x), and the bridge's CPU per call over https and http.
 3. For the transport decision: `runs/get` through the bridge over http with the socket transport vs libcurl.
@@ -93,6 +95,18 @@ def bridge_latency(duvo: str, env: dict[str, str], run_id: str, calls: int) -> t
         bridge.close()
 
 
+def raw_latency(get, calls: int) -> dict:
+    """p50/p95 of a raw keep-alive GET (Python's http.client), after a warm-up."""
+    for _ in range(200):
+        get()
+    samples = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        get()
+        samples.append((time.perf_counter() - start) * 1e6)
+    return summary(samples)
+
+
 def cli_pairs(duvo: str, run_id: str, sides: dict[str, dict[str, str]], pairs: int) -> dict:
     """Runs `duvo runs get ID --json` once per side per round, interleaved; ratios are against side "http"."""
     samples: dict[str, list[float]] = {name: [] for name in sides}
@@ -120,6 +134,7 @@ def main(args) -> dict:
         pki = TestPKI(work / "pki")
         big_bundle = work / "system-plus-test-ca.pem"
         big_bundle.write_bytes((SYSTEM_BUNDLE.read_bytes() if SYSTEM_BUNDLE.exists() else b"") + pki.ca.read_bytes())
+        system_folder = hashed_system_folder(work / "system-certs", pki.ca)
         with NginxTLS(work / "nginx", base, pki.server_certificate, pki.server_key) as nginx:
             started = subprocess.run([duvo, "runs", "start", "--agent", slow_agent(duvo), "--json"],
                                      env=environment(base), check=True, capture_output=True, text=True)
@@ -130,6 +145,7 @@ def main(args) -> dict:
             results["cli_runs_get"] = cli_pairs(duvo, run_id, {
                 "http": environment(base),
                 "https": https_env,
+                "https_system_size_folder": environment(nginx.url, SSL_CERT_DIR=str(system_folder)),
                 "https_system_size_bundle": environment(nginx.url, SSL_CERT_FILE=str(big_bundle)),
             }, args.pairs)
 
@@ -143,14 +159,16 @@ def main(args) -> dict:
                 response.read()
                 assert response.status == 200
 
-            for _ in range(200):
-                raw_get()
-            raw_samples = []
-            for _ in range(args.calls):
-                start = time.perf_counter()
-                raw_get()
-                raw_samples.append((time.perf_counter() - start) * 1e6)
-            results["raw_keepalive_https_get"] = summary(raw_samples)
+            plain = http.client.HTTPConnection(*base.split("://", 1)[1].split(":"))
+
+            def raw_http_get() -> None:
+                plain.request("GET", path, headers=headers)
+                response = plain.getresponse()
+                response.read()
+                assert response.status == 200
+
+            results["raw_keepalive_https_get"] = raw_latency(raw_get, args.calls)
+            results["raw_keepalive_http_get"] = raw_latency(raw_http_get, args.calls)
             results["bridge_https"], results["bridge_https_cpu_ms_per_call"] = bridge_latency(
                 duvo, https_env, run_id, args.calls)
             results["bridge_https_vs_raw_https_p50"] = round(
@@ -161,6 +179,8 @@ def main(args) -> dict:
             # A proxy variable with NO_PROXY=* selects libcurl for http while connecting directly.
             results["bridge_http_curl"], results["bridge_http_curl_cpu_ms_per_call"] = bridge_latency(
                 duvo, environment(base, http_proxy="http://127.0.0.1:9", NO_PROXY="*"), run_id, args.calls)
+            results["bridge_http_vs_raw_http_p50"] = round(
+                results["bridge_http_socket"]["p50_us"] / results["raw_keepalive_http_get"]["p50_us"], 2)
             results["http_curl_vs_socket_p50"] = round(
                 results["bridge_http_curl"]["p50_us"] / results["bridge_http_socket"]["p50_us"], 2)
             protocols = {line.split()[0] for line in nginx.access_log()}
@@ -170,6 +190,18 @@ def main(args) -> dict:
         sim.terminate()
         sim.wait()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def hashed_system_folder(folder: Path, ca: Path) -> Path:
+    """The system's hashed CA links plus the test CA, rehashed: the system store as OpenSSL looks it up."""
+    folder.mkdir()
+    system = SYSTEM_BUNDLE.parent
+    for entry in system.iterdir() if system.is_dir() else []:
+        if entry.suffix.lstrip(".").isdigit() and len(entry.stem) == 8:
+            (folder / f"system-{entry.name}.pem").write_bytes(entry.read_bytes())
+    (folder / "duvo-test-ca.pem").write_bytes(ca.read_bytes())
+    subprocess.run(["openssl", "rehash", str(folder)], check=True, capture_output=True)
+    return folder
 
 
 def slow_agent(duvo: str) -> str:
@@ -182,15 +214,22 @@ def table(r: dict) -> str:
     rows = [
         ("duvo runs get --json, http (p50)", f"{cli['http']['p50_us'] / 1000:.1f} ms"),
         ("duvo runs get --json, https, test CA (p50)", f"{cli['https']['p50_us'] / 1000:.1f} ms"),
-        ("duvo runs get --json, https, system-size bundle (p50)",
+        ("duvo runs get --json, https, system-size hashed folder (p50)",
+         f"{cli['https_system_size_folder']['p50_us'] / 1000:.1f} ms"),
+        ("duvo runs get --json, https, system-size bundle file (p50)",
          f"{cli['https_system_size_bundle']['p50_us'] / 1000:.1f} ms"),
         ("https / http, median of pairs (target 1.3x)", f"{cli['https_vs_http_median_of_pairs']}x"),
-        ("https with system-size bundle / http", f"{cli['https_system_size_bundle_vs_http_median_of_pairs']}x"),
+        ("  the same with the system-size folder / bundle file",
+         f"{cli['https_system_size_folder_vs_http_median_of_pairs']}x / "
+         f"{cli['https_system_size_bundle_vs_http_median_of_pairs']}x"),
         ("runs/get through duvo rpc over https (p50 / p95)",
          f"{r['bridge_https']['p50_us']:.0f} / {r['bridge_https']['p95_us']:.0f} µs"),
         ("raw keep-alive https GET (p50 / p95)",
          f"{r['raw_keepalive_https_get']['p50_us']:.0f} / {r['raw_keepalive_https_get']['p95_us']:.0f} µs"),
         ("bridge https / raw https (p50, target 2x)", f"{r['bridge_https_vs_raw_https_p50']}x"),
+        ("  for comparison: bridge http / raw http (p50)",
+         f"{r['bridge_http_socket']['p50_us']:.0f} / {r['raw_keepalive_http_get']['p50_us']:.0f} µs = "
+         f"{r['bridge_http_vs_raw_http_p50']}x"),
         ("bridge CPU per runs/get, https / http", f"{r['bridge_https_cpu_ms_per_call']} / "
                                                   f"{r['bridge_http_socket_cpu_ms_per_call']} ms"),
         ("runs/get over http, sockets / libcurl (p50)",

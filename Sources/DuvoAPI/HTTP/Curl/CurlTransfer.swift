@@ -5,11 +5,12 @@ import Synchronization
 /// One HTTP exchange on a libcurl easy handle: the request's options, the response as it arrives, and the caller
 /// waiting for it.
 ///
-/// Configured on the caller's thread, then owned by the engine thread until ``complete(_:)``; the body and header
-/// callbacks run on the engine thread only.
+/// Configured on the caller's thread, then owned by the engine's driver until ``complete(_:)``; the body and header
+/// callbacks run on the driving thread only.
 final class CurlTransfer: @unchecked Sendable {
-    // Safety: mutable state is written on the caller's thread before `CurlEngine.submit` (which publishes it through
-    // a mutex) and afterwards only on the engine thread; `cancelled` is atomic.
+    // Safety: the request state is written on the caller's thread before `CurlEngine.start` and the response state
+    // only by the driver (one thread at a time, under the engine's `driver` lock); `cancelled` is atomic and
+    // `completion` behind a mutex.
 
     /// Larger answers are refused: no Duvo answer comes near this, and memory must stay bounded.
     static let maxBodyBytes = 64 << 20
@@ -20,7 +21,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// Texts that must not reach an error message (a proxy password).
     private let secrets: [String]
-    private var continuation: CheckedContinuation<Result<APIResponse, TransportError>, Never>?
+    private let completion = Mutex<Completion>(.pending)
     fileprivate var body: [UInt8] = []
     fileprivate var headers: [String: String] = [:]
     fileprivate var tooLarge = false
@@ -43,6 +44,13 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Marks the transfer cancelled (from any thread).
     func cancel() { cancelled.store(true, ordering: .releasing) }
+
+    /// Where the exchange stands for its caller: not done and not awaited yet, awaited, or done.
+    private enum Completion {
+        case pending
+        case waiting(CheckedContinuation<Result<APIResponse, TransportError>, Never>)
+        case done(Result<APIResponse, TransportError>)
+    }
 
     /// Sets the request and the options every exchange uses.
     /// - Returns: false when libcurl refused an option (then the transfer must not be submitted).
@@ -121,18 +129,38 @@ final class CurlTransfer: @unchecked Sendable {
         ]
     }
 
-    /// Waits for the engine to complete this transfer.
-    func awaitOutcome(on engine: CurlEngine) async -> Result<APIResponse, TransportError> {
-        await withCheckedContinuation { continuation in
-            self.continuation = continuation
-            engine.submit(self)
+    /// The outcome, once the driver completed the transfer (inline, on the caller's thread).
+    var finishedOutcome: Result<APIResponse, TransportError>? {
+        completion.withLock { state in
+            if case .done(let outcome) = state { return outcome }
+            return nil
         }
     }
 
-    /// Resumes the caller with `outcome`; the engine calls it exactly once. Returns the easy handle for reuse.
+    /// Whether the driver completed the transfer.
+    var isFinished: Bool { finishedOutcome != nil }
+
+    /// Waits for the outcome, however and whenever the driver completes the transfer.
+    func awaitOutcome() async -> Result<APIResponse, TransportError> {
+        await withCheckedContinuation { continuation in
+            let done = completion.withLock { state -> Result<APIResponse, TransportError>? in
+                if case .done(let outcome) = state { return outcome }
+                state = .waiting(continuation)
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
+    }
+
+    /// Records the outcome and resumes a waiting caller; the driver calls it exactly once. Returns the easy handle
+    /// for reuse.
     func complete(_ outcome: Result<APIResponse, TransportError>) -> CurlEasyHandle {
-        continuation?.resume(returning: outcome)
-        continuation = nil
+        let waiting = completion.withLock { state -> CheckedContinuation<Result<APIResponse, TransportError>, Never>? in
+            defer { state = .done(outcome) }
+            if case .waiting(let continuation) = state { return continuation }
+            return nil
+        }
+        waiting?.resume(returning: outcome)
         return easy
     }
 

@@ -31,8 +31,10 @@ public struct CurlTransport: HTTPTransport {
             curl_easy_cleanup(easy.raw)
             throw .connectFailed("libcurl rejected the request options for \(url.scheme ?? "?")://\(url.host ?? "?")")
         }
+        engine.start(transfer)
+        if let outcome = transfer.finishedOutcome { return try outcome.get() }
         let outcome = await withTaskCancellationHandler {
-            await transfer.awaitOutcome(on: engine)
+            await transfer.awaitOutcome()
         } onCancel: {
             transfer.cancel()
             engine.wake()
