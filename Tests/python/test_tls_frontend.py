@@ -85,6 +85,13 @@ def test_core_methods_answer_through_tls_with_http2_and_gzip(front, pki, clean_e
         rpc.result("runs/stop", {"run_id": slow["id"]})
         assert rpc.result("runs/wait", {"run_id": slow["id"], "timeout_s": 120})["run"]["status"] == "stopped"
 
+        # A burst in flight at once: exchanges driven inline and by the engine thread all complete, each once.
+        for i in range(64):
+            rpc.send({"jsonrpc": "2.0", "id": f"burst-{i}", "method": "runs/get", "params": {"run_id": started["id"]}})
+        burst = rpc.wait_count(lambda f: isinstance(f, dict) and str(f.get("id", "")).startswith("burst-"), 64)
+        assert sorted(f["id"] for f in burst) == sorted(f"burst-{i}" for i in range(64))
+        assert all(f["result"]["run"]["id"] == started["id"] for f in burst)
+
         listed = rpc.result("runs/list", {"limit": 100})["data"]
         assert {started["id"], slow["id"]} <= {run["id"] for run in listed}
         assert rpc.close_and_wait() == 0
