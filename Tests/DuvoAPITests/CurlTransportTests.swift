@@ -66,4 +66,17 @@ struct CurlTransportTests {
             #expect(error.message.contains("SSL_CERT_FILE") && error.message.contains("DUVO_CA_FILE"))
         }
     }
+
+    @Test("a proxy that refuses the credentials is final too, and the message points at the proxy variables")
+    func proxyRejectionIsFinal() async throws {
+        let transport = ScriptedTransport([.fail(.proxyRejected("CONNECT tunnel failed, response 407"))])
+        let client = DuvoClient.scripted(transport)
+        do {
+            _ = try await client.send(APIRequest(.get, "/v1/runs/1", operation: "get run"))
+            Issue.record("expected a failure")
+        } catch {
+            #expect(transport.sentCount == 1)
+            #expect(error.message.contains("response 407") && error.message.contains("HTTPS_PROXY"))
+        }
+    }
 }

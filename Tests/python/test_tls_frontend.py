@@ -213,7 +213,9 @@ def test_a_wrong_proxy_password_fails_clearly_without_showing_it(front, pki, pro
     clean_env.setenv("HTTPS_PROXY", f"http://duvo:{wrong}@127.0.0.1:{proxy.port}")
     result = run_cli(["get", "0b7c2f3e-9a41-4d2b-8e6f-1a2b3c4d5e6f", "--json", "--log-level", "trace"],
                      nginx.url, key)
-    assert result.returncode == 4, result  # the network is at fault
-    # tinyproxy refuses with 401 where RFC 9110 says 407; either way the tunnel was refused.
-    assert "CONNECT tunnel failed" in result.stderr, result.stderr
+    assert result.returncode == 3, result  # a configuration problem: the credentials
+    # tinyproxy refuses with 401 where RFC 9110 says 407; either way the tunnel was refused, and that is final.
+    assert "the proxy refused" in result.stderr and "CONNECT tunnel failed" in result.stderr, result.stderr
+    assert "HTTPS_PROXY" in result.stderr
+    assert "retrying" not in result.stderr, "a refusing proxy is not asked again"
     assert wrong not in result.stdout + result.stderr

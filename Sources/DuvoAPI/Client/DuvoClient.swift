@@ -168,6 +168,9 @@ public final class DuvoClient: Sendable {
         case .certificateRejected(let detail):
             .notConfigured("\(request.operation): the TLS certificate of \(configuration.baseURL.host ?? "the server") "
                 + "was rejected (\(detail)); if it is signed by a private CA, \(TLSConfiguration.advice).")
+        case .proxyRejected(let detail):
+            .notConfigured("\(request.operation): the proxy refused the request (\(detail)); check the user and "
+                + "password in HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, or exempt the host with NO_PROXY.")
         }
     }
 

@@ -3,8 +3,11 @@ import CCurl
 /// Turns a libcurl result code into the transport's failure kinds, which decide whether a request may be retried.
 enum CurlFailure {
     /// The ``TransportError`` for `code`; `detail` is libcurl's sentence; `requestSent` whether any request bytes
-    /// left (a failure before that is safe to retry even for a POST).
-    static func classify(_ code: CURLcode, detail: String, requestSent: Bool) -> TransportError {
+    /// left (a failure before that is safe to retry even for a POST); `proxyStatus` the proxy's answer to `CONNECT`
+    /// (0 without one).
+    static func classify(_ code: CURLcode, detail: String, requestSent: Bool, proxyStatus: Int) -> TransportError {
+        // 401 (tinyproxy), 403 and 407: the proxy will answer the same way next time.
+        if [401, 403, 407].contains(proxyStatus) { return .proxyRejected(detail) }
         switch code {
         case CURLE_ABORTED_BY_CALLBACK:
             return .cancelled

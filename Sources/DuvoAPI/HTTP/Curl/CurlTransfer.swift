@@ -170,7 +170,10 @@ final class CurlTransfer: @unchecked Sendable {
             if tooLarge { return .failure(.connectionLost("the answer is larger than \(Self.maxBodyBytes >> 20) MiB")) }
             var requestBytes = 0
             _ = duvo_curl_get_long(easy.raw, CURLINFO_REQUEST_SIZE, &requestBytes)
-            return .failure(CurlFailure.classify(code, detail: errorText(code), requestSent: requestBytes > 0))
+            var proxyStatus = 0
+            _ = duvo_curl_get_long(easy.raw, CURLINFO_HTTP_CONNECTCODE, &proxyStatus)
+            return .failure(CurlFailure.classify(code, detail: errorText(code), requestSent: requestBytes > 0,
+                                                 proxyStatus: proxyStatus))
         }
         var status = 0
         _ = duvo_curl_get_long(easy.raw, CURLINFO_RESPONSE_CODE, &status)
