@@ -53,30 +53,21 @@ struct CurlTransportTests {
         }
     }
 
-    @Test("a certificate rejection is final: the client does not retry it and says how to trust a CA")
-    func certificateRejectionIsFinal() async throws {
-        let transport = ScriptedTransport([.fail(.certificateRejected("SSL certificate problem: self-signed"))])
+    @Test("a certificate rejection or a refusing proxy is final: sent once, and the error says what to set",
+          arguments: [
+              (TransportError.certificateRejected("SSL certificate problem: self-signed"),
+               ["SSL certificate problem: self-signed", "SSL_CERT_FILE", "DUVO_CA_FILE"]),
+              (TransportError.proxyRejected("CONNECT tunnel failed, response 407"), ["response 407", "HTTPS_PROXY"]),
+          ])
+    func finalFailures(failure: TransportError, advice: [String]) async throws {
+        let transport = ScriptedTransport([.fail(failure)])
         let client = DuvoClient.scripted(transport)
         do {
             _ = try await client.send(APIRequest(.get, "/v1/runs/1", operation: "get run"))
             Issue.record("expected a failure")
         } catch {
             #expect(transport.sentCount == 1)
-            #expect(error.message.contains("SSL certificate problem: self-signed"))
-            #expect(error.message.contains("SSL_CERT_FILE") && error.message.contains("DUVO_CA_FILE"))
-        }
-    }
-
-    @Test("a proxy that refuses the credentials is final too, and the message points at the proxy variables")
-    func proxyRejectionIsFinal() async throws {
-        let transport = ScriptedTransport([.fail(.proxyRejected("CONNECT tunnel failed, response 407"))])
-        let client = DuvoClient.scripted(transport)
-        do {
-            _ = try await client.send(APIRequest(.get, "/v1/runs/1", operation: "get run"))
-            Issue.record("expected a failure")
-        } catch {
-            #expect(transport.sentCount == 1)
-            #expect(error.message.contains("response 407") && error.message.contains("HTTPS_PROXY"))
+            for text in advice { #expect(error.message.contains(text)) }
         }
     }
 }
