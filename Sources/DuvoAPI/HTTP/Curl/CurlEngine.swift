@@ -155,8 +155,11 @@ final class CurlEngine: @unchecked Sendable {
     }
 
     private func finish(_ transfer: CurlTransfer, with outcome: Result<APIResponse, TransportError>) {
-        let handle = transfer.complete(outcome)
+        // Reset first: the handle points into the transfer (error buffer, header list, callback data), which the
+        // resumed caller may free at once.
+        let handle = transfer.easy
         curl_easy_reset(handle.raw)
+        transfer.complete(outcome)
         let kept = idle.withLock { pool -> Bool in
             guard pool.count < 64 else { return false }
             pool.append(handle)

@@ -152,16 +152,14 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    /// Records the outcome and resumes a waiting caller; the driver calls it exactly once. Returns the easy handle
-    /// for reuse.
-    func complete(_ outcome: Result<APIResponse, TransportError>) -> CurlEasyHandle {
+    /// Records the outcome and resumes a waiting caller; the driver calls it exactly once.
+    func complete(_ outcome: Result<APIResponse, TransportError>) {
         let waiting = completion.withLock { state -> CheckedContinuation<Result<APIResponse, TransportError>, Never>? in
             defer { state = .done(outcome) }
             if case .waiting(let continuation) = state { return continuation }
             return nil
         }
         waiting?.resume(returning: outcome)
-        return easy
     }
 
     /// The response, or the failure libcurl's `code` stands for.
