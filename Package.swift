@@ -19,9 +19,11 @@ let package = Package(
         .target(name: "ArgumentKit"),
         .target(name: "HTTPServer", dependencies: ["Diagnostics"]),
         .target(name: "JSONRPC", dependencies: ["JSONCore", "Diagnostics"]),
+        // libcurl (the library FoundationNetworking already loads on Linux), bound directly for https and proxies.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Layer 1: the Duvo API, served (simulator) and consumed (client core).
         .target(name: "DuvoSimulator", dependencies: ["HTTPServer", "JSONCore", "Diagnostics"]),
-        .target(name: "DuvoAPI", dependencies: ["JSONCore", "Diagnostics", "Digest"]),
+        .target(name: "DuvoAPI", dependencies: ["JSONCore", "Diagnostics", "Digest", "CCurl"]),
         // Layer 2: the product's front doors, all on the same core.
         .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics"]),
         .target(

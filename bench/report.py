@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Prints the tables of every benchmark result in bench/results/ (markdown) and draws bench/results/scale.svg.
 
-Reads whatever is there: sim.json (bench/sim/run), rpc.json (bench/rpc/overhead.py), scale.json and
-scale-direct.json (bench/scale/follow.py), memory.json (bench/scale/soak.py). Missing files are skipped.
+Reads whatever is there: sim.json (bench/sim/run), rpc.json (bench/rpc/overhead.py), https.json (bench/https/tls.py),
+scale.json and scale-direct.json (bench/scale/follow.py), memory.json (bench/scale/soak.py). Missing files are
+skipped.
 """
 from __future__ import annotations
 
@@ -51,6 +52,31 @@ def scale_rows(results: list[dict], label: str) -> list[list]:
     return rows
 
 
+def https_rows(r: dict) -> list[list]:
+    cli = r["cli_runs_get"]
+    return [
+        ["duvo runs get --json over http / https (p50)",
+         f"{cli['http']['p50_us'] / 1000:.1f} / {cli['https']['p50_us'] / 1000:.1f} ms"],
+        ["https / http, median of pairs (target 1.3x)", f"{cli['https_vs_http_median_of_pairs']}x"],
+        ["the same trusting a system-size hashed folder / bundle file",
+         f"{cli['https_system_size_folder_vs_http_median_of_pairs']}x / "
+         f"{cli['https_system_size_bundle_vs_http_median_of_pairs']}x"],
+        ["runs/get through duvo rpc over https (p50 / p95)",
+         f"{r['bridge_https']['p50_us']:.0f} / {r['bridge_https']['p95_us']:.0f} µs"],
+        ["raw keep-alive https GET (p50 / p95)",
+         f"{r['raw_keepalive_https_get']['p50_us']:.0f} / {r['raw_keepalive_https_get']['p95_us']:.0f} µs"],
+        ["bridge https / raw https (p50, target 2x)", f"{r['bridge_https_vs_raw_https_p50']}x"],
+        ["bridge http / raw http, same run (p50)",
+         f"{r['bridge_http_socket']['p50_us']:.0f} / {r['raw_keepalive_http_get']['p50_us']:.0f} µs = "
+         f"{r['bridge_http_vs_raw_http_p50']}x"],
+        ["bridge CPU per runs/get, https / http",
+         f"{r['bridge_https_cpu_ms_per_call']} / {r['bridge_http_socket_cpu_ms_per_call']} ms"],
+        ["http runs/get with sockets / libcurl (p50; CPU per call)",
+         f"{r['bridge_http_socket']['p50_us']:.0f} / {r['bridge_http_curl']['p50_us']:.0f} µs; "
+         f"{r['bridge_http_socket_cpu_ms_per_call']} / {r['bridge_http_curl_cpu_ms_per_call']} ms"],
+    ]
+
+
 def main() -> None:
     results = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "results")
     out = []
@@ -76,6 +102,10 @@ def main() -> None:
             ["throughput with 1 / 8 / 64 in flight", f"{t['1']} / {t['8']} / {t['64']} per s"],
             ["start-up to first answer, p50", f"{rpc['startup_first_answer']['p50_us'] / 1000:.1f} ms"],
         ]))
+    https = load(results, "https.json")
+    if https:
+        out.append("\n### https through nginx with TLS\n")
+        out.append(table(["measure", "value"], https_rows(https)))
     scale = load(results, "scale.json")
     direct = load(results, "scale-direct.json")
     header = ["N", "who", "speed", "req/min (mean)", "req in busiest 60 s", "429s", "status p50 / p95 s",

@@ -14,8 +14,8 @@ public final class DuvoClient: Sendable {
     private let transport: any HTTPTransport
     private let logger: Logger
 
-    /// A client over `transport`; by default ``SocketHTTPTransport`` for `http://` and ``URLSessionTransport``
-    /// (which brings TLS) for `https://`.
+    /// A client over `transport`; by default the one ``TransportSelection`` picks for the base URL (no proxy, the
+    /// system's CAs).
     public init(configuration: DuvoConfiguration, transport: (any HTTPTransport)? = nil,
                 logger: Logger = Logger(label: "duvo", level: .warning)) {
         self.configuration = configuration
@@ -25,9 +25,9 @@ public final class DuvoClient: Sendable {
         if let key = configuration.apiKey { logger.redact(key.secret) }
     }
 
-    /// The transport for a base URL: plain sockets for `http`, URLSession for `https`.
+    /// The transport for a base URL: plain sockets for `http`, libcurl for `https`.
     public static func defaultTransport(for baseURL: URL) -> any HTTPTransport {
-        baseURL.scheme?.lowercased() == "http" ? SocketHTTPTransport() : URLSessionTransport()
+        TransportSelection.transport(for: baseURL)
     }
 
     /// Sends `request` and returns the JSON body of a 2xx answer.
@@ -70,7 +70,7 @@ public final class DuvoClient: Sendable {
                                                     body: body, timeout: configuration.requestTimeout)
             } catch {
                 let failure = map(error, request: request)
-                let retryable = error != .cancelled && (error.requestCertainlyNotSent || request.isIdempotent)
+                let retryable = !error.isFinal && (error.requestCertainlyNotSent || request.isIdempotent)
                 failures += 1
                 guard retryable, failures < policy.maxAttempts else { throw failure }
                 logger.debug("\(request.operation): \(failure.message); retrying (attempt \(failures + 1))")
@@ -165,6 +165,12 @@ public final class DuvoClient: Sendable {
         case .timedOut: .timeout(operation: request.operation, seconds: configuration.requestTimeout)
         case .connectFailed(let detail), .connectionLost(let detail):
             .network(operation: request.operation, detail: detail)
+        case .certificateRejected(let detail):
+            .notConfigured("\(request.operation): the TLS certificate of \(configuration.baseURL.host ?? "the server") "
+                + "was rejected (\(detail)); if it is signed by a private CA, \(TLSConfiguration.advice).")
+        case .proxyRejected(let detail):
+            .notConfigured("\(request.operation): the proxy refused the request (\(detail)); check the user and "
+                + "password in HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, or exempt the host with NO_PROXY.")
         }
     }
 

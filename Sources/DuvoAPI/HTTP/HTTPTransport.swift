@@ -20,10 +20,23 @@ public enum TransportError: Error, Sendable, Equatable {
     case timedOut
     /// The caller's task was cancelled.
     case cancelled
+    /// The server's TLS certificate did not verify; the text is the TLS library's reason. Trying again cannot help.
+    case certificateRejected(String)
+    /// The proxy refused to carry the request (it wants other credentials, or forbids the destination); the text
+    /// says what it answered. Trying again cannot help.
+    case proxyRejected(String)
 
     /// Whether the request certainly never reached the server.
     public var requestCertainlyNotSent: Bool {
         if case .connectFailed = self { return true }
         return false
+    }
+
+    /// Whether trying again cannot succeed: the caller gave up, or the certificate will not verify next time either.
+    public var isFinal: Bool {
+        switch self {
+        case .cancelled, .certificateRejected, .proxyRejected: true
+        default: false
+        }
     }
 }

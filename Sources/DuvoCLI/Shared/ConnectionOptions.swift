@@ -16,6 +16,9 @@ public enum ConnectionOptions {
                environment: "DUVO_API_KEY_FILE"),
         .value("base-url", valueName: "URL", help: "Duvo API root without version.",
                environment: "DUVO_BASE_URL", defaultValue: DuvoConfiguration.defaultBaseURL),
+        .value("ca-file", valueName: "PATH",
+               help: "Trust the CAs in this PEM file for https (else SSL_CERT_FILE / SSL_CERT_DIR, or the system's).",
+               environment: "DUVO_CA_FILE"),
         .value("api-version", valueName: "v1|v2", help: "API generation to call.", environment: "DUVO_API_VERSION",
                defaultValue: APIVersion.default.rawValue),
         .value("team-id", valueName: "ID", help: "Team for v2's start, list and stats.", environment: "DUVO_TEAM_ID"),
@@ -92,7 +95,26 @@ public enum ConnectionOptions {
                 rateLimitPerMinute: rateLimit)
         }
         if let team = parsed.value("team-id"), !team.isEmpty { configuration.teamID = team }
-        let client = DuvoClient(configuration: configuration, logger: logger)
+        let client = DuvoClient(configuration: configuration,
+                                transport: try transport(for: configuration.baseURL, simulated: simulator != nil,
+                                                         caFile: parsed.value("ca-file"), environment: environment,
+                                                         logger: logger),
+                                logger: logger)
         return Endpoint(client: client, simulator: simulator, pollTuning: PollTuning(scale: scale))
+    }
+
+    /// The transport for `baseURL` with the trust and proxy settings of the flags and environment. The embedded
+    /// simulator is reached directly: it is in this process.
+    private static func transport(for baseURL: URL, simulated: Bool, caFile: String?, environment: [String: String],
+                                  logger: Logger) throws(DuvoAPIError) -> any HTTPTransport {
+        guard !simulated else { return TransportSelection.transport(for: baseURL) }
+        let tls = try TLSConfiguration.resolve(environment: environment, caFile: caFile)
+        let proxy = ProxyConfiguration.resolve(environment: environment, scheme: baseURL.scheme ?? "https")
+        // The one place a proxy password is registered with the log's redaction; the transport scrubs its errors.
+        for secret in proxy.secrets { logger.redact(secret) }
+        if let shown = proxy.displayURL, let source = proxy.source {
+            logger.debug("connecting through the proxy \(shown) (from \(source))")
+        }
+        return TransportSelection.transport(for: baseURL, tls: tls, proxy: proxy)
     }
 }

@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Which certificate authorities an https connection trusts: the system store unless a file or folder is named, and
+/// then exactly what is named.
+///
+/// A private CA (a company's TLS-inspecting proxy, a staging front end) is trusted without root by pointing one of
+/// these at it, highest precedence first: `--ca-file` / `DUVO_CA_FILE`, `SSL_CERT_FILE`, `CURL_CA_BUNDLE` (a PEM file),
+/// and `SSL_CERT_DIR` (a folder hashed by `openssl rehash`; searched besides the file when both are named). To keep
+/// the public CAs as well, name a file that holds the system bundle plus the private CA. `SSL_CERT_FILE` wins over
+/// `CURL_CA_BUNDLE` (curl's tool reads them the other way round) because images often set `CURL_CA_BUNDLE` to the
+/// system bundle, which would silently hide the CA a user named with the OpenSSL variable.
+public struct TLSConfiguration: Sendable, Hashable {
+    /// A PEM file of trusted CAs, replacing the system store; nil when none is named.
+    public var caFile: String?
+    /// A folder of hashed CA certificates, replacing the system store (searched besides ``caFile`` when both are
+    /// named); nil when none is named.
+    public var caDirectory: String?
+
+    /// The system's trust store.
+    public static let system = TLSConfiguration()
+
+    /// A configuration naming its CAs explicitly.
+    public init(caFile: String? = nil, caDirectory: String? = nil) {
+        self.caFile = caFile
+        self.caDirectory = caDirectory
+    }
+
+    /// The variables that can make a CA trusted, for error messages.
+    public static let advice = "set SSL_CERT_FILE or SSL_CERT_DIR, or DUVO_CA_FILE / --ca-file, to trust its CA"
+
+    /// Reads the trust settings from a flag and the environment.
+    /// - Parameter caFile: `--ca-file`, which wins over every variable.
+    /// - Throws: ``DuvoAPIError/notConfigured(_:)`` naming the variable when its file or folder cannot be read.
+    public static func resolve(environment: [String: String], caFile: String? = nil)
+        throws(DuvoAPIError) -> TLSConfiguration
+    {
+        func value(_ name: String) -> (String, String)? {
+            environment[name].flatMap { $0.isEmpty ? nil : (name, $0) }
+        }
+        var configuration = TLSConfiguration()
+        let file = caFile.flatMap { $0.isEmpty ? nil : ("--ca-file", $0) }
+            ?? value("DUVO_CA_FILE") ?? value("SSL_CERT_FILE") ?? value("CURL_CA_BUNDLE")
+        if let (source, path) = file {
+            guard access(path, R_OK) == 0 else {
+                throw .notConfigured("\(source) names '\(path)', which cannot be read; point it at a PEM file of CA "
+                    + "certificates")
+            }
+            configuration.caFile = path
+        }
+        if let (source, path) = value("SSL_CERT_DIR") {
+            var status = stat()
+            guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+                throw .notConfigured("\(source) names '\(path)', which is not a readable folder; point it at a "
+                    + "folder of CA certificates hashed by `openssl rehash`")
+            }
+            configuration.caDirectory = path
+        }
+        return configuration
+    }
+}
