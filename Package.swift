@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSONCore", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["DuvoSimulator", "HTTPServer", "JSONCore", "TestSupport"]),
         .testTarget(name: "BridgeTests", dependencies: ["DuvoBridge", "DuvoAPI", "JSONCore", "TestSupport"]),
+        .testTarget(name: "MCPTests", dependencies: ["DuvoMCP", "JSONCore", "JSONRPC"]),
         .testTarget(name: "CLITests", dependencies: ["ArgumentKit", "DuvoCLI", "JSONCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -53,7 +53,8 @@ async def test_auto_settles_on_2026_and_discover_tells_everything(duvo: str) -> 
         assert discovered.ttl_ms > 0 and discovered.cache_scope == "public"
         assert client.server_info is not None and client.server_info.name == "duvo-bridge"
         capabilities = client.server_capabilities
-        assert capabilities.tools is not None and capabilities.extensions is not None and TASKS in capabilities.extensions
+        assert capabilities.tools is not None
+        assert capabilities.extensions is not None and TASKS in capabilities.extensions
         assert "duvo_wait_for_run" in (client.session.instructions or "")
 
 

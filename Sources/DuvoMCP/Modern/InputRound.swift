@@ -21,8 +21,8 @@ struct InputRound: Sendable {
     }
 
     /// The round of the call `params` for `tool` with `arguments`.
-    /// - Throws: ``Refused`` with -32602 for a state this process did not sign, that expired or belongs to another call,
-    ///   for `inputResponses` that are not an object, or given without the state they answer.
+    /// - Throws: ``Refused`` with -32602 for a state this process did not sign, that expired or belongs to another
+    ///   call, for `inputResponses` that are not an object, or given without the state they answer.
     init(_ params: CallTool.Params, tool: String, arguments: [String: JSONValue], serverVersion: String,
          signer: StateSigner = .process) throws(Refused) {
         callDigest = RequestState.digest(tool: tool, arguments: arguments)
