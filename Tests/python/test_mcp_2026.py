@@ -123,6 +123,20 @@ async def test_the_input_required_round_trip_on_the_wire(duvo: str, agents: dict
     assert person.asked == []  # the SDK's loop was not used: the answer went in by hand
 
 
+async def test_an_accepted_form_without_its_answer_is_asked_again(duvo: str, agents: dict[str, str]) -> None:
+    async with connected(MODERN, elicitation_callback=Person("accept", {"approved": True})) as client:
+        run_id = await start(client, agents["approval"])
+        asked = await first_round(client, run_id)
+        key = next(iter(asked.input_requests or {}))
+        again = await client.session.call_tool(
+            "duvo_wait_for_run", {"run_id": run_id, "timeout_s": 20}, allow_input_required=True,
+            input_responses={key: types.ElicitResult(action="accept", content={})}, request_state=asked.request_state)
+        assert isinstance(again, types.InputRequiredResult) and list(again.input_requests or {}) == [key]
+        still = (await call(client, "duvo_get_run", {"run_id": run_id})).structured_content
+        assert still is not None and still["run"]["status"] == "waiting"
+        await call(client, "duvo_stop_run", {"run_id": run_id})
+
+
 async def test_a_declined_form_leaves_the_request_pending_and_says_so(duvo: str, agents: dict[str, str]) -> None:
     person = Person("decline")
     async with connected(MODERN, elicitation_callback=person) as client:

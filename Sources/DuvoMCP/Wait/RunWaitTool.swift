@@ -141,7 +141,8 @@ struct RunWaitTool: Sendable {
                 await environment.log.send(.notice, "run \(runID) waits for a person (\"\(title)\"); asking the user")
                 return .askClient(form)
             }
-            return try await apply(response, form: form, title: title, runID: runID)
+            // An accepted form without the answers it needs is asked again, as the multi round-trip pattern says.
+            return try await apply(response, form: form, title: title, runID: runID, incomplete: .askClient(form))
         }
         await environment.log.send(.notice, "run \(runID) waits for a person (\"\(title)\"); asking the user")
         let reply: JSONValue
@@ -153,9 +154,10 @@ struct RunWaitTool: Sendable {
         return try await apply(reply, form: form, title: title, runID: runID)
     }
 
-    /// Acts on what the person did with the form (an `ElicitResult`): posts an accepted answer to Duvo.
-    private func apply(_ reply: JSONValue, form: HumanElicitation, title: String, runID: String) async throws
-        -> Asked
+    /// Acts on what the person did with the form (an `ElicitResult`): posts an accepted answer to Duvo. An accepted
+    /// form that lacks an answer comes to `incomplete`, or to a failure saying what is missing.
+    private func apply(_ reply: JSONValue, form: HumanElicitation, title: String, runID: String,
+                       incomplete: Asked? = nil) async throws -> Asked
     {
         switch reply["action"]?.stringValue {
         case "accept":
@@ -163,7 +165,7 @@ struct RunWaitTool: Sendable {
             do {
                 params = try form.respondParams(from: reply["content"])
             } catch {
-                return .notAsked(.failed(error.message))
+                return incomplete ?? .notAsked(.failed(error.message))
             }
             do {
                 let answer = try await environment.invoke("runs/respond", params)
