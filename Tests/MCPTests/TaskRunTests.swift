@@ -31,6 +31,13 @@ struct TaskRunTests {
         #expect(task("failed")["result"]?["isError"] == true)
         #expect(task("interrupted")["result"]?["isError"] == true)
         #expect(task("stopped")["result"] == nil && task("running")["result"] == nil)
+        let run: JSONValue = ["id": "r1", "status": "completed"]
+        let last: JSONValue = ["role": "assistant", "type": "assistant_message", "text_content": "All done."]
+        let result = TaskRun(run: run, pending: .null, capabilities: .none, pollIntervalMilliseconds: 1_000,
+                             newest: last).detailed["result"]
+        #expect(result?["structuredContent"]?["last_message"] == last)
+        #expect(result?["content"]?[0]?["text"]?.stringValue?.contains("Its last message:") == true)
+        #expect(result?["content"]?[0]?["text"]?.stringValue?.hasSuffix("All done.") == true)
     }
 
     @Test("a waiting run asks for its pending request as a form, only of a client that can show one")

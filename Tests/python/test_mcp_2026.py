@@ -241,6 +241,9 @@ def test_bad_meta_gets_the_errors_of_the_specification(duvo: str) -> None:
         answer = server.request(6, "tools/list", {"_meta": meta(**{"io.modelcontextprotocol/logLevel": "loud"})})
         assert answer["error"]["code"] == -32602 and "log level" in answer["error"]["message"]
 
+        answer = server.request(8, "logging/setLevel", {"level": "info", "_meta": meta()})
+        assert answer["error"]["code"] == -32601 and "io.modelcontextprotocol/logLevel" in answer["error"]["message"]
+
         # The process keeps serving, and every 2026 result says what it is.
         answer = server.request(7, "tools/list", {"_meta": meta()})
         assert answer["result"]["resultType"] == "complete"

@@ -106,6 +106,9 @@ def test_a_run_as_a_task_is_answered_through_update_and_completes(duvo: str, age
         assert done["result"]["isError"] is False
         assert done["result"]["structuredContent"]["run"]["status"] == "completed"
         assert "duvo_list_messages" in done["result"]["content"][0]["text"]
+        # The run's final output comes with the result.
+        last = done["result"]["structuredContent"]["last_message"]
+        assert last["text_content"] and last["text_content"] in done["result"]["content"][0]["text"]
 
 
 def test_a_declined_update_leaves_the_task_waiting(duvo: str, agents: dict[str, str]) -> None:
@@ -204,6 +207,9 @@ def test_task_notifications_arrive_on_a_listen_stream(duvo: str, agents: dict[st
             check_task(params)
             statuses.append(params["status"])
         assert statuses[-1] == "completed"
-        # The client ends the stream; the process goes on serving.
+        # The client ends the stream, which closes with the graceful result; the process goes on serving.
         server.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 50}})
+        closed = json.loads(server.readline())
+        assert closed["id"] == 50 and closed["result"]["resultType"] == "complete"
+        assert closed["result"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == 50
         assert client.get(task_id)["status"] == "completed"

@@ -7,7 +7,8 @@ import JSONRPC
 ///
 /// The tool list never changes, so `toolsListChanged` (like the resource and prompt filters) is not honoured and is
 /// left out of the acknowledgement, as the specification asks. The client ends the stream with
-/// `notifications/cancelled`; the server ends it with a result when it shuts down.
+/// `notifications/cancelled`, the server when it shuts down; either way the request is answered with a `complete`
+/// result carrying the subscription id.
 enum ListenSubscriptions: RPCMethod {
     static let name = "subscriptions/listen"
 
@@ -30,8 +31,7 @@ struct TaskListener: Sendable {
     let serverVersion: String
 
     /// Acknowledges, then forwards task notifications until the client cancels (or the server shuts down).
-    /// - Throws: ``RPCError`` for bad `_meta` or filter, -32021 when task ids are asked for without the extension;
-    ///   `CancellationError` when the client ends the stream.
+    /// - Throws: ``RPCError`` for bad `_meta` or filter, -32021 when task ids are asked for without the extension.
     func listen(_ params: ListenSubscriptions.Params, context: RPCRequestContext) async throws -> JSONValue {
         let modern = try ModernRequest.require(meta: params.meta, method: ListenSubscriptions.name)
         let ids = try Self.taskIDs(params.notifications)
@@ -43,26 +43,28 @@ struct TaskListener: Sendable {
         let honoured: JSONValue = ids.isEmpty ? [:] : ["taskIds": .array(ids.map(JSONValue.string))]
         await context.connection.notify("notifications/subscriptions/acknowledged",
                                         params: ["_meta": meta, "notifications": honoured])
-        let shutDown = await withTaskGroup(of: Bool.self, returning: Bool.self) { group in
+        await withTaskGroup(of: Void.self) { group in
             for id in ids {
                 group.addTask {
                     await forward(id, capabilities: modern.capabilities, meta: meta, connection: context.connection)
                 }
             }
-            var any = false
-            for await ended in group where ended { any = true }
-            return any
         }
-        if shutDown {
-            return ModernResult.complete(["_meta": meta], serverVersion: serverVersion)
+        // The stream stays open until the client cancels it or the server shuts down (which cancels it too); either
+        // way it ends with the graceful result, so a client can tell it from a dropped connection.
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: .seconds(3_600))
+            } catch {
+                break
+            }
         }
-        // Every task ended; the stream stays open (empty) until the client closes it, as streams do.
-        while true { try await Task.sleep(for: .seconds(3_600)) }
+        return ModernResult.complete(["_meta": meta], serverVersion: serverVersion)
     }
 
-    /// Forwards one task's status changes; true when the stream ended because the server shuts down.
+    /// Forwards one task's status changes until its run ends, the stream is cancelled or the server shuts down.
     private func forward(_ taskID: String, capabilities: ClientCapabilities, meta: JSONValue,
-                         connection: RPCConnection) async -> Bool {
+                         connection: RPCConnection) async {
         let subscription = await scheduler.subscribe(runID: taskID, messages: false)
         for await event in subscription.events {
             switch event {
@@ -70,14 +72,13 @@ struct TaskListener: Sendable {
                 var task = await board.task(run: run, pending: pending, capabilities: capabilities).detailed
                 task["_meta"] = meta
                 await connection.notify("notifications/tasks", params: task)
-            case .ended(_, let reason, _):
-                return reason == .shutdown
+            case .ended:
+                return
             case .message:
                 break
             }
         }
         await scheduler.unsubscribe(subscription.id)
-        return false
     }
 
     private static func taskIDs(_ filter: JSONValue?) throws(RPCError) -> [String] {

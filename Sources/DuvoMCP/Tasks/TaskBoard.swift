@@ -46,17 +46,32 @@ actor TaskBoard {
         -> TaskRun
     {
         let snapshot = try await read(taskID, context: context)
-        let run = snapshot["run"] ?? .null
-        if TaskRun.hasEnded(run) { active.remove(taskID.lowercased()) }
-        return TaskRun(run: run, pending: snapshot["pending_human_request"] ?? .null, capabilities: capabilities,
-                       pollIntervalMilliseconds: await pollIntervalMilliseconds())
+        return await task(run: snapshot["run"] ?? .null, pending: snapshot["pending_human_request"] ?? .null,
+                          capabilities: capabilities)
     }
 
-    /// A task for a run event of a `subscriptions/listen` stream.
+    /// The task for a run as just read (a `tasks/get`, or an event of a `subscriptions/listen` stream); a run that
+    /// ended brings its newest message, the run's final output.
     func task(run: JSONValue, pending: JSONValue, capabilities: ClientCapabilities) async -> TaskRun {
-        if TaskRun.hasEnded(run), let id = run["id"]?.stringValue { active.remove(id.lowercased()) }
+        var newest: JSONValue?
+        if TaskRun.hasEnded(run), let id = run["id"]?.stringValue {
+            active.remove(id.lowercased())
+            newest = await newestMessage(of: id)
+        }
         return TaskRun(run: run, pending: pending, capabilities: capabilities,
-                       pollIntervalMilliseconds: await pollIntervalMilliseconds())
+                       pollIntervalMilliseconds: await pollIntervalMilliseconds(), newest: newest)
+    }
+
+    /// The run's last message, or nil when it has none or reading it failed (the task is still reported).
+    private func newestMessage(of runID: String) async -> JSONValue? {
+        do {
+            let first = try await bridge.client.messages(runID, limit: 1, offset: 0)
+            let total = first["total"]?.intValue ?? 0
+            guard total > 1 else { return first["messages"]?[0] }
+            return try await bridge.client.messages(runID, limit: 1, offset: total - 1)["messages"]?[0]
+        } catch {
+            return nil
+        }
     }
 
     /// Posts the answers in `responses` to what the task waits for; answers to anything else are ignored, and a

@@ -9,7 +9,7 @@ import JSONCore
 /// |-----------------------------|------------------|---------------------------------------------------------|
 /// | pending, starting, running  | `working`        |                                                         |
 /// | waiting                     | `input_required` | the pending request (or a message prompt) as a form     |
-/// | completed                   | `completed`      | a tool result: the run, and how to read its output      |
+/// | completed                   | `completed`      | a tool result: the run and its last message             |
 /// | failed, interrupted         | `completed`      | a tool result with `isError: true` saying what happened |
 /// | stopped                     | `cancelled`      |                                                         |
 ///
@@ -24,6 +24,8 @@ struct TaskRun: Sendable {
     /// What the request declared: inputRequests are only sent to a client that can show forms.
     let capabilities: ClientCapabilities
     let pollIntervalMilliseconds: Int
+    /// The run's newest message once it has ended (its final output), when it was read.
+    var newest: JSONValue? = nil
 
     private var runID: String { run["id"]?.stringValue ?? "" }
     private var status: RunStatus { RunStatus(rawValue: run["status"]?.stringValue ?? "unknown") }
@@ -114,7 +116,13 @@ struct TaskRun: Sendable {
             text = ToolSummary.runLine(run) + " The run was interrupted: duvo_send_message resumes it, then "
                 + "duvo_wait_for_run follows it."
         }
-        return ["content": [["type": "text", "text": .string(text)]], "structuredContent": ["run": run],
+        var structured: JSONValue = ["run": run]
+        var final = text
+        if let newest {
+            structured["last_message"] = newest
+            final += " Its last message: " + MessageBudget.clip(MessageListTool.render(newest), to: 2_000)
+        }
+        return ["content": [["type": "text", "text": .string(final)]], "structuredContent": structured,
                 "isError": .bool(status != .completed)]
     }
 
