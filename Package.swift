@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics"]),
         .target(
             name: "DuvoMCP",
-            dependencies: ["DuvoBridge", "DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics", "ArgumentKit"]),
+            dependencies: ["DuvoBridge", "DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics", "ArgumentKit", "Digest"]),
         .target(
             name: "DuvoCLI",
             dependencies: ["DuvoAPI", "DuvoBridge", "DuvoSimulator", "ArgumentKit", "JSONCore", "Diagnostics"]),
@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSONCore", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["DuvoSimulator", "HTTPServer", "JSONCore", "TestSupport"]),
         .testTarget(name: "BridgeTests", dependencies: ["DuvoBridge", "DuvoAPI", "JSONCore", "TestSupport"]),
+        .testTarget(name: "MCPTests", dependencies: ["DuvoMCP", "JSONCore", "JSONRPC"]),
         .testTarget(name: "CLITests", dependencies: ["ArgumentKit", "DuvoCLI", "JSONCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,9 +14,9 @@ enum RPCCommand {
         discussion: """
             Framing is detected from the client's first bytes: newline-delimited JSON (scripts, MCP) or LSP-style
             Content-Length headers (editors). Stdout carries protocol frames only; logs go to stderr.
-            Call rpc.discover for the OpenRPC description of every method. An MCP client's `initialize` makes the
-            same process an MCP server (tools for every run operation); --read-only, --tools and --exclude-tools
-            choose the tools it offers.
+            Call rpc.discover for the OpenRPC description of every method. The same process is an MCP server (tools
+            for every run operation): a 2025 client's `initialize` opens a session, 2026-07-28 requests are served
+            on their own `_meta`; --read-only, --tools and --exclude-tools choose the tools it offers.
 
             Example (no key, no network):
               echo '{"jsonrpc":"2.0","id":1,"method":"runs/list"}' | duvo rpc --simulate

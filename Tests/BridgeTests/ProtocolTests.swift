@@ -104,8 +104,9 @@ struct ProtocolTests {
     @Test("unknown methods are answered at once with -32601 naming the method")
     func unknownMethod() async throws {
         let bridge = try startBridge()
-        let answer = try await bridge.request("server/discover")
+        // (server/discover is served since MCP 2026-07-28; resources/list is not.)
+        let answer = try await bridge.request("resources/list")
         #expect(answer["error"]?["code"] == -32601)
-        #expect(answer["error"]?["message"]?.stringValue?.contains("server/discover") == true)
+        #expect(answer["error"]?["message"]?.stringValue?.contains("resources/list") == true)
     }
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 import uuid
 import warnings
+from typing import Any
 
 import anyio
 import mcp_types as types
@@ -31,10 +32,10 @@ def anyio_backend() -> str:
 
 
 async def test_the_sdk_connects_in_its_default_mode(duvo: str) -> None:
-    # The default mode probes server/discover first; only a prompt -32601 lets it fall back to initialize at once.
+    # The default mode probes server/discover first and, answered, settles on 2026-07-28 (see test_mcp_2026.py).
     with anyio.fail_after(CONNECT_TIMEOUT_S):
         async with Client(server_parameters()) as client:
-            assert client.protocol_version == "2025-11-25"
+            assert client.protocol_version == "2026-07-28"
             assert client.server_info is not None and client.server_info.name == "duvo-bridge"
             assert client.server_capabilities.tools is not None
             assert client.server_capabilities.logging is not None
@@ -66,52 +67,57 @@ async def test_lists_nine_tools_with_schemas_and_annotations(duvo: str) -> None:
 
 async def test_every_tool_works_against_the_simulator(duvo: str, agents: dict[str, str]) -> None:
     async with mcp_session() as session:
-        run_id = await start(session, agents["echo"], "hello from MCP")
+        await every_tool_round(session, agents)
 
-        finished = await wait_until_finished(session, run_id)
-        assert finished["finished"] is True and finished["status"] == "completed"
-        assert finished["elapsed_s"] is not None and finished["elapsed_s"] >= 0
-        assert "duvo_list_messages" in finished["next"]
 
-        got = await call(session, "duvo_get_run", {"run_id": run_id})
-        assert got.structured_content is not None
-        assert got.structured_content["run"]["status"] == "completed"
-        assert run_id in text_of(got)
+async def every_tool_round(session: Any, agents: dict[str, str]) -> None:
+    """Calls every tool as a model would (an SDK `ClientSession` or `Client`, of either era), checking each result."""
+    run_id = await start(session, agents["echo"], "hello from MCP")
 
-        messages = await call(session, "duvo_list_messages", {"run_id": run_id})
-        assert messages.structured_content is not None
-        texts = [m.get("text_content") for m in messages.structured_content["messages"]]
-        assert "hello from MCP" in texts
-        assert "hello from MCP" in text_of(messages)
+    finished = await wait_until_finished(session, run_id)
+    assert finished["finished"] is True and finished["status"] == "completed"
+    assert finished["elapsed_s"] is not None and finished["elapsed_s"] >= 0
+    assert "duvo_list_messages" in finished["next"]
 
-        sent = await call(session, "duvo_send_message", {"run_id": run_id, "message": "once more"})
-        assert sent.structured_content is not None
-        assert sent.structured_content["message"]["text_content"] == "once more"
-        assert (await wait_until_finished(session, run_id))["status"] == "completed"
+    got = await call(session, "duvo_get_run", {"run_id": run_id})
+    assert got.structured_content is not None
+    assert got.structured_content["run"]["status"] == "completed"
+    assert run_id in text_of(got)
 
-        approval_run = await start(session, agents["approval"])
-        paused = await wait_until_finished(session, approval_run)
-        assert paused["finished"] is False and paused["status"] == "waiting"
-        assert paused["pending_human_request"]["type"] == "approval"
-        assert "duvo_respond_to_human_request" in paused["next"]
-        answered = await call(session, "duvo_respond_to_human_request", {"run_id": approval_run, "approved": False})
-        assert answered.structured_content is not None
-        assert answered.structured_content["human_request"]["response"] == "denied"
-        assert (await wait_until_finished(session, approval_run))["status"] == "completed"
+    messages = await call(session, "duvo_list_messages", {"run_id": run_id})
+    assert messages.structured_content is not None
+    texts = [m.get("text_content") for m in messages.structured_content["messages"]]
+    assert "hello from MCP" in texts
+    assert "hello from MCP" in text_of(messages)
 
-        slow_run = await start(session, agents["slow"])
-        stopped = await call(session, "duvo_stop_run", {"run_id": slow_run})
-        assert stopped.structured_content is not None and stopped.structured_content["success"] is True
-        assert (await wait_until_finished(session, slow_run))["status"] == "stopped"
+    sent = await call(session, "duvo_send_message", {"run_id": run_id, "message": "once more"})
+    assert sent.structured_content is not None
+    assert sent.structured_content["message"]["text_content"] == "once more"
+    assert (await wait_until_finished(session, run_id))["status"] == "completed"
 
-        listed = await call(session, "duvo_list_runs", {"limit": 5, "sort_by": "created_at", "sort_order": "desc"})
-        assert listed.structured_content is not None
-        assert slow_run in [run["id"] for run in listed.structured_content["data"]]
+    approval_run = await start(session, agents["approval"])
+    paused = await wait_until_finished(session, approval_run)
+    assert paused["finished"] is False and paused["status"] == "waiting"
+    assert paused["pending_human_request"]["type"] == "approval"
+    assert "duvo_respond_to_human_request" in paused["next"]
+    answered = await call(session, "duvo_respond_to_human_request", {"run_id": approval_run, "approved": False})
+    assert answered.structured_content is not None
+    assert answered.structured_content["human_request"]["response"] == "denied"
+    assert (await wait_until_finished(session, approval_run))["status"] == "completed"
 
-        stats = await call(session, "duvo_run_stats", {})
-        assert stats.structured_content is not None
-        assert stats.structured_content["counted"] >= 3
-        assert stats.structured_content["counts"].get("completed", 0) >= 2
+    slow_run = await start(session, agents["slow"])
+    stopped = await call(session, "duvo_stop_run", {"run_id": slow_run})
+    assert stopped.structured_content is not None and stopped.structured_content["success"] is True
+    assert (await wait_until_finished(session, slow_run))["status"] == "stopped"
+
+    listed = await call(session, "duvo_list_runs", {"limit": 5, "sort_by": "created_at", "sort_order": "desc"})
+    assert listed.structured_content is not None
+    assert slow_run in [run["id"] for run in listed.structured_content["data"]]
+
+    stats = await call(session, "duvo_run_stats", {})
+    assert stats.structured_content is not None
+    assert stats.structured_content["counted"] >= 3
+    assert stats.structured_content["counts"].get("completed", 0) >= 2
 
 
 async def test_bad_input_and_duvo_errors_are_results_the_model_can_read(duvo: str) -> None:

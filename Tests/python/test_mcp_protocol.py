@@ -47,7 +47,8 @@ def test_a_2024_11_05_client_gets_what_its_revision_knows(duvo: str, agents: dic
 
 def test_unknown_requests_are_answered_minus_32601_at_once(duvo: str) -> None:
     with RawServer() as server:
-        for id_, method in enumerate(["server/discover", "resources/list", "prompts/list", "sampling/whatever"]):
+        # server/discover is served since 2026-07-28 (test_mcp_2026.py); these still are not.
+        for id_, method in enumerate(["resources/list", "prompts/list", "sampling/whatever"]):
             answer = server.request(id_, method, {})  # fails when no answer comes within a few seconds
             assert answer["error"]["code"] == -32601, answer
         server.initialize()

@@ -9,9 +9,13 @@ enum CallTool: RPCMethod {
         let name: String
         let arguments: JSONValue?
         let meta: JSONValue?
+        /// 2026: the client's answers to an earlier round's `inputRequests`.
+        let inputResponses: JSONValue?
+        /// 2026: the opaque state of an earlier round's `input_required` result, echoed back.
+        let requestState: String?
 
         enum CodingKeys: String, CodingKey {
-            case name, arguments, meta = "_meta"
+            case name, arguments, meta = "_meta", inputResponses, requestState
         }
 
         /// The token the client wants `notifications/progress` under, when it gave one.

@@ -44,7 +44,7 @@ enum Initialize: RPCMethod {
         return [
             "protocolVersion": .string(revision),
             "capabilities": ["tools": ["listChanged": false], "logging": [:]],
-            "serverInfo": ["name": "duvo-bridge", "version": .string(options.serverVersion)],
+            "serverInfo": ModernResult.serverInfo(version: options.serverVersion),
             "instructions": .string(instructions(offering: Set(catalog.enabled.map(\.name)))),
         ]
     }

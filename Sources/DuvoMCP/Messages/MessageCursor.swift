@@ -8,17 +8,13 @@ import JSONRPC
 enum MessageCursor {
     /// The cursor for reading `runID` from `offset` on.
     static func encode(runID: String, offset: Int) -> String {
-        Data("m1:\(offset):\(runID.lowercased())".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(Array("m1:\(offset):\(runID.lowercased())".utf8))
     }
 
     /// The offset `cursor` continues from.
     /// - Throws: ``RPCError`` -32602 naming `cursor` when it was not made by this server for `runID`.
     static func offset(of cursor: String, runID: String) throws(RPCError) -> Int {
-        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        let parts = Data(base64Encoded: base64).map { String(decoding: $0, as: UTF8.self) }?
+        let parts = Base64URL.decode(cursor).map { String(decoding: $0, as: UTF8.self) }?
             .split(separator: ":", maxSplits: 2).map(String.init) ?? []
         guard parts.count == 3, parts[0] == "m1", let offset = Int(parts[1]), offset >= 0 else {
             throw RPCError.invalidParams("'cursor' is not a cursor of duvo_list_messages; pass next_cursor from an "

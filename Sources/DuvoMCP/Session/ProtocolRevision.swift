@@ -1,10 +1,19 @@
 /// The MCP revisions this server speaks, and how one is chosen for a session.
+///
+/// Legacy revisions (up to 2025-11-25) open a session with `initialize`; the modern one (2026-07-28) is named in
+/// every request's `_meta` and served statelessly. One pipe serves both.
 enum ProtocolRevision {
-    /// Every supported revision, oldest first.
+    /// Every supported handshake revision, oldest first.
     static let supported = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"]
 
-    /// The newest supported revision, answered to clients asking for one this server does not know.
+    /// The newest handshake revision, answered to clients asking `initialize` for one this server does not know.
     static let latest = "2025-11-25"
+
+    /// The stateless revisions, whose requests carry their version in `_meta`.
+    static let modern = ["2026-07-28"]
+
+    /// Every revision served, oldest first (`server/discover`'s `supportedVersions`, -32022's `supported`).
+    static let served = supported + modern
 
     /// The revision to answer a client asking for `requested`: its own when supported, else the latest (the client
     /// then decides whether it can go on, as the lifecycle section of the specification says).

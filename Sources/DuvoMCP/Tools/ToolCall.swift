@@ -5,45 +5,72 @@ import JSONRPC
 /// Runs `tools/call`: finds the tool, checks its arguments, runs it, and shapes the answer as MCP wants it.
 ///
 /// Bad arguments and Duvo's errors come back as results with `isError: true` and a text saying what to do, so the
-/// model can correct itself; only an unknown tool name is a protocol error (-32602), as the specification's example
-/// has it. A cancelled call throws, and the connection answers -32800.
+/// model can correct itself; an unknown tool name is a protocol error (-32602), as the specification's example has
+/// it, and so are a 2026 request's bad `_meta` and a `requestState` this server did not issue for the call. A
+/// cancelled call throws, and the connection answers -32800.
 struct ToolCall: Sendable {
     let bridge: Bridge
     let session: MCPSession
     let catalog: ToolCatalog
     let options: MCPOptions
+    let tasks: TaskBoard
 
     /// The `tools/call` result for `params`.
-    /// - Throws: ``RPCError`` -32602 for a tool this server does not offer; cancellation as is.
+    /// - Throws: ``RPCError`` -32602 for a tool this server does not offer or a refused `requestState`, the errors of
+    ///   ``ModernRequest/read(meta:)``; cancellation as is.
     func call(_ params: CallTool.Params, context: RPCRequestContext) async throws -> JSONValue {
+        let modern = try ModernRequest.read(meta: params.meta)
         guard let tool = catalog.tool(named: params.name) else {
             let offered = catalog.enabled.map(\.name).joined(separator: ", ")
             throw RPCError.invalidParams("Unknown tool '\(params.name.prefix(80))'; this server offers: \(offered)",
                                          field: "name")
         }
-        let environment = ToolEnvironment(bridge: bridge, session: session, options: options, context: context)
-        let result: ToolResult
+        let environment = ToolEnvironment(bridge: bridge, session: session, options: options, context: context,
+                                          modern: modern)
+        let answer: ToolAnswer
         do {
             let arguments = try ToolArguments.object(params.arguments, for: tool)
-            result = try await run(tool, arguments: arguments, progressToken: params.progressToken, in: environment)
+            var round: InputRound?
+            if modern != nil {
+                round = try InputRound(params, tool: tool.name, arguments: arguments,
+                                       serverVersion: options.serverVersion)
+            }
+            answer = try await run(tool, arguments: arguments, progressToken: params.progressToken, round: round,
+                                   in: environment)
+        } catch let refused as InputRound.Refused {
+            throw refused.error
         } catch let error as RPCError where error.code != .requestCancelled && !Task.isCancelled {
             await environment.log.send(.warning, "\(tool.name) failed: \(error.message)")
-            result = .failure(error, tool: tool)
+            answer = .result(.failure(error, tool: tool))
         }
-        return result.json(structuredContent: await session.supportsStructuredContent)
+        switch answer {
+        case .result(let result):
+            guard modern != nil else {
+                return result.json(structuredContent: await session.supportsStructuredContent)
+            }
+            return ModernResult.complete(result.json(structuredContent: true), serverVersion: options.serverVersion)
+        case .inputRequired(let raw), .task(let raw):
+            return raw
+        }
     }
 
     private func run(_ tool: ToolDefinition, arguments: [String: JSONValue], progressToken: JSONValue?,
-                     in environment: ToolEnvironment) async throws -> ToolResult
+                     round: InputRound?, in environment: ToolEnvironment) async throws -> ToolAnswer
     {
         switch tool.adaptation.runner {
         case .method:
             let value = try await environment.invoke(tool.method, .object(arguments))
-            return .success(value, summary: ToolSummary.text(method: tool.method, arguments: arguments, result: value))
+            if tool.name == TaskRun.startTool, let modern = environment.modern, modern.capabilities.tasks,
+               let run = value["run"] {
+                return .task(await tasks.created(run, serverVersion: options.serverVersion))
+            }
+            let summary = ToolSummary.text(method: tool.method, arguments: arguments, result: value)
+            return .result(.success(value, summary: summary))
         case .wait:
-            return try await RunWaitTool(environment: environment).run(arguments, progressToken: progressToken)
+            return try await RunWaitTool(environment: environment, round: round)
+                .run(arguments, progressToken: progressToken)
         case .messages:
-            return try await MessageListTool(environment: environment).run(arguments)
+            return .result(try await MessageListTool(environment: environment).run(arguments))
         }
     }
 }

@@ -19,6 +19,9 @@ struct ToolCatalog: Sendable {
         }
     }
 
+    /// Whether runs may be answered as tasks: only when `duvo_start_run` is offered.
+    var offersTasks: Bool { tool(named: TaskRun.startTool) != nil }
+
     /// The offered tool called `name`.
     func tool(named name: String) -> ToolDefinition? {
         enabled.first { $0.name == name }

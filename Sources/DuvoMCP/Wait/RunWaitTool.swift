@@ -10,6 +10,8 @@ import JSONRPC
 /// `runs/wait`. An answered form is posted like `runs/respond` and the wait goes on within the same call.
 struct RunWaitTool: Sendable {
     let environment: ToolEnvironment
+    /// For a 2026 request: the call's binding, and the person's answer to what an earlier round asked.
+    let round: InputRound?
     private var bridge: Bridge { environment.bridge }
     private var options: MCPOptions { environment.options }
 
@@ -26,11 +28,13 @@ struct RunWaitTool: Sendable {
     private enum Asked {
         case answered(String)
         case notAsked(WaitReport.PersonReason)
+        /// A 2026 client must show the form itself and call again (`input_required`).
+        case askClient(HumanElicitation)
     }
 
-    /// Waits and reports.
+    /// Waits and reports, or (2026) answers `input_required` with the form a person must fill in.
     /// - Throws: ``RPCError`` for bad arguments and Duvo's errors; cancellation as is.
-    func run(_ arguments: [String: JSONValue], progressToken: JSONValue?) async throws -> ToolResult {
+    func run(_ arguments: [String: JSONValue], progressToken: JSONValue?) async throws -> ToolAnswer {
         let args = try ToolArguments.decode(Arguments.self, from: arguments)
         if let timeout = args.timeoutS, !(timeout > 0) {
             throw RPCError.invalidParams("'timeout_s' must be more than 0 seconds", field: "timeout_s")
@@ -47,7 +51,10 @@ struct RunWaitTool: Sendable {
             defer { group.cancelAll() }
             return try await wait(for: args.runID, until: started + .seconds(seconds), progress: progress)
         }
-        return .success(report.structured, summary: report.summary)
+        if case .askClient(let form) = report.ending, let round {
+            return .inputRequired(round.inputRequired(form))
+        }
+        return .result(.success(report.structured, summary: report.summary))
     }
 
     private func wait(for runID: String, until deadline: ContinuousClock.Instant, progress: WaitProgress?)
@@ -80,6 +87,8 @@ struct RunWaitTool: Sendable {
                         continue
                     case .notAsked(let reason):
                         return report(.person(reason))
+                    case .askClient(let form):
+                        return report(.askClient(form))
                     }
                 }
                 if answered.isEmpty { return report(.message) }
@@ -120,13 +129,21 @@ struct RunWaitTool: Sendable {
         }
     }
 
-    /// Asks the person through the client, when it can show forms and this server may answer.
+    /// Asks the person through the client, when it can show forms and this server may answer: with
+    /// `elicitation/create` in a 2025 session, through `input_required` on 2026.
     private func ask(_ pending: JSONValue, runID: String) async throws -> Asked {
         if options.readOnly { return .notAsked(.readOnly) }
-        let session = environment.session
-        guard await session.capabilities.formElicitation else { return .notAsked(.noElicitation) }
-        let form = HumanElicitation(request: pending, runID: runID, revision: await session.effectiveRevision)
+        guard await environment.capabilities().formElicitation else { return .notAsked(.noElicitation) }
+        let form = HumanElicitation(request: pending, runID: runID, revision: await environment.revision())
         let title = pending["title"]?.stringValue ?? "a request"
+        if let round {
+            guard let response = round.response(to: pending, runID: runID) else {
+                await environment.log.send(.notice, "run \(runID) waits for a person (\"\(title)\"); asking the user")
+                return .askClient(form)
+            }
+            // An accepted form without the answers it needs is asked again, as the multi round-trip pattern says.
+            return try await apply(response, form: form, title: title, runID: runID, incomplete: .askClient(form))
+        }
         await environment.log.send(.notice, "run \(runID) waits for a person (\"\(title)\"); asking the user")
         let reply: JSONValue
         do {
@@ -134,13 +151,21 @@ struct RunWaitTool: Sendable {
         } catch let error as RPCError {
             return .notAsked(.failed("the client answered: \(error.message)"))
         }
+        return try await apply(reply, form: form, title: title, runID: runID)
+    }
+
+    /// Acts on what the person did with the form (an `ElicitResult`): posts an accepted answer to Duvo. An accepted
+    /// form that lacks an answer comes to `incomplete`, or to a failure saying what is missing.
+    private func apply(_ reply: JSONValue, form: HumanElicitation, title: String, runID: String,
+                       incomplete: Asked? = nil) async throws -> Asked
+    {
         switch reply["action"]?.stringValue {
         case "accept":
             let params: JSONValue
             do {
                 params = try form.respondParams(from: reply["content"])
             } catch {
-                return .notAsked(.failed(error.message))
+                return incomplete ?? .notAsked(.failed(error.message))
             }
             do {
                 let answer = try await environment.invoke("runs/respond", params)

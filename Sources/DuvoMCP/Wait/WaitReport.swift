@@ -29,6 +29,8 @@ struct WaitReport: Sendable {
         case person(PersonReason)
         /// The run waits for a message, with no request to answer.
         case message
+        /// The run waits for a person, and the (2026) client is to show them this form and call again.
+        case askClient(HumanElicitation)
     }
 
     var runID: String
@@ -83,6 +85,8 @@ struct WaitReport: Sendable {
             }
         case .timedOut:
             return "Not finished yet: call duvo_wait_for_run again with run_id \(runID)."
+        case .askClient:
+            return "The user is being asked through the client; call duvo_wait_for_run again with their answer."
         case .message:
             return "The run waits for a message: send one with duvo_send_message, then call duvo_wait_for_run."
         case .person(let reason):

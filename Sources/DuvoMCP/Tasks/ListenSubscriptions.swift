@@ -1,0 +1,97 @@
+import DuvoAPI
+import JSONCore
+import JSONRPC
+
+/// `subscriptions/listen` (2026-07-28): a long-lived request whose stream carries `notifications/tasks` for the
+/// tasks named in `notifications.taskIds`, each a full task as `tasks/get` would answer it.
+///
+/// The tool list never changes, so `toolsListChanged` (like the resource and prompt filters) is not honoured and is
+/// left out of the acknowledgement, as the specification asks. The client ends the stream with
+/// `notifications/cancelled`, the server when it shuts down; either way the request is answered with a `complete`
+/// result carrying the subscription id.
+enum ListenSubscriptions: RPCMethod {
+    static let name = "subscriptions/listen"
+
+    struct Params: Decodable, Sendable {
+        let notifications: JSONValue?
+        let meta: JSONValue?
+
+        enum CodingKeys: String, CodingKey {
+            case notifications, meta = "_meta"
+        }
+    }
+
+    typealias Result = JSONValue
+}
+
+/// Serves one `subscriptions/listen` stream through the bridge's poll scheduler (the same polls as follows).
+struct TaskListener: Sendable {
+    let board: TaskBoard
+    let scheduler: PollScheduler
+    let serverVersion: String
+
+    /// Acknowledges, then forwards task notifications until the client cancels (or the server shuts down).
+    /// - Throws: ``RPCError`` for bad `_meta` or filter, -32021 when task ids are asked for without the extension.
+    func listen(_ params: ListenSubscriptions.Params, context: RPCRequestContext) async throws -> JSONValue {
+        let modern = try ModernRequest.require(meta: params.meta, method: ListenSubscriptions.name)
+        let ids = try Self.taskIDs(params.notifications)
+        if !ids.isEmpty {
+            _ = try TaskRequest.requireTasks(meta: params.meta, method: "\(ListenSubscriptions.name) with taskIds")
+        }
+        let subscription = context.id?.json ?? .null
+        let meta: JSONValue = [ModernRequest.Key.subscriptionID: subscription]
+        let honoured: JSONValue = ids.isEmpty ? [:] : ["taskIds": .array(ids.map(JSONValue.string))]
+        await context.connection.notify("notifications/subscriptions/acknowledged",
+                                        params: ["_meta": meta, "notifications": honoured])
+        await withTaskGroup(of: Void.self) { group in
+            for id in ids {
+                group.addTask {
+                    await forward(id, capabilities: modern.capabilities, meta: meta, connection: context.connection)
+                }
+            }
+        }
+        // The stream stays open until the client cancels it or the server shuts down (which cancels it too); either
+        // way it ends with the graceful result, so a client can tell it from a dropped connection.
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: .seconds(3_600))
+            } catch {
+                break
+            }
+        }
+        return ModernResult.complete(["_meta": meta], serverVersion: serverVersion)
+    }
+
+    /// Forwards one task's status changes until its run ends, the stream is cancelled or the server shuts down.
+    private func forward(_ taskID: String, capabilities: ClientCapabilities, meta: JSONValue,
+                         connection: RPCConnection) async {
+        let subscription = await scheduler.subscribe(runID: taskID, messages: false)
+        for await event in subscription.events {
+            switch event {
+            case .status(_, _, let run, let pending):
+                var task = await board.task(run: run, pending: pending, capabilities: capabilities).detailed
+                task["_meta"] = meta
+                await connection.notify("notifications/tasks", params: task)
+            case .ended:
+                return
+            case .message:
+                break
+            }
+        }
+        await scheduler.unsubscribe(subscription.id)
+    }
+
+    private static func taskIDs(_ filter: JSONValue?) throws(RPCError) -> [String] {
+        guard let filter, !filter.isNull else { return [] }
+        guard filter.objectValue != nil else {
+            throw RPCError.invalidParams("notifications must be an object (the subscription filter)",
+                                         field: "notifications")
+        }
+        guard let list = filter["taskIds"], !list.isNull else { return [] }
+        guard let items = list.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+            throw RPCError.invalidParams("notifications.taskIds must be an array of task id strings",
+                                         field: "notifications.taskIds")
+        }
+        return items.compactMap(\.stringValue)
+    }
+}

@@ -1,0 +1,122 @@
+import DuvoBridge
+import JSONCore
+import JSONRPC
+
+/// The Tasks extension's side of the server: turns a started run into a task, and answers `tasks/get`,
+/// `tasks/update` and `tasks/cancel` by reading, answering and stopping the run.
+///
+/// The only state is which tasks this process handed out that have not ended, for ``pollIntervalMilliseconds()``:
+/// a task is the run itself, so a task id stays valid across requests (and restarts) as long as Duvo has the run.
+actor TaskBoard {
+    private let bridge: Bridge
+    private var active: Set<String> = []
+
+    /// The share of the interactive allowance that polling clients may use together; the rest stays for calls.
+    static let pollShare = 0.5
+    /// The shortest interval suggested, whatever the budget allows.
+    static let minimumPollMilliseconds = 1_000
+
+    init(bridge: Bridge) {
+        self.bridge = bridge
+    }
+
+    /// The `CreateTaskResult` for a run `duvo_start_run` just started.
+    func created(_ run: JSONValue, serverVersion: String) async -> JSONValue {
+        if let id = run["id"]?.stringValue { active.insert(id.lowercased()) }
+        let task = TaskRun(run: run, pending: .null, capabilities: .none,
+                           pollIntervalMilliseconds: await pollIntervalMilliseconds())
+        return ModernResult.tagged(task.detailed, type: "task", serverVersion: serverVersion)
+    }
+
+    /// How often a client should poll one task so that every task handed out, and every run this process already
+    /// follows, fit together in ``pollShare`` of the rate budget's interactive allowance (one `tasks/get` is one
+    /// request to Duvo).
+    func pollIntervalMilliseconds() async -> Int {
+        let limit = bridge.client.budget.allowance(for: .interactive)
+        guard limit > 0 else { return Self.minimumPollMilliseconds }
+        let followed = await bridge.scheduler.watchedRunCount()
+        let perMinute = Double(limit) * Self.pollShare
+        let interval = 60_000 * Double(max(1, active.count + followed)) / perMinute
+        return max(Self.minimumPollMilliseconds, Int(interval.rounded(.up)))
+    }
+
+    /// The task `taskID` as it stands now.
+    /// - Throws: ``RPCError`` -32602 for an id that names no run, and Duvo's errors.
+    func task(_ taskID: String, capabilities: ClientCapabilities, context: RPCRequestContext) async throws
+        -> TaskRun
+    {
+        let snapshot = try await read(taskID, context: context)
+        return await task(run: snapshot["run"] ?? .null, pending: snapshot["pending_human_request"] ?? .null,
+                          capabilities: capabilities)
+    }
+
+    /// The task for a run as just read (a `tasks/get`, or an event of a `subscriptions/listen` stream); a run that
+    /// ended brings its newest message, the run's final output.
+    func task(run: JSONValue, pending: JSONValue, capabilities: ClientCapabilities) async -> TaskRun {
+        var newest: JSONValue?
+        if TaskRun.hasEnded(run), let id = run["id"]?.stringValue {
+            active.remove(id.lowercased())
+            newest = await newestMessage(of: id)
+        }
+        return TaskRun(run: run, pending: pending, capabilities: capabilities,
+                       pollIntervalMilliseconds: await pollIntervalMilliseconds(), newest: newest)
+    }
+
+    /// The run's last message, or nil when it has none or reading it failed (the task is still reported).
+    private func newestMessage(of runID: String) async -> JSONValue? {
+        do {
+            let first = try await bridge.client.messages(runID, limit: 1, offset: 0)
+            let total = first["total"]?.intValue ?? 0
+            guard total > 1 else { return first["messages"]?[0] }
+            return try await bridge.client.messages(runID, limit: 1, offset: total - 1)["messages"]?[0]
+        } catch {
+            return nil
+        }
+    }
+
+    /// Posts the answers in `responses` to what the task waits for; answers to anything else are ignored, and a
+    /// declined or dismissed form leaves the request pending.
+    /// - Throws: ``RPCError`` -32602 for an unknown task or an accepted form without the answers it needs, and
+    ///   Duvo's errors when posting fails.
+    func update(_ taskID: String, responses: [String: JSONValue], context: RPCRequestContext) async throws {
+        let task = try await task(taskID, capabilities: ClientCapabilities(formElicitation: true), context: context)
+        guard let key = task.inputKey, let response = responses[key],
+              response["action"]?.stringValue == "accept" else { return }
+        let params: JSONValue
+        if let form = task.humanForm {
+            params = try form.respondParams(from: response["content"])
+            _ = try await invoke("runs/respond", params, context: context)
+        } else {
+            guard let message = response["content"]?["message"]?.stringValue, !message.isEmpty else {
+                throw RPCError.invalidParams("the answer to \(key) needs a non-empty message",
+                                             field: "inputResponses.\(key)")
+            }
+            _ = try await invoke("runs/sendMessage", ["run_id": .string(taskID), "message": .string(message)],
+                                 context: context)
+        }
+    }
+
+    /// Stops the run (a run that already ended is left as it is).
+    /// - Throws: ``RPCError`` -32602 for an unknown task, and Duvo's errors.
+    func cancel(_ taskID: String, context: RPCRequestContext) async throws {
+        _ = try await invoke("runs/stop", ["run_id": .string(taskID)], context: context)
+    }
+
+    private func read(_ taskID: String, context: RPCRequestContext) async throws -> JSONValue {
+        try await invoke("runs/get", ["run_id": .string(taskID)], context: context)
+    }
+
+    /// Runs a bridge method on the task's run, reporting a bad or unknown id as the extension asks (-32602).
+    private func invoke(_ method: String, _ params: JSONValue, context: RPCRequestContext) async throws
+        -> JSONValue
+    {
+        do {
+            return try await MethodTable.invoke(method, params: params, bridge: bridge, context: context)
+        } catch let error as RPCError where error.code == .invalidParams && error.data?["field"] == "run_id" {
+            throw RPCError.invalidParams("Failed to retrieve task: \(error.message)", field: "taskId")
+        } catch let error as RPCError where error.code == .notFound {
+            throw RPCError.invalidParams("Failed to retrieve task: Task not found (\(error.message))",
+                                         field: "taskId")
+        }
+    }
+}
