@@ -40,8 +40,16 @@ extension PollScheduler {
                      onStatus: (@Sendable (String, JSONValue) async -> Void)? = nil)
         async throws(DuvoAPIError) -> WaitOutcome
     {
+        try await wait(runID: runID, until: condition, timeout: timeout, transport: client, onStatus: onStatus)
+    }
+
+    /// ``wait(runID:until:timeout:client:onStatus:)`` reading the run first through `transport`.
+    public func wait(runID: String, until condition: WaitCondition, timeout: Double, transport: any PollTransport,
+                     onStatus: (@Sendable (String, JSONValue) async -> Void)? = nil)
+        async throws(DuvoAPIError) -> WaitOutcome
+    {
         let deadline = now() + max(0, timeout)
-        let first = try await firstRead(runID, client: client, deadline: deadline)
+        let first = try await firstRead(runID, through: transport, deadline: deadline)
         var outcome = WaitOutcome(run: first["run"] ?? .null,
                                   pendingHumanRequest: first["pending_human_request"] ?? .null, timedOut: false)
         let firstStatus = RunStatus(rawValue: outcome.run["status"]?.stringValue ?? "")
@@ -88,13 +96,13 @@ extension PollScheduler {
 
     /// Reads the run, retrying trouble that passes with back-off until `deadline`.
     /// - Throws: an answer that cannot change at once; the last failure when the deadline passes.
-    private func firstRead(_ runID: String, client: DuvoClient, deadline: Double)
+    private func firstRead(_ runID: String, through transport: any PollTransport, deadline: Double)
         async throws(DuvoAPIError) -> JSONValue
     {
         var failures = 0
         while true {
             do {
-                return try await client.getRun(runID)
+                return try await transport.getRun(runID, priority: .interactive)
             } catch {
                 if PollCore.isFinal(error) || error == .cancelled { throw error }
                 failures += 1
