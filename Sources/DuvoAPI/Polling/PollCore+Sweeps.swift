@@ -8,6 +8,7 @@ extension PollCore {
         let ticket = takeTicket()
         sweep.current = SweepState.Pass(ticket: ticket, number: sweep.started, floor: sweep.highWater)
         sweep.started += 1
+        effects.append(.log(.debug, "sweep \(sweep.started - 1) starts"))
         effects.append(.send(.listPage(ticket: ticket, offset: 0)))
     }
 
@@ -25,6 +26,7 @@ extension PollCore {
             }
         }
         takeIn(listing: data, now: now, effects: &effects)
+        pass.listed += data
         pass.offset += data.count
         let total = page["total"]?.intValue ?? pass.offset
         if data.isEmpty || pass.offset >= total { reachedSeen = true }
@@ -43,7 +45,37 @@ extension PollCore {
             recover(runID, bySweeps: true, now: now, effects: &effects)
         }
         finishSweep(succeeded: true, pages: pass.pages, now: now)
+        effects.append(.sweepListed(runs: pass.listed, highWater: sweep.highWater))
         effects.append(.sweepSettled(completed: pass.number))
+    }
+
+    /// Takes in what another process's sweeps listed, as if this process had swept: it counts as a sweep for who
+    /// waits on listings, and a later sweep of this process's own (should it lead) goes on from its floor.
+    mutating func takePublished(_ listing: [JSONValue], highWater: Double?, now: Double,
+                                effects: inout [PollEffect]) {
+        guard !isIdle else { return }
+        // Another process sweeps the team anyway: its listings watch these runs for free.
+        sweep.engaged = true
+        let number = sweep.started
+        sweep.started += 1
+        takeIn(listing: listing, now: now, effects: &effects)
+        if let highWater { sweep.highWater = max(sweep.highWater ?? highWater, highWater) }
+        sweep.failures = 0
+        sweep.recentlyListed = sweep.recentlyListed.filter { $0.value.at >= now - tuning.listingMemory }
+        for (runID, run) in runs where run.stall?.bySweeps == true {
+            recover(runID, bySweeps: true, now: now, effects: &effects)
+        }
+        effects.append(.sweepSettled(completed: number))
+    }
+
+    /// Some listings were missed, so a change may have gone unseen: every swept run is read once on its own (its
+    /// status, and its messages after).
+    mutating func readEveryRunOnce(now: Double) {
+        for (id, run) in runs where run.isSwept {
+            runs[id]?.statusPending = true
+            runs[id]?.nextDue = now
+            runs[id]?.markStale(updatedAt: run.lastUpdatedAt, now: now)
+        }
     }
 
     /// Takes in listed runs (from this process's sweep, or one another process published): every run listed is

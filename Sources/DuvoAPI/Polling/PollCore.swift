@@ -24,12 +24,17 @@ public struct PollCore {
     private(set) var isShutDown = false
     private var nextTicket: UInt64 = 1
 
+    /// Whether sweeps, once started, go on while anything is watched (sweeps shared with other processes: the
+    /// team's sweeps are cheaper for all than per-run polls, however few runs this process follows).
+    let stickySweeps: Bool
+
     /// A core with these settings and nothing watched.
-    public init(tuning: PollTuning, canListRuns: Bool, pageSize: Int, rateLimit: Int) {
+    public init(tuning: PollTuning, canListRuns: Bool, pageSize: Int, rateLimit: Int, stickySweeps: Bool = false) {
         self.tuning = tuning
         self.canListRuns = canListRuns
         self.pageSize = pageSize
         self.rateLimit = rateLimit
+        self.stickySweeps = stickySweeps
     }
 
     /// Takes in `event` at `now` (monotonic seconds) and returns what must happen, in order.
@@ -49,6 +54,10 @@ public struct PollCore {
             take(error, of: request, now: now, effects: &effects)
         case .leadership(let leads):
             sweep.mayLead = leads
+        case .published(let runs, let highWater):
+            takePublished(runs, highWater: highWater, now: now, effects: &effects)
+        case .listingsMissed:
+            readEveryRunOnce(now: now)
         case .shutdown:
             shutDown(effects: &effects)
         }
@@ -63,8 +72,14 @@ public struct PollCore {
 
     /// Whether team-wide sweeps watch the runs: the API can list them and enough runs are watched to be worth it.
     var usesSweeps: Bool {
-        canListRuns && runs.count >= tuning.sweepThreshold
+        canListRuns && !runs.isEmpty && (runs.count >= tuning.sweepThreshold || sweep.engaged)
     }
+
+    /// Whether enough runs are watched for team-wide sweeps (this process's own, or another's it takes in).
+    public var wantsSweeps: Bool { !isIdle && usesSweeps }
+
+    /// Whether this process may sweep itself (see ``PollEvent/leadership(_:)``).
+    public var mayLead: Bool { sweep.mayLead }
 
     /// Whether sweeps are in use and working, so a run's own polls can stop once it has been read.
     public var sweepsAreReliable: Bool {
@@ -90,6 +105,7 @@ public struct PollCore {
             effects.append(.emit(subscription: id, .ended(status: nil, reason: .shutdown, error: nil)))
             return
         }
+        if runs.isEmpty { sweep.engaged = false }
         let isNew = runs[runID] == nil
         var run = runs[runID] ?? WatchedRun(runID: runID, now: now)
         run.subscribers[id] = WatchedRun.Subscriber(nextIndex: max(0, offset), wantsMessages: messages)
@@ -138,6 +154,7 @@ public struct PollCore {
 
     private mutating func startWhatIsDue(now: Double, effects: inout [PollEffect]) {
         guard !isIdle else { return }
+        if stickySweeps && usesSweeps { sweep.engaged = true }
         if usesSweeps {
             if sweep.mayLead && sweep.current == nil && sweep.nextDue <= now {
                 startSweep(effects: &effects)

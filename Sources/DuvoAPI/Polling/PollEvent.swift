@@ -16,6 +16,11 @@ public enum PollEvent: Sendable {
     /// Whether this process may run the team-wide sweeps itself. Alone it always may; with several processes on one
     /// key, only the holder of the sweep lease does, and the others take in listings it publishes.
     case leadership(Bool)
+    /// Listings another process's sweeps made (oldest first), and the newest `updated_at` they had seen: taken in as
+    /// this process's own sweep would be.
+    case published(runs: [JSONValue], highWater: Double?)
+    /// Listings another process published were missed (read too late): every followed run is read once on its own.
+    case listingsMissed
     /// The process shuts down: every subscription ends with reason `shutdown`.
     case shutdown
 }
@@ -28,6 +33,8 @@ public enum PollEffect: Sendable, Hashable {
     case emit(subscription: UInt64, RunEvent)
     /// A sweep finished (`completed`: its number) or sweeps stopped or failed (nil): answer who waits on listings.
     case sweepSettled(completed: Int?)
+    /// This process's sweep listed `runs` and had seen changes up to `highWater`: share it with the other processes.
+    case sweepListed(runs: [JSONValue], highWater: Double?)
     /// A line for the log.
     case log(PollLogLevel, String)
 }

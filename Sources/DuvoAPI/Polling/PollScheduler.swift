@@ -26,11 +26,13 @@ public actor PollScheduler {
         public let events: AsyncStream<RunEvent>
     }
 
-    private var core: PollCore
+    var core: PollCore
     private let transport: any PollTransport
     let clock: any PollClock
-    private let tuning: PollTuning
-    private let logger: Logger
+    let tuning: PollTuning
+    let logger: Logger
+    /// Sweeps shared with the other processes on the key and team, when coordination is on.
+    var shared: SharedSweeps?
     private var streams: [UInt64: AsyncStream<RunEvent>.Continuation] = [:]
     private var nextID: UInt64 = 1
     private var driver: Task<Void, Never>?
@@ -39,20 +41,29 @@ public actor PollScheduler {
     /// Callers of ``listedBySweeps(_:)`` waiting for a sweep numbered `sweep` or later.
     private var existenceWaiters: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
 
-    /// A scheduler polling through `client` on the system clock.
+    /// A scheduler polling through `client` on the system clock, sharing sweeps through the client's coordination.
     public init(client: DuvoClient, tuning: PollTuning = PollTuning(), logger: Logger) {
-        self.init(transport: client, clock: SystemPollClock(), tuning: tuning, logger: logger)
+        let coordinator = client.canListRuns ? client.configuration.teamID.flatMap(client.coordination.sweeps) : nil
+        self.init(transport: client, clock: SystemPollClock(), tuning: tuning, logger: logger,
+                  sweepCoordinator: coordinator, participant: client.coordination.participant)
     }
 
-    /// A scheduler polling through `transport` on `clock`.
+    /// A scheduler polling through `transport` on `clock`. With a `sweepCoordinator`, the team-wide sweeps are shared
+    /// with the other processes on the key: the one holding its lease sweeps and publishes (as `participant`), the
+    /// others take in what it published.
     public init(transport: any PollTransport, clock: any PollClock, tuning: PollTuning = PollTuning(),
-                logger: Logger) {
+                logger: Logger, sweepCoordinator: (any SweepCoordinator)? = nil, participant: String = "") {
         self.transport = transport
         self.clock = clock
         self.tuning = tuning
         self.logger = logger
         core = PollCore(tuning: tuning, canListRuns: transport.canListRuns, pageSize: transport.maxMessagePageSize,
-                        rateLimit: transport.rateLimitPerMinute)
+                        rateLimit: transport.rateLimitPerMinute, stickySweeps: sweepCoordinator != nil)
+        if let sweepCoordinator {
+            shared = SharedSweeps(coordinator: sweepCoordinator, participant: participant)
+            // Sweeping is the lease holder's job: none until this process holds it.
+            _ = core.step(.leadership(false), now: clock.now())
+        }
     }
 
     /// Starts watching `runID`, reporting messages from position `offset` on (when `messages`) and status changes.
@@ -68,6 +79,7 @@ public actor PollScheduler {
         streams[id] = continuation
         handle(.subscribed(id: id, runID: runID, fromOffset: offset, messages: messages, knownRun: knownRun))
         ensureDriver()
+        ensureSharing()
         return Subscription(id: id, events: stream)
     }
 
@@ -80,13 +92,15 @@ public actor PollScheduler {
         return true
     }
 
-    /// Ends every subscription with reason `shutdown`, cancels every request under way and stops polling.
-    public func shutdown() {
+    /// Ends every subscription with reason `shutdown`, cancels every request under way, stops polling and hands
+    /// the sweep lease on.
+    public func shutdown() async {
         handle(.shutdown)
         for request in requests.values { request.cancel() }
         requests = [:]
         driver?.cancel()
         driver = nil
+        await stopSharing()
     }
 
     /// Says whether this process may run the team-wide sweeps itself (see ``PollEvent/leadership(_:)``).
@@ -115,7 +129,7 @@ public actor PollScheduler {
     // MARK: - Driving the core
 
     /// Steps the core with `event` now and carries out what it asks.
-    private func handle(_ event: PollEvent) {
+    func handle(_ event: PollEvent) {
         let effects = core.step(event, now: clock.now())
         for effect in effects { perform(effect) }
     }
@@ -137,6 +151,8 @@ public actor PollScheduler {
             }
         case .sweepSettled(let completed):
             answerExistenceWaiters(completed: completed)
+        case .sweepListed(let runs, let highWater):
+            publish(runs, highWater: highWater)
         case .log(.debug, let line):
             logger.debug(line)
         case .log(.warning, let line):

@@ -13,6 +13,8 @@ struct SweepState {
         var offset = 0
         var newest: Double?
         var oldestListed: Double?
+        /// Every run the pages listed, for the processes that share this sweep.
+        var listed: [JSONValue] = []
     }
 
     var nextDue: Double = 0
@@ -25,6 +27,8 @@ struct SweepState {
     var interval: Double = 0
     /// Sweeps started so far; a sweep's number is the count before it started.
     var started = 0
+    /// Whether sweeps go on below the threshold of runs (see ``PollCore/stickySweeps``), until nothing is watched.
+    var engaged = false
     /// Whether this process may sweep (see ``PollEvent/leadership(_:)``).
     var mayLead = true
     /// Every run (watched or not) the sweeps listed lately, as listed and when: such a run certainly exists.
