@@ -32,7 +32,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from follow import Observed, answer_for, audit, plan, score  # noqa: E402
+from follow import Observed, answer_for, audit, plan, score, take_notification  # noqa: E402
 from harness import Bridge, CountingProxy, DirectClient, Simulator, TEAM, agents, fresh_key, request_summary  # noqa: E402
 
 
@@ -145,24 +145,13 @@ def run_one(duvo: str, k: int, n: int, speed: float, mode: str, machines: int, c
                     if real is not None:
                         responses.setdefault(run_id, []).append(real)
                 continue
-            method, params = frame.get("method"), frame.get("params") or {}
-            run_id = params.get("run_id")
-            if run_id is None:
-                continue
-            seen = observed.setdefault(run_id, Observed())
-            if method == "runs/message":
-                seen.messages.append((arrival, params["index"], params["message"]))
-            elif method == "runs/status":
-                seen.statuses.append((arrival, params["status"], params.get("run") or {},
-                                      params.get("pending_human_request")))
-                request = params.get("pending_human_request")
-                if params["status"] == "waiting" and request:
-                    rid = bridges[index].send("runs/respond", {"run_id": run_id, "request_id": request["id"],
-                                                               **answer_for(request)})
-                    pending[(index, rid)] = ("respond", run_id)
-            elif method == "runs/followEnded":
-                seen.ended = params.get("reason")
-                if seen.ended == "error":
+            run_id, event, detail = take_notification(observed, arrival, frame)
+            if event == "waiting":
+                rid = bridges[index].send("runs/respond", {"run_id": run_id, "request_id": detail["id"],
+                                                           **answer_for(detail)})
+                pending[(index, rid)] = ("respond", run_id)
+            elif event == "ended":
+                if detail["reason"] == "error":
                     errors["followEnded_error"] += 1
                 ended += 1
         end = done_at or time.time()
