@@ -131,3 +131,21 @@ extension SharedBudgetTests {
         #expect(await budget.acquiredCount() == 81)
     }
 }
+
+extension SharedBudgetTests {
+    @Test("on Redis too, statuses past the clients' share come from a paced reserve")
+    func redisReserve() async throws {
+        let redis = try RedisServerProcess()
+        let store = RedisBudgetStore(client: RESPClient(endpoint: try RedisEndpoint(url: redis.url())), name: "r")
+        let budget = RateBudget(limit: 12, store: store)  // clients 9 while statuses flow; reserve 3, bursts of 2
+        await budget.expectStatusNews()
+        for _ in 0..<9 { try await budget.acquire(.interactive) }
+        try await budget.acquire(.status)
+        try await budget.acquire(.status)
+        let third = Task { try await budget.acquire(.status) }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        #expect(await budget.usedInWindow() == 11, "the third waits about 20 s for the reserve to refill")
+        third.cancel()
+        await #expect(throws: CancellationError.self) { try await third.value }
+    }
+}
