@@ -67,6 +67,27 @@ struct BudgetLedgerTests {
         #expect(ledger.attempt(request("b", .status), now: 1) == .granted)
     }
 
+    @Test("statuses beyond what clients may fill are spread over the minute, not spent in its first seconds")
+    func reserveIsPaced() {
+        let big = Allowances(limit: 60, backgroundShare: 0.5)  // clients 48 while statuses flow; reserve 12
+        func status(_ now: Double) -> SlotDecision {
+            ledger.attempt(SlotRequest(participant: "s", priority: .status, waitingAfterGrant: nil, allowances: big),
+                           now: now)
+        }
+        var ledger = BudgetLedger()
+        ledger.noteStatusNews(now: 0)
+        for _ in 0..<48 {
+            _ = ledger.attempt(SlotRequest(participant: "c", priority: .interactive, waitingAfterGrant: nil,
+                                           allowances: big), now: 0)
+        }
+        #expect(status(0) == .granted)
+        #expect(status(0) == .granted, "a short burst")
+        #expect(status(0) == .wait(seconds: BudgetLedger.heartbeat), "then one every 5 s (12 a minute)")
+        #expect(status(4.5) == .wait(seconds: 0.5))
+        #expect(status(5) == .granted)
+        #expect(ledger.used(now: 5) == 51)
+    }
+
     @Test("background work fills only its share of the log")
     func backgroundShare() {
         var ledger = BudgetLedger()

@@ -109,3 +109,43 @@ final class LogCapture: Sendable {
         return reader.text
     }
 }
+
+extension SharedBudgetTests {
+    @Test("a Redis that stops answering (SIGSTOP) holds nobody up: a burst of requests goes on locally")
+    func redisHangs() async throws {
+        let redis = try RedisServerProcess()
+        let directory = try Self.temporaryDirectory()
+        let coordination = try Coordination.make(
+            mode: try CoordinationMode(parsing: redis.url()), secret: "dv_key", baseURL: "http://x",
+            environment: ["DUVO_RUNTIME_DIR": directory.path], logger: Logger(label: "test", level: .error))
+        let budget = RateBudget(limit: 100, store: coordination.budgetStore)
+        try await budget.acquire()
+        redis.pause()
+        defer { redis.resume() }
+        // One 1 s timeout for all, not one per request queued behind it: 80 s would break the suite's time limit,
+        // which is the hang guard here.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<80 { group.addTask { try await budget.acquire() } }
+            try await group.waitForAll()
+        }
+        #expect(await budget.acquiredCount() == 81)
+    }
+}
+
+extension SharedBudgetTests {
+    @Test("on Redis too, statuses past the clients' share come from a paced reserve")
+    func redisReserve() async throws {
+        let redis = try RedisServerProcess()
+        let store = RedisBudgetStore(client: RESPClient(endpoint: try RedisEndpoint(url: redis.url())), name: "r")
+        let budget = RateBudget(limit: 12, store: store)  // clients 9 while statuses flow; reserve 3, bursts of 2
+        await budget.expectStatusNews()
+        for _ in 0..<9 { try await budget.acquire(.interactive) }
+        try await budget.acquire(.status)
+        try await budget.acquire(.status)
+        let third = Task { try await budget.acquire(.status) }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        #expect(await budget.usedInWindow() == 11, "the third waits about 20 s for the reserve to refill")
+        third.cancel()
+        await #expect(throws: CancellationError.self) { try await third.value }
+    }
+}

@@ -63,3 +63,25 @@ struct SweepCoordinatorTests {
         #expect(try coordinator.acquireOrRenew(lifetime: 5), "the ghost holds nothing")
     }
 }
+
+extension SweepCoordinatorTests {
+    @Test("old coordination files are pruned, and a process whose lock file was pruned locks the new one")
+    func pruning() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("duvo-rt-\(UUID().uuidString)").path
+        let directory = try RuntimeDirectory(path: path)
+        let early = FileBudgetStore(directory: directory, name: "k")
+        let budget = RateBudget(limit: 5, store: early)
+        try await budget.acquire()
+        for name in try FileManager.default.contentsOfDirectory(atPath: path) {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)],
+                                                  ofItemAtPath: directory.file(name))
+        }
+        try "keep".write(toFile: directory.file("unrelated"), atomically: true, encoding: .utf8)
+        #expect(directory.prune(olderThan: 3600) == 2, "the ledger and its lock file")
+        let late = RateBudget(limit: 5, store: FileBudgetStore(directory: directory, name: "k"))
+        try await late.acquire()
+        try await budget.acquire()
+        #expect(await late.usedInWindow() == 2, "both count in the one file that exists now")
+        #expect(FileManager.default.fileExists(atPath: directory.file("unrelated")))
+    }
+}

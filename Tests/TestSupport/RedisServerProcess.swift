@@ -67,7 +67,18 @@ public final class RedisServerProcess: Sendable {
         }
     }
 
+    /// Freezes the server (SIGSTOP): connections stay open but nothing answers, like a hung or partitioned host.
+    public func pause() {
+        process.withLock { child in if let child, child.isRunning { kill(child.processIdentifier, SIGSTOP) } }
+    }
+
+    /// Lets a paused server go on (SIGCONT).
+    public func resume() {
+        process.withLock { child in if let child, child.isRunning { kill(child.processIdentifier, SIGCONT) } }
+    }
+
     deinit {
+        resume()
         stop()
         try? FileManager.default.removeItem(atPath: directory)
     }

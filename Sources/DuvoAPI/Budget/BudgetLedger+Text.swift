@@ -4,6 +4,7 @@
 /// duvo-budget 1
 /// blocked 12345.6
 /// status 12340.1
+/// reserve 4.5 12344.0
 /// waiter 3f9c0a1b2c3d4e5f 2 12347.0
 /// sends 12290.2 12291.0 ...
 /// ```
@@ -13,6 +14,7 @@ extension BudgetLedger {
     public var text: String {
         var lines = ["duvo-budget 1", "blocked \(blockedUntil)"]
         if lastStatusNews.isFinite { lines.append("status \(lastStatusNews)") }
+        if reserveRefilledAt.isFinite { lines.append("reserve \(reserveTokens) \(reserveRefilledAt)") }
         for (participant, waiter) in waiters.sorted(by: { $0.key < $1.key }) {
             lines.append("waiter \(participant) \(waiter.priority.rawValue) \(waiter.expires)")
         }
@@ -31,6 +33,11 @@ extension BudgetLedger {
                 if fields.count == 2, let value = Double(fields[1]) { blockedUntil = value }
             case "status":
                 if fields.count == 2, let value = Double(fields[1]) { lastStatusNews = value }
+            case "reserve":
+                if fields.count == 3, let tokens = Double(fields[1]), let at = Double(fields[2]) {
+                    reserveTokens = tokens
+                    reserveRefilledAt = at
+                }
             case "waiter":
                 if fields.count == 4, let raw = Int(fields[2]), let priority = RateBudget.Priority(rawValue: raw),
                    let expires = Double(fields[3]) {

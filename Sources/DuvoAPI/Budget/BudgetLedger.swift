@@ -27,6 +27,10 @@ public struct BudgetLedger: Sendable, Hashable {
     public var lastStatusNews: Double = -Double.infinity
     /// Participants with callers waiting, by participant id.
     public var waiters: [String: Waiter] = [:]
+    /// Status requests that may still dip into the status reserve at once (refilled at the reserve's rate).
+    public var reserveTokens: Double = 0
+    /// When ``reserveTokens`` was last refilled.
+    public var reserveRefilledAt: Double = -Double.infinity
 
     public init() {}
 
@@ -40,17 +44,30 @@ public struct BudgetLedger: Sendable, Hashable {
         let allowed = request.allowances.allowance(for: request.priority,
                                                    statusesFlowing: now - lastStatusNews < Self.window)
         let inWindow = sendTimes.count
-        let free = now >= blockedUntil && inWindow < allowed
+        var free = now >= blockedUntil && inWindow < allowed
+        // A status request beyond what clients' calls may fill takes from the reserve, which is spread across the
+        // window: spent in the first seconds of a minute, it would leave statuses silent for the rest of it.
+        let fromReserve = request.priority == .status && inWindow >= request.allowances.interactiveWhileStatuses
+        var reserveWait = 0.0
+        if free && fromReserve, let pace = request.allowances.reservePace {
+            reserveTokens = min(pace.burst, reserveTokens + max(0, now - reserveRefilledAt) * pace.perSecond)
+            reserveRefilledAt = now
+            if reserveTokens < 1 {
+                free = false
+                reserveWait = (1 - reserveTokens) / pace.perSecond
+            }
+        }
         let outranked = waiters.contains { $0.key != request.participant && $0.value.priority > request.priority }
         if free && !outranked {
             sendTimes.append(now)
             if request.priority == .status { lastStatusNews = now }
+            if fromReserve && request.allowances.reservePace != nil { reserveTokens -= 1 }
             register(request.participant, request.waitingAfterGrant, now: now)
             return .granted
         }
         register(request.participant, max(request.priority, request.waitingAfterGrant ?? .background), now: now)
         if free { return .wait(seconds: Self.yieldPause) }
-        var wakeAt = blockedUntil
+        var wakeAt = max(blockedUntil, now + reserveWait)
         if inWindow >= allowed { wakeAt = max(wakeAt, sendTimes[inWindow - allowed] + Self.window) }
         return .wait(seconds: min(Self.heartbeat, max(0.005, wakeAt - now)))
     }
@@ -129,6 +146,14 @@ public struct Allowances: Sendable, Hashable {
         self.limit = limit
         background = max(1, Int(Double(limit) * backgroundShare))
         interactiveWhileStatuses = max(1, limit - Int((Double(limit) * statusReserve).rounded(.up)))
+    }
+
+    /// How fast status requests may take from the reserve once clients' calls filled the rest: the reserve per
+    /// minute, evenly, with bursts of a sixth of it (nil when there is no reserve).
+    public var reservePace: (perSecond: Double, burst: Double)? {
+        let reserve = Double(limit - interactiveWhileStatuses)
+        guard reserve > 0 else { return nil }
+        return (reserve / 60, max(2, reserve / 6))
     }
 
     /// What `priority` may fill now.

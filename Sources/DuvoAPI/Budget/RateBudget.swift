@@ -84,6 +84,7 @@ public actor RateBudget {
     }
 
     private func waitForSlot(_ priority: Priority) async throws {
+        var outrankedPause = 0.002
         while true {
             try Task.checkCancellation()
             backgroundPace.refill(now: clock())
@@ -92,10 +93,13 @@ public actor RateBudget {
                 continue
             }
             if isOutranked(priority) {
-                // Someone here of a higher priority takes the next slot; look again right after.
-                try await pause(0.002)
+                // Someone here of a higher priority takes the next slot; look again soon, less often the longer
+                // that lasts (a backlog of 1,000 calls behind a waiting sweep must not spin).
+                try await pause(outrankedPause)
+                outrankedPause = min(0.1, outrankedPause * 2)
                 continue
             }
+            outrankedPause = 0.002
             let request = SlotRequest(participant: participant, priority: priority,
                                       waitingAfterGrant: highestWaiting(besides: priority), allowances: allowances)
             let decision: SlotDecision

@@ -1,9 +1,9 @@
 /// A key's ledger in Redis, shared by every process on every machine that names the same Redis.
 ///
 /// One Lua script applies ``BudgetLedger``'s rule atomically on the server, on the server's clock (`TIME`), so the
-/// machines' clocks need not agree: send times in a sorted set, the penalty and the last status news in a hash, the
-/// waiters (`priority expiry`) in another hash. Keys are named by a keyed hash of the API key and base URL and expire
-/// two minutes after their last use.
+/// machines' clocks need not agree: send times in a sorted set, the penalty, the last status news and the reserve's
+/// tokens in a hash, the waiters (`priority expiry`) in another hash. Keys are named by a keyed hash of the API key
+/// and base URL and expire two minutes after their last use.
 public final class RedisBudgetStore: BudgetStore {
     private let client: RESPClient
     private let keys: [String]
@@ -108,6 +108,20 @@ public final class RedisBudgetStore: BudgetStore {
         if p == 0 then allowed = background elseif p == 1 and now - status < window then allowed = interactive end
         local count = redis.call('ZCARD', sends)
         local free = now >= blocked and count < allowed
+        local reserve = limit - interactive
+        local fromReserve = p == 2 and count >= interactive and reserve > 0
+        local reserveWait, tokens = 0, 0
+        if free and fromReserve then
+          local rate, burst = reserve / 60, math.max(2, reserve / 6)
+          local at = tonumber(redis.call('HGET', meta, 'rat') or '')
+          tokens = tonumber(redis.call('HGET', meta, 'rtokens') or '0')
+          if at == nil then tokens = burst else tokens = math.min(burst, tokens + math.max(0, now - at) * rate) end
+          redis.call('HSET', meta, 'rtokens', stamp(tokens), 'rat', stamp(now))
+          if tokens < 1 then
+            free = false
+            reserveWait = (1 - tokens) / rate
+          end
+        end
         local outranked = false
         for w, wp in pairs(live) do if w ~= who and wp > p then outranked = true end end
         if free and not outranked then
@@ -115,13 +129,14 @@ public final class RedisBudgetStore: BudgetStore {
           redis.call('ZADD', sends, now, tostring(seq))
           redis.call('PEXPIRE', sends, keep)
           if p == 2 then redis.call('HSET', meta, 'status', stamp(now)) end
+          if fromReserve then redis.call('HSET', meta, 'rtokens', stamp(tokens - 1)) end
           touch()
           register(who, after)
           return {1, '0'}
         end
         register(who, math.max(p, after))
         if free then return {0, '0.01'} end
-        local wake = blocked
+        local wake = math.max(blocked, now + reserveWait)
         if count >= allowed then
           local oldest = redis.call('ZRANGE', sends, count - allowed, count - allowed, 'WITHSCORES')
           wake = math.max(wake, tonumber(oldest[2]) + window)

@@ -44,6 +44,7 @@ public struct Coordination: Sendable {
     {
         guard mode != .off else { return .off }
         let directory = try RuntimeDirectory.current(environment: environment)
+        directory.prune(olderThan: 3600)
         let keyName = RuntimeDirectory.keyedName(secret, baseURL)
         let participant = ParticipantID.make()
         let file = FileBudgetStore(directory: directory, name: keyName)

@@ -39,12 +39,9 @@ final class LockedFile: Sendable {
     /// - Throws: ``CoordinationError/file(path:reason:)`` when the lock cannot be taken in time or I/O fails.
     func update<T>(_ change: (inout String) -> T) throws(CoordinationError) -> T {
         try lock.withLock { fd throws(CoordinationError) -> T in
-            if fd < 0 {
-                fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-                guard fd >= 0 else { throw failure(lockPath, "cannot open: \(Self.lastError())") }
-            }
-            try acquire(fd)
-            defer { flock(fd, LOCK_UN) }
+            try lockCurrentFile(&fd)
+            let held = fd
+            defer { flock(held, LOCK_UN) }
             let before = try read()
             var text = before
             let result = change(&text)
@@ -92,6 +89,28 @@ final class LockedFile: Sendable {
         }
         close(fd)
         guard rename(temporary, path) == 0 else { throw failure(path, "cannot replace: \(Self.lastError())") }
+    }
+
+    /// Locks the file that is at `lockPath` now: a lock file pruned and made anew since it was opened (see
+    /// ``RuntimeDirectory/prune(olderThan:)``) is a different inode, so the open one is swapped for it.
+    private func lockCurrentFile(_ fd: inout Int32) throws(CoordinationError) {
+        for _ in 0..<3 {
+            if fd < 0 {
+                fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+                guard fd >= 0 else { throw failure(lockPath, "cannot open: \(Self.lastError())") }
+            }
+            try acquire(fd)
+            var held = stat()
+            var current = stat()
+            if fstat(fd, &held) == 0, stat(lockPath, &current) == 0, held.st_ino == current.st_ino,
+               held.st_dev == current.st_dev {
+                return
+            }
+            flock(fd, LOCK_UN)
+            close(fd)
+            fd = -1
+        }
+        throw failure(lockPath, "the lock file keeps being replaced")
     }
 
     /// Takes the exclusive lock, polling so that a stopped holder costs at most `lockTimeout`.

@@ -17,6 +17,9 @@ public final class RESPClient: Sendable {
     public let timeout: Double
     private let queue = DispatchQueue(label: "duvo.redis")
     private let socket = Mutex<Int32>(-1)
+    /// When the last command failed (monotonic seconds): commands queued before then fail at once instead of each
+    /// waiting out its own timeout behind a server that stopped answering.
+    private let lastFailure = Mutex<Double>(-Double.infinity)
 
     /// A client of `endpoint`; nothing is connected until the first command.
     public init(endpoint: RedisEndpoint, timeout: Double = 1) {
@@ -33,10 +36,14 @@ public final class RESPClient: Sendable {
     /// - Throws: ``CoordinationError/redis(endpoint:reason:)`` when the server cannot be reached or does not answer in
     ///   time; the connection is then closed and the next command reconnects.
     public func run(_ arguments: [String]) async throws(CoordinationError) -> RESPValue {
+        let enqueued = MonotonicClock.now()
         let result: Result<RESPValue, CoordinationError> = await withCheckedContinuation { continuation in
             queue.async {
                 continuation.resume(returning: Result { () throws(CoordinationError) in
-                    try self.runBlocking(arguments)
+                    guard self.lastFailure.withLock({ $0 }) < enqueued else {
+                        throw self.failure("skipped: the connection failed while this command waited")
+                    }
+                    return try self.runBlocking(arguments)
                 })
             }
         }
@@ -54,6 +61,7 @@ public final class RESPClient: Sendable {
             return try exchange(fd, arguments)
         } catch {
             dropConnection()
+            lastFailure.withLock { $0 = MonotonicClock.now() }
             throw error
         }
     }
