@@ -12,6 +12,14 @@ struct CoreScript {
         core = PollCore(tuning: tuning, canListRuns: canListRuns, pageSize: pageSize, rateLimit: rateLimit)
     }
 
+    /// A core without the sweep lease, waiting on run A (known to be running) with sweeps from one run on.
+    static func withoutLease() -> CoreScript {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
+        _ = script.step(.leadership(false), at: 0)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0, messages: false, knownRun: Fixture.run(Fixture.runA, "running"))
+        return script
+    }
+
     mutating func step(_ event: PollEvent, at now: Double) -> [PollEffect] {
         core.step(event, now: now)
     }

@@ -239,12 +239,33 @@ struct PollCoreTests {
 
     @Test("without the sweep lease the core lists nothing itself; given it, it sweeps")
     func leadershipIsAnInput() {
-        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
-        _ = script.step(.leadership(false), at: 0)
-        _ = script.subscribe(1, to: Fixture.runA, at: 0, messages: false,
-                             knownRun: Fixture.run(Fixture.runA, "running"))
+        var script = CoreScript.withoutLease()
         #expect(script.step(.tick, at: 0).sent.isEmpty)
         _ = script.step(.leadership(true), at: 1)
         #expect(script.step(.tick, at: 1).sent == [.listPage(ticket: 1, offset: 0)])
+    }
+
+    @Test("listings another process published are taken in as a sweep of this one's: statuses at once, fetches after")
+    func publishedListings() {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
+        _ = script.step(.leadership(false), at: 0)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        let taken = script.step(.published(runs: [Fixture.run(Fixture.runA, "running"),
+                                                  Fixture.run(Fixture.runB, "running")],
+                                           highWater: Fixture.updatedAt), at: 0.5)
+        #expect(taken.events(for: 1) == [.status(status: "running", previous: nil,
+                                                 run: Fixture.run(Fixture.runA, "running"), pendingHumanRequest: .null)])
+        #expect(taken.contains(.sweepSettled(completed: 0)), "it counts as a sweep for who waits on listings")
+        #expect(script.core.wasListed(Fixture.runB), "runs not followed here are known to exist")
+        #expect(script.step(.tick, at: 0.5).sent
+            == [.readMessages(ticket: 1, runID: Fixture.runA, from: 0, limit: 100, priority: .background)])
+    }
+
+    @Test("publications missed (read too late) make every swept run be read once on its own")
+    func missedListings() {
+        var script = CoreScript.withoutLease()
+        #expect(script.step(.tick, at: 0.5).sent.isEmpty, "swept, and sweeps are another process's job")
+        _ = script.step(.listingsMissed, at: 1)
+        #expect(script.step(.tick, at: 1).sent == [.readRun(ticket: 1, runID: Fixture.runA, priority: .status)])
     }
 }
