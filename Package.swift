@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["JSONCore", "JSONRPC"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
-        .testTarget(name: "DuvoAPITests", dependencies: ["DuvoAPI", "JSONCore", "Diagnostics"]),
+        .testTarget(name: "DuvoAPITests", dependencies: ["DuvoAPI", "JSONCore", "Diagnostics", "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSONCore", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["DuvoSimulator", "HTTPServer", "JSONCore", "TestSupport"]),
         .testTarget(name: "BridgeTests", dependencies: ["DuvoBridge", "DuvoAPI", "JSONCore", "TestSupport"]),

@@ -41,7 +41,7 @@ public final class Simulator: Sendable {
             credentials: configuration.credentials, limiter: RateLimiter(limit: configuration.rateLimitPerMinute),
             faults: FaultInjector(spec: configuration.faults, seed: seed),
             router: Router(routes: V1Routes.make(endpoints) + V2Routes.make(endpoints)), clock: store.clock,
-            logger: logger)
+            logger: logger, sendsRateHeaders: configuration.rateLimitHeaders)
         self.server = HTTPServer(
             host: configuration.host, port: configuration.port, limits: configuration.limits,
             errorResponder: { error in

@@ -11,6 +11,9 @@ public struct SimulatorConfiguration: Sendable {
     public var credentials: Credentials
     /// Requests per key per minute; 0 turns rate limiting off.
     public var rateLimitPerMinute: Int
+    /// Whether answers carry `x-ratelimit-limit/-remaining/-reset` (Duvo's documents do not promise them; a 429
+    /// carries `Retry-After` either way).
+    public var rateLimitHeaders = true
     /// Simulated seconds per real second.
     public var speed: Double
     /// Agents beyond the built-ins (from `--agents FILE`).

@@ -33,6 +33,7 @@ enum SimCommand {
             repeatable: true),
         .value("team", valueName: "ID", help: "A team that keys without ':TEAMS' belong to", repeatable: true),
         .value("rate-limit", valueName: "N", help: "Requests per key per minute; 0 turns it off", defaultValue: "300"),
+        .flag("no-rate-limit-headers", help: "Send no x-ratelimit-* headers (a 429 still carries Retry-After)"),
         .value("speed", valueName: "X", help: "Run the simulated clock X times faster", defaultValue: "1"),
         .value("agents", valueName: "FILE", help: "Load more agents from a JSON scenario file"),
         .value(
@@ -86,13 +87,15 @@ enum SimCommand {
             seed = value
         }
         do {
-            return SimulatorConfiguration(
+            var configuration = SimulatorConfiguration(
                 host: parsed.value("host") ?? "127.0.0.1", port: UInt16(port),
                 credentials: try Credentials(apiKeys: parsed.values("api-key"), teams: parsed.values("team")),
                 rateLimitPerMinute: rate, speed: speed, extraAgents: try extraAgents(parsed),
                 faults: try parsed.value("faults").map { text throws(FaultSpecError) in try FaultSpec(parsing: text) }
                     ?? FaultSpec(),
                 seed: seed, logger: Logger(label: "duvo sim", level: level))
+            configuration.rateLimitHeaders = !parsed.flag("no-rate-limit-headers")
+            return configuration
         } catch let error as CredentialsError {
             throw UsageError(error.description, commandPath: path)
         } catch let error as FaultSpecError {

@@ -227,6 +227,20 @@ struct RateLimitTests {
         #expect(other.status == 401)
     }
 
+    @Test("--no-rate-limit-headers: no x-ratelimit headers anywhere, yet going over is still 429 with Retry-After")
+    func withoutHeaders() async throws {
+        let sim = try SimulatorHarness(speed: 1, rateLimit: 2, rateLimitHeaders: false)
+        for _ in 0..<2 {
+            let response = try await sim.send("GET", "/v2/teams/local-team/runs")
+            #expect(response.status == 200)
+            #expect(!response.headers.keys.contains { $0.hasPrefix("x-ratelimit") })
+        }
+        let refused = try await sim.send("GET", "/v2/teams/local-team/runs")
+        #expect(refused.status == 429)
+        #expect(Int(refused.headers["retry-after"] ?? "") ?? 0 >= 1)
+        #expect(!refused.headers.keys.contains { $0.hasPrefix("x-ratelimit") })
+    }
+
     @Test("keys are limited separately and 0 turns limiting off")
     func perKeyAndOff() async throws {
         let sim = try SimulatorHarness(speed: 1, rateLimit: 1, apiKeys: ["a", "b"])

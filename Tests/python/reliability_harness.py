@@ -108,9 +108,10 @@ class RPCChild:
     """`duvo rpc` talking to `base_url` with `key`, driven in `framing` ("ndjson" or "lsp")."""
 
     def __init__(self, base_url: str | None, key: str | None, framing: str = "ndjson", extra: list[str] | None = None,
-                 rate_limit: int = 0):
+                 rate_limit: int = 0, env_extra: dict[str, str] | None = None):
         env = {k: v for k, v in os.environ.items() if not k.startswith("DUVO_")}
         env["NO_COLOR"] = "1"
+        env.update(env_extra or {})
         if base_url:
             env.update(DUVO_BASE_URL=base_url, DUVO_TEAM_ID=TEAM)
         if key:

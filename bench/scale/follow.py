@@ -59,6 +59,28 @@ def plan(n: int, seed: int) -> list[str]:
     return rng.choices(names, weights=weights, k=n)
 
 
+def take_notification(observed: dict[str, Observed], arrival: float, frame: dict) -> tuple[str | None, str | None,
+                                                                                        dict | None]:
+    """Records one `runs/*` notification in `observed`: (run_id, "waiting", pending request to answer),
+    (run_id, "ended", followEnded params), (run_id, None, None), or (None, None, None) for anything else."""
+    method, params = frame.get("method"), frame.get("params") or {}
+    run_id = params.get("run_id")
+    if run_id is None:
+        return None, None, None
+    seen = observed.setdefault(run_id, Observed())
+    if method == "runs/message":
+        seen.messages.append((arrival, params["index"], params["message"]))
+    elif method == "runs/status":
+        pending = params.get("pending_human_request")
+        seen.statuses.append((arrival, params["status"], params.get("run") or {}, pending))
+        if params["status"] == "waiting" and pending:
+            return run_id, "waiting", pending
+    elif method == "runs/followEnded":
+        seen.ended = params.get("reason")
+        return run_id, "ended", params
+    return run_id, None, None
+
+
 def answer_for(pending: dict) -> dict:
     """The respond params that answer `pending`: approve, or pick each question's first option."""
     if pending.get("type") == "approval":
@@ -259,27 +281,16 @@ def run_one(duvo: str, n: int, speed: float, start_via: str, naive_enabled: bool
                     if real is not None:
                         responses.setdefault(item, []).append(real)
                 continue
-            method, params = frame.get("method"), frame.get("params") or {}
-            run_id = params.get("run_id")
-            if run_id is None:
-                continue
-            seen = observed.setdefault(run_id, Observed())
-            if method == "runs/message":
-                seen.messages.append((arrival, params["index"], params["message"]))
-            elif method == "runs/status":
-                seen.statuses.append((arrival, params["status"], params.get("run") or {},
-                                      params.get("pending_human_request")))
-                pending = params.get("pending_human_request")
-                if params["status"] == "waiting" and pending:
-                    rid = bridge.send("runs/respond", {"run_id": run_id, "request_id": pending["id"],
-                                                       **answer_for(pending)})
-                    pending_ids[rid] = ("respond", run_id)
-            elif method == "runs/followEnded":
-                seen.ended = params.get("reason")
-                if seen.ended == "error":
+            run_id, event, detail = take_notification(observed, arrival, frame)
+            if event == "waiting":
+                rid = bridge.send("runs/respond", {"run_id": run_id, "request_id": detail["id"],
+                                                   **answer_for(detail)})
+                pending_ids[rid] = ("respond", run_id)
+            elif event == "ended":
+                if detail["reason"] == "error":
                     errors["followEnded_error"] += 1
                     if len(error_samples) < 10:
-                        error_samples.append({"kind": "followEnded", "error": params.get("error")})
+                        error_samples.append({"kind": "followEnded", "error": detail.get("error")})
                 ended += 1
         end = time.time()
         bridge_end = bridge_done_at or end

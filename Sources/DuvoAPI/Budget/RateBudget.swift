@@ -1,16 +1,18 @@
-/// The process's one allowance of requests per minute, shared by every method call and every follow.
+/// The allowance of requests per minute for one key, shared by every method call and every follow of this process
+/// and, through a shared ``BudgetStore``, by every other `duvo` process on the same key and base URL.
 ///
-/// It keeps the send times of the last minute (a sliding log), so no 61-second span ever holds more requests than
-/// the limit, whatever window the server counts in. While statuses are being reported (a status request went in the
-/// last window), everything else may fill the log only to 80%: a backlog of clients' calls (say 1,000 `runs/start`
-/// at once) would otherwise fill it within seconds and leave nothing, not even the sweeps that report statuses, for
-/// the rest of the minute, and a sliding log replays such a burst every minute. Background work (message fetches and
-/// polls for follows and waits) may use only part of the allowance, paced evenly across the minute, leaving room for
-/// what a client asked for. After a 429 everyone waits out the server's reset.
+/// The store keeps the send times of the last minute (a sliding log), so no 61-second span ever holds more requests
+/// than the limit, whatever window the server counts in and however many processes send. While statuses are being
+/// reported (a status request went in the last window, or a follow was just registered), everything else may fill the
+/// log only to 80%: a backlog of clients' calls (say 1,000 `runs/start` at once) would otherwise fill it within
+/// seconds and leave nothing, not even the sweeps that report statuses, for the rest of the minute, and a sliding log
+/// replays such a burst every minute. Background work (message fetches and polls for follows and waits) may use only
+/// part of the allowance, paced evenly across the minute, leaving room for what a client asked for. After a 429
+/// everyone (every process) waits out the server's reset.
 public actor RateBudget {
     /// Who is asking. When several wait for the same free slot, the higher priority goes first: news of a status
     /// (a sweep, the read of a run waiting for a person), then what a client asked, then background work (message
-    /// fetches, routine polls), which may also use only a share of the allowance.
+    /// fetches, routine polls), which may also use only a share of the allowance. This holds across processes.
     public enum Priority: Int, Sendable, Comparable {
         case background = 0
         case interactive = 1
@@ -23,47 +25,45 @@ public actor RateBudget {
     public nonisolated let limit: Int
     /// The fraction of the allowance that background work may use.
     public nonisolated let backgroundShare: Double
-    /// The span the log covers: a minute plus a second of slack for network latency.
-    private nonisolated let window: Double = 61
-    private var sendTimes: [Double] = []
-    private var head = 0
-    private var blockedUntil: Double = 0
-    private(set) var totalAcquired = 0
-    /// The part of the log kept for news of a status while statuses are being reported.
-    private nonisolated let statusReserve = 0.2
-    /// When the last request for news of a status was sent (monotonic seconds).
-    private var lastStatusSend = -Double.infinity
-    /// The slower pace of background requests: a tenth of their allowance at once (at least 3), then their
-    /// allowance per minute.
+    /// Where the shared log lives.
+    public nonisolated let store: any BudgetStore
+    private nonisolated let allowances: Allowances
+    private nonisolated let participant: String
+    private nonisolated let clock: @Sendable () -> Double
+    /// Counts when the store fails in a way its own fallback did not absorb (a bare file or Redis store).
+    private let lastResort: LocalBudgetStore
+    private var totalAcquired = 0
+    /// The slower pace of this process's background requests: a tenth of their allowance at once (at least 3),
+    /// then their allowance per minute.
     private var backgroundPace: TokenBucket
     /// How many callers of each priority are waiting for a slot.
     private var waiting: [Priority: Int] = [:]
 
     /// A budget of `limit` requests per minute, of which background work may use `backgroundShare`.
-    public init(limit: Int, backgroundShare: Double = 0.8) {
+    /// - Parameters:
+    ///   - store: the shared log; by default one for this process alone.
+    ///   - clock: monotonic seconds, for the background pace (a manual clock in tests).
+    public init(limit: Int, backgroundShare: Double = 0.8, store: (any BudgetStore)? = nil,
+                clock: @escaping @Sendable () -> Double = MonotonicClock.now) {
         self.limit = max(0, limit)
         self.backgroundShare = backgroundShare
-        let now = MonotonicClock.now()
-        let background = Double(Self.backgroundAllowance(limit: self.limit, share: backgroundShare))
-        backgroundPace = TokenBucket(capacity: max(3, background / 10), ratePerSecond: background / 60, now: now)
+        self.clock = clock
+        let local = LocalBudgetStore(clock: clock)
+        self.store = store ?? local
+        lastResort = local
+        allowances = Allowances(limit: self.limit, backgroundShare: backgroundShare)
+        participant = ParticipantID.make()
+        let background = Double(allowances.background)
+        backgroundPace = TokenBucket(capacity: max(3, background / 10), ratePerSecond: background / 60, now: clock())
     }
 
     /// The number of requests a priority may have in flight within one window.
     public nonisolated func allowance(for priority: Priority) -> Int {
-        priority == .background ? Self.backgroundAllowance(limit: limit, share: backgroundShare) : limit
+        allowances.allowance(for: priority, statusesFlowing: false)
     }
 
-    /// ``allowance(for:)`` now: while statuses are being reported, clients' calls leave the status reserve free.
-    private func currentAllowance(for priority: Priority, now: Double) -> Int {
-        guard priority == .interactive, now - lastStatusSend < window else { return allowance(for: priority) }
-        return max(1, limit - Int((Double(limit) * statusReserve).rounded(.up)))
-    }
-
-    private static func backgroundAllowance(limit: Int, share: Double) -> Int {
-        max(1, Int(Double(limit) * share))
-    }
-
-    /// Waits until a request may be sent (and nobody of a higher priority waits for it), then counts it.
+    /// Waits until a request may be sent (and nobody of a higher priority, here or in another process, waits for
+    /// it), then counts it.
     /// - Throws: `CancellationError` when the waiting task is cancelled.
     public func acquire(_ priority: Priority = .interactive) async throws {
         guard limit > 0 else {
@@ -71,70 +71,90 @@ public actor RateBudget {
             return
         }
         waiting[priority, default: 0] += 1
-        defer { waiting[priority, default: 0] -= 1 }
-        while true {
-            try Task.checkCancellation()
-            let now = MonotonicClock.now()
-            purge(before: now - window)
-            let inWindow = sendTimes.count - head
-            let allowed = currentAllowance(for: priority, now: now)
-            backgroundPace.refill(now: now)
-            let backgroundPaced = priority == .background && !backgroundPace.hasToken
-            let free = now >= blockedUntil && inWindow < allowed && !backgroundPaced
-            if free && !isOutranked(priority) {
-                if priority == .background { backgroundPace.take() }
-                if priority == .status { lastStatusSend = now }
-                sendTimes.append(now)
-                totalAcquired += 1
-                return
+        do {
+            try await waitForSlot(priority)
+            waiting[priority, default: 0] -= 1
+        } catch {
+            waiting[priority, default: 0] -= 1
+            if waitingCount() == 0 {
+                do { try await store.leave(participant) } catch { lastResort.leave(participant) }
             }
-            if free {
-                // Someone of a higher priority takes this slot; look again right after.
-                try await Task.sleep(nanoseconds: 2_000_000)
-                continue
-            }
-            var wakeAt = blockedUntil
-            if inWindow >= allowed {
-                wakeAt = max(wakeAt, sendTimes[head + inWindow - allowed] + window)
-            }
-            if backgroundPaced { wakeAt = max(wakeAt, now + backgroundPace.secondsUntilToken) }
-            let pause = max(0.005, wakeAt - now)
-            try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+            throw error
         }
     }
 
-    /// Records that the server refused a request for rate: nobody sends again for `retryAfter` seconds.
-    public func penalize(retryAfter: Double) {
-        blockedUntil = max(blockedUntil, MonotonicClock.now() + max(0.1, retryAfter))
+    private func waitForSlot(_ priority: Priority) async throws {
+        var outrankedPause = 0.002
+        while true {
+            try Task.checkCancellation()
+            backgroundPace.refill(now: clock())
+            if priority == .background && !backgroundPace.hasToken {
+                try await pause(min(BudgetLedger.heartbeat, backgroundPace.secondsUntilToken))
+                continue
+            }
+            if isOutranked(priority) {
+                // Someone here of a higher priority takes the next slot; look again soon, less often the longer
+                // that lasts (a backlog of 1,000 calls behind a waiting sweep must not spin).
+                try await pause(outrankedPause)
+                outrankedPause = min(0.1, outrankedPause * 2)
+                continue
+            }
+            outrankedPause = 0.002
+            let request = SlotRequest(participant: participant, priority: priority,
+                                      waitingAfterGrant: highestWaiting(besides: priority), allowances: allowances)
+            let decision: SlotDecision
+            do { decision = try await store.attempt(request) } catch { decision = lastResort.attempt(request) }
+            switch decision {
+            case .granted:
+                if priority == .background { backgroundPace.take() }
+                totalAcquired += 1
+                return
+            case .wait(let seconds):
+                try await pause(seconds)
+            }
+        }
     }
 
-    /// Takes the server's own count into account: when it says nothing remains, wait for its reset.
-    public func observe(remaining: Int?, resetSeconds: Double?) {
+    /// Records that the server refused a request for rate: nobody (in any process) sends again for `retryAfter`
+    /// seconds.
+    public func penalize(retryAfter: Double) async {
+        do { try await store.penalize(seconds: retryAfter) } catch { lastResort.penalize(seconds: retryAfter) }
+    }
+
+    /// Takes the server's own count into account when it sends one: when it says nothing remains, wait for its reset.
+    /// Nothing depends on it: Duvo's documents promise only the limit and 429 with Retry-After.
+    public func observe(remaining: Int?, resetSeconds: Double?) async {
         guard let remaining, remaining <= 0, let resetSeconds else { return }
-        blockedUntil = max(blockedUntil, MonotonicClock.now() + resetSeconds)
+        await penalize(retryAfter: resetSeconds)
     }
 
-    /// Requests counted in the current window.
-    public func usedInWindow() -> Int {
-        purge(before: MonotonicClock.now() - window)
-        return sendTimes.count - head
+    /// Statuses are about to be reported (a follow was just registered): from now on clients' calls leave the status
+    /// reserve free, so a burst of starts cannot fill the log before the first status is polled.
+    public func expectStatusNews() async {
+        do { try await store.noteStatusNews() } catch { lastResort.noteStatusNews() }
     }
 
-    /// How many callers are waiting for a slot.
+    /// Requests counted in the current window (every process on the store together).
+    public func usedInWindow() async -> Int {
+        do { return try await store.usedInWindow() } catch { return lastResort.usedInWindow() }
+    }
+
+    /// How many callers of this process are waiting for a slot.
     public func waitingCount() -> Int { waiting.values.reduce(0, +) }
 
-    /// Requests counted since the budget was made.
+    /// Requests this process counted since the budget was made.
     public func acquiredCount() -> Int { totalAcquired }
 
     private func isOutranked(_ priority: Priority) -> Bool {
         waiting.contains { $0.key > priority && $0.value > 0 }
     }
 
-    private func purge(before cutoff: Double) {
-        while head < sendTimes.count && sendTimes[head] < cutoff { head += 1 }
-        if head > 1024 && head * 2 > sendTimes.count {
-            sendTimes.removeFirst(head)
-            head = 0
-        }
+    /// The most urgent waiting caller other than one of `priority`.
+    private func highestWaiting(besides priority: Priority) -> Priority? {
+        waiting.filter { $0.value > ($0.key == priority ? 1 : 0) }.keys.max()
+    }
+
+    private func pause(_ seconds: Double) async throws {
+        try await Task.sleep(nanoseconds: UInt64(max(0.001, seconds) * 1e9))
     }
 }

@@ -9,19 +9,23 @@ import JSONCore
 public final class DuvoClient: Sendable {
     /// What this client talks to and how.
     public let configuration: DuvoConfiguration
-    /// The allowance shared by everything in the process.
+    /// The allowance shared by everything in the process (and, through ``coordination``, by other processes on
+    /// the same key).
     public let budget: RateBudget
+    /// How this process shares the key with others: the budget's store and the sweep coordinators.
+    public let coordination: Coordination
     private let transport: any HTTPTransport
     private let logger: Logger
 
     /// A client over `transport`; by default the one ``TransportSelection`` picks for the base URL (no proxy, the
-    /// system's CAs).
+    /// system's CAs). Without `coordination` the process keeps its budget to itself.
     public init(configuration: DuvoConfiguration, transport: (any HTTPTransport)? = nil,
-                logger: Logger = Logger(label: "duvo", level: .warning)) {
+                logger: Logger = Logger(label: "duvo", level: .warning), coordination: Coordination = .off) {
         self.configuration = configuration
         self.transport = transport ?? Self.defaultTransport(for: configuration.baseURL)
         self.logger = logger
-        self.budget = RateBudget(limit: configuration.rateLimitPerMinute)
+        self.coordination = coordination
+        self.budget = RateBudget(limit: configuration.rateLimitPerMinute, store: coordination.budgetStore)
         if let key = configuration.apiKey { logger.redact(key.secret) }
     }
 

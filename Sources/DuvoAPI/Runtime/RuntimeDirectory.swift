@@ -55,6 +55,26 @@ public struct RuntimeDirectory: Sendable, Hashable {
         return Hex.encode(digest.finalize().prefix(16))
     }
 
+    /// Removes coordination files (`budget-*`, `sweep-*`) nobody changed for `age` seconds: every process on a new
+    /// key or base URL (each `--simulate` has its own) adds a few, and their content is stale after a minute anyway.
+    /// - Returns: how many files were removed.
+    @discardableResult
+    public func prune(olderThan age: Double) -> Int {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            return 0  // nothing to tidy in a directory that cannot be listed; the next start tries again
+        }
+        let cutoff = time(nil) - Int(age)
+        var removed = 0
+        for name in names where name.hasPrefix("budget-") || name.hasPrefix("sweep-") {
+            var info = stat()
+            if lstat(file(name), &info) == 0, info.st_mtim.tv_sec < cutoff, unlink(file(name)) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
     private static func ensurePrivate(_ path: String) throws(RuntimeDirectoryError) {
         if mkdir(path, 0o700) != 0, errno != EEXIST {
             throw .cannotCreate(path: path, reason: String(cString: strerror(errno)))

@@ -17,6 +17,7 @@ enum FollowRun: BridgeMethod {
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
         try ParamChecks.uuid(params.runID, field: "run_id")
         try ParamChecks.range(params.offset, 0...Int.max, field: "offset")
+        await bridge.client.budget.expectStatusNews()
         // A wrong id must be an error answer, not a subscription that ends at once. Under team-wide sweeps, the next
         // sweep usually shows the run exists (it changed lately), which costs no request; otherwise read it.
         if await !bridge.scheduler.listedBySweeps(params.runID) {

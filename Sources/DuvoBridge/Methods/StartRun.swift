@@ -24,6 +24,8 @@ enum StartRun: BridgeMethod {
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
         try ParamChecks.uuid(params.agentID, field: "agent_id")
         try ParamChecks.nonEmpty(params.teamID, field: "team_id")
+        // Statuses will flow for this run: from the first start of a burst, the starts leave the status reserve free.
+        if params.follow == true { await bridge.client.budget.expectStatusNews() }
         var body = try await bridge.call { () async throws(DuvoAPIError) in
             try await bridge.client.startRun(agentID: params.agentID, message: params.message,
                                              sandboxID: params.sandboxID, webhookURL: params.webhookURL,

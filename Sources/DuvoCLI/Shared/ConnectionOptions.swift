@@ -24,6 +24,9 @@ public enum ConnectionOptions {
         .value("team-id", valueName: "ID", help: "Team for v2's start, list and stats.", environment: "DUVO_TEAM_ID"),
         .value("rate-limit", valueName: "N", help: "Requests per minute this process allows itself (0 = no limit).",
                environment: "DUVO_RATE_LIMIT", defaultValue: String(DuvoConfiguration.defaultRateLimitPerMinute)),
+        .value("coordination", valueName: "MODE",
+               help: "How processes on one key share its budget: off, local (default) or redis://[:pw@]host:port/db.",
+               environment: "DUVO_COORDINATION", defaultValue: "local"),
         .flag("simulate", help: "Use a built-in simulator of the Duvo API (no key, no network).",
               environment: "DUVO_SIMULATE"),
         .value("sim-speed", valueName: "X", help: "With --simulate: run the simulated clock X times faster.",
@@ -99,7 +102,8 @@ public enum ConnectionOptions {
                                 transport: try transport(for: configuration.baseURL, simulated: simulator != nil,
                                                          caFile: parsed.value("ca-file"), environment: environment,
                                                          logger: logger),
-                                logger: logger)
+                                logger: logger,
+                                coordination: try coordination(parsed, configuration, environment, logger))
         return Endpoint(client: client, simulator: simulator, pollTuning: PollTuning(scale: scale))
     }
 
@@ -116,5 +120,26 @@ public enum ConnectionOptions {
             logger.debug("connecting through the proxy \(shown) (from \(source))")
         }
         return TransportSelection.transport(for: baseURL, tls: tls, proxy: proxy)
+    }
+
+    /// Sets up what `--coordination` asks for (nothing to share without a key).
+    /// - Throws: ``UsageError`` for a malformed value; ``DuvoAPIError/notConfigured(_:)`` when the runtime
+    ///   directory cannot be used.
+    private static func coordination(_ parsed: ParsedCommand, _ configuration: DuvoConfiguration,
+                                     _ environment: [String: String], _ logger: Logger) throws -> Coordination {
+        let mode: CoordinationMode
+        do {
+            mode = try CoordinationMode(parsing: parsed.value("coordination"))
+        } catch {
+            throw UsageError("option '--coordination': \(error)", commandPath: parsed.commandPath)
+        }
+        guard let key = configuration.apiKey, configuration.rateLimitPerMinute > 0 else { return .off }
+        do {
+            return try Coordination.make(mode: mode, secret: key.secret, baseURL: configuration.baseURL.absoluteString,
+                                         environment: environment, logger: logger)
+        } catch {
+            throw DuvoAPIError.notConfigured("\(error), or run with --coordination off to keep this process's budget "
+                                             + "to itself")
+        }
     }
 }

@@ -74,7 +74,8 @@ struct TaskListener: Sendable {
                 await connection.notify("notifications/tasks", params: task)
             case .ended:
                 return
-            case .message:
+            case .message, .stalled, .recovered:
+                // A task's status is the run's: a follow riding out trouble changes nothing a task poller sees.
                 break
             }
         }

@@ -12,9 +12,11 @@ final class APIHandler: Sendable {
     private let router: Router
     private let clock: SimulatedClock
     private let logger: Logger
+    private let sendsRateHeaders: Bool
 
     init(credentials: Credentials, limiter: RateLimiter, faults: FaultInjector, router: Router,
-         clock: SimulatedClock, logger: Logger) {
+         clock: SimulatedClock, logger: Logger, sendsRateHeaders: Bool = true) {
+        self.sendsRateHeaders = sendsRateHeaders
         self.clock = clock
         self.credentials = credentials
         self.limiter = limiter
@@ -61,10 +63,13 @@ final class APIHandler: Sendable {
         }
         var rateHeaders: [(String, String)] = []
         if let decision = limiter.take(key) {
-            rateHeaders = [
-                ("x-ratelimit-limit", String(decision.limit)), ("x-ratelimit-remaining", String(decision.remaining)),
-                ("x-ratelimit-reset", String(decision.resetSeconds)),
-            ]
+            if sendsRateHeaders {
+                rateHeaders = [
+                    ("x-ratelimit-limit", String(decision.limit)),
+                    ("x-ratelimit-remaining", String(decision.remaining)),
+                    ("x-ratelimit-reset", String(decision.resetSeconds)),
+                ]
+            }
             if !decision.allowed {
                 var error = APIError(
                     status: 429, code: "rate_limited",

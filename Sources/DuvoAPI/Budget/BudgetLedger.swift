@@ -1,0 +1,175 @@
+/// The state of one key's allowance that every participant (a `duvo` process) shares, and the one rule that decides
+/// whether a request may be sent now.
+///
+/// A pure value: the in-memory store keeps one, the file store reads and writes one under a lock, and the Redis
+/// store's Lua script applies the same rule to the same fields. Times are seconds on the store's clock.
+public struct BudgetLedger: Sendable, Hashable {
+    /// A participant waiting for a slot: its most urgent waiting caller, and when the entry lapses unless renewed.
+    public struct Waiter: Sendable, Hashable {
+        public var priority: RateBudget.Priority
+        public var expires: Double
+    }
+
+    /// The span the log covers: a minute plus a second of slack for network latency.
+    public static let window: Double = 61
+    /// How long a waiter's registration lives without a heartbeat: a killed process stops outranking others after this.
+    public static let waiterLifetime: Double = 3
+    /// The longest a waiter sleeps before looking again (and renewing its registration).
+    public static let heartbeat: Double = 1
+    /// The pause of a caller that found a free slot but must leave it to a more urgent waiter.
+    public static let yieldPause: Double = 0.01
+
+    /// Send times within the window, oldest first.
+    public var sendTimes: [Double] = []
+    /// Nobody sends before this (a 429's Retry-After).
+    public var blockedUntil: Double = 0
+    /// When news of a status was last sent or expected (a follow was registered).
+    public var lastStatusNews: Double = -Double.infinity
+    /// Participants with callers waiting, by participant id.
+    public var waiters: [String: Waiter] = [:]
+    /// Status requests that may still dip into the status reserve at once (refilled at the reserve's rate).
+    public var reserveTokens: Double = 0
+    /// When ``reserveTokens`` was last refilled.
+    public var reserveRefilledAt: Double = -Double.infinity
+
+    public init() {}
+
+    /// Applies the rule for one attempt at `now` and returns whether the request may go.
+    ///
+    /// A request may go when the penalty has passed, the log holds fewer than its priority's allowance, and no other
+    /// live participant has a more urgent caller waiting. The attempt also renews the participant's registration:
+    /// `request.waiting` while it waits, `request.waitingAfterGrant` once granted.
+    public mutating func attempt(_ request: SlotRequest, now: Double) -> SlotDecision {
+        purge(now: now)
+        let allowed = request.allowances.allowance(for: request.priority,
+                                                   statusesFlowing: now - lastStatusNews < Self.window)
+        let inWindow = sendTimes.count
+        var free = now >= blockedUntil && inWindow < allowed
+        // A status request beyond what clients' calls may fill takes from the reserve, which is spread across the
+        // window: spent in the first seconds of a minute, it would leave statuses silent for the rest of it.
+        let fromReserve = request.priority == .status && inWindow >= request.allowances.interactiveWhileStatuses
+        var reserveWait = 0.0
+        if free && fromReserve, let pace = request.allowances.reservePace {
+            reserveTokens = min(pace.burst, reserveTokens + max(0, now - reserveRefilledAt) * pace.perSecond)
+            reserveRefilledAt = now
+            if reserveTokens < 1 {
+                free = false
+                reserveWait = (1 - reserveTokens) / pace.perSecond
+            }
+        }
+        let outranked = waiters.contains { $0.key != request.participant && $0.value.priority > request.priority }
+        if free && !outranked {
+            sendTimes.append(now)
+            if request.priority == .status { lastStatusNews = now }
+            if fromReserve && request.allowances.reservePace != nil { reserveTokens -= 1 }
+            register(request.participant, request.waitingAfterGrant, now: now)
+            return .granted
+        }
+        register(request.participant, max(request.priority, request.waitingAfterGrant ?? .background), now: now)
+        if free { return .wait(seconds: Self.yieldPause) }
+        var wakeAt = max(blockedUntil, now + reserveWait)
+        if inWindow >= allowed { wakeAt = max(wakeAt, sendTimes[inWindow - allowed] + Self.window) }
+        return .wait(seconds: min(Self.heartbeat, max(0.005, wakeAt - now)))
+    }
+
+    /// Nobody sends for `seconds` from `now` (the server refused a request for rate).
+    public mutating func penalize(seconds: Double, now: Double) {
+        blockedUntil = max(blockedUntil, now + max(0.1, seconds))
+    }
+
+    /// Statuses are about to be reported (a follow was registered): clients' calls leave the status reserve free.
+    public mutating func noteStatusNews(now: Double) {
+        lastStatusNews = max(lastStatusNews, now)
+    }
+
+    /// Forgets that `participant` waits (its last caller was cancelled or it is leaving).
+    public mutating func leave(_ participant: String) {
+        waiters[participant] = nil
+    }
+
+    /// Requests in the window ending at `now`.
+    public mutating func used(now: Double) -> Int {
+        purge(now: now)
+        return sendTimes.count
+    }
+
+    private mutating func register(_ participant: String, _ priority: RateBudget.Priority?, now: Double) {
+        if let priority {
+            waiters[participant] = Waiter(priority: priority, expires: now + Self.waiterLifetime)
+        } else {
+            waiters[participant] = nil
+        }
+    }
+
+    private mutating func purge(now: Double) {
+        let cutoff = now - Self.window
+        if let firstKept = sendTimes.firstIndex(where: { $0 >= cutoff }) {
+            if firstKept > 0 { sendTimes.removeFirst(firstKept) }
+        } else {
+            sendTimes.removeAll(keepingCapacity: true)
+        }
+        waiters = waiters.filter { $0.value.expires > now }
+    }
+}
+
+/// One caller's attempt to take a slot in the shared log.
+public struct SlotRequest: Sendable, Hashable {
+    /// The process asking (a random id per process; never the key).
+    public var participant: String
+    /// This caller's priority.
+    public var priority: RateBudget.Priority
+    /// The most urgent of the participant's other waiting callers, which stays registered once this one is granted.
+    public var waitingAfterGrant: RateBudget.Priority?
+    /// How much of the log each priority may fill.
+    public var allowances: Allowances
+
+    public init(participant: String, priority: RateBudget.Priority, waitingAfterGrant: RateBudget.Priority?,
+                allowances: Allowances) {
+        self.participant = participant
+        self.priority = priority
+        self.waitingAfterGrant = waitingAfterGrant
+        self.allowances = allowances
+    }
+}
+
+/// How much of the shared log each priority may fill.
+public struct Allowances: Sendable, Hashable {
+    /// Requests per minute for the key.
+    public var limit: Int
+    /// What background work may fill.
+    public var background: Int
+    /// What clients' calls may fill while statuses are being reported (the rest is the status reserve).
+    public var interactiveWhileStatuses: Int
+
+    /// Allowances for `limit` with background work held to `backgroundShare` and a status reserve of `statusReserve`.
+    public init(limit: Int, backgroundShare: Double, statusReserve: Double = 0.2) {
+        self.limit = limit
+        background = max(1, Int(Double(limit) * backgroundShare))
+        interactiveWhileStatuses = max(1, limit - Int((Double(limit) * statusReserve).rounded(.up)))
+    }
+
+    /// How fast status requests may take from the reserve once clients' calls filled the rest: the reserve per
+    /// minute, evenly, with bursts of a sixth of it (nil when there is no reserve).
+    public var reservePace: (perSecond: Double, burst: Double)? {
+        let reserve = Double(limit - interactiveWhileStatuses)
+        guard reserve > 0 else { return nil }
+        return (reserve / 60, max(2, reserve / 6))
+    }
+
+    /// What `priority` may fill now.
+    public func allowance(for priority: RateBudget.Priority, statusesFlowing: Bool) -> Int {
+        switch priority {
+        case .background: background
+        case .interactive: statusesFlowing ? interactiveWhileStatuses : limit
+        case .status: limit
+        }
+    }
+}
+
+/// What the shared log says to one attempt.
+public enum SlotDecision: Sendable, Hashable {
+    /// Counted: send the request now.
+    case granted
+    /// Look again after this many seconds.
+    case wait(seconds: Double)
+}

@@ -1,0 +1,75 @@
+import Diagnostics
+import Foundation
+
+/// What one process uses to share a key with the others: the budget's store and, per team, the sweep coordinator.
+///
+/// Made once at start-up from ``CoordinationMode``. Names in the runtime directory and in Redis are keyed hashes of
+/// the API key and base URL (and team, for sweeps), so nothing shared reveals the key.
+public struct Coordination: Sendable {
+    /// The mode this was made for.
+    public let mode: CoordinationMode
+    /// The shared budget's store; nil when every process keeps its own (``CoordinationMode/off``).
+    public let budgetStore: (any BudgetStore)?
+    /// This process's random id in shared ledgers, leases and snapshots.
+    public let participant: String
+    private let directory: RuntimeDirectory?
+    private let redis: RESPClient?
+    private let gate: FailoverGate?
+    private let keyName: String
+
+    /// Per-process behaviour: no shared store, no sweep coordination.
+    public static let off = Coordination(mode: .off, budgetStore: nil, participant: ParticipantID.make(),
+                                         directory: nil, redis: nil, gate: nil, keyName: "")
+
+    private init(mode: CoordinationMode, budgetStore: (any BudgetStore)?, participant: String,
+                 directory: RuntimeDirectory?, redis: RESPClient?, gate: FailoverGate?, keyName: String) {
+        self.mode = mode
+        self.budgetStore = budgetStore
+        self.participant = participant
+        self.directory = directory
+        self.redis = redis
+        self.gate = gate
+        self.keyName = keyName
+    }
+
+    /// Sets up coordination for `secret` (the API key) at `baseURL`.
+    /// - Parameters:
+    ///   - environment: for the runtime directory's location (`DUVO_RUNTIME_DIR`, `XDG_RUNTIME_DIR`).
+    ///   - logger: where the one warning of a Redis outage goes; the Redis password is redacted from it.
+    /// - Throws: ``RuntimeDirectoryError`` when the runtime directory is missing and cannot be made, or is not
+    ///   this user's alone: sharing a key through another user's directory would let them spend or starve it.
+    public static func make(mode: CoordinationMode, secret: String, baseURL: String,
+                            environment: [String: String], logger: Logger) throws(RuntimeDirectoryError)
+        -> Coordination
+    {
+        guard mode != .off else { return .off }
+        let directory = try RuntimeDirectory.current(environment: environment)
+        directory.prune(olderThan: 3600)
+        let keyName = RuntimeDirectory.keyedName(secret, baseURL)
+        let participant = ParticipantID.make()
+        let file = FileBudgetStore(directory: directory, name: keyName)
+        let local = FailoverBudgetStore(primary: file, fallback: LocalBudgetStore(), gate: FailoverGate(logger: logger))
+        guard case .redis(let endpoint) = mode else {
+            return Coordination(mode: mode, budgetStore: local, participant: participant, directory: directory,
+                                redis: nil, gate: nil, keyName: keyName)
+        }
+        if let password = endpoint.password, !password.isEmpty { logger.redact(password) }
+        let client = RESPClient(endpoint: endpoint)
+        let gate = FailoverGate(logger: logger)
+        let store = FailoverBudgetStore(primary: RedisBudgetStore(client: client, name: keyName), fallback: local,
+                                        gate: gate)
+        return Coordination(mode: mode, budgetStore: store, participant: participant, directory: directory,
+                            redis: client, gate: gate, keyName: keyName)
+    }
+
+    /// The sweep coordinator for `team`; nil when coordination is off (every process sweeps for itself).
+    public func sweeps(team: String) -> (any SweepCoordinator)? {
+        guard let directory else { return nil }
+        let name = RuntimeDirectory.keyedName(keyName, team)
+        let file = FileSweepCoordinator(directory: directory, name: name, participant: participant)
+        guard let redis, let gate else { return file }
+        return FailoverSweepCoordinator(
+            primary: RedisSweepCoordinator(client: redis, name: name, participant: participant), fallback: file,
+            gate: gate)
+    }
+}

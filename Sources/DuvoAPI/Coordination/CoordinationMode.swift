@@ -1,0 +1,32 @@
+/// How processes on one key share its budget and sweeps (`--coordination`, `DUVO_COORDINATION`).
+public enum CoordinationMode: Sendable, Hashable, CustomStringConvertible {
+    /// Every process for itself (`off`): its own budget, its own sweeps.
+    case off
+    /// The processes of this user on this machine meet in the runtime directory (the default, `local`).
+    case runtimeDirectory
+    /// Processes on every machine meet in Redis (`redis://[:password@]host:port/db`), falling back to the runtime
+    /// directory while Redis is unreachable.
+    case redis(RedisEndpoint)
+
+    /// Parses the option's value: unset or empty or `local` is the runtime directory, `off`, or a `redis://` URL.
+    /// - Throws: ``RedisEndpointError`` for anything else (its text never repeats a password).
+    public init(parsing text: String?) throws(RedisEndpointError) {
+        switch text?.lowercased() {
+        case nil, "", "local": self = .runtimeDirectory
+        case "off": self = .off
+        default:
+            guard let text, text.lowercased().hasPrefix("redis://") else {
+                throw RedisEndpointError(reason: "expected off, local or redis://[:password@]host:port/db")
+            }
+            self = .redis(try RedisEndpoint(url: text))
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .off: "off"
+        case .runtimeDirectory: "local"
+        case .redis(let endpoint): endpoint.description
+        }
+    }
+}

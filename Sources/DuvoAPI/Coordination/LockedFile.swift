@@ -1,0 +1,135 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A small state file of the runtime directory, changed only under an exclusive `flock` on a companion lock file and
+/// replaced whole by `rename`, so a reader never sees half a write.
+///
+/// The kernel drops a `flock` when its holder dies, so a process killed mid-change (even by SIGKILL) blocks nobody;
+/// the file it was writing is a temporary one that the next writer overwrites. A holder that is stopped but alive is
+/// waited for only `lockTimeout` seconds, then the operation fails (the caller falls back to local coordination).
+final class LockedFile: Sendable {
+    /// The state file's path.
+    let path: String
+    private let lockPath: String
+    private let lockTimeout: Double
+    /// The open lock file (one per process); also serialises this process's threads, which `flock` alone does not.
+    private let lock = Mutex<Int32>(-1)
+    /// Test hook (`DUVO_TEST_LOCK_HOLD_MS`): stay inside the critical section this long, so a test can kill a process
+    /// that holds the lock.
+    private let testHold: UInt32
+
+    /// The state file `path`, locked through `path + ".lock"`.
+    init(path: String, lockTimeout: Double = 2, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.path = path
+        lockPath = path + ".lock"
+        self.lockTimeout = lockTimeout
+        testHold = environment["DUVO_TEST_LOCK_HOLD_MS"].flatMap { UInt32($0) } ?? 0
+    }
+
+    deinit {
+        let fd = lock.withLock { $0 }
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Reads the file (empty when absent), lets `change` edit its text, writes the result back when it differs, and
+    /// returns what `change` returned; all under the lock.
+    /// - Throws: ``CoordinationError/file(path:reason:)`` when the lock cannot be taken in time or I/O fails.
+    func update<T>(_ change: (inout String) -> T) throws(CoordinationError) -> T {
+        try lock.withLock { fd throws(CoordinationError) -> T in
+            try lockCurrentFile(&fd)
+            let held = fd
+            defer { flock(held, LOCK_UN) }
+            let before = try read()
+            var text = before
+            let result = change(&text)
+            if text != before { try write(text) }
+            if testHold > 0 { usleep(testHold * 1000) }
+            return result
+        }
+    }
+
+    /// The file's text as last written (empty when absent), read without the lock: a rename makes it whole.
+    func read() throws(CoordinationError) -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return "" }
+            throw failure(path, "cannot open: \(Self.lastError())")
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw failure(path, "cannot read: \(Self.lastError())") }
+            if count == 0 { break }
+            bytes += chunk[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Replaces the file whole: writes a temporary file next to it, then renames it over the file.
+    private func write(_ text: String) throws(CoordinationError) {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw failure(temporary, "cannot create: \(Self.lastError())") }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                close(fd)
+                throw failure(temporary, "cannot write: \(Self.lastError())")
+            }
+            written += count
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else { throw failure(path, "cannot replace: \(Self.lastError())") }
+    }
+
+    /// Locks the file that is at `lockPath` now: a lock file pruned and made anew since it was opened (see
+    /// ``RuntimeDirectory/prune(olderThan:)``) is a different inode, so the open one is swapped for it.
+    private func lockCurrentFile(_ fd: inout Int32) throws(CoordinationError) {
+        for _ in 0..<3 {
+            if fd < 0 {
+                fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+                guard fd >= 0 else { throw failure(lockPath, "cannot open: \(Self.lastError())") }
+            }
+            try acquire(fd)
+            var held = stat()
+            var current = stat()
+            if fstat(fd, &held) == 0, stat(lockPath, &current) == 0, held.st_ino == current.st_ino,
+               held.st_dev == current.st_dev {
+                return
+            }
+            flock(fd, LOCK_UN)
+            close(fd)
+            fd = -1
+        }
+        throw failure(lockPath, "the lock file keeps being replaced")
+    }
+
+    /// Takes the exclusive lock, polling so that a stopped holder costs at most `lockTimeout`.
+    private func acquire(_ fd: Int32) throws(CoordinationError) {
+        let deadline = MonotonicClock.now() + lockTimeout
+        var pause: UInt32 = 50
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                throw failure(lockPath, "cannot lock: \(Self.lastError())")
+            }
+            guard MonotonicClock.now() < deadline else {
+                throw failure(lockPath, "another process has held the lock for over \(lockTimeout) s")
+            }
+            usleep(pause)
+            pause = min(pause * 2, 5_000)
+        }
+    }
+
+    private func failure(_ path: String, _ reason: String) -> CoordinationError { .file(path: path, reason: reason) }
+
+    private static func lastError() -> String { String(cString: strerror(errno)) }
+}

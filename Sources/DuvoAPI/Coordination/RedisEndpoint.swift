@@ -1,0 +1,47 @@
+import Foundation
+
+/// Where Redis is: `redis://[[user]:password@]host[:port][/db]`, parsed once. Its description never holds the password.
+public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+    public let database: Int
+    /// The ACL user, when the URL names one (`AUTH user password`); else the password alone is sent (`AUTH password`).
+    public let user: String?
+    /// The password (secret: redact it from logs).
+    public let password: String?
+
+    /// Parses a `redis://` URL.
+    /// - Throws: ``RedisEndpointError`` naming what is wrong, without repeating the password.
+    public init(url text: String) throws(RedisEndpointError) {
+        guard let components = URLComponents(string: text), components.scheme?.lowercased() == "redis" else {
+            throw RedisEndpointError(reason: "expected redis://[:password@]host:port/db")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw RedisEndpointError(reason: "the URL names no host")
+        }
+        self.host = host
+        port = components.port ?? 6379
+        guard (1...65535).contains(port) else { throw RedisEndpointError(reason: "the port is out of range") }
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        if path.isEmpty {
+            database = 0
+        } else {
+            guard let number = Int(path), number >= 0 else {
+                throw RedisEndpointError(reason: "the database '\(path)' is not a number")
+            }
+            database = number
+        }
+        let user = components.percentEncodedUser.flatMap { $0.removingPercentEncoding }
+        self.user = (user?.isEmpty ?? true) ? nil : user
+        password = components.percentEncodedPassword.flatMap { $0.removingPercentEncoding }
+    }
+
+    /// `redis://host:port/db`, with any credentials left out.
+    public var description: String { "redis://\(host):\(port)/\(database)" }
+}
+
+/// A `--coordination`/`DUVO_COORDINATION` Redis URL that cannot be used.
+public struct RedisEndpointError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let reason: String
+    public var description: String { "the coordination URL is not usable: \(reason)" }
+}

@@ -1,0 +1,87 @@
+import DuvoAPI
+import Foundation
+import JSONCore
+import Testing
+import TestSupport
+
+/// The sweep lease and results, the same test body on the runtime directory's files and on Redis.
+@Suite("Sweep coordination", .serialized, .timeLimit(.minutes(1)))
+struct SweepCoordinatorTests {
+    /// Two coordinators ("processes") of one key and team, made by `make(participant)`.
+    private func leaseAndResults(_ make: (String) throws -> any SweepCoordinator) async throws {
+        let first = try make("first")
+        let second = try make("second")
+        #expect(try await first.acquireOrRenew(lifetime: 5), "the lease is free")
+        #expect(try await second.acquireOrRenew(lifetime: 5) == false, "one leader at a time")
+        #expect(try await first.acquireOrRenew(lifetime: 5), "the leader renews")
+        #expect(try await second.latest() == nil)
+        let snapshot = SweepSnapshot(sequence: 7, takenAt: 1_800_000_000.5, leader: "first",
+                                     payload: ["runs": [["id": "r1", "status": "running"]]])
+        try await first.publish(snapshot)
+        #expect(try await second.latest() == snapshot, "every process reads the leader's results")
+        try await second.release()
+        #expect(try await second.acquireOrRenew(lifetime: 5) == false, "only the holder can release")
+        try await first.release()
+        #expect(try await second.acquireOrRenew(lifetime: 0.2), "released: the next one leads at once")
+        try await Task.sleep(nanoseconds: 400_000_000)
+        #expect(try await first.acquireOrRenew(lifetime: 5), "an expired lease passes on")
+        #expect(try await second.acquireOrRenew(lifetime: 5) == false, "and its old holder cannot renew it")
+    }
+
+    @Test("the runtime directory's lease: one leader, results for all, released and expired leases pass on")
+    func fileLease() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("duvo-rt-\(UUID().uuidString)").path
+        let directory = try RuntimeDirectory(path: path)
+        let name = RuntimeDirectory.keyedName("dv_key", "http://x", "team")
+        try await leaseAndResults { FileSweepCoordinator(directory: directory, name: name, participant: $0) }
+    }
+
+    @Test("the Redis lease: one leader, results for all, released and expired leases pass on")
+    func redisLease() async throws {
+        let redis = try RedisServerProcess()
+        let endpoint = try RedisEndpoint(url: redis.url(database: 1))
+        let name = RuntimeDirectory.keyedName("dv_key", "http://x", "team")
+        try await leaseAndResults {
+            RedisSweepCoordinator(client: RESPClient(endpoint: endpoint), name: name, participant: $0)
+        }
+    }
+
+    @Test("a file lease whose holder process is gone is free at once, before it expires")
+    func deadHolder() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("duvo-rt-\(UUID().uuidString)").path
+        let directory = try RuntimeDirectory(path: path)
+        let name = RuntimeDirectory.keyedName("k")
+        // A lease left by a process that no longer exists (an exited child's pid), valid for another hour.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let file = directory.file("sweep-\(name).lease")
+        try "holder ghost \(child.processIdentifier) \(MonotonicClock.now() + 3600)\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let coordinator = FileSweepCoordinator(directory: directory, name: name, participant: "heir")
+        #expect(try coordinator.acquireOrRenew(lifetime: 5), "the ghost holds nothing")
+    }
+}
+
+extension SweepCoordinatorTests {
+    @Test("old coordination files are pruned, and a process whose lock file was pruned locks the new one")
+    func pruning() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("duvo-rt-\(UUID().uuidString)").path
+        let directory = try RuntimeDirectory(path: path)
+        let early = FileBudgetStore(directory: directory, name: "k")
+        let budget = RateBudget(limit: 5, store: early)
+        try await budget.acquire()
+        for name in try FileManager.default.contentsOfDirectory(atPath: path) {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)],
+                                                  ofItemAtPath: directory.file(name))
+        }
+        try "keep".write(toFile: directory.file("unrelated"), atomically: true, encoding: .utf8)
+        #expect(directory.prune(olderThan: 3600) == 2, "the ledger and its lock file")
+        let late = RateBudget(limit: 5, store: FileBudgetStore(directory: directory, name: "k"))
+        try await late.acquire()
+        try await budget.acquire()
+        #expect(await late.usedInWindow() == 2, "both count in the one file that exists now")
+        #expect(FileManager.default.fileExists(atPath: directory.file("unrelated")))
+    }
+}

@@ -1,0 +1,220 @@
+"""Processes on one key share one budget (issue 11 items 2, 4, 5): real `duvo rpc` processes, a real `duvo sim` that
+sends no rate-limit headers, and a real `redis-server`, with the requests counted on the wire (the simulator's log).
+
+Exceeding a 60-second budget would make a test wait a minute, so each test fires more requests than the limit and
+checks what reached the wire once the limit's worth of answers came back: exactly the limit, and not one 429.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import signal
+import tempfile
+import time
+
+import pytest
+
+from coordination_harness import RedisChild, wire_statuses
+from reliability_harness import TEAM, RPCChild, SimChild, unique_key
+
+LIMIT = 12
+
+
+@pytest.fixture()
+def runtime_dir():
+    path = tempfile.mkdtemp(prefix="duvo-rt-")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def sim_without_headers(key: str, *more_keys: str) -> SimChild:
+    extra = ["--rate-limit", str(LIMIT), "--no-rate-limit-headers", "--log-level", "debug", "--speed", "50"]
+    for other in more_keys:
+        extra += ["--api-key", f"{other}:{TEAM}"]
+    return SimChild(key, extra)
+
+
+def fire(processes: list[RPCChild], calls_each: int) -> None:
+    """Sends `calls_each` runs/list requests from every process at once, without waiting for answers."""
+    for process in processes:
+        for n in range(calls_each):
+            process.send({"jsonrpc": "2.0", "id": f"list-{n}", "method": "runs/list", "params": {"limit": 1}})
+
+
+def answered(process: RPCChild) -> int:
+    return sum(1 for f in process.snapshot() if isinstance(f, dict) and str(f.get("id", "")).startswith("list-"))
+
+
+def wait_until(predicate, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def spend_together(processes: list[RPCChild], sim: SimChild, calls_each: int) -> list[int]:
+    """Fires more than the limit from all processes; returns the wire's statuses once LIMIT answers are back and a
+    few seconds passed in which more could have gone out."""
+    fire(processes, calls_each)
+    wait_until(lambda: sum(answered(p) for p in processes) >= LIMIT)
+    time.sleep(3)  # an absence is asserted: give extra requests time to show up on the wire
+    return wire_statuses(sim.stderr.bytes().decode())
+
+
+@pytest.mark.parametrize("mode", ["local", "redis"])
+def test_processes_on_one_key_hold_the_limit_together_without_rate_limit_headers(mode, runtime_dir):
+    key = unique_key()
+    sim = sim_without_headers(key)
+    redis = RedisChild(password="redis-pw-" + unique_key()[-8:]) if mode == "redis" else None
+    env = {"DUVO_RUNTIME_DIR": runtime_dir}
+    if redis:
+        env["DUVO_COORDINATION"] = redis.url(db=2)
+    processes = [RPCChild(sim.url, key, rate_limit=LIMIT, env_extra=env) for _ in range(4)]
+    try:
+        statuses = spend_together(processes, sim, calls_each=6)
+        assert 429 not in statuses, "together the processes stayed within the key's limit"
+        assert len(statuses) == LIMIT, f"exactly the limit went out in the first minute, not {len(statuses)}"
+        for process in processes:
+            output = process.output()
+            assert key.encode() not in output
+            if redis:
+                assert redis.password.encode() not in output, "the Redis password never appears"
+                assert b"carrying on with" not in output, "Redis was used, not the fallback"
+    finally:
+        for process in processes:
+            process.kill()
+        sim.stop()
+        if redis:
+            redis.close()
+
+
+def test_without_coordination_the_same_processes_draw_429s(runtime_dir):
+    """The control: `--coordination off` keeps today's per-process budgets, which together overrun the key."""
+    key = unique_key()
+    sim = sim_without_headers(key)
+    env = {"DUVO_RUNTIME_DIR": runtime_dir, "DUVO_COORDINATION": "off"}
+    processes = [RPCChild(sim.url, key, rate_limit=LIMIT, env_extra=env) for _ in range(4)]
+    try:
+        statuses = spend_together(processes, sim, calls_each=6)
+        assert statuses.count(429) > 0
+    finally:
+        for process in processes:
+            process.kill()
+        sim.stop()
+
+
+def lock_is_held(path: str) -> bool:
+    with open(path, "a") as probe:
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(probe, fcntl.LOCK_UN)
+        return False
+
+
+def test_a_process_killed_inside_the_budgets_critical_section_blocks_nobody(runtime_dir):
+    key = unique_key()
+    sim = sim_without_headers(key)
+    env = {"DUVO_RUNTIME_DIR": runtime_dir}
+    # The victim stays 30 s inside every critical section (a test hook), so it is surely killed inside one.
+    victim = RPCChild(sim.url, key, rate_limit=LIMIT, env_extra={**env, "DUVO_TEST_LOCK_HOLD_MS": "30000"})
+    survivor = RPCChild(sim.url, key, rate_limit=LIMIT, env_extra=env)
+    try:
+        victim.send({"jsonrpc": "2.0", "id": "list-victim", "method": "runs/list", "params": {"limit": 1}})
+        wait_until(lambda: any(name.endswith(".lock") for name in os.listdir(runtime_dir)))
+        lock = next(os.path.join(runtime_dir, n) for n in os.listdir(runtime_dir) if n.startswith("budget-")
+                    and n.endswith(".lock"))
+        wait_until(lambda: lock_is_held(lock))
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.wait()
+        started = time.monotonic()
+        answer = survivor.call("runs/list", {"limit": 1}, timeout=30)
+        assert "result" in answer
+        assert time.monotonic() - started < 10, "the kernel dropped the dead process's lock"
+        assert b"carrying on with" not in survivor.output(), "the survivor used the shared file, not a fallback"
+        ledger = open(lock[: -len(".lock")]).read()
+        assert "sends " in ledger and len(ledger.split("sends ")[1].split()) >= 1
+    finally:
+        victim.kill()
+        survivor.kill()
+        sim.stop()
+
+
+def test_two_keys_on_one_machine_keep_separate_budgets(runtime_dir):
+    first, second = unique_key(), unique_key()
+    sim = sim_without_headers(first, second)
+    env = {"DUVO_RUNTIME_DIR": runtime_dir}
+    one = RPCChild(sim.url, first, rate_limit=LIMIT, env_extra=env)
+    two = RPCChild(sim.url, second, rate_limit=LIMIT, env_extra=env)
+    try:
+        for process in (one, two):
+            fire([process], LIMIT)
+        wait_until(lambda: answered(one) == LIMIT and answered(two) == LIMIT, timeout=30)
+        statuses = wire_statuses(sim.stderr.bytes().decode())
+        assert statuses.count(200) == 2 * LIMIT and 429 not in statuses, "each key had its own full allowance"
+        names = os.listdir(runtime_dir)
+        assert len([n for n in names if n.startswith("budget-") and not n.endswith((".lock", ".tmp"))]) == 2
+        assert not any(first in n or second in n for n in names), "files are named by a keyed hash, not the key"
+    finally:
+        one.kill()
+        two.kill()
+        sim.stop()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a directory owned by another user needs root")
+def test_a_runtime_directory_owned_by_another_user_is_refused(runtime_dir):
+    key = unique_key()
+    sim = sim_without_headers(key)
+    foreign = os.path.join(runtime_dir, "theirs")
+    os.mkdir(foreign, 0o700)
+    os.chown(foreign, 65534, 65534)
+    try:
+        refused = RPCChild(sim.url, key, rate_limit=LIMIT, env_extra={"DUVO_RUNTIME_DIR": foreign})
+        assert refused.wait(timeout=30) == 2
+        text = refused.stderr.bytes().decode()
+        assert foreign in text and "belongs to uid 65534" in text and "--coordination off" in text, text
+        alone = RPCChild(sim.url, key, rate_limit=LIMIT,
+                         env_extra={"DUVO_RUNTIME_DIR": foreign, "DUVO_COORDINATION": "off"})
+        assert "result" in alone.call("runs/list", {"limit": 1}, timeout=30), "off needs no runtime directory"
+        alone.kill()
+    finally:
+        sim.stop()
+
+
+def test_redis_stopped_and_restarted_mid_run(runtime_dir, agents):
+    key = unique_key()
+    sim = SimChild(key, ["--rate-limit", "300", "--no-rate-limit-headers", "--speed", "20"])
+    redis = RedisChild(password="pw-" + unique_key()[-10:])
+    env = {"DUVO_RUNTIME_DIR": runtime_dir, "DUVO_COORDINATION": redis.url(db=1)}
+    processes = [RPCChild(sim.url, key, rate_limit=300, env_extra=env) for _ in range(2)]
+    try:
+        started = processes[0].result("runs/start", {"agent_id": agents["chatty"], "follow": True})
+        subscription = started["subscription"]
+        for process in processes:
+            assert "result" in process.call("runs/list", {"limit": 1})
+        redis.stop()
+        for process in processes:
+            for _ in range(3):
+                answer = process.call("runs/list", {"limit": 1}, timeout=30)
+                assert "result" in answer, "requests carry on with local coordination"
+        redis.start()
+        deadline = time.monotonic() + 60
+        while b"reachable again" not in processes[1].output():
+            assert time.monotonic() < deadline, "the process went back to Redis"
+            assert "result" in processes[1].call("runs/list", {"limit": 1}, timeout=30)
+            time.sleep(0.2)
+        ended = processes[0].wait_for(lambda f: isinstance(f, dict) and f.get("method") == "runs/followEnded"
+                                      and f["params"]["subscription"] == subscription, timeout=180)
+        assert ended["params"]["reason"] == "terminal", "the follow outlived the outage"
+        for process in processes:
+            text = process.output()
+            assert text.count(b"carrying on with") == 1, "the outage is reported once"
+            assert redis.password.encode() not in text and key.encode() not in text
+    finally:
+        for process in processes:
+            process.kill()
+        sim.stop()
+        redis.close()
