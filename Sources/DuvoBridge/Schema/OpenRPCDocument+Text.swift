@@ -812,7 +812,7 @@ extension OpenRPCDocument {
     {
       "name": "runs/list",
       "summary": "List the team's runs, filtered and sorted.",
-      "description": "Needs API v2 (-32010 on v1) and a team (DUVO_TEAM_ID or team_id). With all true the bridge pages through every matching run from offset on.",
+      "description": "Needs API v2 (-31010 on v1) and a team (DUVO_TEAM_ID or team_id). With all true the bridge pages through every matching run from offset on.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2226,7 +2226,7 @@ extension OpenRPCDocument {
       },
       "UpstreamErrorData": {
         "title": "UpstreamErrorData",
-        "description": "The data of the errors -32000..-32010 when Duvo answered: Duvo's HTTP status, its error and message fields, and retry_after_s when Duvo said when to retry (always for -32005). Errors raised before Duvo answered (network, timeout, not configured, unsupported) may carry no data.",
+        "description": "The data of the errors -31000..-31010 when Duvo answered: Duvo's HTTP status, its error and message fields, and retry_after_s when Duvo said when to retry (always for -31005). Errors raised before Duvo answered (network, timeout, not configured, unsupported) may carry no data.",
         "type": "object",
         "properties": {
           "http_status": {
@@ -2435,7 +2435,7 @@ extension OpenRPCDocument {
         "message": "Request cancelled by the client ($/cancelRequest or notifications/cancelled)."
       },
       "UpstreamError": {
-        "code": -32000,
+        "code": -31000,
         "message": "Upstream error: Duvo answered with another HTTP status (data.http_status).",
         "data": {
           "http_status": 409,
@@ -2444,7 +2444,7 @@ extension OpenRPCDocument {
         }
       },
       "Unauthorized": {
-        "code": -32001,
+        "code": -31001,
         "message": "Unauthorized: Duvo rejected the API key, or none was sent (HTTP 401).",
         "data": {
           "http_status": 401,
@@ -2453,7 +2453,7 @@ extension OpenRPCDocument {
         }
       },
       "Forbidden": {
-        "code": -32002,
+        "code": -31002,
         "message": "Forbidden: the key may not do this (HTTP 403).",
         "data": {
           "http_status": 403,
@@ -2462,7 +2462,7 @@ extension OpenRPCDocument {
         }
       },
       "NotFound": {
-        "code": -32003,
+        "code": -31003,
         "message": "Not found: no such run, agent, team or human request (HTTP 404).",
         "data": {
           "http_status": 404,
@@ -2471,7 +2471,7 @@ extension OpenRPCDocument {
         }
       },
       "Rejected": {
-        "code": -32004,
+        "code": -31004,
         "message": "Rejected: Duvo found the request invalid (HTTP 400); data.message says why.",
         "data": {
           "http_status": 400,
@@ -2480,7 +2480,7 @@ extension OpenRPCDocument {
         }
       },
       "RateLimited": {
-        "code": -32005,
+        "code": -31005,
         "message": "Rate limited: Duvo still answered HTTP 429 after retries; retry after data.retry_after_s.",
         "data": {
           "http_status": 429,
@@ -2490,7 +2490,7 @@ extension OpenRPCDocument {
         }
       },
       "UpstreamUnavailable": {
-        "code": -32006,
+        "code": -31006,
         "message": "Upstream unavailable: Duvo still answered HTTP 5xx after retries.",
         "data": {
           "http_status": 503,
@@ -2499,19 +2499,19 @@ extension OpenRPCDocument {
         }
       },
       "NetworkError": {
-        "code": -32007,
+        "code": -31007,
         "message": "Network error: Duvo could not be reached or the connection dropped; a request that creates or changes something is not retried, so check before repeating it."
       },
       "Timeout": {
-        "code": -32008,
+        "code": -31008,
         "message": "Timeout: Duvo did not answer in time."
       },
       "NotConfigured": {
-        "code": -32009,
+        "code": -31009,
         "message": "Not configured: no API key (set DUVO_API_KEY or DUVO_API_KEY_FILE), or no team for a v2 method (set DUVO_TEAM_ID or pass team_id)."
       },
       "Unsupported": {
-        "code": -32010,
+        "code": -31010,
         "message": "Unsupported: the method needs another Duvo API version (runs/list and runs/stats need DUVO_API_VERSION=v2)."
       }
     }
@@ -2597,7 +2597,7 @@ extension OpenRPCDocument {
           "status": "running",
           "reason": "error",
           "error": {
-            "code": -32001,
+            "code": -31001,
             "message": "Unauthorized: Duvo rejected the API key",
             "data": {
               "http_status": 401,

@@ -118,7 +118,7 @@ describe("DuvoClient", () => {
   test("an unknown run rejects with NotFound", async () => {
     await assert.rejects(client.get({ run_id: randomUUID() }), (error) => {
       assert.ok(error instanceof NotFound && error instanceof UpstreamError);
-      assert.equal(error.code, -32003);
+      assert.equal(error.code, -31003);
       assert.equal(error.httpStatus, 404);
       return true;
     });

@@ -36,7 +36,7 @@ PEER = textwrap.dedent(
             send([{{"jsonrpc": "2.0", "id": request["id"], "result": {{"subscription": "s1"}}}}])
         else:
             send({{"jsonrpc": "2.0", "id": request["id"],
-                   "error": {{"code": -32003, "message": "Not found", "data": {{"http_status": 404}}}}}})
+                   "error": {{"code": -31003, "message": "Not found", "data": {{"http_status": 404}}}}}})
     """
 )
 
@@ -66,7 +66,7 @@ def test_an_error_answer_carries_code_message_and_data() -> None:
     with DuvoClient(peer()) as client:
         with pytest.raises(NotFound) as raised:
             client.get(RUN)
-    assert (raised.value.code, raised.value.message, raised.value.http_status) == (-32003, "Not found", 404)
+    assert (raised.value.code, raised.value.message, raised.value.http_status) == (-31003, "Not found", 404)
 
 
 def test_a_process_that_dies_mid_call_raises_bridge_closed() -> None:
