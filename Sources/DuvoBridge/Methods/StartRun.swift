@@ -21,7 +21,9 @@ enum StartRun: BridgeMethod {
         }
     }
 
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
+    {
         try ParamChecks.uuid(params.agentID, field: "agent_id")
         try ParamChecks.nonEmpty(params.teamID, field: "team_id")
         var body = try await bridge.call { () async throws(DuvoAPIError) in
