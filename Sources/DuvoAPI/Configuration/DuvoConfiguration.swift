@@ -57,7 +57,7 @@ public struct DuvoConfiguration: Sendable {
             do {
                 text = try String(contentsOfFile: path, encoding: .utf8)
             } catch {
-                throw .notConfigured("cannot read the API key file '\(path)' (\(Self.reason(error))); check the "
+                throw .notConfigured("cannot read the API key file '\(path)' (\(Self.reason(error, path: path))); check the "
                     + "path and its permissions")
             }
             key = APIKey(text)
@@ -80,25 +80,32 @@ public struct DuvoConfiguration: Sendable {
             version = parsed
         }
         let team = teamID ?? environment["DUVO_TEAM_ID"].flatMap { $0.isEmpty ? nil : $0 }
-        var deadline = defaultTimeout
-        if let text = timeout ?? environment["DUVO_TIMEOUT"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            guard let seconds = Double(text), seconds > 0, seconds <= 86_400 else {
-                throw .notConfigured("DUVO_TIMEOUT (--timeout) must be a number of seconds from 0 to 86400 such as "
-                    + "30, not '\(text.prefix(40))'")
-            }
-            deadline = seconds
-        }
         return DuvoConfiguration(apiKey: key, baseURL: url, apiVersion: version, teamID: team,
                                  rateLimitPerMinute: rateLimitPerMinute ?? defaultRateLimitPerMinute,
-                                 requestTimeout: deadline)
+                                 requestTimeout: try deadline(flag: timeout, environment: environment))
     }
 
-    /// Why a file could not be read, in the system's words (`No such file or directory`, `Permission denied`).
-    private static func reason(_ error: any Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let underlying, underlying.domain == NSPOSIXErrorDomain, let text = strerror(Int32(underlying.code)) {
-            return String(cString: text)
+    /// The deadline of a call: `flag` (`--timeout`), else `DUVO_TIMEOUT`, else ``defaultTimeout``, in seconds.
+    /// - Throws: ``DuvoAPIError/notConfigured(_:)`` for anything but a number of seconds in (0, 86400].
+    public static func deadline(flag: String?, environment: [String: String]) throws(DuvoAPIError) -> TimeInterval {
+        guard let text = flag ?? environment["DUVO_TIMEOUT"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return defaultTimeout
         }
-        return (error as NSError).localizedDescription
+        guard let seconds = Double(text), seconds > 0, seconds <= 86_400 else {
+            throw .notConfigured("DUVO_TIMEOUT (--timeout) must be a number of seconds more than 0 and at most 86400, "
+                + "such as 30, not '\(text.prefix(40))'")
+        }
+        return seconds
+    }
+
+    /// Why the file at `path` could not be read, in the system's words (`No such file or directory`, `Permission
+    /// denied`): Foundation's own error says less on Linux, so the open is repeated to read `errno`.
+    private static func reason(_ error: any Error, path: String) -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd < 0 else {
+            close(fd)
+            return (error as NSError).localizedDescription  // it opens, so the content was the problem (not UTF-8)
+        }
+        return String(cString: strerror(errno))
     }
 }
