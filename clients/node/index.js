@@ -43,7 +43,17 @@ export class InvalidParams extends errorClass(-32602) {
 export class InternalError extends errorClass(-32603) {}
 export class Cancelled extends errorClass(-32800) {}
 /** -31000, and the parent of every error from Duvo or the way to it. */
-export class UpstreamError extends errorClass(-31000) {}
+export class UpstreamError extends errorClass(-31000) {
+  /** True when a write may have reached Duvo but its answer was lost and its effect was not found: see `check`. */
+  get outcomeUnknown() {
+    return this.data?.outcome_unknown === true;
+  }
+
+  /** How to find out whether a write whose outcome is unknown happened. */
+  get check() {
+    return typeof this.data?.check === "string" ? this.data.check : undefined;
+  }
+}
 export class Unauthorized extends errorClass(-31001, UpstreamError) {}
 export class Forbidden extends errorClass(-31002, UpstreamError) {}
 export class NotFound extends errorClass(-31003, UpstreamError) {}

@@ -89,6 +89,18 @@ class UpstreamError(DuvoError):
 
     code_value = -31000
 
+    @property
+    def outcome_unknown(self) -> bool:
+        """True when a write (start, send message, respond) may have reached Duvo but its answer was lost and the
+        bridge could not find its effect: do not simply repeat it, follow `check`."""
+        return self._data_field("outcome_unknown") is True
+
+    @property
+    def check(self) -> str | None:
+        """How to find out whether a write whose outcome is unknown happened."""
+        value = self._data_field("check")
+        return value if isinstance(value, str) else None
+
 
 class Unauthorized(UpstreamError):
     """-31001: Duvo rejected the API key, or none was sent (HTTP 401)."""
