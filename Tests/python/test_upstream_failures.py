@@ -80,7 +80,9 @@ def test_an_html_502_is_summarised(front_end):
     assert start["code"] == UNAVAILABLE
     assert_outcome_unknown(start)
     assert front_end.posts() == 1
-    finish(rpc, key)
+    log = finish(rpc, key).decode()
+    assert re.search(r"trace: GET /v2/runs/[0-9a-f-]+ -> 502 in \d+\.\d ms \(attempt 4\)", log), log[-2000:]
+    assert re.search(r"trace: POST /v2/teams/[^ ]+/runs -> 502 in \d+\.\d ms \(attempt 1\)", log), log[-2000:]
 
 
 @pytest.mark.parametrize("front_end", ["stall"], indirect=True)
