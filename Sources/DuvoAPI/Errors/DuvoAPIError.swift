@@ -100,7 +100,9 @@ public enum DuvoAPIError: Error, Sendable, Hashable {
         case .rateLimited(let error):
             "The rate limit held after retries."
                 + (error.retryAfterSeconds.map { " Retry after \(Int($0.rounded(.up))) s." } ?? "")
-        case .unavailable: "Duvo is having trouble; try again shortly."
+        case .unavailable(let error):
+            error.method == "GET" ? "Duvo is having trouble; try again shortly."
+                : "Duvo is having trouble; check whether the request took effect before repeating it."
         case .network: "Check DUVO_BASE_URL and the network."
         case .timeout: "Duvo or the network is slow; DUVO_TIMEOUT (--timeout) sets the deadline."
         case .outcomeUnknown(_, let check): check
