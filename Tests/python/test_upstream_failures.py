@@ -63,6 +63,12 @@ def test_connections_closed_without_answer(front_end):
     assert start["code"] == NETWORK
     assert_outcome_unknown(start)
     assert front_end.posts() == 1, "a start that may have reached Duvo is never sent again"
+
+    _initialize(rpc)
+    tool = rpc.result("tools/call", {"name": "duvo_start_run", "arguments": {"agent_id": AGENT, "message": "mcp"}})
+    text = tool["content"][0]["text"]
+    assert tool["isError"] is True and "runs/list" in text and "try again" not in text.lower(), tool
+    assert front_end.posts() == 2, "one POST per start, none repeated"
     finish(rpc, key)
 
 
