@@ -12,6 +12,7 @@ public final class DuvoClient: Sendable {
     /// The allowance shared by everything in the process.
     public let budget: RateBudget
     private let transport: any HTTPTransport
+    /// Where diagnostics go (stderr); the recovery of lost writes logs through it too.
     let logger: Logger
     /// The clock of deadlines and back-offs.
     private let clock: any CallClock
