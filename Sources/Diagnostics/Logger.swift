@@ -16,7 +16,7 @@ public struct Logger: Sendable {
     private let shared: Shared
 
     private final class Shared: Sendable {
-        let lock = Mutex<[String]>([])
+        let lock = Mutex<Void>(())
         let fd: Int32
         init(fd: Int32) { self.fd = fd }
     }
@@ -28,12 +28,10 @@ public struct Logger: Sendable {
         self.shared = Shared(fd: fd)
     }
 
-    /// Registers a secret (an API key) that must never appear in a log line; it is replaced by `[redacted]`.
+    /// Registers a secret (an API key) that must never appear in any output, this logger's lines included.
+    /// - Note: the secret goes to the process-wide ``SecretRedactor``, so errors and results are redacted too.
     public func redact(_ secret: String) {
-        guard !secret.isEmpty else { return }
-        shared.lock.withLock { secrets in
-            if !secrets.contains(secret) { secrets.append(secret) }
-        }
+        SecretRedactor.register(secret)
     }
 
     /// Whether a line at `level` would be written (to skip building expensive messages).
@@ -43,8 +41,8 @@ public struct Logger: Sendable {
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
         guard isEnabled(level) else { return }
         var text = message()
-        shared.lock.withLock { secrets in
-            for secret in secrets { text = text.replacingAll(secret, with: "[redacted]") }
+        text = SecretRedactor.redact(text)
+        shared.lock.withLock { _ in
             let line = "\(label): \(level.name): \(text)\n"
             var bytes = Array(line.utf8)
             var written = 0

@@ -21,12 +21,15 @@ public final class Bridge: Sendable {
         follows = FollowManager(scheduler: scheduler)
     }
 
-    /// Runs a Duvo call, turning its failure into the documented JSON-RPC error.
-    func call<T: Sendable>(_ body: () async throws(DuvoAPIError) -> T) async throws(RPCError) -> T {
+    /// Runs a Duvo call inside a method, carrying its failure whole as ``BridgeFailure/duvo(_:)``.
+    ///
+    /// Not a convention to remember: a method throws only ``BridgeFailure``, so a Duvo call outside this (or an
+    /// equivalent `catch`) does not compile.
+    func call<T: Sendable>(_ body: () async throws(DuvoAPIError) -> T) async throws(BridgeFailure) -> T {
         do {
             return try await body()
         } catch {
-            throw RPCError(error)
+            throw .duvo(error)
         }
     }
 

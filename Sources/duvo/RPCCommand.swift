@@ -28,6 +28,9 @@ enum RPCCommand {
                    defaultValue: "4096"),
             .value("max-frame-bytes", valueName: "N", help: "Largest frame accepted; larger ones get an error.",
                    defaultValue: String(16 << 20)),
+            .value("timeout", valueName: "S",
+                   help: "Deadline of each call to Duvo in seconds, retries included (default 30).",
+                   environment: "DUVO_TIMEOUT"),
         ])
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
@@ -55,7 +58,8 @@ enum RPCCommand {
         let endpoint: ConnectionOptions.Endpoint
         do {
             configuration = try connectionConfiguration(parsed)
-            endpoint = try ConnectionOptions.resolve(parsed, environment: environment, logger: logger)
+            endpoint = try ConnectionOptions.resolve(parsed, environment: environment, logger: logger,
+                                                     timeout: parsed.value("timeout"))
         } catch let error as DuvoAPIError {
             logger.error(error.message)
             return 2

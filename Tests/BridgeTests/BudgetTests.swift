@@ -31,7 +31,7 @@ struct BudgetTests {
         #expect(!simulator.stderr.text.contains(key), "nor in the simulator's")
     }
 
-    @Test("a wrong key is -32001 saying which variable to check; another team is -32002")
+    @Test("a wrong key is -31001 saying which variable to check; another team is -31002")
     func authErrors() async throws {
         let simulator = try SimulatorProcess(speed: 50, extraArguments: ["--api-key", "dv_right:acme", "--team", "acme",
                                                                         "--team", "other"])
@@ -40,14 +40,14 @@ struct BudgetTests {
             "DUVO_BASE_URL": simulator.baseURL, "DUVO_API_KEY": "dv_wrong", "DUVO_TEAM_ID": "acme",
         ]))
         let unauthorized = try await wrong.request("runs/list")
-        #expect(unauthorized["error"]?["code"] == -32001)
+        #expect(unauthorized["error"]?["code"] == -31001)
         #expect(unauthorized["error"]?["message"]?.stringValue?.contains("DUVO_API_KEY") == true)
         #expect(unauthorized["error"]?["data"]?["http_status"] == 401)
         let right = try RPCProcess(arguments: ["rpc"], environment: RPCProcess.cleanEnvironment(adding: [
             "DUVO_BASE_URL": simulator.baseURL, "DUVO_API_KEY": "dv_right", "DUVO_TEAM_ID": "other",
         ]))
         let forbidden = try await right.request("runs/list")
-        #expect(forbidden["error"]?["code"] == -32002)
+        #expect(forbidden["error"]?["code"] == -31002)
         #expect(try await right.call("runs/list", ["team_id": "acme"])["total"] == 0)
     }
 }

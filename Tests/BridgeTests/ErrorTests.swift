@@ -6,12 +6,12 @@ import TestSupport
 /// Duvo's errors map to documented codes with Duvo's words in `data`; configuration problems say how to fix them.
 @Suite("duvo rpc errors", .timeLimit(.minutes(1)))
 struct ErrorTests {
-    @Test("an unknown run is -32003 with Duvo's status, error and message in data")
+    @Test("an unknown run is -31003 with Duvo's status, error and message in data")
     func notFound() async throws {
         let bridge = try startBridge()
         let answer = try await bridge.request("runs/get", ["run_id": .string(UUID().uuidString)])
         let error = try #require(answer["error"])
-        #expect(error["code"] == -32003)
+        #expect(error["code"] == -31003)
         #expect(error["data"]?["http_status"] == 404)
         #expect(error["data"]?["error"] == "not_found")
         #expect(error["data"]?["message"]?.stringValue?.isEmpty == false)
@@ -21,7 +21,7 @@ struct ErrorTests {
     func v1List() async throws {
         let bridge = try startBridge(["--api-version", "v1"])
         let answer = try await bridge.request("runs/list")
-        #expect(answer["error"]?["code"] == -32010)
+        #expect(answer["error"]?["code"] == -31010)
         #expect(answer["error"]?["message"]?.stringValue?.contains("v2") == true)
         let started = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("echo"))])
         #expect(started["run"]?["has_issues"] == nil, "v1 runs carry exactly the v1 fields")
@@ -32,7 +32,7 @@ struct ErrorTests {
         let bridge = try RPCProcess(arguments: ["rpc"], environment: RPCProcess.cleanEnvironment())
         #expect(try await bridge.call("rpc.discover")["methods"] != nil)
         let answer = try await bridge.request("runs/get", ["run_id": .string(UUID().uuidString)])
-        #expect(answer["error"]?["code"] == -32009)
+        #expect(answer["error"]?["code"] == -31009)
         #expect(answer["error"]?["message"]?.stringValue?.contains("DUVO_API_KEY") == true)
         bridge.closeInput()
         #expect(await bridge.waitForExit() == 0)
@@ -44,7 +44,7 @@ struct ErrorTests {
         let bridge = try RPCProcess(arguments: ["rpc", "--log-level", "trace"], environment: RPCProcess.cleanEnvironment(
             adding: ["DUVO_API_KEY": secret, "DUVO_BASE_URL": "http://127.0.0.1:1", "DUVO_TEAM_ID": "t"]))
         let answer = try await bridge.request("runs/get", ["run_id": .string(UUID().uuidString)])
-        #expect(answer["error"]?["code"] == -32007)
+        #expect(answer["error"]?["code"] == -31007)
         #expect(answer["error"]?["message"]?.stringValue?.contains("DUVO_BASE_URL") == true)
         bridge.closeInput()
         _ = await bridge.waitForExit()

@@ -70,7 +70,7 @@ struct FollowTests {
     func unknownRun() async throws {
         let bridge = try startBridge()
         let answer = try await bridge.request("runs/follow", ["run_id": .string(UUID().uuidString)])
-        #expect(answer["error"]?["code"] == -32003)
+        #expect(answer["error"]?["code"] == -31003)
         #expect(answer["error"]?["data"]?["http_status"] == 404)
     }
 }

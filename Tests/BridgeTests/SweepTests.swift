@@ -107,7 +107,7 @@ struct SweepTests {
             subscriptions.append(try #require(followed["subscription"]?.stringValue))
         }
         let unknown = try await bridge.request("runs/follow", ["run_id": "0b7c5a9e-3d1f-4f6a-9c2e-8d4b6a1f0e3c"])
-        #expect(unknown["error"]?["code"] == -32003, "a run Duvo does not know is an error answer: \(unknown)")
+        #expect(unknown["error"]?["code"] == -31003, "a run Duvo does not know is an error answer: \(unknown)")
         for subscription in subscriptions {
             let events = try await collectFollow(bridge, subscription: subscription, timeout: 90)
             #expect(events.last?["params"]?["reason"] == "terminal")

@@ -37,7 +37,7 @@ struct DuvoClientTests {
         await #expect(throws: DuvoAPIError.self) {
             try await DuvoClient.scripted(dropped).postMessage(runID, text: "hi")
         }
-        #expect(dropped.sentCount == 1)
+        #expect(dropped.sentMethods.filter { $0 == "POST" }.count == 1, "looked for, never posted twice")
     }
 
     @Test("a write is retried after a 429 or a refused connection, which prove Duvo did not act on it")

@@ -72,7 +72,13 @@ enum Fixture {
 
     static let rateLimited = DuvoAPIError.rateLimited(upstream(429))
     static let unavailable = DuvoAPIError.unavailable(upstream(503))
-    static let dropped = DuvoAPIError.network(operation: "get run", detail: "connection reset")
+    static let dropped = DuvoAPIError.network(failedCall(.connectionLost("connection reset")))
+    static let timedOut = DuvoAPIError.timeout(failedCall(.timedOut))
+
+    static func failedCall(_ cause: TransportError) -> FailedCall {
+        FailedCall(operation: "get run", method: "GET", path: "/v2/runs/x", cause: cause, attempts: 4,
+                   elapsedSeconds: 30, deadlineSeconds: 30)
+    }
     static let notFound = DuvoAPIError.notFound(upstream(404))
     static let unauthorized = DuvoAPIError.unauthorized(upstream(401))
     static let forbidden = DuvoAPIError.forbidden(upstream(403))

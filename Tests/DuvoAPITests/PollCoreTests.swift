@@ -73,7 +73,7 @@ struct PollCoreTests {
         FailureCase(error: Fixture.rateLimited, ends: false),
         FailureCase(error: Fixture.unavailable, ends: false),
         FailureCase(error: Fixture.dropped, ends: false),
-        FailureCase(error: .timeout(operation: "get run", seconds: 30), ends: false),
+        FailureCase(error: Fixture.timedOut, ends: false),
         FailureCase(error: Fixture.notFound, ends: true),
         FailureCase(error: Fixture.unauthorized, ends: true),
         FailureCase(error: Fixture.forbidden, ends: true),

@@ -7,21 +7,29 @@ final class ScriptedTransport: HTTPTransport {
     enum Step: Sendable {
         case answer(Int, String, [String: String] = [:])
         case fail(TransportError)
+        /// No answer: the clock moves on by the timeout the client gave, then the exchange times out.
+        case stall
     }
 
-    private let state: Mutex<(steps: [Step], sent: [(method: String, url: String, headers: [String: String])])>
+    private let state: Mutex<(steps: [Step], sent: [(method: String, url: String, headers: [String: String],
+                                                     timeout: Double)])>
+    private let clock: ManualClock?
 
-    init(_ steps: [Step]) {
+    /// A transport answering `steps` in order (500 once they run out); `clock`, when given, is advanced by stalls.
+    init(_ steps: [Step], clock: ManualClock? = nil) {
         state = Mutex((steps, []))
+        self.clock = clock
     }
 
     var sentCount: Int { state.withLock { $0.sent.count } }
     var sentURLs: [String] { state.withLock { $0.sent.map(\.url) } }
+    var sentMethods: [String] { state.withLock { $0.sent.map(\.method) } }
+    var timeouts: [Double] { state.withLock { $0.sent.map(\.timeout) } }
 
     func send(method: String, url: URL, headers: [String: String], body: [UInt8]?,
               timeout: TimeInterval) async throws(TransportError) -> APIResponse {
         let step: Step = state.withLock { state in
-            state.sent.append((method, url.absoluteString, headers))
+            state.sent.append((method, url.absoluteString, headers, timeout))
             return state.steps.isEmpty ? .answer(500, "{}") : state.steps.removeFirst()
         }
         switch step {
@@ -29,15 +37,37 @@ final class ScriptedTransport: HTTPTransport {
             return APIResponse(status: status, headers: headers, body: Array(body.utf8))
         case .fail(let error):
             throw error
+        case .stall:
+            clock?.advance(by: timeout)
+            throw .timedOut
         }
     }
 }
 
+/// A clock that moves only when told, or when someone sleeps on it (the sleep returns at once, the time passes).
+final class ManualClock: CallClock {
+    private let seconds = Mutex<Double>(1_000)
+
+    func now() -> Double { seconds.withLock { $0 } }
+
+    func sleep(seconds delay: Double) async throws {
+        try Task.checkCancellation()
+        advance(by: delay)
+    }
+
+    func advance(by delay: Double) { seconds.withLock { $0 += max(0, delay) } }
+}
+
 extension DuvoClient {
-    static func scripted(_ transport: ScriptedTransport, version: APIVersion = .v1, team: String? = nil) -> DuvoClient {
+    static func scripted(_ transport: ScriptedTransport, version: APIVersion = .v1, team: String? = nil,
+                         timeout: Double = 30, clock: ManualClock = ManualClock(),
+                         logger: Diagnostics.Logger = Diagnostics.Logger(label: "test", level: .warning)) -> DuvoClient {
         let configuration = DuvoConfiguration(
             apiKey: APIKey("dv_secret_key_123"), baseURL: URL(string: "http://127.0.0.1:9")!, apiVersion: version,
-            teamID: team, rateLimitPerMinute: 0, retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.001, maxDelay: 0.01))
-        return DuvoClient(configuration: configuration, transport: transport)
+            teamID: team, rateLimitPerMinute: 0, requestTimeout: timeout,
+            retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.001, maxDelay: 0.01))
+        return DuvoClient(configuration: configuration, transport: transport, logger: logger, clock: clock)
     }
 }
+
+import Diagnostics

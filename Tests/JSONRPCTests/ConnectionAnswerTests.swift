@@ -45,7 +45,7 @@ struct ConnectionAnswerTests {
         harness.send(#"{"jsonrpc":"2.0","id":2,"method":"fail/leaky"}"#)
         let answers = await harness.closeAndCollect().byID
         #expect(
-            answers["1"]?["error"] == ["code": -32010, "message": "Duvo is unreachable", "data": ["http_status": 502]])
+            answers["1"]?["error"] == ["code": -31010, "message": "Duvo is unreachable", "data": ["http_status": 502]])
         #expect(answers["2"]?["error"]?["code"] == -32603)
         #expect(!String(decoding: harness.client.receivedBytes, as: UTF8.self).contains("sk-secret"))
     }

@@ -117,7 +117,7 @@ class Contract:
 
 # Which components.schemas entry describes an error's data, by code (the error objects cannot say so themselves:
 # the OpenRPC meta-schema allows only code, message and data there).
-_DATA_SCHEMAS = {-32602: "InvalidParamsData", **{code: "UpstreamErrorData" for code in range(-32008, -31999)}}
+_DATA_SCHEMAS = {-32602: "InvalidParamsData", **{code: "UpstreamErrorData" for code in range(-31008, -30999)}}
 
 
 @functools.lru_cache(maxsize=None)

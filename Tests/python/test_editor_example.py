@@ -56,7 +56,7 @@ def test_content_length_frames_carry_results_errors_and_notifications(
 
     with pytest.raises(JsonRpcException) as raised:
         session.request("runs/get", {"run_id": str(uuid.uuid4())}).result(30)
-    assert raised.value.code == -32003
+    assert raised.value.code == -31003
     contract.check_error(raised.value.to_dict(), allowed_for="runs/get")
 
     seen: List[tuple[str, Any]] = []

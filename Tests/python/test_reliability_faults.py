@@ -4,7 +4,7 @@ One simulator and one bridge for the module, in phases: starts (sequential, so t
 same requests on every run), reads, then concurrent follows. What a user relies on:
 - reads (runs/get, runs/messages, runs/list) succeed through retries;
 - nothing that creates a run is retried into a duplicate: every start answered with a result made exactly one run,
-  a start that failed with -32006/-32007 made at most one, and none made two (runs are matched to starts by the
+  a start that failed with -31006/-31007 made at most one, and none made two (runs are matched to starts by the
   unique message each start carries);
 - follows lose and duplicate nothing: each delivers exactly the messages a final `runs/messages all: true` returns,
   in order, and end with runs/followEnded after the last of them (five follows are watched by team-wide sweeps,
@@ -30,7 +30,7 @@ from reliability_harness import RPCChild, SimChild, answers, unique_key
 FAULTS = "5xx=0.05,429=0.02,latency=0.05:300ms,drop=0.01"
 RATE = 100  # per minute, on both sides; the phases below need more than that
 STARTS = 25
-START_ERRORS = {-32006, -32007}  # may have reached Duvo: not retried, reported
+START_ERRORS = {-31006, -31007}  # may have reached Duvo: not retried, reported
 
 
 class Session:
@@ -104,7 +104,7 @@ def respond_until_accepted(rpc: RPCChild, run_id: str, pending: dict) -> None:
         answer = rpc.call("runs/respond", {"run_id": run_id, "request_id": pending["id"], **reply})
         if "result" in answer:
             return
-        assert answer["error"]["code"] in START_ERRORS | {-32602, -32004}, answer
+        assert answer["error"]["code"] in START_ERRORS | {-32602, -31004}, answer
         now = rpc.result("runs/get", {"run_id": run_id})
         if (now.get("pending_human_request") or {}).get("id") != pending["id"]:
             return  # the failed-looking attempt did reach Duvo
@@ -177,7 +177,7 @@ def test_a_read_that_meets_a_429_storm_then_a_5xx_is_still_retried():
     rpc = RPCChild(sim.url, key, rate_limit=300)
     try:
         answer = rpc.call("runs/get", {"run_id": "0b7c2f3e-9a41-4d2b-8e6f-1a2b3c4d5e6f"})
-        assert answer["error"]["code"] == -32003, "Duvo's real answer (no such run) after riding out both faults"
+        assert answer["error"]["code"] == -31003, "Duvo's real answer (no such run) after riding out both faults"
     finally:
         rpc.kill()
         sim.stop()

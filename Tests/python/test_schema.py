@@ -19,7 +19,7 @@ AGREED_NOTIFICATIONS = [
 ]
 AGREED_ERRORS = {
     -32700, -32600, -32601, -32602, -32603, -32800,
-    -32000, -32001, -32002, -32003, -32004, -32005, -32006, -32007, -32008, -32009, -32010,
+    -31000, -31001, -31002, -31003, -31004, -31005, -31006, -31007, -31008, -31009, -31010,
 }
 
 # The keys the OpenRPC 1.3.2 meta-schema allows on each object (plus x- extensions where it allows them).
@@ -150,7 +150,7 @@ class TestSchemas:
         validator = contract.notification_validator("runs/followEnded")
         base = {"subscription": "s", "run_id": "550e8400-e29b-41d4-a716-446655440000", "status": "running"}
         assert list(validator.iter_errors({**base, "reason": "error"}))
-        assert not list(validator.iter_errors({**base, "reason": "error", "error": {"code": -32007, "message": "x"}}))
+        assert not list(validator.iter_errors({**base, "reason": "error", "error": {"code": -31007, "message": "x"}}))
         assert list(validator.iter_errors({**base, "reason": "terminal", "error": {"code": 1, "message": "x"}}))
 
 

@@ -409,7 +409,12 @@ export declare class InvalidParams extends DuvoError {
 }
 export declare class InternalError extends DuvoError {}
 export declare class Cancelled extends DuvoError {}
-export declare class UpstreamError extends DuvoError {}
+export declare class UpstreamError extends DuvoError {
+  /** True when a write may have reached Duvo but its answer was lost and its effect was not found: see `check`. */
+  readonly outcomeUnknown: boolean;
+  /** How to find out whether a write whose outcome is unknown happened. */
+  readonly check: string | undefined;
+}
 export declare class Unauthorized extends UpstreamError {}
 export declare class Forbidden extends UpstreamError {}
 export declare class NotFound extends UpstreamError {}

@@ -44,23 +44,33 @@ export class InvalidParams extends errorClass(-32602) {
 }
 export class InternalError extends errorClass(-32603) {}
 export class Cancelled extends errorClass(-32800) {}
-/** -32000, and the parent of every error from Duvo or the way to it. */
-export class UpstreamError extends errorClass(-32000) {}
-export class Unauthorized extends errorClass(-32001, UpstreamError) {}
-export class Forbidden extends errorClass(-32002, UpstreamError) {}
-export class NotFound extends errorClass(-32003, UpstreamError) {}
-export class Rejected extends errorClass(-32004, UpstreamError) {}
-/** -32005; `retryAfterS` says when to try again. */
-export class RateLimited extends errorClass(-32005, UpstreamError) {
+/** -31000, and the parent of every error from Duvo or the way to it. */
+export class UpstreamError extends errorClass(-31000) {
+  /** True when a write may have reached Duvo but its answer was lost and its effect was not found: see `check`. */
+  get outcomeUnknown() {
+    return this.data?.outcome_unknown === true;
+  }
+
+  /** How to find out whether a write whose outcome is unknown happened. */
+  get check() {
+    return typeof this.data?.check === "string" ? this.data.check : undefined;
+  }
+}
+export class Unauthorized extends errorClass(-31001, UpstreamError) {}
+export class Forbidden extends errorClass(-31002, UpstreamError) {}
+export class NotFound extends errorClass(-31003, UpstreamError) {}
+export class Rejected extends errorClass(-31004, UpstreamError) {}
+/** -31005; `retryAfterS` says when to try again. */
+export class RateLimited extends errorClass(-31005, UpstreamError) {
   get retryAfterS() {
     return typeof this.data?.retry_after_s === "number" ? this.data.retry_after_s : undefined;
   }
 }
-export class UpstreamUnavailable extends errorClass(-32006, UpstreamError) {}
-export class NetworkError extends errorClass(-32007, UpstreamError) {}
-export class UpstreamTimeout extends errorClass(-32008, UpstreamError) {}
-export class NotConfigured extends errorClass(-32009) {}
-export class Unsupported extends errorClass(-32010) {}
+export class UpstreamUnavailable extends errorClass(-31006, UpstreamError) {}
+export class NetworkError extends errorClass(-31007, UpstreamError) {}
+export class UpstreamTimeout extends errorClass(-31008, UpstreamError) {}
+export class NotConfigured extends errorClass(-31009) {}
+export class Unsupported extends errorClass(-31010) {}
 
 /** The `duvo` process exited or closed its output: no answer will come. */
 export class BridgeClosed extends Error {

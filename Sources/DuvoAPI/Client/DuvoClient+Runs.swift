@@ -1,3 +1,4 @@
+import Foundation
 import JSONCore
 
 extension DuvoClient {
@@ -15,8 +16,9 @@ extension DuvoClient {
         return "/v2/teams/\(Self.encode(team))/runs"
     }
 
-    /// Starts a run: `POST /v1/runs` or `POST /v2/teams/{team}/runs`. Never retried once it may have reached Duvo.
-    /// - Returns: Duvo's body, `{"run": {...}}`.
+    /// Starts a run: `POST /v1/runs` or `POST /v2/teams/{team}/runs`. Never sent again once it may have reached
+    /// Duvo: when the answer is lost, the run is looked for instead (see ``recoverStart(after:agentID:message:teamID:sentAt:)``).
+    /// - Returns: Duvo's body, `{"run": {...}}`, or `{"run": {...}, "recovered": true}` for a run found that way.
     public func startRun(agentID: String, message: String?, sandboxID: String?, webhookURL: String?,
                          teamID: String? = nil) async throws(DuvoAPIError) -> JSONValue {
         var body: [String: JSONValue] = ["agent_id": .string(agentID)]
@@ -25,7 +27,14 @@ extension DuvoClient {
         if let webhookURL { body["webhook_url"] = .string(webhookURL) }
         let path = configuration.apiVersion == .v1
             ? "/v1/runs" : try teamRunsPath(team: teamID, operation: "starting a run")
-        return try await send(APIRequest(.post, path, body: .object(body), operation: "start run"))
+        let sentAt = Date()
+        do {
+            return try await send(APIRequest(.post, path, body: .object(body), operation: "start run"))
+        } catch where error.mayHaveReachedDuvo {
+            logger.info("start run: \(error.what); looking for the run it may have created")
+            return try await recoverStart(after: error, agentID: agentID, message: message, teamID: teamID,
+                                          sentAt: sentAt)
+        }
     }
 
     /// Reads a run and its pending human request: `GET /runs/{id}`.
@@ -53,16 +62,28 @@ extension DuvoClient {
                                            operation: "list messages"), priority: priority)
     }
 
-    /// Posts a user message, which resumes a waiting, completed or interrupted run. Never retried once sent.
+    /// Posts a user message, which resumes a waiting, completed or interrupted run. Never sent again once it may
+    /// have reached Duvo: when the answer is lost, the message is looked for among the run's newest.
+    /// - Returns: `{"message": {...}}`, with `"recovered": true` for a message found that way.
     public func postMessage(_ runID: String, text: String) async throws(DuvoAPIError) -> JSONValue {
-        try await send(APIRequest(.post, runPath(runID, "/messages"), body: ["message": .string(text)],
-                                  operation: "send message"))
+        let sentAt = Date()
+        do {
+            return try await send(APIRequest(.post, runPath(runID, "/messages"), body: ["message": .string(text)],
+                                             operation: "send message"))
+        } catch where error.mayHaveReachedDuvo {
+            logger.info("send message: \(error.what); looking for the message among the run's newest")
+            return try await recoverMessage(after: error, runID: runID, text: text, sentAt: sentAt)
+        }
     }
 
     /// Answers a human-in-the-loop request with `{"approved": …}` or `{"answers": {…}}`. Never retried once sent.
     public func respond(_ runID: String, requestID: String, body: JSONValue) async throws(DuvoAPIError) -> JSONValue {
         let path = runPath(runID, "/human-requests/\(Self.encode(requestID))/respond")
-        return try await send(APIRequest(.post, path, body: body, operation: "respond to human request"))
+        do {
+            return try await send(APIRequest(.post, path, body: body, operation: "respond to human request"))
+        } catch where error.mayHaveReachedDuvo {
+            throw .outcomeUnknown(failure: error, check: Self.respondCheck)
+        }
     }
 
     /// Stops a run (a no-op on a run that is not active). Safe to retry: stopping twice is stopping once.

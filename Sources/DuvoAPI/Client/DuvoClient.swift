@@ -15,18 +15,23 @@ public final class DuvoClient: Sendable {
     /// How this process shares the key with others: the budget's store and the sweep coordinators.
     public let coordination: Coordination
     private let transport: any HTTPTransport
-    private let logger: Logger
+    /// Where diagnostics go (stderr); the recovery of lost writes logs through it too.
+    let logger: Logger
+    /// The clock of deadlines and back-offs.
+    private let clock: any CallClock
 
     /// A client over `transport`; by default the one ``TransportSelection`` picks for the base URL (no proxy, the
     /// system's CAs). Without `coordination` the process keeps its budget to itself.
     public init(configuration: DuvoConfiguration, transport: (any HTTPTransport)? = nil,
-                logger: Logger = Logger(label: "duvo", level: .warning), coordination: Coordination = .off) {
+                logger: Logger = Logger(label: "duvo", level: .warning), coordination: Coordination = .off,
+                clock: any CallClock = SystemCallClock()) {
         self.configuration = configuration
+        self.clock = clock
         self.transport = transport ?? Self.defaultTransport(for: configuration.baseURL)
         self.logger = logger
         self.coordination = coordination
         self.budget = RateBudget(limit: configuration.rateLimitPerMinute, store: coordination.budgetStore)
-        if let key = configuration.apiKey { logger.redact(key.secret) }
+        if let key = configuration.apiKey { SecretRedactor.register(key.secret) }
     }
 
     /// The transport for a base URL: plain sockets for `http`, libcurl for `https`.
@@ -43,7 +48,11 @@ public final class DuvoClient: Sendable {
     }
 
     /// Sends `request` and returns the JSON body of a 2xx answer with the server's `Date`.
-    /// - Throws: ``DuvoAPIError``; never includes the API key.
+    ///
+    /// One deadline (``DuvoConfiguration/requestTimeout``) covers every attempt and back-off of the call; time spent
+    /// waiting for the process's own rate budget does not count. A 429's `Retry-After` is always waited out (when it
+    /// fits the deadline), whatever the budget's limit. With `trace` logging each exchange is logged.
+    /// - Throws: ``DuvoAPIError``; never includes a secret.
     public func answer(_ request: APIRequest, priority: RateBudget.Priority = .interactive)
         async throws(DuvoAPIError) -> APIAnswer
     {
@@ -56,60 +65,65 @@ public final class DuvoClient: Sendable {
             body = JSONWriter().bytes(json)
             headers["Content-Type"] = "application/json"
         }
-        let policy = configuration.retry
-        // Failures (5xx, transport) and rate-limit refusals are counted apart: riding out a 429 storm must not use up
-        // the retries a later 5xx is owed.
-        var failures = 0
-        var rateLimited = 0
-        var rateLimitedWait = 0.0
+        var attempt = CallAttempts(request: request, policy: configuration.retry,
+                                   deadline: configuration.requestTimeout, clock: clock)
         while true {
+            let queued = clock.now()
             do {
                 try await budget.acquire(priority)
             } catch {
                 throw .cancelled
             }
+            attempt.begin(queuedSeconds: clock.now() - queued)
             let response: APIResponse
             do {
                 response = try await transport.send(method: request.method.rawValue, url: url, headers: headers,
-                                                    body: body, timeout: configuration.requestTimeout)
+                                                    body: body, timeout: attempt.remaining)
             } catch {
-                let failure = map(error, request: request)
-                let retryable = !error.isFinal && (error.requestCertainlyNotSent || request.isIdempotent)
-                failures += 1
-                guard retryable, failures < policy.maxAttempts else { throw failure }
-                logger.debug("\(request.operation): \(failure.message); retrying (attempt \(failures + 1))")
-                try await pause(policy.delay(afterAttempt: failures, retryAfter: nil))
+                logger.trace("\(request.method.rawValue) \(request.path) -> \(error) after "
+                    + "\(attempt.attemptMilliseconds) ms (attempt \(attempt.count))")
+                // A certificate or a proxy that refuses us refuses again: say how to fix it instead of retrying.
+                if let refusal = refusal(error, request: request) { throw refusal }
+                let delay = try attempt.failed(error)
+                logger.debug("\(request.operation): \(error); retrying in \(FailedCall.seconds(delay)) s "
+                    + "(attempt \(attempt.count + 1))")
+                try await pause(delay)
                 continue
             }
+            logger.trace("\(request.method.rawValue) \(request.path) -> \(response.status) in "
+                + "\(attempt.attemptMilliseconds) ms (attempt \(attempt.count))")
             // Only a count that says nothing remains changes the budget: skip the hop to it otherwise.
             if let remaining = response.headers["x-ratelimit-remaining"].flatMap({ Int($0) }), remaining <= 0 {
                 await budget.observe(remaining: remaining,
                                      resetSeconds: response.headers["x-ratelimit-reset"].flatMap { Double($0) })
             }
+            let bytes = SecretRedactor.redact(bytes: response.body) ?? response.body
             if (200..<300).contains(response.status) {
-                guard let json = response.json else {
-                    throw .invalidResponse(operation: request.operation, detail: "the body is not JSON")
+                do {
+                    return APIAnswer(body: try JSONParser().parse(bytes), serverDate: response.serverDate)
+                } catch {
+                    let summary = BodySummary.describe(bytes, contentType: response.headers["content-type"])
+                    throw .invalidResponse(operation: request.operation,
+                                           detail: "\(response.status) with \(summary); \(error)")
                 }
-                return APIAnswer(body: json, serverDate: response.serverDate)
             }
-            let upstream = describe(response, request: request)
+            let upstream = describe(response, body: bytes, request: request, attempts: attempt.count)
             if response.status == 429 {
                 // A 429 means Duvo did not act on the request, so even a POST may be sent again.
                 let wait = response.retryAfterSeconds ?? 1
                 await budget.penalize(retryAfter: wait)
-                rateLimited += 1
-                rateLimitedWait += wait
-                guard rateLimitedWait <= 60, rateLimited < policy.maxAttempts * 3 else { throw .rateLimited(upstream) }
-                logger.debug("\(request.operation): rate limited; waiting \(wait) s")
+                guard attempt.rateLimited(wait: wait) else { throw .rateLimited(upstream) }
+                logger.debug("\(request.operation): rate limited; waiting \(FailedCall.seconds(wait)) s")
+                try await pause(wait)
                 continue
             }
-            if RetryPolicy.isRetryable(status: response.status), request.isIdempotent {
-                failures += 1
-                if failures < policy.maxAttempts {
-                    logger.debug("\(request.operation): Duvo answered \(response.status); retrying")
-                    try await pause(policy.delay(afterAttempt: failures, retryAfter: response.retryAfterSeconds))
-                    continue
-                }
+            if RetryPolicy.isRetryable(status: response.status), request.isIdempotent,
+               let delay = attempt.retryDelay(retryAfter: response.retryAfterSeconds)
+            {
+                logger.debug("\(request.operation): Duvo answered \(response.status); retrying in "
+                    + "\(FailedCall.seconds(delay)) s")
+                try await pause(delay)
+                continue
             }
             throw Self.classify(status: response.status, upstream)
         }
@@ -117,7 +131,7 @@ public final class DuvoClient: Sendable {
 
     private func pause(_ seconds: Double) async throws(DuvoAPIError) {
         do {
-            try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+            try await clock.sleep(seconds: seconds)
         } catch {
             throw .cancelled
         }
@@ -163,31 +177,38 @@ public final class DuvoClient: Sendable {
         }
     }
 
-    private func map(_ error: TransportError, request: APIRequest) -> DuvoAPIError {
+    /// The advice for a transport failure that no retry can cure (a rejected certificate, a proxy refusing our
+    /// credentials), or nil for one that may pass.
+    private func refusal(_ error: TransportError, request: APIRequest) -> DuvoAPIError? {
         switch error {
-        case .cancelled: .cancelled
-        case .timedOut: .timeout(operation: request.operation, seconds: configuration.requestTimeout)
-        case .connectFailed(let detail), .connectionLost(let detail):
-            .network(operation: request.operation, detail: detail)
         case .certificateRejected(let detail):
             .notConfigured("\(request.operation): the TLS certificate of \(configuration.baseURL.host ?? "the server") "
-                + "was rejected (\(detail)); if it is signed by a private CA, \(TLSConfiguration.advice).")
+                + "was rejected (\(SecretRedactor.redact(detail))); if it is signed by a private CA, "
+                + "\(TLSConfiguration.advice).")
         case .proxyRejected(let detail):
-            .notConfigured("\(request.operation): the proxy refused the request (\(detail)); check the user and "
-                + "password in HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, or exempt the host with NO_PROXY.")
+            .notConfigured("\(request.operation): the proxy refused the request (\(SecretRedactor.redact(detail))); "
+                + "check the user and password in HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, or exempt the host with "
+                + "NO_PROXY.")
+        case .connectFailed, .connectionLost, .timedOut, .cancelled: nil
         }
     }
 
-    private func describe(_ response: APIResponse, request: APIRequest) -> UpstreamError {
-        let json = response.json
-        var prefix: String?
-        if json?["error"] == nil {
-            prefix = String(decoding: response.body.prefix(200), as: UTF8.self)
+    /// Duvo's refusal as a typed error: its `error` and `message` fields when the body is its JSON error shape,
+    /// otherwise a one-line summary of the body (never raw HTML). `body` is already redacted.
+    private func describe(_ response: APIResponse, body: [UInt8], request: APIRequest, attempts: Int) -> UpstreamError {
+        let json: JSONValue?
+        do {
+            json = try JSONParser().parse(body)
+        } catch {
+            json = nil  // not JSON: described by the summary below, which is what a user can act on
         }
+        let fields = json?["error"] != nil || json?["message"] != nil
         return UpstreamError(operation: request.operation, method: request.method.rawValue, path: request.path,
                              httpStatus: response.status, error: json?["error"]?.stringValue,
                              message: json?["message"]?.stringValue, retryAfterSeconds: response.retryAfterSeconds,
-                             bodyPrefix: prefix)
+                             bodySummary: fields ? nil : BodySummary.describe(body, contentType:
+                                response.headers["content-type"]),
+                             attempts: attempts)
     }
 
     private static func classify(status: Int, _ upstream: UpstreamError) -> DuvoAPIError {

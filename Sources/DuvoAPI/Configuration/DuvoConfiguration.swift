@@ -1,9 +1,12 @@
+import Diagnostics
 import Foundation
 
 /// Everything the client core needs to talk to Duvo, resolved once from flags, environment and key files.
 public struct DuvoConfiguration: Sendable {
     /// The production API.
     public static let defaultBaseURL = "https://api.duvo.ai"
+    /// The deadline of a call when none is configured.
+    public static let defaultTimeout: TimeInterval = 30
     /// Duvo's documented per-key limit.
     public static let defaultRateLimitPerMinute = 300
 
@@ -17,7 +20,7 @@ public struct DuvoConfiguration: Sendable {
     public var teamID: String?
     /// Requests per minute this process allows itself, for every method and follow together (0 = unlimited).
     public var rateLimitPerMinute: Int
-    /// How long one HTTP exchange may take before it counts as a timeout.
+    /// The deadline of one call in seconds, covering all its attempts and back-offs (`DUVO_TIMEOUT` / `--timeout`).
     public var requestTimeout: TimeInterval
     /// How retries of safe requests behave.
     public var retry: RetryPolicy
@@ -25,7 +28,7 @@ public struct DuvoConfiguration: Sendable {
     /// A configuration with explicit values (tests and embedding).
     public init(apiKey: APIKey?, baseURL: URL, apiVersion: APIVersion = .default, teamID: String? = nil,
                 rateLimitPerMinute: Int = DuvoConfiguration.defaultRateLimitPerMinute,
-                requestTimeout: TimeInterval = 30, retry: RetryPolicy = RetryPolicy()) {
+                requestTimeout: TimeInterval = DuvoConfiguration.defaultTimeout, retry: RetryPolicy = RetryPolicy()) {
         self.apiKey = apiKey
         self.baseURL = baseURL
         self.apiVersion = apiVersion
@@ -39,21 +42,30 @@ public struct DuvoConfiguration: Sendable {
     ///
     /// - Parameters:
     ///   - apiKeyFile: a file holding the key (`--api-key-file`); overrides `DUVO_API_KEY_FILE` and `DUVO_API_KEY`.
-    ///   - baseURL, apiVersion, teamID: flag values, each overriding its `DUVO_*` twin.
-    /// - Throws: ``DuvoAPIError/notConfigured(_:)`` for an unreadable key file, a bad URL or an unknown version.
+    ///   - baseURL, apiVersion, teamID, timeout: flag values, each overriding its `DUVO_*` twin (`--timeout` is
+    ///     `DUVO_TIMEOUT`, in seconds).
+    /// - Throws: ``DuvoAPIError/notConfigured(_:)`` for an unreadable key file (saying why), a bad URL, an unknown
+    ///   version or a timeout that is not a positive number of seconds.
     public static func resolve(environment: [String: String], apiKeyFile: String? = nil, baseURL: String? = nil,
                                apiVersion: String? = nil, teamID: String? = nil,
-                               rateLimitPerMinute: Int? = nil) throws(DuvoAPIError) -> DuvoConfiguration {
+                               rateLimitPerMinute: Int? = nil, timeout: String? = nil)
+        throws(DuvoAPIError) -> DuvoConfiguration
+    {
         var key: APIKey?
         if let path = apiKeyFile ?? environment["DUVO_API_KEY_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw .notConfigured("cannot read the API key file '\(path)'; check the path and its permissions")
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw .notConfigured("cannot read the API key file '\(path)' (\(Self.reason(error, path: path))); check the "
+                    + "path and its permissions")
             }
             key = APIKey(text)
         } else if let text = environment["DUVO_API_KEY"], !text.isEmpty {
             key = APIKey(text)
         }
         if let candidate = key, candidate.secret.isEmpty { key = nil }
+        if let key { SecretRedactor.register(key.secret) }
         let urlText = baseURL ?? environment["DUVO_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultBaseURL
         guard let url = URL(string: urlText.hasSuffix("/") ? String(urlText.dropLast()) : urlText),
               let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
@@ -69,6 +81,31 @@ public struct DuvoConfiguration: Sendable {
         }
         let team = teamID ?? environment["DUVO_TEAM_ID"].flatMap { $0.isEmpty ? nil : $0 }
         return DuvoConfiguration(apiKey: key, baseURL: url, apiVersion: version, teamID: team,
-                                 rateLimitPerMinute: rateLimitPerMinute ?? defaultRateLimitPerMinute)
+                                 rateLimitPerMinute: rateLimitPerMinute ?? defaultRateLimitPerMinute,
+                                 requestTimeout: try deadline(flag: timeout, environment: environment))
+    }
+
+    /// The deadline of a call: `flag` (`--timeout`), else `DUVO_TIMEOUT`, else ``defaultTimeout``, in seconds.
+    /// - Throws: ``DuvoAPIError/notConfigured(_:)`` for anything but a number of seconds in (0, 86400].
+    public static func deadline(flag: String?, environment: [String: String]) throws(DuvoAPIError) -> TimeInterval {
+        guard let text = flag ?? environment["DUVO_TIMEOUT"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return defaultTimeout
+        }
+        guard let seconds = Double(text), seconds > 0, seconds <= 86_400 else {
+            throw .notConfigured("DUVO_TIMEOUT (--timeout) must be a number of seconds more than 0 and at most 86400, "
+                + "such as 30, not '\(text.prefix(40))'")
+        }
+        return seconds
+    }
+
+    /// Why the file at `path` could not be read, in the system's words (`No such file or directory`, `Permission
+    /// denied`): Foundation's own error says less on Linux, so the open is repeated to read `errno`.
+    private static func reason(_ error: any Error, path: String) -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd < 0 else {
+            close(fd)
+            return (error as NSError).localizedDescription  // it opens, so the content was the problem (not UTF-8)
+        }
+        return String(cString: strerror(errno))
     }
 }

@@ -1,4 +1,7 @@
 /// What Duvo said when it refused a request: enough for a user to see what happened and what to do.
+///
+/// Every text in it that came from outside (Duvo's `error` and `message`, a body summary) is redacted where it is
+/// read, in ``DuvoClient``, so no API key can reach a message, a log line or a client.
 public struct UpstreamError: Sendable, Hashable {
     /// The operation, e.g. `start run`.
     public var operation: String
@@ -14,12 +17,16 @@ public struct UpstreamError: Sendable, Hashable {
     public var message: String?
     /// Seconds Duvo asked us to wait (`Retry-After`), when given.
     public var retryAfterSeconds: Double?
-    /// The first bytes of a body that was not Duvo's JSON error shape (an HTML error page from a proxy, say).
-    public var bodyPrefix: String?
+    /// A one-line description of a body that was not Duvo's JSON error shape, e.g. `an HTML page titled '502 Bad
+    /// Gateway'` (from a proxy), never the raw bytes.
+    public var bodySummary: String?
+    /// Attempts made, the first included.
+    public var attempts: Int
 
     /// A description of a refused request.
     public init(operation: String, method: String, path: String, httpStatus: Int, error: String? = nil,
-                message: String? = nil, retryAfterSeconds: Double? = nil, bodyPrefix: String? = nil) {
+                message: String? = nil, retryAfterSeconds: Double? = nil, bodySummary: String? = nil,
+                attempts: Int = 1) {
         self.operation = operation
         self.method = method
         self.path = path
@@ -27,14 +34,16 @@ public struct UpstreamError: Sendable, Hashable {
         self.error = error
         self.message = message
         self.retryAfterSeconds = retryAfterSeconds
-        self.bodyPrefix = bodyPrefix
+        self.bodySummary = bodySummary
+        self.attempts = attempts
     }
 
     /// One line: `start run: Duvo answered 400 invalid_field: agent_id must be a UUID`.
     public var summary: String {
         var text = "\(operation): Duvo answered \(httpStatus)"
         if let error { text += " \(error)" }
-        if let message { text += ": \(message)" } else if let bodyPrefix, !bodyPrefix.isEmpty { text += ": \(bodyPrefix)" }
+        if let message { text += ": \(message)" } else if let bodySummary, !bodySummary.isEmpty { text += " with \(bodySummary)" }
+        if attempts > 1 { text += " (\(attempts) attempts)" }
         return text
     }
 }

@@ -6,6 +6,7 @@ extension PollCore {
         switch error {
         case .notFound, .unauthorized, .forbidden, .notConfigured, .unsupported, .rejected: true
         case .rateLimited, .unavailable, .unexpectedStatus, .network, .timeout, .invalidResponse, .cancelled: false
+        case .outcomeUnknown(let failure, _): isFinal(failure)
         }
     }
 

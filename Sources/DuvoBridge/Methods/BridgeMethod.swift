@@ -8,8 +8,9 @@ protocol BridgeMethod: RPCMethod where Result == JSONValue {
     /// The method's name as an MCP tool, or nil when it is not offered as one (follows need notifications).
     static var toolName: String? { get }
     /// Performs the method.
-    /// - Throws: ``RPCError`` (Duvo failures are mapped by the caller of `handle`).
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue
+    /// - Throws: only ``BridgeFailure``; ``MethodTable`` alone turns it into the documented JSON-RPC error.
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
 }
 
 /// What a method does to the world, as MCP's tool annotations describe it.

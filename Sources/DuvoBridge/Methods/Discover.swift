@@ -8,7 +8,13 @@ enum Discover: BridgeMethod {
     static let toolName: String? = nil
     typealias Params = NoParams
 
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
-        try OpenRPCDocument.value()
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
+    {
+        do {
+            return try OpenRPCDocument.value()
+        } catch {
+            throw .internal(error.message)
+        }
     }
 }

@@ -14,7 +14,9 @@ enum FollowRun: BridgeMethod {
         enum CodingKeys: String, CodingKey, CaseIterable { case runID = "run_id", offset }
     }
 
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
+    {
         try ParamChecks.uuid(params.runID, field: "run_id")
         try ParamChecks.range(params.offset, 0...Int.max, field: "offset")
         await bridge.client.budget.expectStatusNews()
@@ -40,7 +42,9 @@ enum UnfollowRun: BridgeMethod {
         enum CodingKeys: String, CodingKey, CaseIterable { case subscription }
     }
 
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
+    {
         ["success": .bool(await bridge.follows.unfollow(params.subscription))]
     }
 }

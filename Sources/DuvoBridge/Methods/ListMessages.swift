@@ -16,7 +16,9 @@ enum ListMessages: BridgeMethod {
         enum CodingKeys: String, CodingKey, CaseIterable { case runID = "run_id", limit, offset, all }
     }
 
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
+    {
         try ParamChecks.uuid(params.runID, field: "run_id")
         try ParamChecks.range(params.limit, 1...100, field: "limit")
         try ParamChecks.range(params.offset, 0...Int.max, field: "offset")

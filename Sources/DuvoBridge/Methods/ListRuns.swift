@@ -26,7 +26,9 @@ enum ListRuns: BridgeMethod {
         }
     }
 
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
+    {
         if let agentID = params.agentID { try ParamChecks.uuid(agentID, field: "agent_id") }
         try ParamChecks.range(params.limit, 1...100, field: "limit")
         try ParamChecks.range(params.offset, 0...Int.max, field: "offset")
@@ -50,7 +52,7 @@ enum ListRuns: BridgeMethod {
         }
     }
 
-    private static func statuses(_ value: JSONValue?) throws(RPCError) -> [String] {
+    private static func statuses(_ value: JSONValue?) throws(BridgeFailure) -> [String] {
         switch value {
         case nil, .null?: return []
         case .string(let text)?:
@@ -59,13 +61,13 @@ enum ListRuns: BridgeMethod {
             var result: [String] = []
             for item in items {
                 guard let text = item.stringValue else {
-                    throw RPCError.invalidParams("'status' must be a string or an array of strings", field: "status")
+                    throw BridgeFailure.invalidParams("'status' must be a string or an array of strings", field: "status")
                 }
                 result.append(text)
             }
             return result
         default:
-            throw RPCError.invalidParams("'status' must be a string or an array of strings", field: "status")
+            throw BridgeFailure.invalidParams("'status' must be a string or an array of strings", field: "status")
         }
     }
 }

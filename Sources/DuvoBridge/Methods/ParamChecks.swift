@@ -4,34 +4,34 @@ import JSONRPC
 /// Checks on params that JSON decoding cannot express, each failing with invalid params naming the field.
 enum ParamChecks {
     /// `value` must be a UUID, as Duvo's ids are.
-    static func uuid(_ value: String, field: String) throws(RPCError) {
+    static func uuid(_ value: String, field: String) throws(BridgeFailure) {
         guard UUID(uuidString: value) != nil else {
-            throw RPCError.invalidParams("'\(field)' must be a UUID such as 550e8400-e29b-41d4-a716-446655440000, "
+            throw BridgeFailure.invalidParams("'\(field)' must be a UUID such as 550e8400-e29b-41d4-a716-446655440000, "
                 + "got '\(value.prefix(80))'", field: field)
         }
     }
 
     /// `value`, when given, must lie in `range`.
     static func range<T: Comparable & CustomStringConvertible>(_ value: T?, _ range: ClosedRange<T>, field: String)
-        throws(RPCError)
+        throws(BridgeFailure)
     {
         guard let value else { return }
         guard range.contains(value) else {
-            throw RPCError.invalidParams("'\(field)' must be between \(range.lowerBound) and \(range.upperBound), "
+            throw BridgeFailure.invalidParams("'\(field)' must be between \(range.lowerBound) and \(range.upperBound), "
                 + "got \(value)", field: field)
         }
     }
 
     /// `value`, when given, must be one of `allowed`.
-    static func oneOf(_ value: String?, _ allowed: [String], field: String) throws(RPCError) {
+    static func oneOf(_ value: String?, _ allowed: [String], field: String) throws(BridgeFailure) {
         guard let value, !allowed.contains(value) else { return }
-        throw RPCError.invalidParams("'\(field)' must be one of \(allowed.joined(separator: ", ")), got '\(value)'",
+        throw BridgeFailure.invalidParams("'\(field)' must be one of \(allowed.joined(separator: ", ")), got '\(value)'",
                                      field: field)
     }
 
     /// `value`, when given, must not be empty.
-    static func nonEmpty(_ value: String?, field: String) throws(RPCError) {
+    static func nonEmpty(_ value: String?, field: String) throws(BridgeFailure) {
         guard let value, value.isEmpty else { return }
-        throw RPCError.invalidParams("'\(field)' must not be empty", field: field)
+        throw BridgeFailure.invalidParams("'\(field)' must not be empty", field: field)
     }
 }

@@ -18,13 +18,15 @@ enum RespondToHumanRequest: BridgeMethod {
         }
     }
 
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
+    {
         try ParamChecks.uuid(params.runID, field: "run_id")
         if let requestID = params.requestID { try ParamChecks.uuid(requestID, field: "request_id") }
         for (key, value) in params.answers ?? [:] {
             let fits = value.stringValue != nil || (value.arrayValue?.allSatisfy { $0.stringValue != nil } ?? false)
             guard fits else {
-                throw RPCError.invalidParams("answer '\(key)' must be a string or an array of strings, not "
+                throw BridgeFailure.invalidParams("answer '\(key)' must be a string or an array of strings, not "
                     + value.kindDescription, field: "answers.\(key)")
             }
         }
@@ -32,10 +34,7 @@ enum RespondToHumanRequest: BridgeMethod {
             return try await bridge.client.respondToPending(runID: params.runID, requestID: params.requestID,
                                                             approved: params.approved, answers: params.answers)
         } catch {
-            switch error {
-            case .duvo(let failure): throw RPCError(failure)
-            case .doesNotFit(let mismatch, _): throw RPCError(mismatch)
-            }
+            throw BridgeFailure(error)
         }
     }
 }

@@ -15,7 +15,9 @@ enum RunStats: BridgeMethod {
         enum CodingKeys: String, CodingKey, CaseIterable { case agentID = "agent_id", since, teamID = "team_id" }
     }
 
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
+    {
         if let agentID = params.agentID { try ParamChecks.uuid(agentID, field: "agent_id") }
         try ParamChecks.nonEmpty(params.teamID, field: "team_id")
         let statistics = try await bridge.call { () async throws(DuvoAPIError) in

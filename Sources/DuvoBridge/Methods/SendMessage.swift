@@ -14,7 +14,9 @@ enum SendMessage: BridgeMethod {
         enum CodingKeys: String, CodingKey, CaseIterable { case runID = "run_id", message }
     }
 
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
+    {
         try ParamChecks.uuid(params.runID, field: "run_id")
         try ParamChecks.nonEmpty(params.message, field: "message")
         return try await bridge.call { () async throws(DuvoAPIError) in

@@ -21,7 +21,9 @@ enum StartRun: BridgeMethod {
         }
     }
 
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
+    {
         try ParamChecks.uuid(params.agentID, field: "agent_id")
         try ParamChecks.nonEmpty(params.teamID, field: "team_id")
         // Statuses will flow for this run: from the first start of a burst, the starts leave the status reserve free.

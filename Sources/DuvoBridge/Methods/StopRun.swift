@@ -13,7 +13,9 @@ enum StopRun: BridgeMethod {
         enum CodingKeys: String, CodingKey, CaseIterable { case runID = "run_id" }
     }
 
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
+    {
         try ParamChecks.uuid(params.runID, field: "run_id")
         return try await bridge.call { () async throws(DuvoAPIError) in try await bridge.client.stopRun(params.runID) }
     }

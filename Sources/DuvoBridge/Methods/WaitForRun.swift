@@ -17,11 +17,13 @@ enum WaitForRun: BridgeMethod {
         enum CodingKeys: String, CodingKey, CaseIterable { case runID = "run_id", until, timeoutS = "timeout_s" }
     }
 
-    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext) async throws -> JSONValue {
+    static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
+        async throws(BridgeFailure) -> JSONValue
+    {
         try ParamChecks.uuid(params.runID, field: "run_id")
         try ParamChecks.oneOf(params.until, ["terminal", "attention"], field: "until")
         if let timeout = params.timeoutS, !(timeout > 0 && timeout <= 86_400) {
-            throw RPCError.invalidParams("'timeout_s' must be more than 0 and at most 86400 seconds", field: "timeout_s")
+            throw BridgeFailure.invalidParams("'timeout_s' must be more than 0 and at most 86400 seconds", field: "timeout_s")
         }
         let condition = WaitCondition(rawValue: params.until ?? "terminal") ?? .terminal
         let outcome = try await bridge.call { () async throws(DuvoAPIError) in

@@ -12,7 +12,7 @@ extension OpenRPCDocument {
     {
       "name": "runs/start",
       "summary": "Start a run of an agent.",
-      "description": "Starts a run and answers as soon as Duvo has created it; it does not wait for the run to finish. With follow true the answer also carries a subscription, and runs/message, runs/status and runs/followEnded notifications for the new run follow it (as after runs/follow with offset 0). Not retried once the request may have reached Duvo: a duplicate run is worse than an error. API v2 needs a team (DUVO_TEAM_ID or team_id).",
+      "description": "Starts a run and answers as soon as Duvo has created it; it does not wait for the run to finish. With follow true the answer also carries a subscription, and runs/message, runs/status and runs/followEnded notifications for the new run follow it (as after runs/follow with offset 0). Never sent again once the request may have reached Duvo (a duplicate run is worse than an error): when the answer is lost (dropped connection, no answer in time, 502/503/504), on API v2 the bridge looks for the run (the team's runs of the agent created since shortly before the call whose first message is this message) and answers it with recovered true; otherwise the error's data has outcome_unknown true and check says how to find out. API v2 needs a team (DUVO_TEAM_ID or team_id).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -464,7 +464,7 @@ extension OpenRPCDocument {
     {
       "name": "runs/sendMessage",
       "summary": "Send a message to a run.",
-      "description": "Duvo stores the message and resumes the run when it can (waiting, completed or interrupted). Not retried once the request may have reached Duvo.",
+      "description": "Duvo stores the message and resumes the run when it can (waiting, completed or interrupted). Never sent again once the request may have reached Duvo: when the answer is lost, the bridge looks for the message among the run's newest and answers it with recovered true; otherwise the error's data has outcome_unknown true and check says how to find out.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -564,7 +564,7 @@ extension OpenRPCDocument {
     {
       "name": "runs/respond",
       "summary": "Answer a run's human request: approve, deny or answer its questions.",
-      "description": "Give exactly one of approved (approval requests) and answers (question requests). Without request_id it answers the run's pending request. answers may be keyed by question text, header or 0-based question index as a string; the bridge sends them keyed by question text, with a multi-select answer (an array, or a comma-separated string) joined by commas. -32602 when nothing is pending or the answer does not fit the request. Not retried once the request may have reached Duvo.",
+      "description": "Give exactly one of approved (approval requests) and answers (question requests). Without request_id it answers the run's pending request. answers may be keyed by question text, header or 0-based question index as a string; the bridge sends them keyed by question text, with a multi-select answer (an array, or a comma-separated string) joined by commas. -32602 when nothing is pending or the answer does not fit the request. Not sent again once the request may have reached Duvo; when its answer is lost the error's data has outcome_unknown true, and answering again is safe: if the first answer arrived, nothing is pending any more (-32602) because Duvo refuses a second one (request_not_pending).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -812,7 +812,7 @@ extension OpenRPCDocument {
     {
       "name": "runs/list",
       "summary": "List the team's runs, filtered and sorted.",
-      "description": "Needs API v2 (-32010 on v1) and a team (DUVO_TEAM_ID or team_id). With all true the bridge pages through every matching run from offset on.",
+      "description": "Needs API v2 (-31010 on v1) and a team (DUVO_TEAM_ID or team_id). With all true the bridge pages through every matching run from offset on.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1908,6 +1908,11 @@ extension OpenRPCDocument {
           },
           "subscription": {
             "$ref": "#/components/schemas/Subscription"
+          },
+          "recovered": {
+            "type": "boolean",
+            "const": true,
+            "description": "Present (true) only when the answer to the start was lost (a dropped connection, no answer in time, 502/503/504) and the bridge found the run it had created instead of starting another: on API v2, the team's only run of the agent created since shortly before the call whose first message is this call's message."
           }
         },
         "additionalProperties": true
@@ -1980,6 +1985,11 @@ extension OpenRPCDocument {
         "properties": {
           "message": {
             "$ref": "#/components/schemas/Message"
+          },
+          "recovered": {
+            "type": "boolean",
+            "const": true,
+            "description": "Present (true) only when the answer to the post was lost and the bridge found the message among the run's newest instead of posting it again."
           }
         },
         "additionalProperties": true
@@ -2226,7 +2236,7 @@ extension OpenRPCDocument {
       },
       "UpstreamErrorData": {
         "title": "UpstreamErrorData",
-        "description": "The data of the errors -32000..-32010 when Duvo answered: Duvo's HTTP status, its error and message fields, and retry_after_s when Duvo said when to retry (always for -32005). Errors raised before Duvo answered (network, timeout, not configured, unsupported) may carry no data.",
+        "description": "The data of the errors -31000..-31010: for an HTTP answer Duvo's status, its error and message fields (or body, a one-line summary of a body that was not Duvo's JSON, such as an HTML page's title) and retry_after_s when Duvo said when to retry (always for -31005); for a call that got no answer the cause; always the request's method and path and the attempts made. A write whose outcome is unknown (its answer was lost, and the bridge could not find its effect) carries outcome_unknown true and check, which says how to find out; it is never retried. Errors raised before a request was sent (not configured, unsupported) carry no data. No field ever holds the API key or another secret.",
         "type": "object",
         "properties": {
           "http_status": {
@@ -2243,6 +2253,66 @@ extension OpenRPCDocument {
           "retry_after_s": {
             "type": "number",
             "minimum": 0
+          },
+          "body": {
+            "type": "string",
+            "description": "A one-line summary of an error body that was not Duvo's JSON, e.g. an HTML page titled '502 Bad Gateway'."
+          },
+          "method": {
+            "type": "string",
+            "enum": [
+              "GET",
+              "POST"
+            ]
+          },
+          "path": {
+            "type": "string",
+            "description": "The path called, without the query, e.g. /v2/runs/{id}."
+          },
+          "attempts": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Attempts made, the first included."
+          },
+          "cause": {
+            "type": "object",
+            "description": "Why no answer came: kind connect_failed, connection_lost, timed_out or cancelled, and the transport's words.",
+            "properties": {
+              "kind": {
+                "type": "string"
+              },
+              "detail": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "kind",
+              "detail"
+            ],
+            "additionalProperties": true
+          },
+          "elapsed_s": {
+            "type": "number",
+            "minimum": 0,
+            "description": "Seconds the call took, its attempts and back-offs included."
+          },
+          "timeout_s": {
+            "type": "number",
+            "minimum": 0,
+            "description": "The call's deadline (DUVO_TIMEOUT / --timeout)."
+          },
+          "detail": {
+            "type": "string",
+            "description": "Why a 2xx answer could not be read."
+          },
+          "outcome_unknown": {
+            "type": "boolean",
+            "const": true,
+            "description": "A write (start, send message, respond) may have reached Duvo; its answer was lost and its effect was not found. Do not simply repeat it: follow check."
+          },
+          "check": {
+            "type": "string",
+            "description": "How to find out whether the write happened (which method or command to run, with what)."
           }
         },
         "additionalProperties": true
@@ -2490,7 +2560,7 @@ extension OpenRPCDocument {
         "message": "Request cancelled by the client ($/cancelRequest or notifications/cancelled)."
       },
       "UpstreamError": {
-        "code": -32000,
+        "code": -31000,
         "message": "Upstream error: Duvo answered with another HTTP status (data.http_status).",
         "data": {
           "http_status": 409,
@@ -2499,7 +2569,7 @@ extension OpenRPCDocument {
         }
       },
       "Unauthorized": {
-        "code": -32001,
+        "code": -31001,
         "message": "Unauthorized: Duvo rejected the API key, or none was sent (HTTP 401).",
         "data": {
           "http_status": 401,
@@ -2508,7 +2578,7 @@ extension OpenRPCDocument {
         }
       },
       "Forbidden": {
-        "code": -32002,
+        "code": -31002,
         "message": "Forbidden: the key may not do this (HTTP 403).",
         "data": {
           "http_status": 403,
@@ -2517,7 +2587,7 @@ extension OpenRPCDocument {
         }
       },
       "NotFound": {
-        "code": -32003,
+        "code": -31003,
         "message": "Not found: no such run, agent, team or human request (HTTP 404).",
         "data": {
           "http_status": 404,
@@ -2526,7 +2596,7 @@ extension OpenRPCDocument {
         }
       },
       "Rejected": {
-        "code": -32004,
+        "code": -31004,
         "message": "Rejected: Duvo found the request invalid (HTTP 400); data.message says why.",
         "data": {
           "http_status": 400,
@@ -2535,7 +2605,7 @@ extension OpenRPCDocument {
         }
       },
       "RateLimited": {
-        "code": -32005,
+        "code": -31005,
         "message": "Rate limited: Duvo still answered HTTP 429 after retries; retry after data.retry_after_s.",
         "data": {
           "http_status": 429,
@@ -2545,8 +2615,8 @@ extension OpenRPCDocument {
         }
       },
       "UpstreamUnavailable": {
-        "code": -32006,
-        "message": "Upstream unavailable: Duvo still answered HTTP 5xx after retries.",
+        "code": -31006,
+        "message": "Upstream unavailable: Duvo still answered HTTP 5xx after retries (for a write, data.outcome_unknown says it may have happened).",
         "data": {
           "http_status": 503,
           "error": "service_unavailable",
@@ -2554,19 +2624,19 @@ extension OpenRPCDocument {
         }
       },
       "NetworkError": {
-        "code": -32007,
-        "message": "Network error: Duvo could not be reached or the connection dropped; a request that creates or changes something is not retried, so check before repeating it."
+        "code": -31007,
+        "message": "Network error: Duvo could not be reached or the connection dropped; a request that creates or changes something is not sent again: the bridge looks for its effect, or data.outcome_unknown and data.check say how to find out."
       },
       "Timeout": {
-        "code": -32008,
-        "message": "Timeout: Duvo did not answer in time."
+        "code": -31008,
+        "message": "Timeout: no answer from Duvo within the call's deadline (DUVO_TIMEOUT / --timeout, default 30 s, retries included); data.attempts and data.elapsed_s say what was tried."
       },
       "NotConfigured": {
-        "code": -32009,
+        "code": -31009,
         "message": "Not configured: no API key (set DUVO_API_KEY or DUVO_API_KEY_FILE), or no team for a v2 method (set DUVO_TEAM_ID or pass team_id)."
       },
       "Unsupported": {
-        "code": -32010,
+        "code": -31010,
         "message": "Unsupported: the method needs another Duvo API version (runs/list and runs/stats need DUVO_API_VERSION=v2)."
       }
     }
@@ -2645,7 +2715,7 @@ extension OpenRPCDocument {
           "run_id": "550e8400-e29b-41d4-a716-446655440000",
           "since": "2026-05-18T09:31:12Z",
           "error": {
-            "code": -32005,
+            "code": -31005,
             "message": "Rate limited: Duvo kept answering 429",
             "data": {
               "http_status": 429,
@@ -2691,7 +2761,7 @@ extension OpenRPCDocument {
           "status": "running",
           "reason": "error",
           "error": {
-            "code": -32001,
+            "code": -31001,
             "message": "Unauthorized: Duvo rejected the API key",
             "data": {
               "http_status": 401,

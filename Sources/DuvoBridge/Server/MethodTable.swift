@@ -36,11 +36,16 @@ public enum MethodTable {
         return try await run(method, params: params, bridge: bridge, context: context)
     }
 
+    /// The adapter every method runs through, and the only place a ``BridgeFailure`` becomes an ``RPCError``.
     private static func run<M: BridgeMethod>(_ method: M.Type, params: JSONValue?, bridge: Bridge,
-                                             context: RPCRequestContext) async throws -> JSONValue
+                                             context: RPCRequestContext) async throws(RPCError) -> JSONValue
     {
         let decoded = try decode(M.Params.self, from: params)
-        return try await M.handle(decoded, bridge: bridge, context: context)
+        do {
+            return try await M.handle(decoded, bridge: bridge, context: context)
+        } catch {
+            throw RPCError(error)
+        }
     }
 
     /// Decodes named params, rejecting fields the method does not know (MCP's `_meta` excepted).

@@ -10,6 +10,7 @@ extension ExitCode {
         case .rateLimited, .unavailable, .network, .invalidResponse: self = .unavailable
         case .timeout: self = .timeout
         case .cancelled: self = .interrupted
+        case .outcomeUnknown(let failure, _): self = ExitCode(failure)
         }
     }
 

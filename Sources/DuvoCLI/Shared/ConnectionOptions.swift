@@ -62,8 +62,9 @@ public enum ConnectionOptions {
     /// Builds the client the options describe, starting the simulator first when `--simulate` is set.
     /// - Throws: ``UsageError`` for malformed option values; ``DuvoAPIError`` for configuration problems (a key
     ///   file that cannot be read, a bad URL); a simulator start-up failure as ``DuvoAPIError/notConfigured(_:)``.
-    public static func resolve(_ parsed: ParsedCommand, environment: [String: String], logger: Logger)
-        throws -> Endpoint
+    /// - Parameter timeout: the command's own `--timeout` (a call's deadline; `rpc` has one), else `DUVO_TIMEOUT`.
+    public static func resolve(_ parsed: ParsedCommand, environment: [String: String], logger: Logger,
+                               timeout: String? = nil) throws -> Endpoint
     {
         let rateLimit = try parsed.int("rate-limit") ?? DuvoConfiguration.defaultRateLimitPerMinute
         guard rateLimit >= 0 else {
@@ -97,6 +98,7 @@ public enum ConnectionOptions {
                 apiVersion: parsed.value("api-version"), teamID: parsed.value("team-id"),
                 rateLimitPerMinute: rateLimit)
         }
+        configuration.requestTimeout = try DuvoConfiguration.deadline(flag: timeout, environment: environment)
         if let team = parsed.value("team-id"), !team.isEmpty { configuration.teamID = team }
         let client = DuvoClient(configuration: configuration,
                                 transport: try transport(for: configuration.baseURL, simulated: simulator != nil,

@@ -9,6 +9,10 @@ extension ToolResult {
 
     private static func advice(for error: RPCError, tool: ToolDefinition) -> String {
         let sentence: String
+        if error.data?["outcome_unknown"] == true {
+            // The check is already in the message: repeating the call could do the work twice.
+            return ""
+        }
         switch error.code {
         case .invalidParams:
             let required = Set((tool.inputSchema["required"]?.arrayValue ?? []).compactMap(\.stringValue))

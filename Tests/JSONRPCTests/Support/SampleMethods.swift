@@ -71,7 +71,7 @@ extension RPCRouter {
         router.register(name: "get_data") { _, _ in ["hello", 5] }
         router.register(name: "echo") { params, _ in params ?? .null }
         router.register(name: "fail/rpc") { _, _ in
-            throw RPCError(code: RPCErrorCode(-32010), message: "Duvo is unreachable", data: ["http_status": 502])
+            throw RPCError(code: RPCErrorCode(-31010), message: "Duvo is unreachable", data: ["http_status": 502])
         }
         router.register(name: "fail/leaky") { _, _ in throw LeakyError() }
         for name in ["update", "notify_hello", "notify_sum"] {

@@ -10,6 +10,7 @@ import {
   DuvoClient,
   InvalidParams,
   MethodNotFound,
+  NetworkError,
   NotFound,
   UpstreamError,
 } from "../index.js";
@@ -118,8 +119,10 @@ describe("DuvoClient", () => {
   test("an unknown run rejects with NotFound", async () => {
     await assert.rejects(client.get({ run_id: randomUUID() }), (error) => {
       assert.ok(error instanceof NotFound && error instanceof UpstreamError);
-      assert.equal(error.code, -32003);
+      assert.equal(error.code, -31003);
       assert.equal(error.httpStatus, 404);
+      assert.equal(error.outcomeUnknown, false);
+      assert.equal(error.check, undefined);
       return true;
     });
   });
@@ -163,5 +166,14 @@ describe("shutdown", () => {
     const client = new DuvoClient({ command: [bin, "rpc"], simulate: true, simSpeed: 50, stderr: "ignore" });
     assert.equal((await client.discover()).openrpc, "1.3.2");
     assert.equal(await client.close(), 0);
+  });
+});
+
+describe("errors", () => {
+  test("a write whose outcome is unknown says so and how to check", () => {
+    const error = new NetworkError(-31007, "start run: lost", { outcome_unknown: true, check: "runs/list" });
+    assert.ok(error instanceof UpstreamError);
+    assert.equal(error.outcomeUnknown, true);
+    assert.equal(error.check, "runs/list");
   });
 });

@@ -85,39 +85,51 @@ class Cancelled(DuvoError):
 
 
 class UpstreamError(DuvoError):
-    """-32000, and the base of every error from Duvo or the way to it: Duvo answered with an unexpected HTTP status."""
+    """-31000, and the base of every error from Duvo or the way to it: Duvo answered with an unexpected HTTP status."""
 
-    code_value = -32000
+    code_value = -31000
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """True when a write (start, send message, respond) may have reached Duvo but its answer was lost and the
+        bridge could not find its effect: do not simply repeat it, follow `check`."""
+        return self._data_field("outcome_unknown") is True
+
+    @property
+    def check(self) -> str | None:
+        """How to find out whether a write whose outcome is unknown happened."""
+        value = self._data_field("check")
+        return value if isinstance(value, str) else None
 
 
 class Unauthorized(UpstreamError):
-    """-32001: Duvo rejected the API key, or none was sent (HTTP 401)."""
+    """-31001: Duvo rejected the API key, or none was sent (HTTP 401)."""
 
-    code_value = -32001
+    code_value = -31001
 
 
 class Forbidden(UpstreamError):
-    """-32002: the key may not do this (HTTP 403)."""
+    """-31002: the key may not do this (HTTP 403)."""
 
-    code_value = -32002
+    code_value = -31002
 
 
 class NotFound(UpstreamError):
-    """-32003: no such run, agent, team or human request (HTTP 404)."""
+    """-31003: no such run, agent, team or human request (HTTP 404)."""
 
-    code_value = -32003
+    code_value = -31003
 
 
 class Rejected(UpstreamError):
-    """-32004: Duvo found the request invalid (HTTP 400); `data["message"]` is Duvo's reason."""
+    """-31004: Duvo found the request invalid (HTTP 400); `data["message"]` is Duvo's reason."""
 
-    code_value = -32004
+    code_value = -31004
 
 
 class RateLimited(UpstreamError):
-    """-32005: Duvo kept answering 429 after the bridge's retries; wait `retry_after_s` before trying again."""
+    """-31005: Duvo kept answering 429 after the bridge's retries; wait `retry_after_s` before trying again."""
 
-    code_value = -32005
+    code_value = -31005
 
     @property
     def retry_after_s(self) -> float | None:
@@ -127,33 +139,33 @@ class RateLimited(UpstreamError):
 
 
 class UpstreamUnavailable(UpstreamError):
-    """-32006: Duvo kept answering 5xx after the bridge's retries."""
+    """-31006: Duvo kept answering 5xx after the bridge's retries."""
 
-    code_value = -32006
+    code_value = -31006
 
 
 class NetworkError(UpstreamError):
-    """-32007: Duvo could not be reached or the connection dropped; a start, message or respond may have happened."""
+    """-31007: Duvo could not be reached or the connection dropped; a start, message or respond may have happened."""
 
-    code_value = -32007
+    code_value = -31007
 
 
 class UpstreamTimeout(UpstreamError):
-    """-32008: Duvo did not answer in time."""
+    """-31008: Duvo did not answer in time."""
 
-    code_value = -32008
+    code_value = -31008
 
 
 class NotConfigured(DuvoError):
-    """-32009: no API key, or no team for a v2 method; the message says how to set it."""
+    """-31009: no API key, or no team for a v2 method; the message says how to set it."""
 
-    code_value = -32009
+    code_value = -31009
 
 
 class Unsupported(DuvoError):
-    """-32010: the method needs another Duvo API version (runs/list and runs/stats need v2)."""
+    """-31010: the method needs another Duvo API version (runs/list and runs/stats need v2)."""
 
-    code_value = -32010
+    code_value = -31010
 
 
 class BridgeClosed(ConnectionError):

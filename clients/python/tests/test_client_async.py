@@ -110,7 +110,7 @@ def test_async_errors_arrive_as_their_classes(async_client_factory: Factory, age
         async with async_client_factory() as client:
             with pytest.raises(NotFound) as raised:
                 await client.get(str(uuid.uuid4()))
-            assert raised.value.code == -32003
+            assert raised.value.code == -31003
             run_id = (await client.start(agents["echo"]))["run"]["id"]
             with pytest.raises(InvalidParams) as invalid:
                 await client.raw_call("runs/wait", {"run_id": run_id, "timeout_s": -1})

@@ -235,7 +235,7 @@ class TestErrors:
     def test_get_of_an_unknown_run_is_not_found(self, client: CheckedClient) -> None:
         with pytest.raises(NotFound) as raised:
             client.get(str(uuid.uuid4()))
-        assert raised.value.code == -32003
+        assert raised.value.code == -31003
         assert isinstance(raised.value, UpstreamError)
         assert raised.value.http_status == 404
 
@@ -284,7 +284,7 @@ class TestErrors:
         client = client_factory(env={"DUVO_API_VERSION": "v1"})
         with pytest.raises(Unsupported) as raised:
             client.list()
-        assert raised.value.code == -32010
+        assert raised.value.code == -31010
 
 
 class TestLifecycle:

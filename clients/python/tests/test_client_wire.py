@@ -10,7 +10,8 @@ from typing import List
 
 import pytest
 
-from duvo_bridge import AsyncDuvoClient, BridgeClosed, DuvoClient, FollowEnded, MessageEvent, NotFound, StatusEvent
+from duvo_bridge import (AsyncDuvoClient, BridgeClosed, DuvoClient, FollowEnded, MessageEvent, NetworkError, NotFound,
+                         StatusEvent)
 
 RUN = "550e8400-e29b-41d4-a716-446655440000"
 
@@ -27,6 +28,10 @@ PEER = textwrap.dedent(
         request = json.loads(line)
         if request["method"] == "die":
             sys.exit(3)
+        if request["method"] == "runs/start":
+            send({{"jsonrpc": "2.0", "id": request["id"], "error": {{"code": -31007, "message": "start run: lost",
+                   "data": {{"outcome_unknown": True, "check": "runs/list with agent_id {RUN}"}}}}}})
+            continue
         if request["method"] == "runs/follow":
             run = {{"id": "{RUN}", "agent_id": "{RUN}", "status": "completed"}}
             note("runs/message", index=0, message={{"id": "m0", "type": "text", "role": "user", "timestamp": "t"}})
@@ -36,7 +41,7 @@ PEER = textwrap.dedent(
             send([{{"jsonrpc": "2.0", "id": request["id"], "result": {{"subscription": "s1"}}}}])
         else:
             send({{"jsonrpc": "2.0", "id": request["id"],
-                   "error": {{"code": -32003, "message": "Not found", "data": {{"http_status": 404}}}}}})
+                   "error": {{"code": -31003, "message": "Not found", "data": {{"http_status": 404}}}}}})
     """
 )
 
@@ -66,7 +71,19 @@ def test_an_error_answer_carries_code_message_and_data() -> None:
     with DuvoClient(peer()) as client:
         with pytest.raises(NotFound) as raised:
             client.get(RUN)
-    assert (raised.value.code, raised.value.message, raised.value.http_status) == (-32003, "Not found", 404)
+    assert (raised.value.code, raised.value.message, raised.value.http_status) == (-31003, "Not found", 404)
+
+
+def test_a_start_whose_outcome_is_unknown_says_so_and_how_to_check() -> None:
+    with DuvoClient(peer()) as client:
+        with pytest.raises(NetworkError) as raised:
+            client.call("runs/start", {"agent_id": RUN, "message": "hi"})
+    assert raised.value.outcome_unknown is True
+    assert raised.value.check == f"runs/list with agent_id {RUN}"
+    with DuvoClient(peer()) as client:
+        with pytest.raises(NotFound) as not_found:
+            client.get(RUN)
+    assert not_found.value.outcome_unknown is False and not_found.value.check is None
 
 
 def test_a_process_that_dies_mid_call_raises_bridge_closed() -> None:
