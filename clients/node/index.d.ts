@@ -294,7 +294,27 @@ export interface FollowEndedEvent {
   error?: DuvoError;
 }
 
-export type FollowEvent = MessageEvent | StatusEvent | FollowEndedEvent;
+/** The follow cannot make progress for now (429, 5xx, no answer, unreachable); it keeps trying. */
+export interface FollowStalledEvent {
+  kind: "followStalled";
+  subscription: string;
+  run_id: string;
+  /** When the bridge noticed the stall (ISO 8601, UTC). */
+  since: string;
+  /** The failure, as a request would have thrown it. */
+  error: DuvoError;
+}
+
+/** A stalled follow makes progress again; nothing was lost meanwhile. */
+export interface FollowRecoveredEvent {
+  kind: "followRecovered";
+  subscription: string;
+  run_id: string;
+  /** How long it was stalled, in seconds. */
+  stalled_s: number;
+}
+
+export type FollowEvent = MessageEvent | StatusEvent | FollowStalledEvent | FollowRecoveredEvent | FollowEndedEvent;
 
 /** The events of one follow; ends after followEnded. Leaving a `for await` early unfollows. */
 export declare class Follow implements AsyncIterableIterator<FollowEvent> {

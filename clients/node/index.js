@@ -87,13 +87,18 @@ export function errorFromObject(error) {
 
 // MARK: follow events
 
-const EVENT_KINDS = { "runs/message": "message", "runs/status": "status", "runs/followEnded": "followEnded" };
+const EVENT_KINDS = {
+  "runs/message": "message", "runs/status": "status", "runs/followStalled": "followStalled",
+  "runs/followRecovered": "followRecovered", "runs/followEnded": "followEnded",
+};
 
 function eventFrom(method, params) {
   const kind = EVENT_KINDS[method];
   if (kind === undefined) return undefined;
   const event = { kind, ...params };
-  if (kind === "followEnded" && params.error !== undefined) event.error = errorFromObject(params.error);
+  if ((kind === "followEnded" || kind === "followStalled") && params.error !== undefined) {
+    event.error = errorFromObject(params.error);
+  }
   return event;
 }
 

@@ -6,4 +6,10 @@ public struct APIAnswer: Sendable {
     public let body: JSONValue
     /// The server's `Date` in seconds since the epoch (whole seconds), or nil when it sent none.
     public let serverDate: Double?
+
+    /// An answer with `body`, sent at `serverDate` (for transports other than ``DuvoClient``'s, such as tests').
+    public init(body: JSONValue, serverDate: Double?) {
+        self.body = body
+        self.serverDate = serverDate
+    }
 }

@@ -1,11 +1,16 @@
 import JSONCore
 
 /// Something a follow or a wait learns about a run, in the order it must be reported.
-public enum RunEvent: Sendable {
+public enum RunEvent: Sendable, Hashable {
     /// A message at its 0-based position in the run; each position is reported once, in order.
     case message(index: Int, message: JSONValue)
     /// The run's status changed (or is reported for the first time, with `previous` nil).
     case status(status: String, previous: String?, run: JSONValue, pendingHumanRequest: JSONValue)
+    /// The follow cannot make progress for now: Duvo refuses for a while (429), fails (5xx), does not answer or
+    /// cannot be reached. It keeps trying with back-off; ``recovered(stalledSeconds:)`` says when it works again.
+    case stalled(error: DuvoAPIError)
+    /// The follow makes progress again after ``stalled(error:)``, which began `stalledSeconds` ago.
+    case recovered(stalledSeconds: Double)
     /// The subscription is over; nothing follows this event.
     case ended(status: String?, reason: FollowEndReason, error: DuvoAPIError?)
 }

@@ -1,10 +1,45 @@
 import JSONCore
 
-/// The scheduler's record of one run and everyone following or waiting on it.
+/// The core's record of one run and everyone following or waiting on it.
 struct WatchedRun {
+    /// How the run is watched for changes.
+    enum Phase: Equatable {
+        /// Its own polls, every ``WatchedRun/nextDue``: each reads the run, then its new messages.
+        case polled
+        /// Team-wide sweeps watch it; `news` says its messages may need fetching (and since when).
+        case swept(news: News?)
+        /// Sweeps reported its terminal `status`; the follow ends after one more fetch delivers its last messages.
+        case ending(status: String, news: News?)
+    }
+
+    /// A request of this run under way.
+    enum InFlight {
+        /// A read of the run (then, when `readsMessages`, its messages); `read` is the run once it came back.
+        case poll(ticket: UInt64, priority: RateBudget.Priority, readsMessages: Bool, highWaterAtStart: Double?,
+                  read: JSONValue?, serverDate: Double?)
+        /// A fetch of messages the sweeps said were new; `terminal` is the status reported before it started.
+        case fetch(ticket: UInt64, news: News, terminal: String?, highWaterAtStart: Double?, serverDate: Double?,
+                   pages: Int)
+
+        var ticket: UInt64 {
+            switch self {
+            case .poll(let ticket, _, _, _, _, _), .fetch(let ticket, _, _, _, _, _): ticket
+            }
+        }
+    }
+
+    /// Messages that may be waiting to be fetched (under sweeps): since when, and which listing said so.
+    struct News: Equatable {
+        /// When the scheduler learned of them; the oldest news is fetched first.
+        var since: Double
+        /// The run's `updated_at` as the listing that reported the news gave it.
+        var updatedAt: String?
+        /// A fetch must not start before this time: a confirmation waits for the second it checks to be over.
+        var notBefore: Double = 0
+    }
+
     /// One follower or waiter.
     struct Subscriber {
-        let continuation: AsyncStream<RunEvent>.Continuation
         /// The position of the next message this subscriber should receive.
         var nextIndex: Int
         /// Whether it wants messages at all (waits need only statuses).
@@ -13,38 +48,32 @@ struct WatchedRun {
         var lastStatus: String?
         /// The id of the human request last reported to it, so a new request while still waiting is reported too.
         var lastRequestID: String? = nil
+        /// Whether it was told the follow is stalled (and so must hear when it recovers).
+        var toldStalled = false
     }
 
-    /// Messages that may be waiting to be fetched (sweep mode): since when, and which listing said so.
-    struct StaleMessages {
-        /// When the scheduler learned of them (monotonic seconds); the oldest news is fetched first.
+    /// Since when the run's follows cannot make progress, and whether failing sweeps (not its own requests) are why.
+    struct Stall {
         var since: Double
-        /// The run's `updated_at` as the listing that reported the news gave it.
-        var updatedAt: String?
-        /// A fetch must not start before this time: a confirmation waits for the second it checks to be over.
-        var notBefore: Double = 0
+        var bySweeps: Bool
     }
 
     let runID: String
     let firstWatched: Double
     var subscribers: [UInt64: Subscriber] = [:]
+    var phase = Phase.polled
+    var inFlight: InFlight?
     /// The status last learned, from a poll or a sweep.
     var lastStatus: String?
     /// The `updated_at` last learned; a sweep listing a different one means the run changed.
     var lastUpdatedAt: String?
-    /// When the run's own poll is due (per-run mode, a first look, a status that needs the run read).
+    /// When the run's own read is due (its polls, a first look, a status that needs the run read).
     var nextDue: Double
-    var pollInFlight = false
-    var consecutiveFailures = 0
-    /// Whether the next poll must read the run itself: a first look, or a wait for a person (its request is only in
-    /// the run's own answer). Such polls go ahead of message fetches in the budget.
+    /// Whether the next read must be of the run itself, ahead of message fetches: a first look, or a wait for a
+    /// person (its request is only in the run's own answer).
     var statusPending = true
-    /// Whether team-wide sweeps (not per-run polls) watch this run for changes.
-    var seenInSweep = false
-    /// Sweep mode: new messages may be waiting to be fetched.
-    var staleMessages: StaleMessages?
-    /// Sweep mode: the terminal status already reported; the follow ends once every message is delivered.
-    var terminalStatus: String?
+    var consecutiveFailures = 0
+    var stall: Stall?
 
     init(runID: String, now: Double) {
         self.runID = runID
@@ -57,26 +86,52 @@ struct WatchedRun {
         subscribers.values.filter(\.wantsMessages).map(\.nextIndex).min()
     }
 
-    /// Notes that new messages may be waiting (keeping the oldest news time when some already were).
-    mutating func markStale(updatedAt: String?, now: Double, notBefore: Double = 0) {
-        guard lowestWantedIndex != nil else { return }
-        if var stale = staleMessages {
-            stale.updatedAt = updatedAt
-            stale.notBefore = min(stale.notBefore, notBefore)
-            staleMessages = stale
-        } else {
-            staleMessages = StaleMessages(since: now, updatedAt: updatedAt, notBefore: notBefore)
+    /// Whether sweeps (not its own polls) watch the run for changes.
+    var isSwept: Bool { phase != .polled }
+
+    /// Messages that may be waiting, under sweeps.
+    var news: News? {
+        switch phase {
+        case .polled: nil
+        case .swept(let news), .ending(_, let news): news
         }
     }
 
-    /// Whether a poll that reads the run itself is due at `now`.
-    func pollIsDue(at now: Double) -> Bool {
-        !pollInFlight && nextDue <= now && (statusPending || !seenInSweep)
+    /// The terminal status sweeps reported, if any.
+    var endingStatus: String? {
+        if case .ending(let status, _) = phase { return status }
+        return nil
     }
 
-    /// Whether a message-only fetch is due at `now` (sweep mode).
+    /// Replaces the news (under sweeps; nothing happens to a polled run).
+    mutating func setNews(_ news: News?) {
+        switch phase {
+        case .polled: break
+        case .swept: phase = .swept(news: news)
+        case .ending(let status, _): phase = .ending(status: status, news: news)
+        }
+    }
+
+    /// Notes that new messages may be waiting (keeping the oldest news time when some already were).
+    mutating func markStale(updatedAt: String?, now: Double, notBefore: Double = 0) {
+        guard lowestWantedIndex != nil else { return }
+        if var news {
+            news.updatedAt = updatedAt
+            news.notBefore = min(news.notBefore, notBefore)
+            setNews(news)
+        } else {
+            setNews(News(since: now, updatedAt: updatedAt, notBefore: notBefore))
+        }
+    }
+
+    /// Whether a read of the run itself is due at `now`.
+    func pollIsDue(at now: Double) -> Bool {
+        inFlight == nil && nextDue <= now && (statusPending || !isSwept)
+    }
+
+    /// Whether a message-only fetch is due at `now` (under sweeps).
     func messageFetchIsDue(at now: Double) -> Bool {
-        guard !pollInFlight, seenInSweep, let stale = staleMessages else { return false }
-        return stale.notBefore <= now
+        guard inFlight == nil, let news else { return false }
+        return news.notBefore <= now
     }
 }

@@ -1,4 +1,5 @@
 import DuvoAPI
+import Foundation
 import JSONCore
 import JSONRPC
 
@@ -51,8 +52,9 @@ actor FollowManager {
         forwards[name] = nil
     }
 
-    /// The notification that reports `event`.
-    static func notification(for event: RunEvent, subscription: String, runID: String) -> (String, JSONValue) {
+    /// The notification that reports `event`; `now` is the wall-clock time a stall is reported with.
+    static func notification(for event: RunEvent, subscription: String, runID: String,
+                             now: Date = Date()) -> (String, JSONValue) {
         switch event {
         case .message(let index, let message):
             return ("runs/message", ["subscription": .string(subscription), "run_id": .string(runID),
@@ -61,16 +63,31 @@ actor FollowManager {
             return ("runs/status", ["subscription": .string(subscription), "run_id": .string(runID),
                                     "status": .string(status), "previous_status": .optional(previous), "run": run,
                                     "pending_human_request": pending])
+        case .stalled(let error):
+            return ("runs/followStalled", ["subscription": .string(subscription), "run_id": .string(runID),
+                                           "since": .string(timestamp(now)), "error": detail(of: error)])
+        case .recovered(let seconds):
+            let rounded = (seconds * 1000).rounded() / 1000
+            return ("runs/followRecovered", ["subscription": .string(subscription), "run_id": .string(runID),
+                                             "stalled_s": .double(rounded)])
         case .ended(let status, let reason, let error):
             var params: JSONValue = ["subscription": .string(subscription), "run_id": .string(runID),
                                      "status": .optional(status), "reason": .string(reason.rawValue)]
-            if let error {
-                let rpc = RPCError(error)
-                var detail: JSONValue = ["code": .int(rpc.code.rawValue), "message": .string(rpc.message)]
-                if let data = rpc.data { detail["data"] = data }
-                params["error"] = detail
-            }
+            if let error { params["error"] = detail(of: error) }
             return ("runs/followEnded", params)
         }
+    }
+
+    /// `{code, message, data}` as an error answer would carry it.
+    private static func detail(of error: DuvoAPIError) -> JSONValue {
+        let rpc = RPCError(error)
+        var detail: JSONValue = ["code": .int(rpc.code.rawValue), "message": .string(rpc.message)]
+        if let data = rpc.data { detail["data"] = data }
+        return detail
+    }
+
+    /// An ISO 8601 timestamp in UTC with whole seconds, as Duvo writes its own.
+    private static func timestamp(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
     }
 }

@@ -2341,7 +2341,7 @@ extension OpenRPCDocument {
       },
       "FollowEndedNotification": {
         "title": "FollowEndedNotification",
-        "description": "runs/followEnded params: the last notification of a subscription. reason is terminal (the run ended), unfollowed (runs/unfollow), error (polling failed for good; error says why) or shutdown (the server is exiting).",
+        "description": "runs/followEnded params: the last notification of a subscription. reason is terminal (the run ended), unfollowed (runs/unfollow), error (Duvo gave an answer that cannot change: 404, 401, 403; error says why) or shutdown (the server is exiting).",
         "type": "object",
         "required": [
           "subscription",
@@ -2401,6 +2401,61 @@ extension OpenRPCDocument {
             "required": [
               "error"
             ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "FollowStalledNotification": {
+        "title": "FollowStalledNotification",
+        "description": "runs/followStalled params: the follow cannot make progress for now (Duvo answers 429 or 5xx, does not answer in time, or cannot be reached, even after the bridge's own retries). The follow goes on and keeps trying with back-off; runs/followRecovered says when it works again. Sent once per stall.",
+        "type": "object",
+        "required": [
+          "subscription",
+          "run_id",
+          "since",
+          "error"
+        ],
+        "properties": {
+          "subscription": {
+            "$ref": "#/components/schemas/Subscription"
+          },
+          "run_id": {
+            "type": "string",
+            "format": "uuid"
+          },
+          "since": {
+            "description": "When the bridge noticed the stall (UTC, whole seconds).",
+            "type": "string",
+            "format": "date-time"
+          },
+          "error": {
+            "description": "The failure that stalled the follow, as an error answer would carry it.",
+            "$ref": "#/components/schemas/RPCErrorObject"
+          }
+        },
+        "additionalProperties": false
+      },
+      "FollowRecoveredNotification": {
+        "title": "FollowRecoveredNotification",
+        "description": "runs/followRecovered params: the follow makes progress again after runs/followStalled; nothing was lost meanwhile.",
+        "type": "object",
+        "required": [
+          "subscription",
+          "run_id",
+          "stalled_s"
+        ],
+        "properties": {
+          "subscription": {
+            "$ref": "#/components/schemas/Subscription"
+          },
+          "run_id": {
+            "type": "string",
+            "format": "uuid"
+          },
+          "stalled_s": {
+            "description": "How long the follow was stalled, in seconds.",
+            "type": "number",
+            "minimum": 0
           }
         },
         "additionalProperties": false
@@ -2578,9 +2633,48 @@ extension OpenRPCDocument {
       ]
     },
     {
+      "name": "runs/followStalled",
+      "summary": "A follow cannot make progress for now; it keeps trying.",
+      "description": "Sent when a followed run cannot be read (Duvo answers 429 or 5xx, does not answer, or cannot be reached) even after the bridge's own retries. The follow is not over: it retries with back-off for as long as it lives, loses nothing, and sends runs/followRecovered when it works again. Sent once per stall.",
+      "params": {
+        "$ref": "#/components/schemas/FollowStalledNotification"
+      },
+      "examples": [
+        {
+          "subscription": "sub-1",
+          "run_id": "550e8400-e29b-41d4-a716-446655440000",
+          "since": "2026-05-18T09:31:12Z",
+          "error": {
+            "code": -32005,
+            "message": "Rate limited: Duvo kept answering 429",
+            "data": {
+              "http_status": 429,
+              "error": "rate_limited",
+              "retry_after_s": 12
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "runs/followRecovered",
+      "summary": "A stalled follow makes progress again.",
+      "description": "Follows a runs/followStalled of the same subscription once a request for the run succeeds again; stalled_s says how long it was stalled.",
+      "params": {
+        "$ref": "#/components/schemas/FollowRecoveredNotification"
+      },
+      "examples": [
+        {
+          "subscription": "sub-1",
+          "run_id": "550e8400-e29b-41d4-a716-446655440000",
+          "stalled_s": 14.2
+        }
+      ]
+    },
+    {
       "name": "runs/followEnded",
       "summary": "A follow ended; the last notification of its subscription.",
-      "description": "reason terminal: the run ended (after its terminal runs/status); unfollowed: runs/unfollow; error: polling failed for good (error carries the code and message a request would have got); shutdown: the server is exiting.",
+      "description": "reason terminal: the run ended (after its terminal runs/status); unfollowed: runs/unfollow; error: Duvo gave an answer that cannot change (the run is gone: 404; the key is refused: 401 or 403; error carries the code and message a request would have got); shutdown: the server is exiting. Trouble that passes (429, 5xx, timeouts, dropped connections) never ends a follow: see runs/followStalled.",
       "params": {
         "$ref": "#/components/schemas/FollowEndedNotification"
       },

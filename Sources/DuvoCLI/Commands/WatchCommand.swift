@@ -58,6 +58,10 @@ enum WatchCommand: RunsSubcommand {
             switch event {
             case .message:
                 continue
+            case .stalled(let error):
+                console.diagnostic("run \(runID): waiting for Duvo (\(error.message)); still trying")
+            case .recovered:
+                console.diagnostic("run \(runID): Duvo answers again")
             case .status(let status, let previous, let run, let pending):
                 board.record(runID: runID, status: status)
                 if invocation.json {

@@ -27,6 +27,10 @@ struct RunFollower {
             switch event {
             case .message(let index, let message):
                 await printer.message(index: index, message: message)
+            case .stalled(let error):
+                invocation.console.diagnostic("run \(runID): waiting for Duvo (\(error.message)); still trying")
+            case .recovered:
+                invocation.console.diagnostic("run \(runID): Duvo answers again")
             case .status(let status, let previous, _, let pending):
                 lastStatus = status
                 await printer.status(status, previous: previous, pendingHumanRequest: pending)

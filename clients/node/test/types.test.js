@@ -87,8 +87,10 @@ test("every error code of the schema has a class, exported and declared", () => 
 
 test("follow event kinds match the schema's notifications", () => {
   const names = schema["x-notifications"].map((n) => n.name);
-  assert.deepEqual(names, ["runs/message", "runs/status", "runs/followEnded"]);
+  assert.deepEqual(names, ["runs/message", "runs/status", "runs/followStalled", "runs/followRecovered",
+    "runs/followEnded"]);
   for (const [name, iface] of [["RunMessageNotification", "MessageEvent"], ["RunStatusNotification", "StatusEvent"],
+    ["FollowStalledNotification", "FollowStalledEvent"], ["FollowRecoveredNotification", "FollowRecoveredEvent"],
     ["FollowEndedNotification", "FollowEndedEvent"]]) {
     const declared = fields(iface);
     declared.delete("kind");

@@ -35,14 +35,14 @@ from .errors import (
     Unsupported,
     error_from_object,
 )
-from .events import Event, FollowEnded, MessageEvent, StatusEvent
+from .events import Event, FollowEnded, FollowRecovered, FollowStalled, MessageEvent, StatusEvent
 from .models import TERMINAL_STATUSES
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AsyncDuvoClient", "AsyncFollow", "DuvoClient", "Follow",
-    "Event", "FollowEnded", "MessageEvent", "StatusEvent", "TERMINAL_STATUSES",
+    "Event", "FollowEnded", "FollowRecovered", "FollowStalled", "MessageEvent", "StatusEvent", "TERMINAL_STATUSES",
     "BridgeClosed", "Cancelled", "DuvoError", "Forbidden", "InternalError", "InvalidParams", "InvalidRequest",
     "MethodNotFound", "NetworkError", "NotConfigured", "NotFound", "ParseError", "RateLimited", "Rejected",
     "Unauthorized", "UpstreamError", "UpstreamTimeout", "UpstreamUnavailable", "Unsupported", "error_from_object",

@@ -39,8 +39,8 @@ class _AsyncInbox:
 class AsyncFollow(AsyncIterator[Event]):
     """The events of one follow as an async iterator; it sends runs/follow on first use (or on `await start()`).
 
-    Yields MessageEvent and StatusEvent, then FollowEnded, then stops. `async with` (or `aclose()`) unfollows when
-    left early. `idle_timeout` bounds the wait for each event (TimeoutError).
+    Yields MessageEvent, StatusEvent (and FollowStalled/FollowRecovered), then FollowEnded, then stops.
+    `async with` (or `aclose()`) unfollows when left early. `idle_timeout` bounds the wait for each event (TimeoutError).
     """
 
     def __init__(

@@ -42,7 +42,8 @@ class _Inbox:
 
 
 class Follow(Iterator[Event]):
-    """The events of one follow, in order: MessageEvent and StatusEvent, then FollowEnded, after which iteration stops.
+    """The events of one follow, in order: MessageEvent, StatusEvent (and FollowStalled/FollowRecovered), then
+    FollowEnded, after which iteration stops.
 
     Leaving early: `close()` (or the `with` block) unfollows. `idle_timeout` bounds the wait for each event
     (TimeoutError); None waits as long as the run takes. If the `duvo` process goes away, iteration raises

@@ -1,4 +1,5 @@
-"""Typed events of a follow: what the runs/message, runs/status and runs/followEnded notifications carry."""
+"""Typed events of a follow: what the runs/message, runs/status, runs/followStalled, runs/followRecovered and
+runs/followEnded notifications carry."""
 
 from __future__ import annotations
 
@@ -38,6 +39,27 @@ class StatusEvent:
 
 
 @dataclass(frozen=True)
+class FollowStalled:
+    """The follow cannot make progress for now (Duvo answers 429 or 5xx, does not answer, or cannot be reached); it
+    is not over: the bridge keeps trying and sends FollowRecovered when it works again. `since` is an ISO 8601 time;
+    `error` is the failure, as a request would have raised it."""
+
+    subscription: str
+    run_id: str
+    since: str
+    error: DuvoError
+
+
+@dataclass(frozen=True)
+class FollowRecovered:
+    """A stalled follow makes progress again after `stalled_s` seconds; nothing was lost meanwhile."""
+
+    subscription: str
+    run_id: str
+    stalled_s: float
+
+
+@dataclass(frozen=True)
 class FollowEnded:
     """The follow is over; always the last event. `reason` is terminal, unfollowed, error (then `error` says why) or
     shutdown."""
@@ -50,10 +72,12 @@ class FollowEnded:
 
 
 #: Anything a follow yields.
-Event = Union[MessageEvent, StatusEvent, FollowEnded]
+Event = Union[MessageEvent, StatusEvent, FollowStalled, FollowRecovered, FollowEnded]
 
 MESSAGE = "runs/message"
 STATUS = "runs/status"
+FOLLOW_STALLED = "runs/followStalled"
+FOLLOW_RECOVERED = "runs/followRecovered"
 FOLLOW_ENDED = "runs/followEnded"
 
 
@@ -66,6 +90,11 @@ def event_from_notification(method: str, params: Mapping[str, Any]) -> Optional[
             params["subscription"], params["run_id"], params["status"], params.get("previous_status"),
             params["run"], params.get("pending_human_request"),
         )
+    if method == FOLLOW_STALLED:
+        return FollowStalled(params["subscription"], params["run_id"], params["since"],
+                             error_from_object(params["error"]))
+    if method == FOLLOW_RECOVERED:
+        return FollowRecovered(params["subscription"], params["run_id"], float(params["stalled_s"]))
     if method == FOLLOW_ENDED:
         error = params.get("error")
         return FollowEnded(

@@ -1,0 +1,95 @@
+import DuvoAPI
+import JSONCore
+
+/// A ``PollCore`` fed events by hand, at times the test chooses: no clock, no sleeps, no I/O.
+struct CoreScript {
+    var core: PollCore
+
+    /// A core with the default intervals; `canListRuns` turns team-wide sweeps on from `sweepThreshold` runs.
+    init(canListRuns: Bool = false, sweepThreshold: Int = 3, pageSize: Int = 100, rateLimit: Int = 300) {
+        var tuning = PollTuning()
+        tuning.sweepThreshold = sweepThreshold
+        core = PollCore(tuning: tuning, canListRuns: canListRuns, pageSize: pageSize, rateLimit: rateLimit)
+    }
+
+    /// A core without the sweep lease, waiting on run A (known to be running) with sweeps from one run on.
+    static func withoutLease() -> CoreScript {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
+        _ = script.step(.leadership(false), at: 0)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0, messages: false, knownRun: Fixture.run(Fixture.runA, "running"))
+        return script
+    }
+
+    mutating func step(_ event: PollEvent, at now: Double) -> [PollEffect] {
+        core.step(event, now: now)
+    }
+
+    /// Subscribes `id` to `runID` at `now`, wanting messages from 0 unless told otherwise.
+    mutating func subscribe(_ id: UInt64, to runID: String, at now: Double, messages: Bool = true,
+                            knownRun: JSONValue? = nil) -> [PollEffect] {
+        step(.subscribed(id: id, runID: runID, fromOffset: 0, messages: messages, knownRun: knownRun), at: now)
+    }
+}
+
+/// Runs and answers as Duvo gives them.
+enum Fixture {
+    static let runA = "11111111-1111-4111-8111-111111111111"
+    static let runB = "22222222-2222-4222-8222-222222222222"
+    static let runC = "33333333-3333-4333-8333-333333333333"
+
+    /// 2026-05-18T09:30:00Z, the `updated_at` of the fixtures' runs, in seconds since the epoch.
+    static let updatedAt = 1_779_096_600.0
+
+    static func run(_ id: String, _ status: String, updatedAt: String = "2026-05-18T09:30:00Z") -> JSONValue {
+        ["id": .string(id), "status": .string(status), "updated_at": .string(updatedAt)]
+    }
+
+    /// `GET /runs/{id}`'s answer.
+    static func read(_ id: String, _ status: String, updatedAt: String = "2026-05-18T09:30:00Z",
+                     pending: JSONValue = .null) -> PollAnswer {
+        .run(["run": run(id, status, updatedAt: updatedAt), "pending_human_request": pending])
+    }
+
+    static func message(_ index: Int) -> JSONValue {
+        ["id": .string("msg_\(index)"), "type": "text", "text_content": .string("message \(index)")]
+    }
+
+    /// A page of messages `indices` of `total`, answered at `serverDate` (seconds since the epoch).
+    static func messages(_ indices: Range<Int>, total: Int, serverDate: Double? = nil) -> PollAnswer {
+        .messages(APIAnswer(body: ["messages": .array(indices.map(message)), "total": .int(total)],
+                            serverDate: serverDate))
+    }
+
+    /// A page of a team listing holding `runs` of `total`.
+    static func listing(_ runs: [JSONValue], total: Int? = nil) -> PollAnswer {
+        .page(["data": .array(runs), "total": .int(total ?? runs.count)])
+    }
+
+    static func upstream(_ status: Int) -> UpstreamError {
+        UpstreamError(operation: "get run", method: "GET", path: "/v2/runs/x", httpStatus: status)
+    }
+
+    static let rateLimited = DuvoAPIError.rateLimited(upstream(429))
+    static let unavailable = DuvoAPIError.unavailable(upstream(503))
+    static let dropped = DuvoAPIError.network(operation: "get run", detail: "connection reset")
+    static let notFound = DuvoAPIError.notFound(upstream(404))
+    static let unauthorized = DuvoAPIError.unauthorized(upstream(401))
+    static let forbidden = DuvoAPIError.forbidden(upstream(403))
+}
+
+extension [PollEffect] {
+    /// The requests among the effects.
+    var sent: [PollRequest] {
+        compactMap { if case .send(let request) = $0 { request } else { nil } }
+    }
+
+    /// The events handed to subscriptions, in order.
+    var emitted: [(UInt64, RunEvent)] {
+        compactMap { if case .emit(let id, let event) = $0 { (id, event) } else { nil } }
+    }
+
+    /// The events handed to `subscription`, in order.
+    func events(for subscription: UInt64) -> [RunEvent] {
+        emitted.filter { $0.0 == subscription }.map(\.1)
+    }
+}

@@ -1,0 +1,271 @@
+import DuvoAPI
+import JSONCore
+import Testing
+
+/// The poll scheduler's transitions, in process: events in at chosen times, effects out. No clock, no sleeps.
+@Suite("Poll scheduler core")
+struct PollCoreTests {
+    @Test("a poll reads the run, then its messages; each message once, in order, before the status; then it waits")
+    func perRunPoll() {
+        var script = CoreScript()
+        #expect(script.subscribe(1, to: Fixture.runA, at: 0).isEmpty)
+        #expect(script.step(.tick, at: 0).sent == [.readRun(ticket: 1, runID: Fixture.runA, priority: .status)])
+        let read = script.step(.answered(.readRun(ticket: 1, runID: Fixture.runA, priority: .status),
+                                         Fixture.read(Fixture.runA, "running")), at: 0.25)
+        #expect(read.sent == [.readMessages(ticket: 1, runID: Fixture.runA, from: 0, limit: 100, priority: .status)])
+        let page = script.step(.answered(.readMessages(ticket: 1, runID: Fixture.runA, from: 0, limit: 100,
+                                                       priority: .status),
+                                         Fixture.messages(0..<2, total: 2)), at: 0.5)
+        #expect(page.events(for: 1) == [
+            .message(index: 0, message: Fixture.message(0)), .message(index: 1, message: Fixture.message(1)),
+            .status(status: "running", previous: nil, run: Fixture.run(Fixture.runA, "running"),
+                    pendingHumanRequest: .null),
+        ])
+        // It just changed: the next poll comes 1 s later, from the background share.
+        #expect(script.step(.tick, at: 1.25).sent.isEmpty)
+        #expect(script.step(.tick, at: 1.5).sent == [.readRun(ticket: 2, runID: Fixture.runA, priority: .background)])
+    }
+
+    @Test("at a terminal status the follow ends after the run's last messages; nothing is polled after")
+    func terminalPerRun() {
+        var script = CoreScript()
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        _ = script.step(.tick, at: 0)
+        _ = script.step(.answered(.readRun(ticket: 1, runID: Fixture.runA, priority: .status),
+                                  Fixture.read(Fixture.runA, "completed")), at: 0.25)
+        let page = script.step(.answered(.readMessages(ticket: 1, runID: Fixture.runA, from: 0, limit: 100,
+                                                       priority: .status),
+                                         Fixture.messages(0..<1, total: 1)), at: 0.5)
+        #expect(page.events(for: 1) == [
+            .message(index: 0, message: Fixture.message(0)),
+            .status(status: "completed", previous: nil, run: Fixture.run(Fixture.runA, "completed"),
+                    pendingHumanRequest: .null),
+            .ended(status: "completed", reason: .terminal, error: nil),
+        ])
+        #expect(script.core.watchedRunCount == 0)
+        #expect(script.step(.tick, at: 10).sent.isEmpty)
+    }
+
+    @Test("a follow from an offset gets only the messages from there; two follows of a run share its polls")
+    func offsetsShareOnePoll() {
+        var script = CoreScript()
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        _ = script.step(.subscribed(id: 2, runID: Fixture.runA, fromOffset: 1, messages: true, knownRun: nil), at: 0)
+        #expect(script.step(.tick, at: 0).sent.count == 1, "one read for both")
+        _ = script.step(.answered(.readRun(ticket: 1, runID: Fixture.runA, priority: .status),
+                                  Fixture.read(Fixture.runA, "running")), at: 0.25)
+        let page = script.step(.answered(.readMessages(ticket: 1, runID: Fixture.runA, from: 0, limit: 100,
+                                                       priority: .status),
+                                         Fixture.messages(0..<2, total: 2)), at: 0.5)
+        #expect(page.events(for: 1).filter { if case .message = $0 { true } else { false } }.count == 2)
+        #expect(page.events(for: 2).first == .message(index: 1, message: Fixture.message(1)))
+        #expect(page.events(for: 2).count == 2, "message 1, then the status")
+    }
+
+    /// One failed request: does the follow end, or stall and keep trying?
+    struct FailureCase: Sendable, CustomTestStringConvertible {
+        let error: DuvoAPIError
+        let ends: Bool
+        var testDescription: String { "\(error.message) \(ends ? "ends the follow" : "stalls it")" }
+    }
+
+    static let failures: [FailureCase] = [
+        FailureCase(error: Fixture.rateLimited, ends: false),
+        FailureCase(error: Fixture.unavailable, ends: false),
+        FailureCase(error: Fixture.dropped, ends: false),
+        FailureCase(error: .timeout(operation: "get run", seconds: 30), ends: false),
+        FailureCase(error: Fixture.notFound, ends: true),
+        FailureCase(error: Fixture.unauthorized, ends: true),
+        FailureCase(error: Fixture.forbidden, ends: true),
+    ]
+
+    @Test("trouble that passes stalls a follow, which retries with back-off and says when it recovers; an answer that cannot change ends it with reason error", arguments: failures)
+    func failure(_ failure: FailureCase) {
+        var script = CoreScript()
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        _ = script.step(.tick, at: 0)
+        let failed = script.step(.failed(.readRun(ticket: 1, runID: Fixture.runA, priority: .status), failure.error),
+                                 at: 0.5)
+        if failure.ends {
+            #expect(failed.events(for: 1) == [.ended(status: nil, reason: .error, error: failure.error)])
+            #expect(script.core.watchedRunCount == 0)
+            return
+        }
+        #expect(failed.events(for: 1) == [.stalled(error: failure.error)])
+        // Back-off: 2 s after the first failure, 4 s after the second; the stall is reported once.
+        #expect(script.step(.tick, at: 2).sent.isEmpty)
+        #expect(script.step(.tick, at: 2.5).sent == [.readRun(ticket: 2, runID: Fixture.runA, priority: .status)])
+        let again = script.step(.failed(.readRun(ticket: 2, runID: Fixture.runA, priority: .status), failure.error),
+                                at: 3)
+        #expect(again.emitted.isEmpty)
+        #expect(script.step(.tick, at: 6.5).sent.isEmpty)
+        #expect(script.step(.tick, at: 7).sent == [.readRun(ticket: 3, runID: Fixture.runA, priority: .status)])
+        let read = script.step(.answered(.readRun(ticket: 3, runID: Fixture.runA, priority: .status),
+                                         Fixture.read(Fixture.runA, "running")), at: 7.5)
+        #expect(read.events(for: 1) == [.recovered(stalledSeconds: 7)])
+        let page = script.step(.answered(.readMessages(ticket: 3, runID: Fixture.runA, from: 0, limit: 100,
+                                                       priority: .status),
+                                         Fixture.messages(0..<0, total: 0)), at: 8)
+        #expect(page.events(for: 1) == [.status(status: "running", previous: nil,
+                                                run: Fixture.run(Fixture.runA, "running"), pendingHumanRequest: .null)])
+    }
+
+    @Test("unfollowing ends the subscription at once; a late answer to its read is ignored by a new follow")
+    func unfollowIgnoresLateAnswers() {
+        var script = CoreScript()
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        _ = script.step(.tick, at: 0)
+        #expect(script.step(.unsubscribed(id: 1), at: 0.25).events(for: 1)
+            == [.ended(status: nil, reason: .unfollowed, error: nil)])
+        _ = script.subscribe(2, to: Fixture.runA, at: 0.5)
+        let late = script.step(.answered(.readRun(ticket: 1, runID: Fixture.runA, priority: .status),
+                                         Fixture.read(Fixture.runA, "completed")), at: 0.75)
+        #expect(late.isEmpty)
+        #expect(script.step(.tick, at: 1).sent == [.readRun(ticket: 2, runID: Fixture.runA, priority: .status)])
+    }
+
+    @Test("shutdown ends every subscription with reason shutdown, and one made after ends at once")
+    func shutdown() {
+        var script = CoreScript()
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        _ = script.subscribe(2, to: Fixture.runB, at: 0)
+        let down = script.step(.shutdown, at: 1)
+        #expect(down.events(for: 1) == [.ended(status: nil, reason: .shutdown, error: nil)])
+        #expect(down.events(for: 2) == [.ended(status: nil, reason: .shutdown, error: nil)])
+        #expect(script.subscribe(3, to: Fixture.runC, at: 2).events(for: 3)
+            == [.ended(status: nil, reason: .shutdown, error: nil)])
+        #expect(script.step(.tick, at: 3).sent.isEmpty)
+    }
+
+    /// What one sweep listing a followed run with some status leads to.
+    struct ListingCase: Sendable, CustomTestStringConvertible {
+        let status: String
+        let wantsMessages: Bool
+        /// The events the listing itself reports.
+        let reported: [String]
+        /// The request the next tick makes: "messages" (a fetch), "read" (the run, for its request) or none.
+        let next: String?
+        let endsAtOnce: Bool
+        var testDescription: String { "listed \(status)\(wantsMessages ? "" : " (a wait)")" }
+    }
+
+    static let listings: [ListingCase] = [
+        ListingCase(status: "running", wantsMessages: true, reported: ["running"], next: "messages", endsAtOnce: false),
+        ListingCase(status: "waiting", wantsMessages: true, reported: [], next: "read", endsAtOnce: false),
+        ListingCase(status: "completed", wantsMessages: true, reported: ["completed"], next: "messages",
+                    endsAtOnce: false),
+        ListingCase(status: "failed", wantsMessages: false, reported: ["failed"], next: nil, endsAtOnce: true),
+        ListingCase(status: "running", wantsMessages: false, reported: ["running"], next: nil, endsAtOnce: false),
+    ]
+
+    @Test("a sweep listing reports statuses at once, reads a run only for a person's request, fetches messages only for runs that changed", arguments: listings)
+    func sweepListing(_ listing: ListingCase) {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0, messages: listing.wantsMessages)
+        #expect(script.step(.tick, at: 0).sent == [.listPage(ticket: 1, offset: 0)])
+        let swept = script.step(.answered(.listPage(ticket: 1, offset: 0),
+                                          Fixture.listing([Fixture.run(Fixture.runA, listing.status)])), at: 0.5)
+        let statuses = swept.events(for: 1).compactMap { if case .status(let status, _, _, _) = $0 { status } else { nil } }
+        #expect(statuses == listing.reported)
+        #expect(swept.contains(.sweepSettled(completed: 0)))
+        if listing.endsAtOnce {
+            #expect(swept.events(for: 1).last == .ended(status: listing.status, reason: .terminal, error: nil))
+            return
+        }
+        let next = script.step(.tick, at: 0.75).sent
+        switch listing.next {
+        case "messages":
+            #expect(next == [.readMessages(ticket: 2, runID: Fixture.runA, from: 0, limit: 100, priority: .background)])
+        case "read":
+            #expect(next == [.readRun(ticket: 2, runID: Fixture.runA, priority: .status)])
+        default:
+            #expect(next.isEmpty)
+        }
+    }
+
+    @Test("under sweeps a terminal status may come before the last messages; the follow ends after them")
+    func endsAfterLastFetch() {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        _ = script.step(.tick, at: 0)
+        _ = script.step(.answered(.listPage(ticket: 1, offset: 0),
+                                  Fixture.listing([Fixture.run(Fixture.runA, "completed")])), at: 0.5)
+        _ = script.step(.tick, at: 0.75)
+        let fetched = script.step(.answered(.readMessages(ticket: 2, runID: Fixture.runA, from: 0, limit: 100,
+                                                          priority: .background),
+                                            Fixture.messages(0..<2, total: 2)), at: 1)
+        #expect(fetched.events(for: 1) == [
+            .message(index: 0, message: Fixture.message(0)), .message(index: 1, message: Fixture.message(1)),
+            .ended(status: "completed", reason: .terminal, error: nil),
+        ])
+    }
+
+    @Test("messages fetched before their second was over are fetched once more after it; the answer's Date saying it was over spares that", arguments: [false, true])
+    func confirmingFetch(secondWasOver: Bool) {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        _ = script.step(.tick, at: 0)
+        _ = script.step(.answered(.listPage(ticket: 1, offset: 0),
+                                  Fixture.listing([Fixture.run(Fixture.runA, "running")])), at: 0.5)
+        _ = script.step(.tick, at: 0.5)
+        let date = Fixture.updatedAt + (secondWasOver ? 1 : 0)
+        _ = script.step(.answered(.readMessages(ticket: 2, runID: Fixture.runA, from: 0, limit: 100,
+                                                priority: .background),
+                                  Fixture.messages(0..<1, total: 1, serverDate: date)), at: 0.5)
+        #expect(script.step(.tick, at: 1).sent.isEmpty, "the sweep is not due for 2 s, the confirmation 1 s")
+        let later = script.step(.tick, at: 1.5).sent
+        #expect(later == (secondWasOver ? [] : [.readMessages(ticket: 3, runID: Fixture.runA, from: 1, limit: 100,
+                                                              priority: .background)]))
+    }
+
+    @Test("sweeps that fail three times in a row stall the swept follows and hand the runs back to their own polls, which recover them")
+    func sweepFallback() {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0, messages: false,
+                             knownRun: Fixture.run(Fixture.runA, "running"))
+        #expect(script.step(.tick, at: 0).sent == [.listPage(ticket: 1, offset: 0)])
+        let first = script.step(.failed(.listPage(ticket: 1, offset: 0), Fixture.unavailable), at: 0.5)
+        #expect(first.events(for: 1) == [.stalled(error: Fixture.unavailable)])
+        // Sweeps back off: 4 s, then 8 s.
+        #expect(script.step(.tick, at: 4.5).sent == [.listPage(ticket: 2, offset: 0)])
+        _ = script.step(.failed(.listPage(ticket: 2, offset: 0), Fixture.unavailable), at: 4.5)
+        #expect(script.step(.tick, at: 12.5).sent == [.listPage(ticket: 3, offset: 0)])
+        #expect(script.step(.failed(.listPage(ticket: 3, offset: 0), Fixture.unavailable), at: 12.5).emitted.isEmpty)
+        #expect(script.step(.tick, at: 13).sent == [.readRun(ticket: 4, runID: Fixture.runA, priority: .background)])
+        let read = script.step(.answered(.readRun(ticket: 4, runID: Fixture.runA, priority: .background),
+                                         Fixture.read(Fixture.runA, "running")), at: 13.5)
+        #expect(read.events(for: 1) == [.recovered(stalledSeconds: 13)])
+    }
+
+    @Test("without the sweep lease the core lists nothing itself; given it, it sweeps")
+    func leadershipIsAnInput() {
+        var script = CoreScript.withoutLease()
+        #expect(script.step(.tick, at: 0).sent.isEmpty)
+        _ = script.step(.leadership(true), at: 1)
+        #expect(script.step(.tick, at: 1).sent == [.listPage(ticket: 1, offset: 0)])
+    }
+
+    @Test("listings another process published are taken in as a sweep of this one's: statuses at once, fetches after")
+    func publishedListings() {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
+        _ = script.step(.leadership(false), at: 0)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        let taken = script.step(.published(runs: [Fixture.run(Fixture.runA, "running"),
+                                                  Fixture.run(Fixture.runB, "running")],
+                                           highWater: Fixture.updatedAt), at: 0.5)
+        #expect(taken.events(for: 1) == [.status(status: "running", previous: nil,
+                                                 run: Fixture.run(Fixture.runA, "running"), pendingHumanRequest: .null)])
+        #expect(taken.contains(.sweepSettled(completed: 0)), "it counts as a sweep for who waits on listings")
+        #expect(script.core.wasListed(Fixture.runB), "runs not followed here are known to exist")
+        #expect(script.step(.tick, at: 0.5).sent
+            == [.readMessages(ticket: 1, runID: Fixture.runA, from: 0, limit: 100, priority: .background)])
+    }
+
+    @Test("publications missed (read too late) make every swept run be read once on its own")
+    func missedListings() {
+        var script = CoreScript.withoutLease()
+        #expect(script.step(.tick, at: 0.5).sent.isEmpty, "swept, and sweeps are another process's job")
+        _ = script.step(.listingsMissed, at: 1)
+        #expect(script.step(.tick, at: 1).sent == [.readRun(ticket: 1, runID: Fixture.runA, priority: .status)])
+    }
+}

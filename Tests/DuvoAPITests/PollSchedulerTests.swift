@@ -1,0 +1,87 @@
+import Diagnostics
+import DuvoAPI
+import JSONCore
+import Testing
+
+/// The scheduler's actor around its core, with a manual clock and a scripted transport: no process, no sleeps.
+@Suite("Poll scheduler driver", .timeLimit(.minutes(1)))
+struct PollSchedulerTests {
+    static let quiet = Logger(label: "test", level: .error)
+
+    @Test("a follow rides out a 429 and a dropped connection: it reports the stall, recovers, and ends after its messages")
+    func ridesOutTrouble() async {
+        let clock = ManualPollClock()
+        let transport = ScriptedPollTransport([
+            .fail(Fixture.rateLimited),
+            .fail(Fixture.dropped),
+            .answer(Fixture.read(Fixture.runA, "completed")),
+            .answer(Fixture.messages(0..<2, total: 2)),
+        ])
+        let scheduler = PollScheduler(transport: transport, clock: clock, logger: Self.quiet)
+        // Time moves whenever the scheduler waits on it, and only then.
+        let timeKeeper = Task {
+            for await _ in clock.sleeps { clock.advanceToNextWake() }
+        }
+        defer { timeKeeper.cancel() }
+        let subscription = await scheduler.subscribe(runID: Fixture.runA)
+        var events: [RunEvent] = []
+        for await event in subscription.events { events.append(event) }
+        #expect(events.count == 6)
+        #expect(events.first == .stalled(error: Fixture.rateLimited), "the stall is reported once, for the first failure")
+        if case .recovered(let seconds) = events.dropFirst().first {
+            #expect(seconds >= 6, "back-off of 2 s, then 4 s")
+        } else {
+            Issue.record("no recovery after the stall: \(events)")
+        }
+        #expect(Array(events.dropFirst(2)) == [
+            .message(index: 0, message: Fixture.message(0)), .message(index: 1, message: Fixture.message(1)),
+            .status(status: "completed", previous: nil, run: Fixture.run(Fixture.runA, "completed"),
+                    pendingHumanRequest: .null),
+            .ended(status: "completed", reason: .terminal, error: nil),
+        ])
+    }
+
+    @Test("shutdown ends the follow with reason shutdown and cancels the request under way")
+    func shutdownCancelsRequests() async {
+        let clock = ManualPollClock()
+        let transport = ScriptedPollTransport([.hang])
+        let scheduler = PollScheduler(transport: transport, clock: clock, logger: Self.quiet)
+        let subscription = await scheduler.subscribe(runID: Fixture.runA)
+        var requests = transport.requests.makeAsyncIterator()
+        #expect(await requests.next() == "get \(Fixture.runA)")
+        #expect(await scheduler.requestsUnderWay() == 1)
+        await scheduler.shutdown()
+        var cancellations = transport.cancellations.makeAsyncIterator()
+        #expect(await cancellations.next() == "get \(Fixture.runA)", "the read was cancelled, not left running")
+        var events: [RunEvent] = []
+        for await event in subscription.events { events.append(event) }
+        #expect(events == [.ended(status: nil, reason: .shutdown, error: nil)])
+        #expect(await scheduler.requestsUnderWay() == 0)
+    }
+
+    @Test("a wait whose first read meets 503s keeps trying within its time and answers once Duvo does")
+    func waitRetriesFirstRead() async throws {
+        let clock = ManualPollClock()
+        let transport = ScriptedPollTransport([
+            .fail(Fixture.unavailable), .fail(Fixture.unavailable), .answer(Fixture.read(Fixture.runA, "completed")),
+        ])
+        let scheduler = PollScheduler(transport: transport, clock: clock, logger: Self.quiet)
+        let timeKeeper = Task {
+            for await _ in clock.sleeps { clock.advanceToNextWake() }
+        }
+        defer { timeKeeper.cancel() }
+        let outcome = try await scheduler.wait(runID: Fixture.runA, until: .terminal, timeout: 60, transport: transport)
+        #expect(outcome.run["status"] == "completed")
+        #expect(!outcome.timedOut)
+    }
+
+    @Test("a wait on a run Duvo does not know fails at once with its 404, without retrying")
+    func waitEndsOnNotFound() async {
+        let clock = ManualPollClock()
+        let transport = ScriptedPollTransport([.fail(Fixture.notFound)])
+        let scheduler = PollScheduler(transport: transport, clock: clock, logger: Self.quiet)
+        await #expect(throws: Fixture.notFound) {
+            try await scheduler.wait(runID: Fixture.runA, until: .terminal, timeout: 60, transport: transport)
+        }
+    }
+}
