@@ -29,7 +29,9 @@ final class ManualPollClock: PollClock {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let cancelled = Task.isCancelled
                 state.withLock { state in
-                    if !cancelled { state.sleepers[id] = Sleeper(deadline: state.now + seconds, continuation: continuation) }
+                    if !cancelled {
+                        state.sleepers[id] = Sleeper(deadline: state.now + seconds, continuation: continuation)
+                    }
                 }
                 if cancelled { continuation.resume(throwing: CancellationError()) }
                 sleepStarted.yield()

@@ -16,7 +16,8 @@ struct CoreScript {
     static func withoutLease() -> CoreScript {
         var script = CoreScript(canListRuns: true, sweepThreshold: 1)
         _ = script.step(.leadership(false), at: 0)
-        _ = script.subscribe(1, to: Fixture.runA, at: 0, messages: false, knownRun: Fixture.run(Fixture.runA, "running"))
+        _ = script.subscribe(1, to: Fixture.runA, at: 0, messages: false,
+                             knownRun: Fixture.run(Fixture.runA, "running"))
         return script
     }
 

@@ -165,7 +165,9 @@ struct PollCoreTests {
         #expect(script.step(.tick, at: 0).sent == [.listPage(ticket: 1, offset: 0)])
         let swept = script.step(.answered(.listPage(ticket: 1, offset: 0),
                                           Fixture.listing([Fixture.run(Fixture.runA, listing.status)])), at: 0.5)
-        let statuses = swept.events(for: 1).compactMap { if case .status(let status, _, _, _) = $0 { status } else { nil } }
+        let statuses = swept.events(for: 1).compactMap { event -> String? in
+            if case .status(let status, _, _, _) = event { status } else { nil }
+        }
         #expect(statuses == listing.reported)
         #expect(swept.contains(.sweepSettled(completed: 0)))
         if listing.endsAtOnce {
@@ -254,7 +256,8 @@ struct PollCoreTests {
                                                   Fixture.run(Fixture.runB, "running")],
                                            highWater: Fixture.updatedAt), at: 0.5)
         #expect(taken.events(for: 1) == [.status(status: "running", previous: nil,
-                                                 run: Fixture.run(Fixture.runA, "running"), pendingHumanRequest: .null)])
+                                                 run: Fixture.run(Fixture.runA, "running"),
+                                                 pendingHumanRequest: .null)])
         #expect(taken.contains(.sweepSettled(completed: 0)), "it counts as a sweep for who waits on listings")
         #expect(script.core.wasListed(Fixture.runB), "runs not followed here are known to exist")
         #expect(script.step(.tick, at: 0.5).sent

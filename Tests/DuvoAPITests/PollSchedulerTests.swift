@@ -27,7 +27,8 @@ struct PollSchedulerTests {
         var events: [RunEvent] = []
         for await event in subscription.events { events.append(event) }
         #expect(events.count == 6)
-        #expect(events.first == .stalled(error: Fixture.rateLimited), "the stall is reported once, for the first failure")
+        #expect(events.first == .stalled(error: Fixture.rateLimited),
+                "the stall is reported once, for the first failure")
         if case .recovered(let seconds) = events.dropFirst().first {
             #expect(seconds >= 6, "back-off of 2 s, then 4 s")
         } else {

@@ -78,9 +78,6 @@ public struct PollCore {
     /// Whether enough runs are watched for team-wide sweeps (this process's own, or another's it takes in).
     public var wantsSweeps: Bool { !isIdle && usesSweeps }
 
-    /// Whether this process may sweep itself (see ``PollEvent/leadership(_:)``).
-    public var mayLead: Bool { sweep.mayLead }
-
     /// Whether sweeps are in use and working, so a run's own polls can stop once it has been read.
     public var sweepsAreReliable: Bool {
         usesSweeps && sweep.failures < tuning.sweepFailuresBeforeFallback
@@ -164,10 +161,9 @@ public struct PollCore {
             returnToOwnPolls(dueBy: now)
             effects.append(.sweepSettled(completed: nil))
         }
-        // Reads that report a status first, then by how long they have been due.
         let pollsRunning = runs.values.filter { if case .poll = $0.inFlight { true } else { false } }.count
         let duePolls = runs.values.filter { $0.pollIsDue(at: now) }
-            .sorted { ($0.statusPending ? 0 : 1, $0.nextDue, $0.runID) < ($1.statusPending ? 0 : 1, $1.nextDue, $1.runID) }
+            .sorted { pollOrder($0) < pollOrder($1) }
         for run in duePolls.prefix(max(0, tuning.concurrency - pollsRunning)) {
             startPoll(run.runID, effects: &effects)
         }
@@ -179,6 +175,11 @@ public struct PollCore {
         for run in dueFetches.prefix(max(0, tuning.fetchConcurrency - fetchesRunning)) {
             startFetch(run.runID, effects: &effects)
         }
+    }
+
+    /// Where a run's read goes in the queue: a read that reports a status first, then by how long it has been due.
+    private func pollOrder(_ run: WatchedRun) -> (Int, Double, String) {
+        (run.statusPending ? 0 : 1, run.nextDue, run.runID)
     }
 
     /// When a run's message fetch is due in the queue: its oldest news, moved forward for a run that ended.
