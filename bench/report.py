@@ -2,8 +2,8 @@
 """Prints the tables of every benchmark result in bench/results/ (markdown) and draws bench/results/scale.svg.
 
 Reads whatever is there: sim.json (bench/sim/run), rpc.json (bench/rpc/overhead.py), https.json (bench/https/tls.py),
-scale.json and scale-direct.json (bench/scale/follow.py), memory.json (bench/scale/soak.py). Missing files are
-skipped.
+scale.json and scale-direct.json (bench/scale/follow.py), multiprocess.json (bench/scale/multiprocess.py),
+memory.json (bench/scale/soak.py). Missing files are skipped.
 """
 from __future__ import annotations
 
@@ -125,6 +125,15 @@ def main() -> None:
         out.append(table(["N", "idle RSS MiB", "peak RSS MiB (VmHWM)"], bridge_memory))
         with open(os.path.join(results, "scale.svg"), "w") as svg:
             svg.write(render(scale["results"] if scale else [], direct["results"] if direct else []))
+    multi = load(results, "multiprocess.json")
+    if multi:
+        out.append("\n### Many processes on one key\n")
+        out.append(table(["K", "coordination", "requests", "busiest 60 s", "429s", "follows completed",
+                          "status p50 / p95 s", "message p50 / p95 s"], [
+            [r["k"], r["mode"] + (f" ({r['machines']} machines)" if r["mode"] == "redis" else ""),
+             r["requests"]["requests"], r["requests"]["per_minute_busiest_60s"], r["requests"]["status_429"],
+             f"{r['follows_completed']}/{r['follows_started']}", p50_p95(r["status_latency"]),
+             p50_p95(r["message_latency"])] for r in multi["results"]]))
     memory = load(results, "memory.json")
     if memory:
         out.append("\n### Soak\n")

@@ -104,6 +104,6 @@ struct BudgetLedgerTests {
         ledger.penalize(seconds: 2, now: 1.5)
         _ = ledger.attempt(request("b", .interactive, after: .background), now: 2)
         #expect(BudgetLedger(text: ledger.text) == ledger)
-        #expect(BudgetLedger(text: "garbage\nsends x 3.5\n").sendTimes == [3.5], "unreadable parts are skipped")
+        #expect(BudgetLedger(text: "garbage\nsends-us x 3500000\n").sendTimes == [3.5], "unreadable parts are skipped")
     }
 }

@@ -136,7 +136,7 @@ def test_a_process_killed_inside_the_budgets_critical_section_blocks_nobody(runt
         assert time.monotonic() - started < 10, "the kernel dropped the dead process's lock"
         assert b"carrying on with" not in survivor.output(), "the survivor used the shared file, not a fallback"
         ledger = open(lock[: -len(".lock")]).read()
-        assert "sends " in ledger and len(ledger.split("sends ")[1].split()) >= 1
+        assert "sends-us " in ledger and len(ledger.split("sends-us ")[1].split()) >= 1
     finally:
         victim.kill()
         survivor.kill()

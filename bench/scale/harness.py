@@ -153,6 +153,8 @@ class CountingProxy:
                 pass
 
             def _forward(self):
+                # Stamped on arrival: what Duvo's limit counts is when requests come in, not when answers go out.
+                arrived = time.time()
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 upstream = getattr(self.server.local, "conn", None)
@@ -172,10 +174,10 @@ class CountingProxy:
                         self.server.local.conn = None
                         if attempt == 1:
                             # The simulator dropped the connection (an injected fault): drop ours too.
-                            proxy._record(self.command, self.path, 0)
+                            proxy._record(self.command, self.path, 0, arrived)
                             self.close_connection = True
                             return
-                proxy._record(self.command, self.path, response.status)
+                proxy._record(self.command, self.path, response.status, arrived)
                 self.send_response_only(response.status)
                 for name, value in response.getheaders():
                     if name.lower() not in ("connection", "transfer-encoding", "content-length"):
@@ -198,9 +200,9 @@ class CountingProxy:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def _record(self, method: str, path: str, status: int) -> None:
+    def _record(self, method: str, path: str, status: int, arrived: float) -> None:
         with self.lock:
-            self.records.append((time.time(), endpoint_kind(method, path), status))
+            self.records.append((arrived, endpoint_kind(method, path), status))
 
     def snapshot(self) -> list[tuple[float, str, int]]:
         with self.lock:
