@@ -37,7 +37,7 @@ enum ListCommand: RunsSubcommand {
             limit: try parsed.int("limit", in: 1...100), offset: try parsed.int("offset", in: 0...Int.max),
             sortBy: try parsed.choice("sort-by", among: ["created_at", "started_at", "completed_at", "updated_at"]),
             sortOrder: try parsed.choice("sort-order", among: ["asc", "desc"]))
-        let client = try invocation.client()
+        let client = try await invocation.client()
         let answer = try await parsed.flag("all") ? client.allRuns(filter) : client.listRuns(filter)
         let console = invocation.console
         if invocation.json {

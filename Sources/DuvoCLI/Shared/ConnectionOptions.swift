@@ -29,7 +29,8 @@ public enum ConnectionOptions {
                help: "Multiply follow/wait poll intervals by X (default 1, or 1/sim-speed with --simulate).",
                environment: "DUVO_POLL_SCALE", hidden: true),
         .value("log-level", valueName: "LEVEL", help: "error, warn, info, debug or trace (logs go to stderr).",
-               environment: "DUVO_LOG_LEVEL", defaultValue: "warn"),
+               environment: "DUVO_LOG_LEVEL", defaultValue: "warn",
+               choices: ["error", "warn", "info", "debug", "trace"]),
     ]
 
     /// A resolved connection: the client to use, and the simulator it talks to when `--simulate` was given.
@@ -53,12 +54,58 @@ public enum ConnectionOptions {
         return level
     }
 
-    /// Builds the client the options describe, starting the simulator first when `--simulate` is set.
+    /// Builds the client the options describe, starting the simulator in this process when `--simulate` is set
+    /// (`duvo rpc`: a private simulator per process).
     /// - Throws: ``UsageError`` for malformed option values; ``DuvoAPIError`` for configuration problems (a key
     ///   file that cannot be read, a bad URL); a simulator start-up failure as ``DuvoAPIError/notConfigured(_:)``.
     public static func resolve(_ parsed: ParsedCommand, environment: [String: String], logger: Logger)
         throws -> Endpoint
     {
+        let (rateLimit, explicitScale) = try pacing(parsed)
+        guard parsed.flag("simulate") else {
+            return try direct(parsed, environment: environment, rateLimit: rateLimit, scale: explicitScale ?? 1,
+                              logger: logger)
+        }
+        let speed = try simulatorSpeed(parsed)
+        let embedded = try EmbeddedSimulator.start(speed: speed, logger: logger)
+        return simulated(parsed, apiKey: DefaultCredentials.apiKey, baseURL: embedded.baseURL,
+                         team: DefaultCredentials.team, rateLimit: rateLimit,
+                         scale: explicitScale ?? max(0.02, 1 / speed), simulator: embedded.simulator, logger: logger)
+    }
+
+    /// Builds the client the options describe; `--simulate` uses the user's shared background simulator
+    /// (`duvo runs`), started first when none runs, so one command's runs are there for the next.
+    /// - Throws: as ``resolve(_:environment:logger:)``.
+    static func resolve(_ parsed: ParsedCommand, sharedSimulatorFor context: CommandContext, logger: Logger)
+        async throws -> Endpoint
+    {
+        guard parsed.flag("simulate") else {
+            return try resolve(parsed, environment: context.environment, logger: logger)
+        }
+        let (rateLimit, explicitScale) = try pacing(parsed)
+        let speed = try simulatorSpeed(parsed)
+        let state: SharedSimulatorState
+        do {
+            let shared = try SharedSimulator(environment: context.environment)
+            state = try await shared.connect(speed: speed, executable: context.executablePath,
+                                             environment: context.environment)
+        } catch {
+            throw DuvoAPIError.notConfigured(error.description)
+        }
+        guard let url = URL(string: state.url) else {
+            throw DuvoAPIError.notConfigured("the shared simulator gave an unusable address '\(state.url)'")
+        }
+        if state.speed != speed {
+            logger.debug("the shared simulator runs at \(state.speed)x; --sim-speed applies to one started anew "
+                + "('duvo sim stop' first)")
+        }
+        logger.info("using the shared Duvo simulator at \(state.url) (pid \(state.pid); 'duvo sim status')")
+        return simulated(parsed, apiKey: state.apiKey, baseURL: url, team: state.team, rateLimit: rateLimit,
+                         scale: explicitScale ?? max(0.02, 1 / state.speed), simulator: nil, logger: logger)
+    }
+
+    /// `--rate-limit` and `--poll-scale`, checked.
+    private static func pacing(_ parsed: ParsedCommand) throws(UsageError) -> (rateLimit: Int, scale: Double?) {
         let rateLimit = try parsed.int("rate-limit") ?? DuvoConfiguration.defaultRateLimitPerMinute
         guard rateLimit >= 0 else {
             throw UsageError("option '--rate-limit' must be 0 or more", commandPath: parsed.commandPath)
@@ -67,32 +114,39 @@ public enum ConnectionOptions {
         if let explicitScale, explicitScale <= 0 {
             throw UsageError("option '--poll-scale' must be more than 0", commandPath: parsed.commandPath)
         }
-        var scale = explicitScale ?? 1
-        var configuration: DuvoConfiguration
-        var simulator: Simulator?
-        if parsed.flag("simulate") {
-            let speed = try parsed.double("sim-speed") ?? 1
-            guard speed > 0 else {
-                throw UsageError("option '--sim-speed' must be more than 0", commandPath: parsed.commandPath)
-            }
-            // The simulated world runs `speed` times faster, so poll that much more often (the budget still caps it).
-            if explicitScale == nil { scale = max(0.02, 1 / speed) }
-            let embedded = try EmbeddedSimulator.start(speed: speed, logger: logger)
-            simulator = embedded.simulator
-            configuration = DuvoConfiguration(apiKey: APIKey(DefaultCredentials.apiKey), baseURL: embedded.baseURL,
-                                              apiVersion: .v2, teamID: DefaultCredentials.team,
-                                              rateLimitPerMinute: rateLimit)
-            if let version = parsed.value("api-version"), let chosen = APIVersion(rawValue: version.lowercased()) {
-                configuration.apiVersion = chosen
-            }
-        } else {
-            configuration = try DuvoConfiguration.resolve(
-                environment: environment, apiKeyFile: parsed.value("api-key-file"), baseURL: parsed.value("base-url"),
-                apiVersion: parsed.value("api-version"), teamID: parsed.value("team-id"),
-                rateLimitPerMinute: rateLimit)
+        return (rateLimit, explicitScale)
+    }
+
+    /// `--sim-speed`, checked.
+    private static func simulatorSpeed(_ parsed: ParsedCommand) throws(UsageError) -> Double {
+        let speed = try parsed.double("sim-speed") ?? 1
+        guard speed > 0 else {
+            throw UsageError("option '--sim-speed' must be more than 0", commandPath: parsed.commandPath)
+        }
+        return speed
+    }
+
+    /// The client for a real Duvo, from the flags and their `DUVO_*` twins.
+    private static func direct(_ parsed: ParsedCommand, environment: [String: String], rateLimit: Int,
+                               scale: Double, logger: Logger) throws -> Endpoint {
+        var configuration = try DuvoConfiguration.resolve(
+            environment: environment, apiKeyFile: parsed.value("api-key-file"), baseURL: parsed.value("base-url"),
+            apiVersion: parsed.value("api-version"), teamID: parsed.value("team-id"), rateLimitPerMinute: rateLimit)
+        if let team = parsed.value("team-id"), !team.isEmpty { configuration.teamID = team }
+        return Endpoint(client: DuvoClient(configuration: configuration, logger: logger), simulator: nil,
+                        pollTuning: PollTuning(scale: scale))
+    }
+
+    /// The client for a simulator at `baseURL` (v2 unless `--api-version` says otherwise).
+    private static func simulated(_ parsed: ParsedCommand, apiKey: String, baseURL: URL, team: String,
+                                  rateLimit: Int, scale: Double, simulator: Simulator?, logger: Logger) -> Endpoint {
+        var configuration = DuvoConfiguration(apiKey: APIKey(apiKey), baseURL: baseURL, apiVersion: .v2,
+                                              teamID: team, rateLimitPerMinute: rateLimit)
+        if let version = parsed.value("api-version"), let chosen = APIVersion(rawValue: version.lowercased()) {
+            configuration.apiVersion = chosen
         }
         if let team = parsed.value("team-id"), !team.isEmpty { configuration.teamID = team }
-        let client = DuvoClient(configuration: configuration, logger: logger)
-        return Endpoint(client: client, simulator: simulator, pollTuning: PollTuning(scale: scale))
+        return Endpoint(client: DuvoClient(configuration: configuration, logger: logger), simulator: simulator,
+                        pollTuning: PollTuning(scale: scale))
     }
 }
