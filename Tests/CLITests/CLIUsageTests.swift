@@ -9,8 +9,8 @@ struct CLIUsageTests {
                            "watch"]
 
     @Test("every command answers --help with its usage on stdout and exits 0", arguments: commands)
-    func help(command: String) throws {
-        let result = try cli.runs([command, "--help"])
+    func help(command: String) async throws {
+        let result = try await cli.runs([command, "--help"])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("USAGE: duvo runs \(command)"))
         #expect(result.stdout.contains("--json"), "the inherited --json is listed")
@@ -18,24 +18,24 @@ struct CLIUsageTests {
     }
 
     @Test("'duvo runs --help' lists every command and the exit codes")
-    func groupHelp() throws {
-        let result = try cli.runs(["--help"])
+    func groupHelp() async throws {
+        let result = try await cli.runs(["--help"])
         #expect(result.status == 0)
         for command in Self.commands { #expect(result.stdout.contains("  \(command) ")) }
         #expect(result.stdout.contains("13 waiting for a human"))
     }
 
     @Test("a mistyped command is exit 2 with the right one suggested")
-    func mistypedCommand() throws {
-        let result = try cli.runs(["strat", "--agent", "x"])
+    func mistypedCommand() async throws {
+        let result = try await cli.runs(["strat", "--agent", "x"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("did you mean 'start'"), "\(result)")
         #expect(result.stdout.isEmpty)
     }
 
     @Test("a mistyped flag names itself, suggests the right one, and points at --help")
-    func mistypedFlag() throws {
-        let result = try cli.runs(["start", "--agnet", "x"])
+    func mistypedFlag() async throws {
+        let result = try await cli.runs(["start", "--agnet", "x"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("'--agnet'"))
         #expect(result.stderr.contains("did you mean '--agent'"))
@@ -43,18 +43,18 @@ struct CLIUsageTests {
     }
 
     @Test("start without --agent is exit 2 naming --agent")
-    func missingAgent() throws {
-        let result = try cli.runs(["start", "--simulate"])
+    func missingAgent() async throws {
+        let result = try await cli.runs(["start", "--simulate"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("missing --agent"), "\(result)")
     }
 
     @Test("send-message without --message and get without RUN are exit 2 naming what is missing")
-    func missingValues() throws {
-        let noMessage = try cli.runs(["send-message", "7c9e6679-7425-40de-944b-e07fc1f90ae7"])
+    func missingValues() async throws {
+        let noMessage = try await cli.runs(["send-message", "7c9e6679-7425-40de-944b-e07fc1f90ae7"])
         #expect(noMessage.status == 2)
         #expect(noMessage.stderr.contains("--message"))
-        let noRun = try cli.runs(["get"])
+        let noRun = try await cli.runs(["get"])
         #expect(noRun.status == 2)
         #expect(noRun.stderr.contains("missing RUN"))
     }
@@ -66,8 +66,8 @@ struct CLIUsageTests {
             (["respond", "R", "--approve", "--answer", "City=Lisbon"], "use one kind"),
             (["respond", "R", "--answer", "Lisbon"], "expects QID=TEXT"),
           ])
-    func respondUsage(arguments: [String], expected: String) throws {
-        let result = try cli.runs(arguments)
+    func respondUsage(arguments: [String], expected: String) async throws {
+        let result = try await cli.runs(arguments)
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains(expected), "\(result)")
     }
@@ -86,8 +86,8 @@ struct CLIUsageTests {
             (["start", "--agent", "A", "--exit-status"], "--exit-status needs --follow"),
             (["get", "R", "--log-level", "loud"], "--log-level"),
           ])
-    func badValues(arguments: [String], flag: String) throws {
-        let result = try cli.runs(arguments)
+    func badValues(arguments: [String], flag: String) async throws {
+        let result = try await cli.runs(arguments)
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains(flag), "\(result)")
         #expect(result.stdout.isEmpty)

@@ -18,7 +18,7 @@ enum WaitCommand: RunsSubcommand {
         options: [
             .value("timeout", valueName: "S", help: "Give up after S seconds (exit 5); default: no limit."),
             .value("until", valueName: "WHEN", help: "terminal (the run ended) or attention (also: waits for a human).",
-                   defaultValue: "terminal"),
+                   defaultValue: "terminal", choices: ["terminal", "attention"]),
             CommonOptions.exitStatus,
         ],
         positionals: [CommonOptions.run])
