@@ -35,12 +35,7 @@ struct ProcessStreams: StandardStreams {
         }
     }
 
-    /// Reads a line on a thread of its own (a blocking read must not hold one of the few cooperative threads).
     func readLine() async -> String? {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(returning: Swift.readLine(strippingNewline: true))
-            }
-        }
+        await LineReader.next()
     }
 }

@@ -92,4 +92,54 @@ struct CLIUsageTests {
         #expect(result.stderr.contains(flag), "\(result)")
         #expect(result.stdout.isEmpty)
     }
+
+    @Test("'duvo runs respond --help' reads exactly as documented (the whole text, as argument-parser's AssertHelp)")
+    func respondHelpText() async throws {
+        try await Self.assertHelp(["runs", "respond", "--help"], equals: """
+            Answer a run's pending human request (approve, deny, or answer its questions)
+
+            USAGE: duvo runs respond RUN [options]
+
+            Answers the request the run is waiting on (see 'duvo runs get RUN' or 'duvo runs messages RUN').
+            Approval requests take --approve or --deny; question requests take one --answer per question, where
+            QID is the question's header, its text or its 0-based index:
+              duvo runs respond "$RUN_ID" --answer "City=Lisbon" --answer "Days=Monday" --answer "Days=Friday"
+            Repeat --answer for the same question to pick several options of a multi-select question.
+
+            ARGUMENTS:
+              RUN  The run's id (a UUID, as 'duvo runs start' prints it).
+
+            OPTIONS:
+              --approve            Approve the pending approval request.
+              --deny               Deny the pending approval request.
+              --answer QID=TEXT    Answer one question (QID: header, text or index). (repeatable)
+              --request ID         Only answer if this is the pending request's id.
+              --api-key-file PATH  Read the API key from this file (else DUVO_API_KEY). (env: DUVO_API_KEY_FILE)
+              --base-url URL       Duvo API root without version. (env: DUVO_BASE_URL) (default: https://api.duvo.ai)
+              --api-version v1|v2  API generation to call. (env: DUVO_API_VERSION) (default: v2)
+              --team-id ID         Team for v2's start, list and stats. (env: DUVO_TEAM_ID)
+              --rate-limit N       Requests per minute this process allows itself (0 = no limit). (env: DUVO_RATE_LIMIT) (default: 300)
+              --simulate           Use a built-in simulator of the Duvo API (no key, no network). (env: DUVO_SIMULATE)
+              --sim-speed X        With --simulate: run the simulated clock X times faster. (env: DUVO_SIM_SPEED) (default: 1)
+              --log-level LEVEL    error, warn, info, debug or trace (logs go to stderr). (env: DUVO_LOG_LEVEL) (default: warn)
+              --json               Print JSON (Duvo's own body; JSON Lines with --follow).
+              -h, --help           Show help for this command.
+            """)
+    }
+
+    /// Runs `duvo <arguments>` in process and compares its whole stdout, line by line, with `expected`.
+    static func assertHelp(_ arguments: [String], equals expected: String,
+                           sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let result = try await CLIHarness().run(arguments)
+        #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
+        #expect(result.stderr.isEmpty, sourceLocation: sourceLocation)
+        let actual = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let wanted = (expected + "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, pair) in zip(actual, wanted).enumerated() where pair.0 != pair.1 {
+            Issue.record("line \(index + 1) differs:\n  got:  \(pair.0)\n  want: \(pair.1)",
+                         sourceLocation: sourceLocation)
+        }
+        #expect(actual.count == wanted.count, "\(actual.count) lines, expected \(wanted.count)",
+                sourceLocation: sourceLocation)
+    }
 }
