@@ -80,14 +80,18 @@ struct CLIHarness {
         return environment
     }
 
-    /// Runs `duvo runs <arguments>` in this process to completion.
-    func runs(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> CLIResult {
-        try await run(["runs"] + arguments, environment: extra)
+    /// Runs `duvo runs <arguments>` in this process to completion (interrupted after `timeout` seconds).
+    func runs(_ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 60) async throws
+        -> CLIResult
+    {
+        try await run(["runs"] + arguments, environment: extra, timeout: timeout)
     }
 
-    /// Runs `duvo <arguments>` in this process to completion.
-    func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> CLIResult {
-        await background(arguments, environment: extra).finish()
+    /// Runs `duvo <arguments>` in this process to completion (interrupted after `timeout` seconds).
+    func run(_ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 60) async throws
+        -> CLIResult
+    {
+        await background(arguments, environment: extra).finish(timeout: timeout)
     }
 
     /// Starts `duvo <arguments>` in this process and returns at once, for commands that run until something else
@@ -153,9 +157,16 @@ struct InProcessCommand: Sendable {
         try await streams.waitForOutput(text, timeout: timeout)
     }
 
-    /// Waits for the command to end and returns what it did.
-    func finish() async -> CLIResult {
+    /// Waits for the command to end and returns what it did; one still running after `timeout` seconds is
+    /// interrupted, as Ctrl-C would (so a broken test fails with exit 130 and the output so far, never hangs).
+    func finish(timeout: Double = 60) async -> CLIResult {
+        let task = task
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(timeout))
+            task.cancel()
+        }
         let code = await task.value
+        watchdog.cancel()
         return CLIResult(status: code.rawValue, stdout: streams.stdout, stderr: streams.stderr)
     }
 }
