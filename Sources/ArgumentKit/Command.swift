@@ -17,10 +17,13 @@ public struct Command: Sendable {
     /// Whether the command runs when named without a subcommand (`duvo sim` serves, `duvo sim agents` lists);
     /// otherwise a command with subcommands is a group that shows its help.
     public let runsWithoutSubcommand: Bool
+    /// Whether help and shell completions leave the command out (commands `duvo` runs itself).
+    public let hidden: Bool
 
     /// A command; a group when it has subcommands, unless `runsWithoutSubcommand`.
     public init(_ name: String, abstract: String, discussion: String? = nil, options: [Option] = [],
-                positionals: [Positional] = [], subcommands: [Command] = [], runsWithoutSubcommand: Bool = false) {
+                positionals: [Positional] = [], subcommands: [Command] = [], runsWithoutSubcommand: Bool = false,
+                hidden: Bool = false) {
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
@@ -28,6 +31,7 @@ public struct Command: Sendable {
         self.positionals = positionals
         self.subcommands = subcommands
         self.runsWithoutSubcommand = runsWithoutSubcommand
+        self.hidden = hidden
     }
 
     /// Parses `arguments` (without the program name) against this command tree.

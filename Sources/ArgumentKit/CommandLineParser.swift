@@ -158,7 +158,7 @@ struct CommandLineParser {
     }
 
     private func unknownCommandMessage(_ word: String) -> String {
-        let names = current.subcommands.map(\.name)
+        let names = current.subcommands.filter { !$0.hidden }.map(\.name)
         if let suggestion = Suggestion.closest(to: word, among: names) {
             return "unknown command '\(word)'; did you mean '\(suggestion)'?"
         }

@@ -38,10 +38,11 @@ struct HelpFormatter {
         lines.append("")
         lines.append("OPTIONS:")
         lines += table(rows)
-        if !command.subcommands.isEmpty {
+        let visible = command.subcommands.filter { !$0.hidden }
+        if !visible.isEmpty {
             lines.append("")
             lines.append("COMMANDS:")
-            lines += table(command.subcommands.map { ($0.name, $0.abstract) })
+            lines += table(visible.map { ($0.name, $0.abstract) })
             lines.append("")
             lines.append("Run '\(path) <command> --help' for a command's options.")
         }

@@ -24,20 +24,28 @@ public struct Option: Sendable {
     public let defaultValue: String?
     /// Whether to leave the option out of `--help` (for aliases kept for compatibility).
     public let hidden: Bool
+    /// The values the option accepts, for shell completion: given explicitly, or read from a value name written
+    /// as alternatives (`v1|v2`); empty when any value goes.
+    public var choices: [String] {
+        if !explicitChoices.isEmpty { return explicitChoices }
+        guard case .value(let valueName) = kind, valueName.contains("|") else { return [] }
+        return valueName.split(separator: "|").map(String.init)
+    }
+    private let explicitChoices: [String]
 
     /// A `--name` switch.
     public static func flag(_ name: String, short: Character? = nil, help: String, environment: String? = nil,
                             hidden: Bool = false) -> Option {
         Option(name: name, short: short, kind: .flag, help: help, repeatable: false, environment: environment,
-               defaultValue: nil, hidden: hidden)
+               defaultValue: nil, hidden: hidden, explicitChoices: [])
     }
 
     /// A `--name VALUE` option.
     public static func value(_ name: String, short: Character? = nil, valueName: String = "VALUE", help: String,
                              repeatable: Bool = false, environment: String? = nil, defaultValue: String? = nil,
-                             hidden: Bool = false) -> Option {
+                             choices: [String] = [], hidden: Bool = false) -> Option {
         Option(name: name, short: short, kind: .value(valueName: valueName), help: help, repeatable: repeatable,
-               environment: environment, defaultValue: defaultValue, hidden: hidden)
+               environment: environment, defaultValue: defaultValue, hidden: hidden, explicitChoices: choices)
     }
 
     /// How the option is written in usage lines, e.g. `--port N` or `--json`.

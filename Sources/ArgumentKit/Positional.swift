@@ -8,13 +8,17 @@ public struct Positional: Sendable {
     public let optional: Bool
     /// Whether it takes all remaining positional words (must be last).
     public let variadic: Bool
+    /// The values it accepts, for shell completion (empty when any value goes).
+    public let choices: [String]
 
     /// A positional argument; required unless `optional`, a single word unless `variadic`.
-    public init(_ name: String, help: String, optional: Bool = false, variadic: Bool = false) {
+    public init(_ name: String, help: String, optional: Bool = false, variadic: Bool = false,
+                choices: [String] = []) {
         self.name = name
         self.help = help
         self.optional = optional
         self.variadic = variadic
+        self.choices = choices
     }
 
     var synopsis: String {

@@ -28,41 +28,44 @@ public enum RunsCommand {
 
     private static let root = Command("duvo", abstract: "Drive Duvo agent runs", subcommands: [spec])
 
-    /// Runs `duvo runs` with `arguments` (the words after `runs`).
-    /// - Returns: the process exit status (see ``ExitCode``).
-    public static func main(_ arguments: [String], environment: [String: String]) async -> Int32 {
+    /// Runs `duvo runs` with `arguments` (the words after `runs`); cancelling the calling task interrupts it.
+    /// - Returns: the exit code (see ``ExitCode``).
+    public static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         let parsed: ParsedCommand
         let level: LogLevel
+        let plain = Console(mode: OutputMode(json: false, environment: context.environment,
+                                             stdoutIsTerminal: context.streams.outputIsTerminal),
+                            streams: context.streams)
         do {
-            switch try root.parse(["runs"] + arguments, environment: environment) {
+            switch try root.parse(["runs"] + arguments, environment: context.environment) {
             case .help(let text):
-                Console(mode: OutputMode(json: false, environment: environment)).line(text.trimmingSuffixNewlines())
-                return ExitCode.success.rawValue
+                plain.line(text.trimmingSuffixNewlines())
+                return .success
             case .command(let command):
                 parsed = command
             }
             level = try ConnectionOptions.logLevel(parsed)
         } catch {
-            Console(mode: OutputMode(json: false, environment: environment)).diagnostic(error.description)
-            return ExitCode.usage.rawValue
+            plain.diagnostic(error.description)
+            return .usage
         }
         guard let command = subcommands.first(where: { $0.spec.name == parsed.path.last }) else {
-            return ExitCode.usage.rawValue
+            return .usage
         }
-        let console = Console(mode: OutputMode(json: parsed.flag("json"), environment: environment))
-        let invocation = Invocation(parsed: parsed, environment: environment, console: console,
+        let console = Console(mode: OutputMode(json: parsed.flag("json"), environment: context.environment,
+                                               stdoutIsTerminal: context.streams.outputIsTerminal),
+                              streams: context.streams)
+        let invocation = Invocation(parsed: parsed, context: context, console: console,
                                     logger: Logger(label: "duvo runs", level: level))
-        let task = Task { () -> ExitCode in
-            do {
-                return try await command.run(invocation)
-            } catch {
-                report(error, on: console)
-                return ExitCode(error: error)
-            }
+        let code: ExitCode
+        do {
+            code = try await command.run(invocation)
+        } catch {
+            report(error, on: console)
+            code = ExitCode(error: error)
         }
-        let code = await InterruptTrap.value(of: task)
         await invocation.shutdown()
-        return code.rawValue
+        return code
     }
 
     /// Prints why a command failed on stderr, in words a user can act on (never the API key).

@@ -22,6 +22,7 @@ public final class Simulator: Sendable {
     private let webhooks: WebhookSender
     private let ticker: Ticker
     private let started = Mutex<String?>(nil)
+    private let activity: RequestActivity
 
     /// A simulator ready to ``start()``.
     /// - Throws: ``ScenarioFileError`` when the extra agents clash with the built-ins.
@@ -42,12 +43,17 @@ public final class Simulator: Sendable {
             faults: FaultInjector(spec: configuration.faults, seed: seed),
             router: Router(routes: V1Routes.make(endpoints) + V2Routes.make(endpoints)), clock: store.clock,
             logger: logger, sendsRateHeaders: configuration.rateLimitHeaders)
+        let activity = RequestActivity()
+        self.activity = activity
         self.server = HTTPServer(
             host: configuration.host, port: configuration.port, limits: configuration.limits,
             errorResponder: { error in
                 let code = error.status == 413 ? "payload_too_large" : "invalid_request"
                 return JSONResponse.error(APIError(status: error.status, code: code, message: "\(error.description)."))
-            }, handler: { request in handler.handle(request) })
+            }, handler: { request in
+                activity.touch()
+                return handler.handle(request)
+            })
         self.store = store
         self.webhooks = webhooks
         self.ticker = Ticker(interval: 0.05) { store.tick() }
@@ -75,6 +81,10 @@ public final class Simulator: Sendable {
         }
         return url
     }
+
+    /// How long since the last request arrived (or since the simulator was made, before the first): the shared
+    /// background simulator stops itself when this passes its idle time.
+    public var idleDuration: Duration { activity.idle }
 
     /// The base URL once started, else nil.
     public var baseURL: String? { started.withLock { $0 } }

@@ -9,8 +9,8 @@ struct CLIUsageTests {
                            "watch"]
 
     @Test("every command answers --help with its usage on stdout and exits 0", arguments: commands)
-    func help(command: String) throws {
-        let result = try cli.runs([command, "--help"])
+    func help(command: String) async throws {
+        let result = try await cli.runs([command, "--help"])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("USAGE: duvo runs \(command)"))
         #expect(result.stdout.contains("--json"), "the inherited --json is listed")
@@ -18,24 +18,24 @@ struct CLIUsageTests {
     }
 
     @Test("'duvo runs --help' lists every command and the exit codes")
-    func groupHelp() throws {
-        let result = try cli.runs(["--help"])
+    func groupHelp() async throws {
+        let result = try await cli.runs(["--help"])
         #expect(result.status == 0)
         for command in Self.commands { #expect(result.stdout.contains("  \(command) ")) }
         #expect(result.stdout.contains("13 waiting for a human"))
     }
 
     @Test("a mistyped command is exit 2 with the right one suggested")
-    func mistypedCommand() throws {
-        let result = try cli.runs(["strat", "--agent", "x"])
+    func mistypedCommand() async throws {
+        let result = try await cli.runs(["strat", "--agent", "x"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("did you mean 'start'"), "\(result)")
         #expect(result.stdout.isEmpty)
     }
 
     @Test("a mistyped flag names itself, suggests the right one, and points at --help")
-    func mistypedFlag() throws {
-        let result = try cli.runs(["start", "--agnet", "x"])
+    func mistypedFlag() async throws {
+        let result = try await cli.runs(["start", "--agnet", "x"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("'--agnet'"))
         #expect(result.stderr.contains("did you mean '--agent'"))
@@ -43,18 +43,18 @@ struct CLIUsageTests {
     }
 
     @Test("start without --agent is exit 2 naming --agent")
-    func missingAgent() throws {
-        let result = try cli.runs(["start", "--simulate"])
+    func missingAgent() async throws {
+        let result = try await cli.runs(["start", "--simulate"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("missing --agent"), "\(result)")
     }
 
     @Test("send-message without --message and get without RUN are exit 2 naming what is missing")
-    func missingValues() throws {
-        let noMessage = try cli.runs(["send-message", "7c9e6679-7425-40de-944b-e07fc1f90ae7"])
+    func missingValues() async throws {
+        let noMessage = try await cli.runs(["send-message", "7c9e6679-7425-40de-944b-e07fc1f90ae7"])
         #expect(noMessage.status == 2)
         #expect(noMessage.stderr.contains("--message"))
-        let noRun = try cli.runs(["get"])
+        let noRun = try await cli.runs(["get"])
         #expect(noRun.status == 2)
         #expect(noRun.stderr.contains("missing RUN"))
     }
@@ -66,8 +66,8 @@ struct CLIUsageTests {
             (["respond", "R", "--approve", "--answer", "City=Lisbon"], "use one kind"),
             (["respond", "R", "--answer", "Lisbon"], "expects QID=TEXT"),
           ])
-    func respondUsage(arguments: [String], expected: String) throws {
-        let result = try cli.runs(arguments)
+    func respondUsage(arguments: [String], expected: String) async throws {
+        let result = try await cli.runs(arguments)
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains(expected), "\(result)")
     }
@@ -86,10 +86,60 @@ struct CLIUsageTests {
             (["start", "--agent", "A", "--exit-status"], "--exit-status needs --follow"),
             (["get", "R", "--log-level", "loud"], "--log-level"),
           ])
-    func badValues(arguments: [String], flag: String) throws {
-        let result = try cli.runs(arguments)
+    func badValues(arguments: [String], flag: String) async throws {
+        let result = try await cli.runs(arguments)
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains(flag), "\(result)")
         #expect(result.stdout.isEmpty)
+    }
+
+    @Test("'duvo runs respond --help' reads exactly as documented (the whole text, as argument-parser's AssertHelp)")
+    func respondHelpText() async throws {
+        try await Self.assertHelp(["runs", "respond", "--help"], equals: """
+            Answer a run's pending human request (approve, deny, or answer its questions)
+
+            USAGE: duvo runs respond RUN [options]
+
+            Answers the request the run is waiting on (see 'duvo runs get RUN' or 'duvo runs messages RUN').
+            Approval requests take --approve or --deny; question requests take one --answer per question, where
+            QID is the question's header, its text or its 0-based index:
+              duvo runs respond "$RUN_ID" --answer "City=Lisbon" --answer "Days=Monday" --answer "Days=Friday"
+            Repeat --answer for the same question to pick several options of a multi-select question.
+
+            ARGUMENTS:
+              RUN  The run's id (a UUID, as 'duvo runs start' prints it).
+
+            OPTIONS:
+              --approve            Approve the pending approval request.
+              --deny               Deny the pending approval request.
+              --answer QID=TEXT    Answer one question (QID: header, text or index). (repeatable)
+              --request ID         Only answer if this is the pending request's id.
+              --api-key-file PATH  Read the API key from this file (else DUVO_API_KEY). (env: DUVO_API_KEY_FILE)
+              --base-url URL       Duvo API root without version. (env: DUVO_BASE_URL) (default: https://api.duvo.ai)
+              --api-version v1|v2  API generation to call. (env: DUVO_API_VERSION) (default: v2)
+              --team-id ID         Team for v2's start, list and stats. (env: DUVO_TEAM_ID)
+              --rate-limit N       Requests per minute this process allows itself (0 = no limit). (env: DUVO_RATE_LIMIT) (default: 300)
+              --simulate           Use a built-in simulator of the Duvo API (no key, no network). (env: DUVO_SIMULATE)
+              --sim-speed X        With --simulate: run the simulated clock X times faster. (env: DUVO_SIM_SPEED) (default: 1)
+              --log-level LEVEL    error, warn, info, debug or trace (logs go to stderr). (env: DUVO_LOG_LEVEL) (default: warn)
+              --json               Print JSON (Duvo's own body; JSON Lines with --follow).
+              -h, --help           Show help for this command.
+            """)
+    }
+
+    /// Runs `duvo <arguments>` in process and compares its whole stdout, line by line, with `expected`.
+    static func assertHelp(_ arguments: [String], equals expected: String,
+                           sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let result = try await CLIHarness().run(arguments)
+        #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
+        #expect(result.stderr.isEmpty, sourceLocation: sourceLocation)
+        let actual = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let wanted = (expected + "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, pair) in zip(actual, wanted).enumerated() where pair.0 != pair.1 {
+            Issue.record("line \(index + 1) differs:\n  got:  \(pair.0)\n  want: \(pair.1)",
+                         sourceLocation: sourceLocation)
+        }
+        #expect(actual.count == wanted.count, "\(actual.count) lines, expected \(wanted.count)",
+                sourceLocation: sourceLocation)
     }
 }

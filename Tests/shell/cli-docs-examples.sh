@@ -4,7 +4,8 @@
 # they did: the loop ends on a terminal status, the approval run completes after auto-approve, and the log file
 # holds the assistant's text. Prints "ok" per example; exits non-zero naming the example that went wrong.
 #
-# Environment: DUVO_BIN (default: .build/debug/duvo). Without DUVO_BASE_URL, it starts (and stops) its own simulator.
+# Environment: DUVO_BIN (default: .build/debug/duvo). Without DUVO_BASE_URL or DUVO_SIMULATE, it starts (and stops)
+# its own simulator; with DUVO_SIMULATE=1 every command uses the shared background simulator (`--simulate`).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +25,7 @@ mkdir "$work/bin"
 ln -s "$DUVO_BIN" "$work/bin/duvo"
 export PATH="$work/bin:$PATH"
 
-if [ -z "${DUVO_BASE_URL:-}" ]; then
+if [ -z "${DUVO_BASE_URL:-}" ] && [ -z "${DUVO_SIMULATE:-}" ]; then
   duvo sim --port 0 --speed 50 --log-level error >"$work/sim.url" 2>"$work/sim.log" &
   sim_pid=$!
   for _ in $(seq 200); do [ -s "$work/sim.url" ] && break; sleep 0.05; done

@@ -17,13 +17,19 @@ enum ListCommand: RunsSubcommand {
             .value("status", valueName: "STATUS", help: "Only runs in this status (or comma list).", repeatable: true),
             .value("since", valueName: "TIME", help: "Only runs created at or after this ISO 8601 time."),
             .flag("has-issues", help: "Only runs Duvo flagged with issues."),
-            .value("issue-severity", valueName: "LEVEL", help: "Only runs flagged critical, medium or low."),
+            .value("issue-severity", valueName: "LEVEL", help: "Only runs flagged critical, medium or low.",
+                   choices: severities),
             .value("limit", valueName: "N", help: "Runs per page, 1-100."),
             .value("offset", valueName: "N", help: "Skip the first N runs."),
-            .value("sort-by", valueName: "FIELD", help: "created_at, started_at, completed_at or updated_at."),
-            .value("sort-order", valueName: "ORDER", help: "asc or desc."),
+            .value("sort-by", valueName: "FIELD", help: "created_at, started_at, completed_at or updated_at.",
+                   choices: sortFields),
+            .value("sort-order", valueName: "ORDER", help: "asc or desc.", choices: sortOrders),
             .flag("all", help: "Read every matching run, page by page."),
         ])
+
+    static let severities = ["critical", "medium", "low"]
+    static let sortFields = ["created_at", "started_at", "completed_at", "updated_at"]
+    static let sortOrders = ["asc", "desc"]
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {
         let parsed = invocation.parsed
@@ -33,11 +39,11 @@ enum ListCommand: RunsSubcommand {
         let filter = RunListFilter(
             agentID: parsed.value("agent"), statuses: statuses, since: parsed.value("since"),
             hasIssues: parsed.flag("has-issues") ? true : nil,
-            issueSeverity: try parsed.choice("issue-severity", among: ["critical", "medium", "low"]),
+            issueSeverity: try parsed.choice("issue-severity", among: severities),
             limit: try parsed.int("limit", in: 1...100), offset: try parsed.int("offset", in: 0...Int.max),
-            sortBy: try parsed.choice("sort-by", among: ["created_at", "started_at", "completed_at", "updated_at"]),
-            sortOrder: try parsed.choice("sort-order", among: ["asc", "desc"]))
-        let client = try invocation.client()
+            sortBy: try parsed.choice("sort-by", among: sortFields),
+            sortOrder: try parsed.choice("sort-order", among: sortOrders))
+        let client = try await invocation.client()
         let answer = try await parsed.flag("all") ? client.allRuns(filter) : client.listRuns(filter)
         let console = invocation.console
         if invocation.json {

@@ -18,6 +18,7 @@ enum MessagesCommand: RunsSubcommand {
             """,
         options: [
             CommonOptions.follow,
+            CommonOptions.noInput,
             .value("limit", valueName: "N", help: "Print one page of N messages (1-100; at most 50 on API v1)."),
             .value("offset", valueName: "N", help: "Skip the first N messages."),
             .flag("all", help: "Print every message, page by page (the default without --limit)."),
@@ -39,7 +40,7 @@ enum MessagesCommand: RunsSubcommand {
             throw UsageError("--exit-status needs --follow (or use 'duvo runs wait RUN --exit-status')",
                              commandPath: parsed.commandPath)
         }
-        let client = try invocation.client()
+        let client = try await invocation.client()
         if let limit, limit > client.maxMessagePageSize {
             throw UsageError("option '--limit' must be at most \(client.maxMessagePageSize) on API "
                 + "\(client.configuration.apiVersion.rawValue); use --all to read every message",

@@ -37,7 +37,7 @@ enum RespondCommand: RunsSubcommand {
                              commandPath: path)
         }
         let answers = try AnswerArguments.parse(answerValues, commandPath: path)
-        let client = try invocation.client()
+        let client = try await invocation.client()
         let runID = parsed.runID
         let answer: JSONValue
         do {

@@ -11,24 +11,27 @@ enum StartCommand: RunsSubcommand {
             With --follow, streams the run's messages until it ends (JSON Lines with --json).
             """,
         options: [
-            .value("agent", valueName: "ID", help: "The agent to run (required)."),
+            .value("agent", valueName: "ID",
+                   help: "The agent to run (required); with --simulate, also a built-in's name: approval."),
             .value("message", short: "m", valueName: "TEXT", help: "A first message: instructions or a payload."),
             .value("sandbox", valueName: "ID", help: "A sandbox with pre-uploaded files."),
             .value("webhook", valueName: "URL",
                    help: "Where Duvo POSTs run events (human_request, run_completed, run_failed, ...)."),
             CommonOptions.follow,
+            CommonOptions.noInput,
             CommonOptions.exitStatus,
         ])
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {
         let parsed = invocation.parsed
-        let agent = try parsed.required("agent", "the agent to run; the simulator's are listed by 'duvo sim agents'")
+        var agent = try parsed.required("agent", "the agent to run; the simulator's are listed by 'duvo sim agents'")
+        if parsed.flag("simulate") { agent = try SimulatedAgent.id(for: agent, commandPath: parsed.commandPath) }
         let follow = parsed.flag("follow")
         if parsed.flag("exit-status") && !follow {
             throw UsageError("--exit-status needs --follow (or use 'duvo runs wait RUN --exit-status')",
                              commandPath: parsed.commandPath)
         }
-        let client = try invocation.client()
+        let client = try await invocation.client()
         let answer = try await client.startRun(agentID: agent, message: parsed.value("message"),
                                                sandboxID: parsed.value("sandbox"), webhookURL: parsed.value("webhook"))
         guard let runID = answer["run"]?["id"]?.stringValue else {

@@ -18,7 +18,7 @@ enum WaitCommand: RunsSubcommand {
         options: [
             .value("timeout", valueName: "S", help: "Give up after S seconds (exit 5); default: no limit."),
             .value("until", valueName: "WHEN", help: "terminal (the run ended) or attention (also: waits for a human).",
-                   defaultValue: "terminal"),
+                   defaultValue: "terminal", choices: ["terminal", "attention"]),
             CommonOptions.exitStatus,
         ],
         positionals: [CommonOptions.run])
@@ -32,8 +32,8 @@ enum WaitCommand: RunsSubcommand {
         let until = try parsed.choice("until", among: ["terminal", "attention"]) ?? "terminal"
         let condition = WaitCondition(rawValue: until) ?? .terminal
         let runID = parsed.runID
-        let client = try invocation.client()
-        let scheduler = try invocation.scheduler()
+        let client = try await invocation.client()
+        let scheduler = try await invocation.scheduler()
         let live = LiveStatus(console: invocation.console)
         live.update("waiting for run \(runID)")
         defer { live.stop() }

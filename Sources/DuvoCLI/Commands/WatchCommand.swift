@@ -22,7 +22,7 @@ enum WatchCommand: RunsSubcommand {
     static func run(_ invocation: Invocation) async throws -> ExitCode {
         var seen = Set<String>()
         let runIDs = invocation.parsed.positionals("run").filter { seen.insert($0.lowercased()).inserted }
-        let scheduler = try invocation.scheduler()
+        let scheduler = try await invocation.scheduler()
         let board = StatusBoard(runIDs: runIDs, console: invocation.console)
         let outcomes = await withTaskGroup(of: (String, Outcome).self) { group in
             for runID in runIDs {

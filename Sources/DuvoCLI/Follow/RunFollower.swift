@@ -17,10 +17,15 @@ struct RunFollower {
     /// - Throws: ``DuvoAPIError`` when Duvo stops answering about the run (after the printer has said so);
     ///   `CancellationError` when the command is interrupted.
     func follow(fromOffset offset: Int) async throws -> String {
-        let scheduler = try invocation.scheduler()
-        let printer: any FollowPrinter = invocation.json
-            ? JSONLinesFollowPrinter(runID: runID, console: invocation.console, client: try invocation.client())
-            : TranscriptFollowPrinter(runID: runID, invocation: invocation)
+        let scheduler = try await invocation.scheduler()
+        let printer: any FollowPrinter
+        if invocation.json {
+            printer = JSONLinesFollowPrinter(runID: runID, console: invocation.console,
+                                             client: try await invocation.client())
+        } else {
+            printer = TranscriptFollowPrinter(runID: runID, invocation: invocation,
+                                              prompt: try await HumanRequestPrompt(invocation: invocation))
+        }
         let subscription = await scheduler.subscribe(runID: runID, fromOffset: offset)
         var lastStatus: String?
         for await event in subscription.events {

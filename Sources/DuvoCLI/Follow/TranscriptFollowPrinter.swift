@@ -2,17 +2,21 @@ import JSONCore
 import Synchronization
 
 /// `--follow` for people: the transcript as messages arrive, a pending human request as a highlighted block with
-/// the commands that answer it, and a live status line while waiting (on a terminal).
+/// the commands that answer it (or, on a terminal, a prompt that answers it there), and a live status line while
+/// waiting (on a terminal).
 final class TranscriptFollowPrinter: FollowPrinter {
     private let runID: String
     private let invocation: Invocation
     private let live: LiveStatus
+    private let prompt: HumanRequestPrompt?
     private let progress = Mutex<(status: String, messages: Int)>(("starting", 0))
+    private let asked = Mutex<Set<String>>([])
 
-    /// A printer for run `runID`.
-    init(runID: String, invocation: Invocation) {
+    /// A printer for run `runID`; with a `prompt`, pending requests are asked about on the terminal.
+    init(runID: String, invocation: Invocation, prompt: HumanRequestPrompt?) {
         self.runID = runID
         self.invocation = invocation
+        self.prompt = prompt
         live = LiveStatus(console: invocation.console)
     }
 
@@ -28,7 +32,16 @@ final class TranscriptFollowPrinter: FollowPrinter {
     func status(_ status: String, previous: String?, pendingHumanRequest: JSONValue) async {
         // Status changes show on the live status line; only a request for a human interrupts the transcript.
         if pendingHumanRequest.objectValue != nil {
-            invocation.console.lines(invocation.humanRequests.lines(for: pendingHumanRequest, runID: runID))
+            let id = pendingHumanRequest["id"]?.stringValue ?? ""
+            let isNew = asked.withLock { $0.insert(id).inserted }
+            if let prompt, isNew {
+                invocation.console.lines(invocation.humanRequests.lines(for: pendingHumanRequest, runID: runID,
+                                                                        withCommands: false))
+                live.stop()
+                _ = await prompt.ask(pendingHumanRequest, runID: runID)
+            } else {
+                invocation.console.lines(invocation.humanRequests.lines(for: pendingHumanRequest, runID: runID))
+            }
         }
         let text = progress.withLock { progress in
             progress.status = status

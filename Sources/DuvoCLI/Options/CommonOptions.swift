@@ -11,4 +11,8 @@ enum CommonOptions {
         "exit-status", help: "Exit 10 if the run failed, 11 stopped, 12 interrupted, 13 waiting for a human.")
     /// `--follow`.
     static let follow = Option.flag("follow", short: "f", help: "Stream the run's messages until it ends.")
+    /// `--no-input`: never ask on the terminal.
+    static let noInput = Option.flag(
+        "no-input", help: "With --follow on a terminal: print the respond command instead of asking.",
+        environment: "DUVO_NO_INPUT")
 }

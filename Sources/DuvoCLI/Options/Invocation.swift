@@ -8,34 +8,39 @@ import Synchronization
 final class Invocation: Sendable {
     /// The parsed command line.
     let parsed: ParsedCommand
-    /// The process environment.
-    let environment: [String: String]
+    /// The environment, streams and executable the command runs with.
+    let context: CommandContext
     /// Where output goes.
     let console: Console
     /// Where diagnostics go (stderr), with the key redacted.
     let logger: Logger
-    private let connection = Mutex<(endpoint: ConnectionOptions.Endpoint?, scheduler: PollScheduler?)>((nil, nil))
+    private let connection = Mutex<(endpoint: Task<ConnectionOptions.Endpoint, any Error>?, scheduler: PollScheduler?)>(
+        (nil, nil))
 
     /// An invocation of `parsed`.
-    init(parsed: ParsedCommand, environment: [String: String], console: Console, logger: Logger) {
+    init(parsed: ParsedCommand, context: CommandContext, console: Console, logger: Logger) {
         self.parsed = parsed
-        self.environment = environment
+        self.context = context
         self.console = console
         self.logger = logger
     }
 
+    /// The process environment.
+    var environment: [String: String] { context.environment }
+
     /// Whether `--json` was given.
     var json: Bool { console.mode.json }
 
-    /// The client core, configured from the connection options (starting the simulator for `--simulate`).
+    /// The client core, configured from the connection options (for `--simulate`, the shared simulator's,
+    /// started first when none runs).
     /// - Throws: ``UsageError`` for malformed connection options, ``DuvoAPIError`` for configuration problems.
-    func client() throws -> DuvoClient {
-        try endpoint().client
+    func client() async throws -> DuvoClient {
+        try await endpoint().client
     }
 
     /// The process's poll scheduler, shared by every follow, wait and watch of this command.
-    func scheduler() throws -> PollScheduler {
-        let endpoint = try endpoint()
+    func scheduler() async throws -> PollScheduler {
+        let endpoint = try await endpoint()
         return connection.withLock { state in
             if let scheduler = state.scheduler { return scheduler }
             // The commands report a follow that ends in an error themselves; at the default level the scheduler's
@@ -47,21 +52,23 @@ final class Invocation: Sendable {
         }
     }
 
-    /// Stops polling and the embedded simulator, if either was started.
+    /// Stops polling, if it was started (the shared simulator keeps running for the next command).
     func shutdown() async {
-        let (endpoint, scheduler) = connection.withLock { ($0.endpoint, $0.scheduler) }
+        let scheduler = connection.withLock { $0.scheduler }
         await scheduler?.shutdown()
-        endpoint?.simulator?.stop()
     }
 
-    private func endpoint() throws -> ConnectionOptions.Endpoint {
-        // Resolved under the lock so that two callers cannot start two simulators.
-        try connection.withLock { state in
-            if let endpoint = state.endpoint { return endpoint }
-            let endpoint = try ConnectionOptions.resolve(parsed, environment: environment, logger: logger)
-            state.endpoint = endpoint
-            return endpoint
+    private func endpoint() async throws -> ConnectionOptions.Endpoint {
+        // One resolution per invocation, however many tasks ask at once.
+        let task = connection.withLock { state in
+            if let task = state.endpoint { return task }
+            let task = Task { [parsed, context, logger] in
+                try await ConnectionOptions.resolve(parsed, sharedSimulatorFor: context, logger: logger)
+            }
+            state.endpoint = task
+            return task
         }
+        return try await task.value
     }
 
     // MARK: - Renderers in this console's colours

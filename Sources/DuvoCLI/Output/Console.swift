@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import JSONCore
 import Synchronization
 
@@ -15,11 +10,14 @@ final class Console: Sendable {
     let mode: OutputMode
     /// The colours to render with (no-ops when colour is off).
     let palette: Palette
+    /// The streams written to (and, for prompts, read from).
+    let streams: any StandardStreams
     private let statusText = Mutex<String?>(nil)
 
-    /// A console writing in `mode`.
-    init(mode: OutputMode) {
+    /// A console writing in `mode` to `streams`.
+    init(mode: OutputMode, streams: any StandardStreams) {
         self.mode = mode
+        self.streams = streams
         palette = Palette(enabled: mode.color)
     }
 
@@ -29,7 +27,7 @@ final class Console: Sendable {
             var output = status == nil ? "" : Self.eraseLine
             output += text + "\n"
             if let status { output += status }
-            Self.writeAll(output, to: 1)
+            streams.write(output, to: .output)
         }
     }
 
@@ -37,6 +35,15 @@ final class Console: Sendable {
     func lines(_ texts: [String]) {
         guard !texts.isEmpty else { return }
         line(texts.joined(separator: "\n"))
+    }
+
+    /// Writes `text` on stdout without a newline, for a question typed on the same line (the status line is
+    /// erased first and stays off until the next ``status(_:)``).
+    func prompt(_ text: String) {
+        statusText.withLock { status in
+            streams.write((status == nil ? "" : Self.eraseLine) + text, to: .output)
+            status = nil
+        }
     }
 
     /// Prints a JSON document on one line, keys sorted so equal documents print equally.
@@ -49,41 +56,23 @@ final class Console: Sendable {
         guard mode.liveStatus else { return }
         statusText.withLock { status in
             status = text
-            Self.writeAll(Self.eraseLine + (text ?? ""), to: 1)
+            streams.write(Self.eraseLine + (text ?? ""), to: .output)
         }
     }
 
     /// Prints `error: <message>` on stderr, first erasing the status line so the two do not run together.
     func error(_ message: String) {
         statusText.withLock { status in
-            if status != nil { Self.writeAll(Self.eraseLine, to: 1) }
-            Self.writeAll("error: \(message)\n", to: 2)
-            if let status { Self.writeAll(status, to: 1) }
+            if status != nil { streams.write(Self.eraseLine, to: .output) }
+            streams.write("error: \(message)\n", to: .error)
+            if let status { streams.write(status, to: .output) }
         }
     }
 
     /// Prints `text` on stderr as is (usage errors carry their own `error:` prefix and hint).
     func diagnostic(_ text: String) {
-        Self.writeAll(text.hasSuffix("\n") ? text : text + "\n", to: 2)
+        streams.write(text.hasSuffix("\n") ? text : text + "\n", to: .error)
     }
 
     private static let eraseLine = "\r\u{1B}[K"
-
-    /// Writes all of `text`, retrying short writes. A reader that went away (`| head`) ends the process quietly,
-    /// as SIGPIPE would: there is no one left to tell.
-    private static func writeAll(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return write(fd, base + written, raw.count - written)
-            }
-            if result < 0 && errno == EINTR { continue }
-            if result < 0 && errno == EPIPE { exit(fd == 1 ? 141 : 1) }
-            if result <= 0 { return }
-            written += result
-        }
-        bytes.removeAll()
-    }
 }

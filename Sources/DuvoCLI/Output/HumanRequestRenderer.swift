@@ -7,8 +7,9 @@ struct HumanRequestRenderer: Sendable {
     /// The colours to use.
     let palette: Palette
 
-    /// The lines for `request` (a `pending_human_request` object) of run `runID`.
-    func lines(for request: JSONValue, runID: String) -> [String] {
+    /// The lines for `request` (a `pending_human_request` object) of run `runID`; `withCommands: false` leaves out
+    /// the respond commands (when the person is asked on the terminal instead).
+    func lines(for request: JSONValue, runID: String, withCommands: Bool = true) -> [String] {
         let bar = palette.attention("┃") + " "
         var lines = [bar + palette.attention("Waiting for a human: " + (request["title"]?.stringValue ?? "a response"))]
         if let description = request["description"]?.stringValue, !description.isEmpty {
@@ -27,11 +28,13 @@ struct HumanRequestRenderer: Sendable {
                     text += palette.dim(" (" + (many ? "any of: " : "one of: ") + labels.joined(separator: ", ") + ")")
                 }
                 lines.append(bar + text)
+                guard withCommands else { continue }
                 example.append("--answer \(Self.shellQuoted("\(id)=\(labels.first ?? "<answer>")"))")
             }
+            guard withCommands else { return lines }
             lines.append(bar + "Answer: " + palette.bold(([command] + example).joined(separator: " ")))
             lines.append(bar + palette.dim("(repeat --answer for each choice of a multi-select question)"))
-        } else {
+        } else if withCommands {
             lines.append(bar + "Approve: " + palette.bold(command + " --approve"))
             lines.append(bar + "Deny:    " + palette.bold(command + " --deny"))
         }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How output is shaped: JSON or text, coloured or plain, with or without a live status line.
 ///
 /// Colour follows the usual conventions: on only when stdout is a terminal, never when `NO_COLOR` is set to
@@ -18,7 +12,7 @@ struct OutputMode: Sendable {
     let liveStatus: Bool
 
     /// The mode for `--json` (or not) given the environment and whether stdout is a terminal.
-    init(json: Bool, environment: [String: String], stdoutIsTerminal: Bool = isatty(1) == 1) {
+    init(json: Bool, environment: [String: String], stdoutIsTerminal: Bool) {
         self.json = json
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let forced = environment["CLICOLOR_FORCE"].map { !$0.isEmpty && $0 != "0" } ?? false

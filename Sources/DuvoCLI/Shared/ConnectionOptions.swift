@@ -35,7 +35,8 @@ public enum ConnectionOptions {
                help: "Multiply follow/wait poll intervals by X (default 1, or 1/sim-speed with --simulate).",
                environment: "DUVO_POLL_SCALE", hidden: true),
         .value("log-level", valueName: "LEVEL", help: "error, warn, info, debug or trace (logs go to stderr).",
-               environment: "DUVO_LOG_LEVEL", defaultValue: "warn"),
+               environment: "DUVO_LOG_LEVEL", defaultValue: "warn",
+               choices: ["error", "warn", "info", "debug", "trace"]),
     ]
 
     /// A resolved connection: the client to use, and the simulator it talks to when `--simulate` was given.
@@ -59,13 +60,61 @@ public enum ConnectionOptions {
         return level
     }
 
-    /// Builds the client the options describe, starting the simulator first when `--simulate` is set.
+    /// Builds the client the options describe, starting the simulator in this process when `--simulate` is set
+    /// (`duvo rpc`: a private simulator per process).
+    /// - Parameter timeout: the command's own `--timeout` (a call's deadline; `rpc` has one), else `DUVO_TIMEOUT`.
     /// - Throws: ``UsageError`` for malformed option values; ``DuvoAPIError`` for configuration problems (a key
     ///   file that cannot be read, a bad URL); a simulator start-up failure as ``DuvoAPIError/notConfigured(_:)``.
-    /// - Parameter timeout: the command's own `--timeout` (a call's deadline; `rpc` has one), else `DUVO_TIMEOUT`.
     public static func resolve(_ parsed: ParsedCommand, environment: [String: String], logger: Logger,
                                timeout: String? = nil) throws -> Endpoint
     {
+        let (rateLimit, explicitScale) = try pacing(parsed)
+        guard parsed.flag("simulate") else {
+            return try direct(parsed, environment: environment, rateLimit: rateLimit, scale: explicitScale ?? 1,
+                              timeout: timeout, logger: logger)
+        }
+        let speed = try simulatorSpeed(parsed)
+        let embedded = try EmbeddedSimulator.start(speed: speed, logger: logger)
+        return try simulated(parsed, environment: environment, apiKey: DefaultCredentials.apiKey,
+                             baseURL: embedded.baseURL, team: DefaultCredentials.team, rateLimit: rateLimit,
+                             scale: explicitScale ?? max(0.02, 1 / speed), timeout: timeout,
+                             simulator: embedded.simulator, logger: logger)
+    }
+
+    /// Builds the client the options describe; `--simulate` uses the user's shared background simulator
+    /// (`duvo runs`), started first when none runs, so one command's runs are there for the next.
+    /// - Throws: as ``resolve(_:environment:logger:)``.
+    static func resolve(_ parsed: ParsedCommand, sharedSimulatorFor context: CommandContext, logger: Logger)
+        async throws -> Endpoint
+    {
+        guard parsed.flag("simulate") else {
+            return try resolve(parsed, environment: context.environment, logger: logger)
+        }
+        let (rateLimit, explicitScale) = try pacing(parsed)
+        let speed = try simulatorSpeed(parsed)
+        let state: SharedSimulatorState
+        do {
+            let shared = try SharedSimulator(environment: context.environment)
+            state = try await shared.connect(speed: speed, executable: context.executablePath,
+                                             environment: context.environment)
+        } catch {
+            throw DuvoAPIError.notConfigured(error.description)
+        }
+        guard let url = URL(string: state.url) else {
+            throw DuvoAPIError.notConfigured("the shared simulator gave an unusable address '\(state.url)'")
+        }
+        if state.speed != speed {
+            logger.debug("the shared simulator runs at \(state.speed)x; --sim-speed applies to one started anew "
+                + "('duvo sim stop' first)")
+        }
+        logger.info("using the shared Duvo simulator at \(state.url) (pid \(state.pid); 'duvo sim status')")
+        return try simulated(parsed, environment: context.environment, apiKey: state.apiKey, baseURL: url,
+                             team: state.team, rateLimit: rateLimit, scale: explicitScale ?? max(0.02, 1 / state.speed),
+                             timeout: nil, simulator: nil, logger: logger)
+    }
+
+    /// `--rate-limit` and `--poll-scale`, checked.
+    private static func pacing(_ parsed: ParsedCommand) throws(UsageError) -> (rateLimit: Int, scale: Double?) {
         let rateLimit = try parsed.int("rate-limit") ?? DuvoConfiguration.defaultRateLimitPerMinute
         guard rateLimit >= 0 else {
             throw UsageError("option '--rate-limit' must be 0 or more", commandPath: parsed.commandPath)
@@ -74,34 +123,52 @@ public enum ConnectionOptions {
         if let explicitScale, explicitScale <= 0 {
             throw UsageError("option '--poll-scale' must be more than 0", commandPath: parsed.commandPath)
         }
-        var scale = explicitScale ?? 1
-        var configuration: DuvoConfiguration
-        var simulator: Simulator?
-        if parsed.flag("simulate") {
-            let speed = try parsed.double("sim-speed") ?? 1
-            guard speed > 0 else {
-                throw UsageError("option '--sim-speed' must be more than 0", commandPath: parsed.commandPath)
-            }
-            // The simulated world runs `speed` times faster, so poll that much more often (the budget still caps it).
-            if explicitScale == nil { scale = max(0.02, 1 / speed) }
-            let embedded = try EmbeddedSimulator.start(speed: speed, logger: logger)
-            simulator = embedded.simulator
-            configuration = DuvoConfiguration(apiKey: APIKey(DefaultCredentials.apiKey), baseURL: embedded.baseURL,
-                                              apiVersion: .v2, teamID: DefaultCredentials.team,
-                                              rateLimitPerMinute: rateLimit)
-            if let version = parsed.value("api-version"), let chosen = APIVersion(rawValue: version.lowercased()) {
-                configuration.apiVersion = chosen
-            }
-        } else {
-            configuration = try DuvoConfiguration.resolve(
-                environment: environment, apiKeyFile: parsed.value("api-key-file"), baseURL: parsed.value("base-url"),
-                apiVersion: parsed.value("api-version"), teamID: parsed.value("team-id"),
-                rateLimitPerMinute: rateLimit)
+        return (rateLimit, explicitScale)
+    }
+
+    /// `--sim-speed`, checked.
+    private static func simulatorSpeed(_ parsed: ParsedCommand) throws(UsageError) -> Double {
+        let speed = try parsed.double("sim-speed") ?? 1
+        guard speed > 0 else {
+            throw UsageError("option '--sim-speed' must be more than 0", commandPath: parsed.commandPath)
         }
-        configuration.requestTimeout = try DuvoConfiguration.deadline(flag: timeout, environment: environment)
+        return speed
+    }
+
+    /// The client for a real Duvo, from the flags and their `DUVO_*` twins.
+    private static func direct(_ parsed: ParsedCommand, environment: [String: String], rateLimit: Int,
+                               scale: Double, timeout: String?, logger: Logger) throws -> Endpoint {
+        var configuration = try DuvoConfiguration.resolve(
+            environment: environment, apiKeyFile: parsed.value("api-key-file"), baseURL: parsed.value("base-url"),
+            apiVersion: parsed.value("api-version"), teamID: parsed.value("team-id"), rateLimitPerMinute: rateLimit)
         if let team = parsed.value("team-id"), !team.isEmpty { configuration.teamID = team }
+        return try endpoint(parsed, configuration, environment: environment, timeout: timeout, scale: scale,
+                            simulator: nil, simulated: false, logger: logger)
+    }
+
+    /// The client for a simulator at `baseURL` (v2 unless `--api-version` says otherwise).
+    private static func simulated(_ parsed: ParsedCommand, environment: [String: String], apiKey: String,
+                                  baseURL: URL, team: String, rateLimit: Int, scale: Double, timeout: String?,
+                                  simulator: Simulator?, logger: Logger) throws -> Endpoint {
+        var configuration = DuvoConfiguration(apiKey: APIKey(apiKey), baseURL: baseURL, apiVersion: .v2,
+                                              teamID: team, rateLimitPerMinute: rateLimit)
+        if let version = parsed.value("api-version"), let chosen = APIVersion(rawValue: version.lowercased()) {
+            configuration.apiVersion = chosen
+        }
+        if let team = parsed.value("team-id"), !team.isEmpty { configuration.teamID = team }
+        return try endpoint(parsed, configuration, environment: environment, timeout: timeout, scale: scale,
+                            simulator: simulator, simulated: true, logger: logger)
+    }
+
+    /// The endpoint for a resolved configuration: the call deadline, the transport (trust and proxies) and how the
+    /// key's budget is shared, the same for Duvo and for a simulator.
+    private static func endpoint(_ parsed: ParsedCommand, _ resolved: DuvoConfiguration,
+                                 environment: [String: String], timeout: String?, scale: Double,
+                                 simulator: Simulator?, simulated: Bool, logger: Logger) throws -> Endpoint {
+        var configuration = resolved
+        configuration.requestTimeout = try DuvoConfiguration.deadline(flag: timeout, environment: environment)
         let client = DuvoClient(configuration: configuration,
-                                transport: try transport(for: configuration.baseURL, simulated: simulator != nil,
+                                transport: try transport(for: configuration.baseURL, simulated: simulated,
                                                          caFile: parsed.value("ca-file"), environment: environment,
                                                          logger: logger),
                                 logger: logger,

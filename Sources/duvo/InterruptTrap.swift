@@ -4,9 +4,11 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import DuvoCLI
 
 /// Turns Ctrl-C (SIGINT) and SIGTERM into cancellation of the command's task, so a follow or wait can erase its
-/// status line and the embedded simulator can stop before the process exits.
+/// status line and a simulator can stop before the process exits: the only place `duvo` handles those signals
+/// outside `duvo rpc`.
 enum InterruptTrap {
     /// How long a cancelled command may take to wind down before the process exits anyway.
     static let graceSeconds = 2.0

@@ -4,24 +4,39 @@ import DuvoSimulator
 import Foundation
 import JSONCore
 
-/// `duvo sim`: runs the local Duvo API simulator until SIGINT/SIGTERM; `duvo sim agents` lists its agents.
+/// `duvo sim`: runs the local Duvo API simulator until interrupted; `duvo sim agents` lists its agents;
+/// `duvo sim status|stop` report on and stop the shared background simulator of `duvo runs ... --simulate`.
 ///
-/// Once listening it prints exactly one line to stdout, the base URL without a version, so scripts can read it;
-/// everything else goes to stderr.
+/// Once listening, `duvo sim` prints exactly one line to stdout, the base URL without a version, so scripts can
+/// read it; everything else goes to stderr.
 enum SimCommand {
-    /// `duvo sim` serves; `duvo sim agents` lists the agents (its options, `--agents FILE` included, are shared).
+    /// `duvo sim` serves; its subcommands list agents and manage the shared simulator.
     static let spec = Command(
-        "duvo sim", abstract: "Run a local simulator of the Duvo API",
+        "sim", abstract: "Run a local simulator of the Duvo API",
         discussion: """
             Serves /v1 and /v2 of the Duvo runs API on loopback with built-in agents.
             Prints its base URL (e.g. http://127.0.0.1:8787) on stdout once listening; logs go to stderr.
             Without --api-key, the key \(DefaultCredentials.apiKey) and team \(DefaultCredentials.team) are used.
+            'duvo runs ... --simulate' uses a shared background simulator instead (one per user, started on first
+            use, stopped after \(Int(SharedSimulator.defaultIdleTimeout / 60)) minutes without a request):
+            'duvo sim status' says where it is, 'duvo sim stop' stops it.
             """,
         options: serveOptions,
         subcommands: [
             Command(
                 "agents", abstract: "List the simulator's agents (built-ins plus --agents FILE)",
-                options: [.flag("json", help: "Print [{\"id\",\"name\",\"description\"}] as JSON")])
+                options: [.flag("json", help: "Print [{\"id\",\"name\",\"description\"}] as JSON")]),
+            Command(
+                "status", abstract: "Say whether the shared simulator of 'duvo runs --simulate' runs, and where",
+                discussion: "Exits 0 when it runs, 1 when none does.",
+                options: [.flag("json", help: "Print the state as JSON ({\"running\": false} when none runs)")]),
+            Command("stop", abstract: "Stop the shared simulator of 'duvo runs --simulate' (if one runs)"),
+            Command(
+                "serve-shared", abstract: "Serve as the shared background simulator (started by duvo itself)",
+                options: [.value("idle-timeout", valueName: "SECONDS", help: "Stop after this long without a request",
+                                 environment: SharedSimulator.idleTimeoutVariable,
+                                 defaultValue: String(Int(SharedSimulator.defaultIdleTimeout)))],
+                hidden: true),
         ],
         runsWithoutSubcommand: true)
 
@@ -45,27 +60,26 @@ enum SimCommand {
             defaultValue: "info"),
     ]
 
-    /// Runs `duvo sim` with the arguments after `sim`; returns the exit code.
-    static func run(_ args: [String]) -> Int32 {
+    /// Runs the parsed `duvo sim ...` command; returns the exit code.
+    static func run(_ parsed: ParsedCommand, context: CommandContext) async -> ExitCode {
         do {
-            switch try spec.parse(args, environment: ProcessInfo.processInfo.environment) {
-            case .help(let text):
-                print(text)
-                return 0
-            case .command(let parsed):
-                if parsed.path.last == "agents" { return try listAgents(parsed) }
-                return try serve(try configuration(parsed))
+            switch parsed.path.last {
+            case "agents": return try listAgents(parsed, context: context)
+            case "status": return try status(parsed, context: context)
+            case "stop": return try stop(context: context)
+            case "serve-shared": return try await serveShared(parsed, context: context)
+            default: return try await serve(try configuration(parsed), context: context)
             }
         } catch let error as UsageError {
-            printError(error.description)
-            return 2
+            context.printError(error.description)
+            return .usage
         } catch {
-            printError("error: \(error)")
-            return 1
+            context.printError("error: \(error)")
+            return .refused
         }
     }
 
-    private static func configuration(_ parsed: ParsedCommand) throws -> SimulatorConfiguration {
+    static func configuration(_ parsed: ParsedCommand) throws -> SimulatorConfiguration {
         let path = parsed.commandPath
         guard let levelName = parsed.value("log-level"), let level = LogLevel(name: levelName) else {
             throw UsageError("option '--log-level' expects error, warn, info, debug or trace", commandPath: path)
@@ -110,37 +124,43 @@ enum SimCommand {
         return agents
     }
 
-    private static func listAgents(_ parsed: ParsedCommand) throws -> Int32 {
+    private static func listAgents(_ parsed: ParsedCommand, context: CommandContext) throws -> ExitCode {
         let catalog = try AgentCatalog(extra: try extraAgents(parsed))
         if parsed.flag("json") {
-            print(JSONWriter(sortedKeys: true, pretty: true).string(Simulator.agentList(catalog)))
+            context.print(JSONWriter(sortedKeys: true, pretty: true).string(Simulator.agentList(catalog)))
         } else {
             let width = catalog.agents.map(\.name.count).max() ?? 0
             for agent in catalog.agents {
-                print(
+                context.print(
                     "\(agent.id)  \(agent.name.padding(toLength: width, withPad: " ", startingAt: 0))  "
                         + agent.description
                 )
             }
         }
-        return 0
+        return .success
     }
 
-    private static func serve(_ configuration: SimulatorConfiguration) throws -> Int32 {
+    /// Serves in the foreground until the command's task is cancelled (Ctrl-C or SIGTERM at the process edge).
+    private static func serve(_ configuration: SimulatorConfiguration, context: CommandContext) async throws
+        -> ExitCode
+    {
         let simulator = try Simulator(configuration: configuration)
         let url = try simulator.start()
-        print(url)
-        fflush(nil)  // all streams: naming `stdout` is not concurrency-safe in Swift 6
-        let done = DispatchSemaphore(value: 0)
-        let signals = SignalTrap([SIGINT, SIGTERM]) { _ in done.signal() }
-        done.wait()
-        signals.cancel()
+        context.print(url)
+        await waitUntilCancelled()
         configuration.logger.info("stopping")
         simulator.stop()
-        return 0
+        return .success
     }
 
-    private static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+    /// Returns when the current task is cancelled.
+    static func waitUntilCancelled() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                return
+            }
+        }
     }
 }

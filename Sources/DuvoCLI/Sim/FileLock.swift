@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Synchronization
+
+/// An advisory lock on a file (`flock`), held until ``unlock()`` or until the holder exits: the kernel releases it
+/// when the process dies, so a crashed holder never leaves a stale lock.
+final class FileLock: Sendable {
+    /// The open descriptor (close-on-exec, so a spawned child never inherits the lock).
+    private let fd: Int32
+    /// Set when a timed ``lock(waitingUpTo:)`` gave up, so its late-arriving wait lets go at once.
+    private let abandoned = Mutex(false)
+
+    /// Opens (creating, mode 0600) the lock file at `path`.
+    /// - Throws: ``SharedSimulatorError/runtime(_:)`` when it cannot be opened.
+    init(path: String) throws(SharedSimulatorError) {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .runtime("cannot open \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    deinit { close(fd) }
+
+    /// Takes the lock if no one holds it; returns whether it did.
+    func tryLock() -> Bool {
+        while true {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return true }
+            if errno != EINTR { return false }
+        }
+    }
+
+    /// Takes the lock, waiting up to `seconds` for the holder to let go; returns whether it did.
+    ///
+    /// The wait is a blocking `flock` on a thread of its own (the kernel wakes it the moment the holder releases
+    /// or dies); a holder that outlasts the wait leaves that thread blocked until it lets go, harmlessly.
+    func lock(waitingUpTo seconds: Double) -> Bool {
+        if tryLock() { return true }
+        let taken = DispatchSemaphore(value: 0)
+        abandoned.withLock { $0 = false }
+        DispatchQueue.global().async {
+            while flock(self.fd, LOCK_EX) != 0 && errno == EINTR {}
+            let late = self.abandoned.withLock { abandoned in
+                if abandoned { flock(self.fd, LOCK_UN) }
+                return abandoned
+            }
+            if !late { taken.signal() }
+        }
+        if taken.wait(timeout: .now() + seconds) == .success { return true }
+        // Too late: if the lock arrives from now on, the waiting thread hands it straight back.
+        return abandoned.withLock { abandoned in
+            if taken.wait(timeout: .now()) == .success { return true }
+            abandoned = true
+            return false
+        }
+    }
+
+    /// Lets go of the lock.
+    func unlock() {
+        flock(fd, LOCK_UN)
+    }
+}

@@ -1,0 +1,232 @@
+import DuvoAPI
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one background simulator per user that `duvo runs ... --simulate` shares, so a run started by one command
+/// can be read and answered by the next, as with the real Duvo.
+///
+/// It lives in the user's ``RuntimeDirectory``: `sim.json` (its URL, key, team, pid; its modification time is the
+/// last request), `sim.alive` (locked by the simulator for as long as it runs, so a crashed one is never taken
+/// for alive), `sim.lock` (held while one is being started, so two commands never start two) and `sim.log`
+/// (its stderr). It stops on `duvo sim stop` or by itself after its idle time without a request.
+struct SharedSimulator: Sendable {
+    /// How long a shared simulator waits without a request before it stops itself (15 minutes).
+    static let defaultIdleTimeout: Double = 15 * 60
+    /// The environment variable that overrides ``defaultIdleTimeout`` (seconds) for simulators started from now on.
+    static let idleTimeoutVariable = "DUVO_SIM_IDLE_TIMEOUT"
+
+    /// The runtime directory it lives in.
+    let directory: RuntimeDirectory
+
+    /// The shared simulator of the user `environment` belongs to (`DUVO_RUNTIME_DIR` picks another place).
+    /// - Throws: ``SharedSimulatorError/runtime(_:)`` when the runtime directory is unusable.
+    init(environment: [String: String]) throws(SharedSimulatorError) {
+        do {
+            directory = try RuntimeDirectory.current(environment: environment)
+        } catch {
+            throw .runtime(error.description)
+        }
+    }
+
+    var statePath: String { directory.file("sim.json") }
+    var logPath: String { directory.file("sim.log") }
+    var aliveLockPath: String { directory.file("sim.alive") }
+    private var startLockPath: String { directory.file("sim.lock") }
+
+    /// The state of the shared simulator if one is running (its `sim.alive` lock is held), else nil.
+    /// - Throws: ``SharedSimulatorError/runtime(_:)`` when the files cannot be read.
+    func running() throws(SharedSimulatorError) -> SharedSimulatorState? {
+        let probe = try FileLock(path: aliveLockPath)
+        if probe.tryLock() {
+            // Nobody holds it: whatever `sim.json` says is left over from a simulator that died.
+            probe.unlock()
+            return nil
+        }
+        return try readState()
+    }
+
+    /// Seconds since the running simulator last received a request (the state file's modification time).
+    func idleSeconds() -> Double? {
+        var info = stat()
+        guard stat(statePath, &info) == 0 else { return nil }
+        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        return max(0, Date().timeIntervalSince1970 - modified)
+    }
+
+    /// The running shared simulator, started first (detached, from `executable`) when none runs.
+    /// - Parameters:
+    ///   - speed: the clock speed for a simulator started now (a running one keeps its own).
+    ///   - environment: the environment the simulator is started with.
+    /// - Throws: ``SharedSimulatorError`` when it cannot be started or does not answer.
+    func connect(speed: Double, executable: String, environment: [String: String]) async throws(SharedSimulatorError)
+        -> SharedSimulatorState
+    {
+        if let state = try running() {
+            try await checkAnswers(state)
+            return state
+        }
+        let startLock = try FileLock(path: startLockPath)
+        guard startLock.lock(waitingUpTo: 30) else {
+            throw .cannotStart("another duvo has been starting it for 30 s; see \(logPath)")
+        }
+        defer { startLock.unlock() }
+        if let state = try running() {
+            try await checkAnswers(state)
+            return state
+        }
+        let state = try start(speed: speed, executable: executable, environment: environment)
+        try await checkAnswers(state)
+        return state
+    }
+
+    /// Stops the running shared simulator (SIGTERM, then SIGKILL if it has not gone within 10 s).
+    /// - Returns: the state of the simulator that was stopped, or nil when none was running.
+    func stop() throws(SharedSimulatorError) -> SharedSimulatorState? {
+        guard let state = try running() else { return nil }
+        let alive = try FileLock(path: aliveLockPath)
+        kill(state.pid, SIGTERM)
+        if !alive.lock(waitingUpTo: 10) {
+            kill(state.pid, SIGKILL)
+            guard alive.lock(waitingUpTo: 5) else {
+                throw .runtime("the shared simulator (pid \(state.pid)) did not stop")
+            }
+        }
+        alive.unlock()
+        removeState(ifOwnedBy: state.pid)
+        return state
+    }
+
+    // MARK: - State file
+
+    /// Reads `sim.json`, or nil when there is none.
+    func readState() throws(SharedSimulatorError) -> SharedSimulatorState? {
+        guard FileManager.default.fileExists(atPath: statePath) else { return nil }
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: statePath))
+            return try JSONDecoder().decode(SharedSimulatorState.self, from: data)
+        } catch {
+            throw .runtime("cannot read \(statePath) (\(error)); remove it, or run 'duvo sim stop'")
+        }
+    }
+
+    /// Writes `sim.json` atomically (a reader never sees half of it), mode 0600.
+    func write(_ state: SharedSimulatorState) throws(SharedSimulatorError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        do {
+            let data = try encoder.encode(state)
+            let temporary = statePath + ".\(getpid()).tmp"
+            guard FileManager.default.createFile(atPath: temporary, contents: data,
+                                                 attributes: [.posixPermissions: 0o600]) else {
+                throw SharedSimulatorError.runtime("cannot write \(temporary)")
+            }
+            guard rename(temporary, statePath) == 0 else {
+                throw SharedSimulatorError.runtime("cannot replace \(statePath): \(String(cString: strerror(errno)))")
+            }
+        } catch let error as SharedSimulatorError {
+            throw error
+        } catch {
+            throw .runtime("cannot write \(statePath): \(error)")
+        }
+    }
+
+    /// Sets the state file's modification time to when the last request arrived, for `duvo sim status`.
+    func noteActivity(secondsAgo: Double) {
+        let when = Date().timeIntervalSince1970 - secondsAgo
+        var times = [timespec(tv_sec: Int(when), tv_nsec: Int((when - floor(when)) * 1e9))]
+        times.append(times[0])
+        _ = utimensat(AT_FDCWD, statePath, times, 0)
+    }
+
+    /// Removes `sim.json` if it still names `pid` (a newer simulator's file is left alone).
+    func removeState(ifOwnedBy pid: Int32) {
+        do {
+            guard let state = try readState(), state.pid == pid else { return }
+            unlink(statePath)
+        } catch {
+            // An unreadable file is not ours to judge; `duvo sim stop` reports it.
+        }
+    }
+
+    // MARK: - Starting
+
+    private func start(speed: Double, executable: String, environment: [String: String])
+        throws(SharedSimulatorError) -> SharedSimulatorState
+    {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else {
+            throw .cannotStart("no pipe: \(String(cString: strerror(errno)))")
+        }
+        // Close-on-exec, so no other child this process spawns keeps the starter waiting for end of file.
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        let pid: pid_t
+        do {
+            pid = try DetachedProcess.spawn(
+                executable, arguments: ["sim", "serve-shared", "--speed", String(speed)],
+                environment: environment, outputFD: ends[1], logPath: logPath)
+        } catch {
+            close(ends[0])
+            close(ends[1])
+            throw .cannotStart(error.description)
+        }
+        close(ends[1])
+        // Reap it when it ends, so a long-lived parent (a test process) is not left with a zombie.
+        Thread.detachNewThread { _ = waitpid(pid, nil, 0) }
+        let line = Self.readLine(from: ends[0], timeoutSeconds: 20)
+        close(ends[0])
+        guard let line, line.hasPrefix("http") else {
+            throw .cannotStart("it printed no address (see \(logPath))")
+        }
+        guard let state = try readState(), state.pid == pid else {
+            throw .cannotStart("it wrote no \(statePath) (see \(logPath))")
+        }
+        return state
+    }
+
+    /// The first line written to `fd`, waiting up to `timeoutSeconds` for it.
+    private static func readLine(from fd: Int32, timeoutSeconds: Double) -> String? {
+        var bytes: [UInt8] = []
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while !bytes.contains(UInt8(ascii: "\n")) {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { return nil }
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, Int32(remaining * 1000))
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { return nil }
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += buffer[0..<count]
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.split(separator: "\n").first.map(String.init)
+    }
+
+    // MARK: - Answering
+
+    /// Checks that the simulator answers HTTP (any status will do: it is listening and serving).
+    private func checkAnswers(_ state: SharedSimulatorState) async throws(SharedSimulatorError) {
+        guard let url = URL(string: state.url + "/v1/runs/00000000-0000-4000-8000-000000000000") else {
+            throw .notAnswering(url: state.url, pid: state.pid, reason: "not a URL")
+        }
+        var request = URLRequest(url: url, timeoutInterval: 5)
+        request.setValue("Bearer \(state.apiKey)", forHTTPHeaderField: "Authorization")
+        do {
+            let (_, response) = try await URLSession.shared.data(for: request)
+            guard response is HTTPURLResponse else {
+                throw SharedSimulatorError.notAnswering(url: state.url, pid: state.pid, reason: "not HTTP")
+            }
+        } catch let error as SharedSimulatorError {
+            throw error
+        } catch {
+            throw .notAnswering(url: state.url, pid: state.pid, reason: error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// What the shared background simulator writes to `sim.json` in the runtime directory once it listens, so later
+/// `duvo runs ... --simulate` invocations and `duvo sim status|stop` find it.
+///
+/// The key is the simulator's documented default (`dv_sim_local_key`), not a secret; the directory is 0700.
+struct SharedSimulatorState: Codable, Sendable, Equatable {
+    /// The base URL without a version, e.g. `http://127.0.0.1:40123`.
+    var url: String
+    /// The key it accepts.
+    var apiKey: String
+    /// The team that key belongs to.
+    var team: String
+    /// The serving process.
+    var pid: Int32
+    /// How much faster than real time its clock runs.
+    var speed: Double
+    /// How long it waits without a request before it stops itself, in seconds.
+    var idleTimeoutSeconds: Double
+    /// When it started, in seconds since 1970.
+    var startedAt: Double
+    /// The `duvo` version that started it.
+    var version: String
+
+    enum CodingKeys: String, CodingKey {
+        case url, pid, speed, team, version
+        case apiKey = "api_key"
+        case idleTimeoutSeconds = "idle_timeout_seconds"
+        case startedAt = "started_at"
+    }
+}
