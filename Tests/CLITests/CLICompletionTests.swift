@@ -26,13 +26,13 @@ struct CLICompletionTests {
             ask duvo completion ''
             ask duvo runs respond R --appr
             """
-        let result = try cli.run(executable: "/bin/bash", ["-c", probe])
+        let result = try await cli.run(executable: "/bin/bash", ["-c", probe])
         #expect(result.status == 0, "\(result)")
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.first == "complete -F _duvo duvo", "\(result)")
         #expect(Array(lines.dropFirst().prefix(7))
             == ["rpc runs", "start stop stats", "v1 v2", "asc desc", "agents status stop --host --port --api-key "
-                + "--team --rate-limit --speed --agents --faults --seed --log-level --help", "bash zsh fish --help",
+                + "--team --rate-limit --no-rate-limit-headers --speed --agents --faults --seed --log-level --help", "bash zsh fish --help",
                 "--approve"], "\(result)")
     }
 

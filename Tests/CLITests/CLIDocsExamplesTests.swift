@@ -10,9 +10,9 @@ struct CLIDocsExamplesTests {
 
     @Test("start-and-wait, auto-approve and forward-output work as the docs print them (bash + jq)",
           .enabled(if: hasJQ, "the docs' examples pipe through jq"))
-    func docsExamples() throws {
-        let cli = try CLIHarness.simulated(environment: ["DUVO_BIN": DuvoBinary.path])
-        let result = try cli.run(executable: "/bin/bash", [Self.script], timeout: 120)
+    func docsExamples() async throws {
+        let cli = try await CLIHarness.simulated(environment: ["DUVO_BIN": DuvoBinary.path])
+        let result = try await cli.run(executable: "/bin/bash", [Self.script], timeout: 120)
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("finished with status: completed"), "\(result)")
         #expect(result.stdout.contains("ok 1 - start and wait: completed"))
@@ -24,7 +24,7 @@ struct CLIDocsExamplesTests {
           .enabled(if: hasJQ, "the docs' examples pipe through jq"))
     func docsExamplesSimulated() async throws {
         let cli = CLIHarness(environment: ["DUVO_BIN": DuvoBinary.path, "DUVO_SIMULATE": "1", "DUVO_SIM_SPEED": "50"])
-        let result = try cli.run(executable: "/bin/bash", [Self.script], timeout: 120)
+        let result = try await cli.run(executable: "/bin/bash", [Self.script], timeout: 120)
         await cli.stopSharedSimulator()
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("ok 2 - auto-approve: completed after approval"), "\(result)")

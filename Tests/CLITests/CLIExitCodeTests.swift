@@ -8,7 +8,7 @@ struct CLIExitCodeTests {
 
     @Test("no API key is exit 3 with advice on how to set one")
     func noKey() async throws {
-        let cli = try CLIHarness.simulated(environment: ["DUVO_API_KEY": ""])
+        let cli = try await CLIHarness.simulated(environment: ["DUVO_API_KEY": ""])
         let result = try await cli.runs(["get", Self.unknownRun])
         #expect(result.status == 3, "\(result)")
         #expect(result.stderr.hasPrefix("error: "))
@@ -18,9 +18,9 @@ struct CLIExitCodeTests {
     @Test("a key Duvo rejects is exit 3, and the key appears nowhere in the output")
     func rejectedKey() async throws {
         let key = "dv_rejected_5f0c2b7e9d"
-        let cli = try CLIHarness.simulated(environment: ["DUVO_API_KEY": key, "DUVO_LOG_LEVEL": "trace"])
+        let cli = try await CLIHarness.simulated(environment: ["DUVO_API_KEY": key, "DUVO_LOG_LEVEL": "trace"])
         // The built binary, so that its trace logs (written straight to fd 2) are read too.
-        let result = try cli.runProcess(["runs", "get", Self.unknownRun])
+        let result = try await cli.runProcess(["runs", "get", Self.unknownRun])
         #expect(result.status == 3, "\(result)")
         #expect(result.stderr.contains("401"))
         #expect(!result.stdout.contains(key) && !result.stderr.contains(key))
@@ -28,7 +28,7 @@ struct CLIExitCodeTests {
 
     @Test("v2 start without a team and list on v1 are exit 3 saying what to set")
     func configuration() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let noTeam = try await cli.runs(["start", "--agent", try SimAgents.id("echo")],
                                         environment: ["DUVO_TEAM_ID": ""])
         #expect(noTeam.status == 3, "\(noTeam)")
@@ -56,7 +56,7 @@ struct CLIExitCodeTests {
 
     @Test("wait --timeout on a run that keeps going is exit 5")
     func timeout() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let runID = try await cli.start("slow")
         let result = try await cli.runs(["wait", runID, "--timeout", "0.3"])
         #expect(result.status == 5, "\(result)")
@@ -66,7 +66,7 @@ struct CLIExitCodeTests {
 
     @Test("wait --exit-status reports failed 10, stopped 11, interrupted 12; without it, 0")
     func runOutcomes() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let failing = try await cli.start("failing")
         #expect(try await cli.runs(["wait", failing, "--exit-status"]).status == 10)
         #expect(try await cli.runs(["wait", failing]).status == 0)
@@ -81,7 +81,7 @@ struct CLIExitCodeTests {
 
     @Test("wait --until attention --exit-status is 13 when the run waits for a human, and shows how to answer")
     func attention() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let runID = try await cli.start("approval")
         let result = try await cli.runs(["wait", runID, "--until", "attention", "--exit-status"])
         #expect(result.status == 13, "\(result)")
@@ -90,7 +90,7 @@ struct CLIExitCodeTests {
 
     @Test("respond to a run that waits for no one is exit 1 saying so")
     func nothingPending() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let runID = try await cli.start("echo", waitUntil: "terminal")
         let result = try await cli.runs(["respond", runID, "--approve"])
         #expect(result.status == 1, "\(result)")
@@ -99,7 +99,7 @@ struct CLIExitCodeTests {
 
     @Test("messages --follow --exit-status and start --follow --exit-status end with the run's code")
     func followExitStatus() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let started = try await cli.runs(["start", "--agent", try SimAgents.id("failing"), "--follow", "--exit-status"])
         #expect(started.status == 10, "\(started)")
         let runID = try await cli.start("interrupted")

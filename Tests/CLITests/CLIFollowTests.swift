@@ -7,7 +7,7 @@ import TestSupport
 struct CLIFollowTests {
     @Test("start --follow --json prints each message once, in order, then the final status line")
     func followJSONLines() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let result = try await cli.runs(["start", "--agent", try SimAgents.id("flaky"), "--follow", "--json"])
         #expect(result.status == 0, "\(result)")
         let lines = try result.jsonLines
@@ -35,7 +35,7 @@ struct CLIFollowTests {
 
     @Test("messages --follow --offset N starts at message N of a run that already ended")
     func followFromOffset() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let runID = try await cli.start("echo", message: "ping", waitUntil: "terminal")
         let lines = try await cli.runs(["messages", runID, "--follow", "--offset", "2", "--json"]).jsonLines
         #expect(lines.dropLast().compactMap { $0["index"]?.intValue } == [2, 3])
@@ -44,7 +44,7 @@ struct CLIFollowTests {
 
     @Test("the transcript shows roles, tool calls with → and results with ← ok / ← error, and the outcome")
     func transcript() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let result = try await cli.runs(["start", "--agent", try SimAgents.id("flaky"), "--follow"])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("assistant  Fetching today's orders."))
@@ -56,7 +56,7 @@ struct CLIFollowTests {
 
     @Test("following a run that needs a human shows the request and the command that answers it")
     func followHumanRequest() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let runID = try await cli.start("questions")
         let follow = cli.background(["runs", "messages", runID, "--follow"])
         try await follow.waitForOutput("--answer City=Lisbon")
@@ -72,7 +72,7 @@ struct CLIFollowTests {
 
     @Test("watch prints one line per status change per run and ends when all have ended")
     func watch() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let echo = try await cli.start("echo"), failing = try await cli.start("failing")
         let plain = try await cli.runs(["watch", echo, failing])
         #expect(plain.status == 0, "\(plain)")
@@ -90,7 +90,7 @@ struct CLIFollowTests {
 
     @Test("watch of a run Duvo does not know says so and exits 1 once the others end")
     func watchUnknown() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let echo = try await cli.start("echo")
         let result = try await cli.runs(["watch", echo, CLIExitCodeTests.unknownRun])
         #expect(result.status == 1, "\(result)")

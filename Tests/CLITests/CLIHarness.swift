@@ -44,10 +44,10 @@ struct CLIHarness {
     let simulator: SimulatorProcess?
 
     /// A harness on a fresh fast simulator (see ``fastSimulator(_:)``) with its default key and team.
-    static func simulated(_ simulatorArguments: [String] = [], environment: [String: String] = [:]) throws
+    static func simulated(_ simulatorArguments: [String] = [], environment: [String: String] = [:]) async throws
         -> CLIHarness
     {
-        CLIHarness(simulator: try fastSimulator(simulatorArguments), environment: environment)
+        CLIHarness(simulator: try await fastSimulator(simulatorArguments), environment: environment)
     }
 
     /// A harness pointing at `simulator` with its default key and team, polling ten times faster than normal.
@@ -102,17 +102,21 @@ struct CLIHarness {
         return InProcessCommand(streams: streams, task: Task { await Self.tool.run(arguments, context: context) })
     }
 
-    /// Runs the built `duvo` binary with `arguments` to completion (killed after `timeout` seconds).
-    func runProcess(_ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 60) throws
-        -> CLIResult
+    /// Runs the built `duvo` binary with `arguments` to completion (killed after `timeout` seconds), waiting on a
+    /// thread of its own.
+    func runProcess(_ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 60)
+        async throws -> CLIResult
     {
-        try spawn(arguments, environment: extra).finish(timeout: timeout)
+        let process = try spawn(arguments, environment: extra)
+        return try await onDedicatedThread { process.finish(timeout: timeout) }
     }
 
-    /// Runs another program (a wrapper such as `script`) with this harness's environment.
+    /// Runs another program (a wrapper such as `script`) with this harness's environment, waiting on a thread of
+    /// its own.
     func run(executable: String, _ arguments: [String], environment extra: [String: String] = [:],
-             timeout: Double = 60) throws -> CLIResult {
-        try CLIProcess(arguments, environment: merged(extra), executable: executable).finish(timeout: timeout)
+             timeout: Double = 60) async throws -> CLIResult {
+        let process = try CLIProcess(arguments, environment: merged(extra), executable: executable)
+        return try await onDedicatedThread { process.finish(timeout: timeout) }
     }
 
     /// Starts the built `duvo` binary with `arguments` and returns at once.
@@ -217,6 +221,7 @@ struct HarnessError: Error, CustomStringConvertible {
 }
 
 /// Starts a fast `duvo sim` (simulated clock at 50x) for one test; stopped when the test's reference goes away.
-func fastSimulator(_ extra: [String] = []) throws -> SimulatorProcess {
-    try SimulatorProcess(speed: 50, extraArguments: ["--log-level", "error"] + extra)
+/// The wait for its address line happens on a thread of its own.
+func fastSimulator(_ extra: [String] = []) async throws -> SimulatorProcess {
+    try await onDedicatedThread { try SimulatorProcess(speed: 50, extraArguments: ["--log-level", "error"] + extra) }
 }

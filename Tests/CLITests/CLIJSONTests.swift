@@ -7,7 +7,7 @@ import TestSupport
 struct CLIJSONTests {
     @Test("start and get print {run: ...} so the docs' jq '.run.id' and '.run.status' work")
     func startAndGet() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let agent = try SimAgents.id("echo")
         let started = try await cli.runs(["start", "--agent", agent, "--message", "hi", "--json"])
         #expect(started.status == 0, "\(started)")
@@ -23,7 +23,7 @@ struct CLIJSONTests {
 
     @Test("messages --json keeps the wire page and adds content to every message")
     func messagesContent() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let runID = try await cli.start("approval", waitUntil: "attention")
         let page = try await cli.runs(["messages", runID, "--json"]).json
         let messages = try #require(page["messages"]?.arrayValue)
@@ -39,7 +39,7 @@ struct CLIJSONTests {
 
     @Test("a human request is 'pending' until answered, then 'responded'")
     func humanRequestStatus() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let runID = try await cli.start("approval", waitUntil: "attention")
         func requestStatus() async throws -> String? {
             let page = try await cli.runs(["messages", runID, "--json"]).json
@@ -55,7 +55,7 @@ struct CLIJSONTests {
 
     @Test("--limit and --offset give one page; without them every message comes back")
     func paging() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let runID = try await cli.start("chatty", waitUntil: "terminal")
         let all = try await cli.runs(["messages", runID, "--json"]).json
         let total = try #require(all["total"]?.intValue)
@@ -68,7 +68,7 @@ struct CLIJSONTests {
 
     @Test("send-message, stop, list, stats and wait print their documented shapes")
     func otherShapes() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let echo = try await cli.start("echo", waitUntil: "terminal")
         let sent = try await cli.runs(["send-message", echo, "--message", "again", "--json"]).json
         #expect(sent["message"]?["text_content"]?.stringValue == "again")
@@ -88,7 +88,7 @@ struct CLIJSONTests {
 
     @Test("answers by header, index and text reach the agent; a repeated QID makes a multi-select answer")
     func answers() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let runID = try await cli.start("questions", waitUntil: "attention")
         let unknown = try await cli.runs(["respond", runID, "--answer", "Budget=10"])
         #expect(unknown.status == 2, "\(unknown)")

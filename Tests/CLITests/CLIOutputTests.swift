@@ -17,7 +17,7 @@ struct CLIOutputTests {
 
     @Test("piped output is plain text: no escape codes, no status line")
     func plainWhenPiped() async throws {
-        let result = try await followApproval(try CLIHarness.simulated())
+        let result = try await followApproval(try await CLIHarness.simulated())
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("Waiting for a human: Send the weekly sales report?"))
         #expect(!result.stdout.contains(Self.escape))
@@ -26,7 +26,7 @@ struct CLIOutputTests {
 
     @Test("CLICOLOR_FORCE colours piped output, and NO_COLOR turns colour off even then")
     func colourSwitches() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let forced = try await followApproval(cli, environment: ["CLICOLOR_FORCE": "1"])
         #expect(forced.stdout.contains(Self.escape + "1;33m"), "the human request is highlighted: \(forced)")
         let both = try await followApproval(cli, environment: ["CLICOLOR_FORCE": "1", "NO_COLOR": "1"])
@@ -36,7 +36,7 @@ struct CLIOutputTests {
 
     @Test("--json output never carries colour, even when forced")
     func jsonIsPlain() async throws {
-        let cli = try CLIHarness.simulated(environment: ["CLICOLOR_FORCE": "1"])
+        let cli = try await CLIHarness.simulated(environment: ["CLICOLOR_FORCE": "1"])
         let runID = try await cli.start("echo")
         let result = try await cli.runs(["messages", runID, "--follow", "--json"])
         #expect(result.status == 0)
@@ -49,10 +49,10 @@ struct CLIOutputTests {
     @Test("on a terminal, the follow draws a live status line that it erases and redraws",
           .enabled(if: hasScript, "needs util-linux 'script' for a pseudo-terminal"))
     func liveStatusOnTerminal() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let runID = try await cli.start("echo")
         let command = "\(DuvoBinary.path) runs messages \(runID) --follow"
-        let result = try cli.run(executable: "/usr/bin/script", ["-qec", command, "/dev/null"])
+        let result = try await cli.run(executable: "/usr/bin/script", ["-qec", command, "/dev/null"])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("\r\u{1B}[K"), "the status line is erased in place")
         #expect(result.stdout.contains(Self.escape + "32mcompleted"), "colour on a terminal")
@@ -61,7 +61,7 @@ struct CLIOutputTests {
     @Test("a custom key never appears on stdout or stderr (logs included), whatever the command and log level")
     func keyNeverPrinted() async throws {
         let key = "dv_cli_secret_7d1e4b9a03"
-        let cli = try CLIHarness.simulated(["--api-key", "\(key):local-team"],
+        let cli = try await CLIHarness.simulated(["--api-key", "\(key):local-team"],
                                            environment: ["DUVO_API_KEY": key, "DUVO_LOG_LEVEL": "trace"])
         let runID = try await cli.start("approval")
         // The built binary, so that its logs (written straight to fd 2) are read too.
@@ -70,8 +70,9 @@ struct CLIOutputTests {
             ["respond", runID, "--approve"], ["messages", runID, "--follow", "--json"], ["list"], ["stats"],
             ["get", CLIExitCodeTests.unknownRun],
         ]
-        var outputs = try commands.map { try cli.runProcess(["runs"] + $0) }
-        outputs.append(try cli.runProcess(["runs", "get", runID], environment: ["DUVO_API_KEY": key + "x"]))
+        var outputs: [CLIResult] = []
+        for command in commands { outputs.append(try await cli.runProcess(["runs"] + command)) }
+        outputs.append(try await cli.runProcess(["runs", "get", runID], environment: ["DUVO_API_KEY": key + "x"]))
         #expect(outputs.last?.status == 3)
         for output in outputs {
             #expect(!output.stdout.contains(key) && !output.stderr.contains(key), "\(output)")

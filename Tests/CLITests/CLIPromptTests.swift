@@ -6,7 +6,7 @@ import TestSupport
 struct CLIPromptTests {
     @Test("an approval is asked on the terminal; 'y' approves and the follow goes on to the end")
     func approve() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let terminal = CapturedStreams(terminal: true)
         let follow = cli.background(["runs", "start", "--agent", try SimAgents.id("approval"), "--follow"],
                                     environment: ["NO_COLOR": "1"], streams: terminal)
@@ -22,7 +22,7 @@ struct CLIPromptTests {
 
     @Test("questions are asked one by one: a number picks an option, several numbers a multi-select answer")
     func questions() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let terminal = CapturedStreams(terminal: true)
         let follow = cli.background(["runs", "start", "--agent", try SimAgents.id("questions"), "--follow"],
                                     environment: ["NO_COLOR": "1"], streams: terminal)
@@ -44,7 +44,7 @@ struct CLIPromptTests {
 
     @Test("'n' denies; an empty line leaves the request for 'duvo runs respond'")
     func denyOrLeave() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let terminal = CapturedStreams(terminal: true)
         let denied = cli.background(["runs", "start", "--agent", try SimAgents.id("approval"), "--follow"],
                                     environment: ["NO_COLOR": "1"], streams: terminal)
@@ -67,7 +67,7 @@ struct CLIPromptTests {
 
     @Test("--no-input, or no terminal, prints the respond command instead of asking")
     func noInput() async throws {
-        let cli = try CLIHarness.simulated()
+        let cli = try await CLIHarness.simulated()
         let runID = try await cli.start("approval", waitUntil: "attention")
         for (streams, extra) in [(CapturedStreams(terminal: true), ["--no-input"]), (CapturedStreams(), [])] {
             let follow = cli.background(["runs", "messages", runID, "--follow"] + extra,

@@ -16,15 +16,18 @@ struct CLITerminalTests {
         let cli = CLIHarness(environment: ["DUVO_SIM_SPEED": "20"])
         let socket = FileManager.default.temporaryDirectory.appendingPathComponent("duvo-tmux-\(UUID().uuidString)")
             .path
-        func run(_ arguments: [String], timeout: Double = 30) throws -> CLIResult {
-            try Self.run(tmux, ["-S", socket] + arguments, environment: cli.merged([:]), timeout: timeout)
+        let environment = cli.merged([:])
+        func run(_ arguments: [String], timeout: Double = 30) async throws -> CLIResult {
+            try await onDedicatedThread {
+                try Self.run(tmux, ["-S", socket] + arguments, environment: environment, timeout: timeout)
+            }
         }
         let command = "\(DuvoBinary.path) runs start --agent approval --follow --simulate; echo \"exit=$?\"; "
             + "\(tmux) -S \(socket) wait-for -S done; sleep 600"
-        let created = try run(["new-session", "-d", "-s", "duvo", "-x", "160", "-y", "50", command])
+        let created = try await run(["new-session", "-d", "-s", "duvo", "-x", "160", "-y", "50", command])
         #expect(created.status == 0, "\(created)")
         defer {
-            _ = try? run(["kill-server"])
+            _ = try? Self.run(tmux, ["-S", socket, "kill-server"], environment: environment, timeout: 30)
             try? FileManager.default.removeItem(atPath: socket)
         }
         // The screen is the only thing to watch: read it until the question shows (or give up after 60 s).
@@ -32,12 +35,12 @@ struct CLITerminalTests {
         let deadline = Date().addingTimeInterval(60)
         while !screen.contains("Approve? [y]es / [n]o"), Date() < deadline {
             try await Task.sleep(for: .milliseconds(100))
-            screen = try run(["capture-pane", "-p", "-t", "duvo"]).stdout
+            screen = try await run(["capture-pane", "-p", "-t", "duvo"]).stdout
         }
         #expect(screen.contains("Waiting for a human: Send the weekly sales report?"), "\(screen)")
-        #expect(try run(["send-keys", "-t", "duvo", "y", "Enter"]).status == 0)
-        #expect(try run(["wait-for", "done"], timeout: 60).status == 0, "the command ended")
-        screen = try run(["capture-pane", "-p", "-t", "duvo"]).stdout
+        #expect(try await run(["send-keys", "-t", "duvo", "y", "Enter"]).status == 0)
+        #expect(try await run(["wait-for", "done"], timeout: 60).status == 0, "the command ended")
+        screen = try await run(["capture-pane", "-p", "-t", "duvo"]).stdout
         #expect(screen.contains("✓ Approved."), "\(screen)")
         #expect(screen.contains("Approved: I sent the report to 3 recipients."), "\(screen)")
         #expect(screen.contains("completed."), "\(screen)")

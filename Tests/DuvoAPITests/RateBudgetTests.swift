@@ -1,4 +1,5 @@
 import DuvoAPI
+import TestSupport
 import Testing
 
 @Suite("Rate budget")
@@ -19,7 +20,10 @@ struct RateBudgetTests {
 
     @Test("when a slot frees, a status report goes first, then a client's call, then background work")
     func higherPriorityFirst() async throws {
-        let budget = RateBudget(limit: 100)
+        // The budget's clock stands still until all three wait: on a busy machine a waiter may start seconds late,
+        // and on a real clock it would find the block already over and never be counted as waiting.
+        let now = Locked(0.0)
+        let budget = RateBudget(limit: 100, clock: { now.withLock { $0 } })
         let order = OrderLog()
         await budget.penalize(retryAfter: 3)
         var waiters: [Task<Void, any Error>] = []
@@ -31,6 +35,7 @@ struct RateBudgetTests {
         }
         while await budget.waitingCount() < 3 { try await Task.sleep(nanoseconds: 10_000_000) }
         #expect(await budget.usedInWindow() == 0, "all three wait out the block")
+        now.withLock { $0 = 10 }
         for waiter in waiters { try await waiter.value }
         #expect(await order.entries == [.status, .interactive, .background])
     }

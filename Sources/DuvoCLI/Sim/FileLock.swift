@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Dispatch
+import Foundation
 import Synchronization
 
 /// An advisory lock on a file (`flock`), held until ``unlock()`` or until the holder exits: the kernel releases it
@@ -37,7 +38,9 @@ final class FileLock: Sendable {
         if tryLock() { return true }
         let taken = DispatchSemaphore(value: 0)
         abandoned.withLock { $0 = false }
-        DispatchQueue.global().async {
+        // A thread of its own, not a Dispatch queue: on Linux the global queues share the cooperative pool's few
+        // threads, and a wait of seconds there stalls every task of the process.
+        Thread.detachNewThread {
             while flock(self.fd, LOCK_EX) != 0 && errno == EINTR {}
             let late = self.abandoned.withLock { abandoned in
                 if abandoned { flock(self.fd, LOCK_UN) }

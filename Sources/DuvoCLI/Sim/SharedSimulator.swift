@@ -71,7 +71,7 @@ struct SharedSimulator: Sendable {
             return state
         }
         let startLock = try FileLock(path: startLockPath)
-        guard startLock.lock(waitingUpTo: 30) else {
+        guard await BlockingWork.run({ startLock.lock(waitingUpTo: 30) }) else {
             throw .cannotStart("another duvo has been starting it for 30 s; see \(logPath)")
         }
         defer { startLock.unlock() }
@@ -79,20 +79,22 @@ struct SharedSimulator: Sendable {
             try await checkAnswers(state)
             return state
         }
-        let state = try start(speed: speed, executable: executable, environment: environment)
+        let state = try await BlockingWork.run { () throws(SharedSimulatorError) in
+            try start(speed: speed, executable: executable, environment: environment)
+        }
         try await checkAnswers(state)
         return state
     }
 
     /// Stops the running shared simulator (SIGTERM, then SIGKILL if it has not gone within 10 s).
     /// - Returns: the state of the simulator that was stopped, or nil when none was running.
-    func stop() throws(SharedSimulatorError) -> SharedSimulatorState? {
+    func stop() async throws(SharedSimulatorError) -> SharedSimulatorState? {
         guard let state = try running() else { return nil }
         let alive = try FileLock(path: aliveLockPath)
         kill(state.pid, SIGTERM)
-        if !alive.lock(waitingUpTo: 10) {
+        if await !BlockingWork.run({ alive.lock(waitingUpTo: 10) }) {
             kill(state.pid, SIGKILL)
-            guard alive.lock(waitingUpTo: 5) else {
+            guard await BlockingWork.run({ alive.lock(waitingUpTo: 5) }) else {
                 throw .runtime("the shared simulator (pid \(state.pid)) did not stop")
             }
         }

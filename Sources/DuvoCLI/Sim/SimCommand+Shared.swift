@@ -37,9 +37,9 @@ extension SimCommand {
         return .success
     }
 
-    static func stop(context: CommandContext) throws -> ExitCode {
+    static func stop(context: CommandContext) async throws -> ExitCode {
         let shared = try SharedSimulator(environment: context.environment)
-        if let state = try shared.stop() {
+        if let state = try await shared.stop() {
             context.print("Stopped the shared simulator at \(state.url) (pid \(state.pid)).")
         } else {
             context.print("No shared simulator is running.")

@@ -66,7 +66,7 @@ enum SimCommand {
             switch parsed.path.last {
             case "agents": return try listAgents(parsed, context: context)
             case "status": return try status(parsed, context: context)
-            case "stop": return try stop(context: context)
+            case "stop": return try await stop(context: context)
             case "serve-shared": return try await serveShared(parsed, context: context)
             default: return try await serve(try configuration(parsed), context: context)
             }
