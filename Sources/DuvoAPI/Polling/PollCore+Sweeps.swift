@@ -4,11 +4,12 @@ import JSONCore
 /// changed, 100 runs per request.
 extension PollCore {
     /// Starts a sweep: its first page.
-    mutating func startSweep(effects: inout [PollEffect]) {
+    mutating func startSweep(catchUp: Bool = false, effects: inout [PollEffect]) {
         let ticket = takeTicket()
-        sweep.current = SweepState.Pass(ticket: ticket, number: sweep.started, floor: sweep.highWater)
+        sweep.current = SweepState.Pass(ticket: ticket, number: sweep.started, floor: sweep.highWater,
+                                        catchUp: catchUp)
         sweep.started += 1
-        effects.append(.log(.debug, "sweep \(sweep.started - 1) starts"))
+        effects.append(.log(.debug, "\(catchUp ? "catch-up sweep" : "sweep") \(sweep.started - 1) starts"))
         effects.append(.send(.listPage(ticket: ticket, offset: 0)))
     }
 
@@ -35,17 +36,27 @@ extension PollCore {
             effects.append(.send(.listPage(ticket: ticket, offset: pass.offset)))
             return
         }
-        // Stopped by the page cap before reaching what was seen: the next sweep starts where this one stopped.
-        sweep.highWater = reachedSeen ? pass.newest : (pass.oldestListed ?? pass.floor)
-        if !reachedSeen {
-            effects.append(.log(.debug, "sweep stopped after \(pass.pages) pages; the next one goes on from there"))
+        if pass.catchUp {
+            // The publications read since keep the floor; a catch-up cut short by the page cap leaves changes unseen.
+            if !reachedSeen { readEveryRunOnce(now: now) }
+        } else {
+            // Stopped by the page cap before reaching what was seen: the next sweep starts where this one stopped.
+            sweep.highWater = reachedSeen ? pass.newest : (pass.oldestListed ?? pass.floor)
+            if !reachedSeen {
+                effects.append(.log(.debug, "sweep stopped after \(pass.pages) pages; the next one goes on from there"))
+            }
         }
         sweep.recentlyListed = sweep.recentlyListed.filter { $0.value.at >= now - tuning.listingMemory }
         for (runID, run) in runs where run.stall?.bySweeps == true {
             recover(runID, bySweeps: true, now: now, effects: &effects)
         }
-        finishSweep(succeeded: true, pages: pass.pages, now: now)
-        effects.append(.sweepListed(runs: pass.listed, highWater: sweep.highWater))
+        sweep.completed = max(sweep.completed, pass.number)
+        if pass.catchUp {
+            sweep.current = nil
+        } else {
+            finishSweep(succeeded: true, pages: pass.pages, now: now)
+            effects.append(.sweepListed(runs: pass.listed, highWater: sweep.highWater))
+        }
         effects.append(.sweepSettled(completed: pass.number))
     }
 
@@ -58,6 +69,7 @@ extension PollCore {
         sweep.engaged = true
         let number = sweep.started
         sweep.started += 1
+        sweep.completed = number
         takeIn(listing: listing, now: now, effects: &effects)
         if let highWater { sweep.highWater = max(sweep.highWater ?? highWater, highWater) }
         sweep.failures = 0
@@ -68,8 +80,20 @@ extension PollCore {
         effects.append(.sweepSettled(completed: number))
     }
 
-    /// Some listings were missed, so a change may have gone unseen: every swept run is read once on its own (its
-    /// status, and its messages after).
+    /// Some publications were missed, so a change may have gone unseen since the floor of the last one taken in.
+    /// One listing down to that floor shows every such change, for a page per 100 changed runs: a catch-up sweep of
+    /// this process's own (published to no one). Without a floor, or with a sweep of its own under way, every swept
+    /// run is read once on its own instead.
+    mutating func catchUp(now: Double, effects: inout [PollEffect]) {
+        guard !isIdle, runs.values.contains(where: \.isSwept) else { return }
+        guard canListRuns, sweep.current == nil, sweep.highWater != nil else {
+            readEveryRunOnce(now: now)
+            return
+        }
+        startSweep(catchUp: true, effects: &effects)
+    }
+
+    /// Every swept run is read once on its own (its status, and its messages after).
     mutating func readEveryRunOnce(now: Double) {
         for (id, run) in runs where run.isSwept {
             runs[id]?.statusPending = true
@@ -93,6 +117,13 @@ extension PollCore {
         guard let pass = sweep.current, pass.ticket == ticket else { return }
         if error == .cancelled {
             sweep.current = nil
+            return
+        }
+        if pass.catchUp {
+            // Nothing this process's own sweeps watch failed: the reads of its runs catch up instead.
+            sweep.current = nil
+            effects.append(.sweepSettled(completed: nil))
+            readEveryRunOnce(now: now)
             return
         }
         effects.append(.log(.debug, "sweep failed (\(error.message)); the next one starts from the same point"))
@@ -137,6 +168,7 @@ extension PollCore {
         let kind = RunStatus(rawValue: status)
         let news = updatedAt != run.lastUpdatedAt || !run.isSwept
         if !run.isSwept { run.phase = .swept(news: nil) }
+        run.firstListingBy = nil
         run.lastUpdatedAt = updatedAt
         if kind.needsAttention {
             if status != run.lastStatus || news {

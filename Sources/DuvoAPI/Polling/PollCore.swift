@@ -57,7 +57,7 @@ public struct PollCore {
         case .published(let runs, let highWater):
             takePublished(runs, highWater: highWater, now: now, effects: &effects)
         case .listingsMissed:
-            readEveryRunOnce(now: now)
+            catchUp(now: now, effects: &effects)
         case .shutdown:
             shutDown(effects: &effects)
         }
@@ -115,6 +115,7 @@ public struct PollCore {
             // A run that changed lately is in the next sweep's listing, which tells its status for free; only a run
             // the sweeps do not list in time gets its own first poll.
             runs[runID]?.nextDue = now + max(tuning.firstLookGrace * tuning.scale, 2.5 * sweep.interval)
+            runs[runID]?.firstListingBy = sweep.started + tuning.firstLookSweeps - 1
         }
         if underSweeps, let listing = sweep.recentlyListed[runID]?.run ?? knownRun {
             // A first look for free: every change after it is in the next sweep. (A run already watched gets its own
@@ -162,7 +163,7 @@ public struct PollCore {
             effects.append(.sweepSettled(completed: nil))
         }
         let pollsRunning = runs.values.filter { if case .poll = $0.inFlight { true } else { false } }.count
-        let duePolls = runs.values.filter { $0.pollIsDue(at: now) }
+        let duePolls = runs.values.filter { $0.pollIsDue(at: now) && !awaitsListing($0, now: now) }
             .sorted { pollOrder($0) < pollOrder($1) }
         for run in duePolls.prefix(max(0, tuning.concurrency - pollsRunning)) {
             startPoll(run.runID, effects: &effects)
@@ -175,6 +176,15 @@ public struct PollCore {
         for run in dueFetches.prefix(max(0, tuning.fetchConcurrency - fetchesRunning)) {
             startFetch(run.runID, effects: &effects)
         }
+    }
+
+    /// Whether a run newly watched under sweeps still waits for them to list it (its first look for free) rather than
+    /// getting a read of its own: until ``PollTuning/firstLookSweeps`` sweeps completed after it was watched, however
+    /// slowly they come (with many processes on a key the budget spaces them out, and reads of every run's own would
+    /// only make them slower), up to ``PollTuning/firstLookPatience``.
+    func awaitsListing(_ run: WatchedRun, now: Double) -> Bool {
+        guard let due = run.firstListingBy, sweepsAreReliable else { return false }
+        return sweep.completed < due && now < run.firstWatched + tuning.firstLookPatience * tuning.scale
     }
 
     /// Where a run's read goes in the queue: a read that reports a status first, then by how long it has been due.
@@ -193,7 +203,7 @@ public struct PollCore {
         var wake = now + tuning.tick
         if usesSweeps && sweep.mayLead && sweep.current == nil { wake = min(wake, sweep.nextDue) }
         for run in runs.values where run.inFlight == nil {
-            if run.statusPending || !run.isSwept { wake = min(wake, run.nextDue) }
+            if (run.statusPending || !run.isSwept) && !awaitsListing(run, now: now) { wake = min(wake, run.nextDue) }
             if let news = run.news { wake = min(wake, news.notBefore) }
         }
         return wake

@@ -19,7 +19,8 @@ public enum PollEvent: Sendable {
     /// Listings another process's sweeps made (oldest first), and the newest `updated_at` they had seen: taken in as
     /// this process's own sweep would be.
     case published(runs: [JSONValue], highWater: Double?)
-    /// Listings another process published were missed (read too late): every followed run is read once on its own.
+    /// Listings another process published were missed (read too late): one listing of this process's own down to
+    /// the floor it had catches up (every followed run is read once on its own when it cannot list).
     case listingsMissed
     /// The process shuts down: every subscription ends with reason `shutdown`.
     case shutdown

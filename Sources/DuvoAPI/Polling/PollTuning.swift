@@ -24,6 +24,11 @@ public struct PollTuning: Sendable {
     /// How long a run newly watched under sweeps waits to be listed before it gets its own first poll (at least two
     /// and a half sweep intervals).
     public var firstLookGrace: Double
+    /// Sweeps that must complete without listing a run newly watched under sweeps before it gets its own first
+    /// read (however long they take: a read of its own competes with the sweep for the budget)...
+    public var firstLookSweeps: Int
+    /// ...but no longer than this, in seconds (sweeps that stopped coming).
+    public var firstLookPatience: Double
     /// How long after a fetch a confirming fetch waits (one of the API's whole-second timestamps).
     public var confirmationDelay: Double
     /// Failed sweeps in a row after which every run goes back to its own polls.
@@ -48,6 +53,8 @@ public struct PollTuning: Sendable {
         sweepShare = 0.2
         fetchConcurrency = 4
         firstLookGrace = 5
+        firstLookSweeps = 2
+        firstLookPatience = 30
         confirmationDelay = 1
         sweepFailuresBeforeFallback = 3
         tick = 0.05

@@ -15,6 +15,9 @@ struct SweepState {
         var oldestListed: Double?
         /// Every run the pages listed, for the processes that share this sweep.
         var listed: [JSONValue] = []
+        /// Whether this is a reader's own catch-up after it missed publications (see
+        /// ``PollCore/catchUp(now:effects:)``): nothing to publish, and the publications keep the floor.
+        var catchUp = false
     }
 
     var nextDue: Double = 0
@@ -27,6 +30,8 @@ struct SweepState {
     var interval: Double = 0
     /// Sweeps started so far; a sweep's number is the count before it started.
     var started = 0
+    /// The number of the latest sweep completed (this process's own, or a publication taken in); -1 before any.
+    var completed = -1
     /// Whether sweeps go on below the threshold of runs (see ``PollCore/stickySweeps``), until nothing is watched.
     var engaged = false
     /// Whether this process may sweep (see ``PollEvent/leadership(_:)``).

@@ -74,6 +74,9 @@ struct WatchedRun {
     var statusPending = true
     var consecutiveFailures = 0
     var stall: Stall?
+    /// For a run newly watched under sweeps: the number of the sweep (this process's or one taken in) that must have
+    /// been completed without listing it before it gets a read of its own (see ``PollCore/awaitsListing(_:now:)``).
+    var firstListingBy: Int?
 
     init(runID: String, now: Double) {
         self.runID = runID
