@@ -4,7 +4,7 @@ import Synchronization
 
 /// A clock that moves only when the test says: sleepers wake when ``advanceToNextWake()`` reaches their deadline.
 /// ``sleeps`` yields each time someone starts sleeping, so a test can move time exactly when the code waits on it.
-final class ManualPollClock: PollClock {
+final class ManualPollClock: TimeSource {
     private struct Sleeper {
         let deadline: Double
         let continuation: CheckedContinuation<Void, any Error>

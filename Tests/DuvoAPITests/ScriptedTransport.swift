@@ -45,7 +45,7 @@ final class ScriptedTransport: HTTPTransport {
 }
 
 /// A clock that moves only when told, or when someone sleeps on it (the sleep returns at once, the time passes).
-final class ManualClock: CallClock {
+final class ManualClock: TimeSource {
     private let seconds = Mutex<Double>(1_000)
 
     func now() -> Double { seconds.withLock { $0 } }

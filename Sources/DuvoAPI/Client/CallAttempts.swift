@@ -10,7 +10,7 @@ struct CallAttempts {
     let policy: RetryPolicy
     /// The call's deadline in seconds.
     let deadline: Double
-    let clock: any CallClock
+    let clock: any TimeSource
     /// Attempts sent so far.
     private(set) var count = 0
     private var failures = 0
@@ -19,7 +19,7 @@ struct CallAttempts {
     private var queued = 0.0
     private var attemptStart = 0.0
 
-    init(request: APIRequest, policy: RetryPolicy, deadline: Double, clock: any CallClock) {
+    init(request: APIRequest, policy: RetryPolicy, deadline: Double, clock: any TimeSource) {
         self.request = request
         self.policy = policy
         self.deadline = deadline

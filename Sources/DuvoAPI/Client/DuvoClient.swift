@@ -18,13 +18,13 @@ public final class DuvoClient: Sendable {
     /// Where diagnostics go (stderr); the recovery of lost writes logs through it too.
     let logger: Logger
     /// The clock of deadlines and back-offs.
-    private let clock: any CallClock
+    private let clock: any TimeSource
 
     /// A client over `transport`; by default the one ``TransportSelection`` picks for the base URL (no proxy, the
     /// system's CAs). Without `coordination` the process keeps its budget to itself.
     public init(configuration: DuvoConfiguration, transport: (any HTTPTransport)? = nil,
                 logger: Logger = Logger(label: "duvo", level: .warning), coordination: Coordination = .off,
-                clock: any CallClock = SystemCallClock()) {
+                clock: any TimeSource = SystemTimeSource()) {
         self.configuration = configuration
         self.clock = clock
         self.transport = transport ?? Self.defaultTransport(for: configuration.baseURL)

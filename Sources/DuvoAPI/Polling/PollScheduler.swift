@@ -28,7 +28,7 @@ public actor PollScheduler {
 
     var core: PollCore
     private let transport: any PollTransport
-    let clock: any PollClock
+    let clock: any TimeSource
     let tuning: PollTuning
     let logger: Logger
     /// Sweeps shared with the other processes on the key and team, when coordination is on.
@@ -44,14 +44,14 @@ public actor PollScheduler {
     /// A scheduler polling through `client` on the system clock, sharing sweeps through the client's coordination.
     public init(client: DuvoClient, tuning: PollTuning = PollTuning(), logger: Logger) {
         let coordinator = client.canListRuns ? client.configuration.teamID.flatMap(client.coordination.sweeps) : nil
-        self.init(transport: client, clock: SystemPollClock(), tuning: tuning, logger: logger,
+        self.init(transport: client, clock: SystemTimeSource(), tuning: tuning, logger: logger,
                   sweepCoordinator: coordinator, participant: client.coordination.participant)
     }
 
     /// A scheduler polling through `transport` on `clock`. With a `sweepCoordinator`, the team-wide sweeps are shared
     /// with the other processes on the key: the one holding its lease sweeps and publishes (as `participant`), the
     /// others take in what it published.
-    public init(transport: any PollTransport, clock: any PollClock, tuning: PollTuning = PollTuning(),
+    public init(transport: any PollTransport, clock: any TimeSource, tuning: PollTuning = PollTuning(),
                 logger: Logger, sweepCoordinator: (any SweepCoordinator)? = nil, participant: String = "") {
         self.transport = transport
         self.clock = clock
