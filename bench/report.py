@@ -101,7 +101,11 @@ def main() -> None:
             ["curl per call / bridge (p50)", f"{rpc['curl_vs_bridge_p50']}x"],
             ["throughput with 1 / 8 / 64 in flight", f"{t['1']} / {t['8']} / {t['64']} per s"],
             ["start-up to first answer, p50", f"{rpc['startup_first_answer']['p50_us'] / 1000:.1f} ms"],
-        ]))
+        ] + ([
+            [f"runs/get, budget of {rpc['budget_limit']}/min shared in a file / --coordination off, p50",
+             f"{rpc['budget_local_runs_get']['p50_us']:.0f} / {rpc['budget_off_runs_get']['p50_us']:.0f} µs "
+             f"({rpc['budget_local_vs_off_p50']}x)"],
+        ] if "budget_local_runs_get" in rpc else [])))
     https = load(results, "https.json")
     if https:
         out.append("\n### https through nginx with TLS\n")

@@ -96,14 +96,4 @@ struct BudgetLedgerTests {
         #expect(fetched == 5)
         #expect(ledger.attempt(request("a", .interactive), now: 0) == .granted)
     }
-
-    @Test("the ledger survives its trip through the runtime directory's file text")
-    func textRoundTrip() {
-        var ledger = BudgetLedger()
-        _ = ledger.attempt(request("a", .status), now: 1.25)
-        ledger.penalize(seconds: 2, now: 1.5)
-        _ = ledger.attempt(request("b", .interactive, after: .background), now: 2)
-        #expect(BudgetLedger(text: ledger.text) == ledger)
-        #expect(BudgetLedger(text: "garbage\nsends-us x 3500000\n").sendTimes == [3.5], "unreadable parts are skipped")
-    }
 }

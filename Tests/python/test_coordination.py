@@ -11,6 +11,7 @@ import fcntl
 import os
 import shutil
 import signal
+import struct
 import tempfile
 import time
 
@@ -115,6 +116,16 @@ def lock_is_held(path: str) -> bool:
         return False
 
 
+def ledger_sends(path: str) -> int:
+    """Send times in the active slot of a binary budget ledger (layout in Sources/DuvoAPI/Budget/BudgetLedgerFile)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    magic, version, send_capacity, waiter_capacity, active = struct.unpack_from("<5Q", data)
+    assert magic == 0x31474442_4F565544 and version == 1
+    slot = 8 * (7 + send_capacity + 3 * waiter_capacity)
+    return struct.unpack_from("<Q", data, 64 + active * slot + 8 * 5)[0]
+
+
 def test_a_process_killed_inside_the_budgets_critical_section_blocks_nobody(runtime_dir):
     key = unique_key()
     sim = sim_without_headers(key)
@@ -124,9 +135,9 @@ def test_a_process_killed_inside_the_budgets_critical_section_blocks_nobody(runt
     survivor = RPCChild(sim.url, key, rate_limit=LIMIT, env_extra=env)
     try:
         victim.send({"jsonrpc": "2.0", "id": "list-victim", "method": "runs/list", "params": {"limit": 1}})
-        wait_until(lambda: any(name.endswith(".lock") for name in os.listdir(runtime_dir)))
+        wait_until(lambda: any(name.endswith(".ledger") for name in os.listdir(runtime_dir)))
         lock = next(os.path.join(runtime_dir, n) for n in os.listdir(runtime_dir) if n.startswith("budget-")
-                    and n.endswith(".lock"))
+                    and n.endswith(".ledger"))
         wait_until(lambda: lock_is_held(lock))
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait()
@@ -135,8 +146,7 @@ def test_a_process_killed_inside_the_budgets_critical_section_blocks_nobody(runt
         assert "result" in answer
         assert time.monotonic() - started < 10, "the kernel dropped the dead process's lock"
         assert b"carrying on with" not in survivor.output(), "the survivor used the shared file, not a fallback"
-        ledger = open(lock[: -len(".lock")]).read()
-        assert "sends-us " in ledger and len(ledger.split("sends-us ")[1].split()) >= 1
+        assert ledger_sends(lock) >= 1, "the survivor's send is in the shared ledger"
     finally:
         victim.kill()
         survivor.kill()
@@ -156,7 +166,7 @@ def test_two_keys_on_one_machine_keep_separate_budgets(runtime_dir):
         statuses = wire_statuses(sim.stderr.bytes().decode())
         assert statuses.count(200) == 2 * LIMIT and 429 not in statuses, "each key had its own full allowance"
         names = os.listdir(runtime_dir)
-        assert len([n for n in names if n.startswith("budget-") and not n.endswith((".lock", ".tmp"))]) == 2
+        assert len([n for n in names if n.startswith("budget-") and n.endswith(".ledger")]) == 2
         assert not any(first in n or second in n for n in names), "files are named by a keyed hash, not the key"
     finally:
         one.kill()

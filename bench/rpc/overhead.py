@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """What the bridge adds: start-up to first answer, and the latency and throughput of `runs/get` through `duvo rpc`,
 each against a baseline measured in the same run (a raw keep-alive HTTP GET of the same URL; one curl per call, as the
-docs' scripts do; spawning a trivial process). Prints a table and writes JSON. Never run by the tests: wall-clock
+docs' scripts do; spawning a trivial process); and what the shared rate budget costs: `runs/get` with the default limit
+through the runtime directory's budget file (`--coordination local`, the default) against `--coordination off`. Prints a table and writes JSON. Never run by the tests: wall-clock
 numbers are for people, and this machine is noisy, so every figure is a median over many samples plus a ratio."""
-import argparse, http.client, json, os, statistics, subprocess, sys, time, urllib.parse
+import argparse, http.client, json, os, statistics, subprocess, sys, tempfile, time, urllib.parse
 
 KEY, TEAM = "dv_sim_local_key", "local-team"
 
@@ -25,8 +26,9 @@ def create_run(base):
 
 
 class Bridge:
-    def __init__(self, duvo, base):
-        env = dict(os.environ, DUVO_BASE_URL=base, DUVO_API_KEY=KEY, DUVO_TEAM_ID=TEAM, DUVO_RATE_LIMIT="0")
+    def __init__(self, duvo, base, **extra):
+        env = dict(os.environ, DUVO_BASE_URL=base, DUVO_API_KEY=KEY, DUVO_TEAM_ID=TEAM)
+        env.update({"DUVO_RATE_LIMIT": "0", **extra})
         self.proc = subprocess.Popen([duvo, "rpc", "--log-level", "error"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, bufsize=0)
         self.next_id = 0
@@ -58,6 +60,38 @@ def summary(samples):
     samples = sorted(samples)
     return {"p50_us": round(statistics.median(samples), 1), "p95_us": round(samples[int(len(samples) * 0.95) - 1], 1),
             "n": len(samples)}
+
+
+def budget_series(duvo, base, run_id):
+    """`runs/get` under a rate budget, shared through a fresh runtime directory's file against one per process; both
+    bridges interleaved in rounds. Every call stays within the limit, so none waits: this is the bookkeeping alone."""
+    warm, calls, limit = 20, ARGS.budget_calls, ARGS.budget_limit
+    if warm + calls > limit:
+        sys.exit(f"--budget-calls {calls} plus {warm} warm-up calls must fit the limit {limit}: none may wait")
+    series = {}
+    with tempfile.TemporaryDirectory() as runtime:
+        bridges = {mode: Bridge(duvo, base, DUVO_RATE_LIMIT=str(limit), DUVO_RUNTIME_DIR=runtime,
+                                DUVO_COORDINATION=mode) for mode in ("local", "off")}
+
+        def getter(bridge):
+            def get():
+                bridge.send("runs/get", {"run_id": run_id})
+                assert "result" in bridge.read()
+            return get
+
+        for _ in range(warm):
+            for bridge in bridges.values():
+                getter(bridge)()
+        samples = {mode: [] for mode in bridges}
+        for _ in range(5):
+            for mode, bridge in bridges.items():
+                samples[mode] += timed(getter(bridge), calls // 5)
+        for mode, bridge in bridges.items():
+            series[mode] = summary(samples[mode])
+            bridge.close()
+    return {"budget_local_runs_get": series["local"], "budget_off_runs_get": series["off"],
+            "budget_limit": limit,
+            "budget_local_vs_off_p50": round(series["local"]["p50_us"] / series["off"]["p50_us"], 2)}
 
 
 def main():
@@ -113,6 +147,7 @@ def main():
             throughput[str(depth)] = round(total / (time.perf_counter() - t))
         results["bridge_throughput_per_s"] = throughput
         bridge.close()
+        results.update(budget_series(duvo, base, run_id))
 
         def first_answer():
             p = subprocess.Popen([duvo, "rpc", "--log-level", "error"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -142,6 +177,11 @@ def table(r):
         ("bridge / raw GET (p50)", f"{r['bridge_vs_raw_p50']}x"),
         ("curl per call / bridge (p50)", f"{r['curl_vs_bridge_p50']}x"),
         ("throughput, 1 / 8 / 64 in flight", " / ".join(f"{r['bridge_throughput_per_s'][k]}/s" for k in ("1", "8", "64"))),
+        (f"runs/get, budget of {r['budget_limit']}/min shared in a file (p50 / p95)",
+         f"{r['budget_local_runs_get']['p50_us']:.0f} / {r['budget_local_runs_get']['p95_us']:.0f} µs"),
+        (f"runs/get, budget of {r['budget_limit']}/min, --coordination off (p50 / p95)",
+         f"{r['budget_off_runs_get']['p50_us']:.0f} / {r['budget_off_runs_get']['p95_us']:.0f} µs"),
+        ("shared budget / own budget (p50)", f"{r['budget_local_vs_off_p50']}x"),
         ("start-up to first answer (p50)", f"{r['startup_first_answer']['p50_us'] / 1000:.1f} ms"),
         ("spawning `cat` as baseline (p50)", f"{r['startup_trivial_process']['p50_us'] / 1000:.1f} ms"),
     ]
@@ -156,8 +196,22 @@ if __name__ == "__main__":
     parser.add_argument("--curl-calls", type=int, default=100)
     parser.add_argument("--throughput-calls", type=int, default=5000)
     parser.add_argument("--startups", type=int, default=30)
+    parser.add_argument("--budget-limit", type=int, default=300,
+                        help="the rate limit of the budget series (requests per minute; Duvo's is 300)")
+    parser.add_argument("--budget-calls", type=int, default=250,
+                        help="timed calls per bridge in the budget series; with 20 warm-up calls, within the limit")
+    parser.add_argument("--only-budget", action="store_true",
+                        help="run only the budget series (shared file against --coordination off)")
     parser.add_argument("--out", default=None)
     ARGS = parser.parse_args()
+    if ARGS.only_budget:
+        sim, base = start_sim(ARGS.duvo)
+        try:
+            res = budget_series(ARGS.duvo, base, create_run(base))
+        finally:
+            sim.terminate(); sim.wait()
+        print(json.dumps(res, indent=2))
+        sys.exit(0)
     res = main()
     print(table(res))
     if ARGS.out:
