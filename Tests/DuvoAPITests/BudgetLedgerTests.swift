@@ -92,8 +92,30 @@ struct BudgetLedgerTests {
     func backgroundShare() {
         var ledger = BudgetLedger()
         var fetched = 0
-        while ledger.attempt(request("a", .background), now: 0) == .granted { fetched += 1 }
+        for second in 0..<60 where ledger.attempt(request("a", .background), now: Double(second)) == .granted {
+            fetched += 1
+        }
         #expect(fetched == 5)
-        #expect(ledger.attempt(request("a", .interactive), now: 0) == .granted)
+        #expect(ledger.attempt(request("a", .interactive), now: 59) == .granted)
+    }
+
+    @Test("every participant's background work together keeps one pace: a short burst, then evenly over the minute")
+    func backgroundPaceIsShared() {
+        let big = Allowances(limit: 300, backgroundShare: 0.8)  // 240 a minute: bursts of 24, then 4 a second
+        func background(_ participant: String, _ now: Double) -> SlotDecision {
+            ledger.attempt(SlotRequest(participant: participant, priority: .background, waitingAfterGrant: nil,
+                                       allowances: big), now: now)
+        }
+        var ledger = BudgetLedger()
+        var granted = 0
+        for participant in (0..<20).map({ "p\($0)" }) {
+            for _ in 0..<24 where background(participant, 0) == .granted { granted += 1 }
+        }
+        #expect(granted == 24, "twenty processes' bursts are one burst")
+        #expect(background("p1", 0.1) == .wait(seconds: 0.15), "the next token comes a quarter second on")
+        #expect(background("p2", 0.25) == .granted)
+        #expect(ledger.attempt(SlotRequest(participant: "c", priority: .interactive, waitingAfterGrant: nil,
+                                           allowances: big), now: 0.25) == .granted,
+                "a client's call does not wait for the background pace")
     }
 }

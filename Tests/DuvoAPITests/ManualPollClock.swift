@@ -119,4 +119,7 @@ final class ScriptedPollTransport: PollTransport {
         guard case .page(let body) = try await reply(to: "list \(filter.offset ?? 0)") else { throw .cancelled }
         return body
     }
+
+    /// This stand-in is the key's only user.
+    func othersUseKey() async -> Bool { false }
 }

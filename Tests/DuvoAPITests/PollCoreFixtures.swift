@@ -6,10 +6,13 @@ struct CoreScript {
     var core: PollCore
 
     /// A core with the default intervals; `canListRuns` turns team-wide sweeps on from `sweepThreshold` runs.
-    init(canListRuns: Bool = false, sweepThreshold: Int = 3, pageSize: Int = 100, rateLimit: Int = 300) {
+    /// `stickySweeps`: sweeps are shared with other processes (coordination on).
+    init(canListRuns: Bool = false, sweepThreshold: Int = 3, pageSize: Int = 100, rateLimit: Int = 300,
+         stickySweeps: Bool = false) {
         var tuning = PollTuning()
         tuning.sweepThreshold = sweepThreshold
-        core = PollCore(tuning: tuning, canListRuns: canListRuns, pageSize: pageSize, rateLimit: rateLimit)
+        core = PollCore(tuning: tuning, canListRuns: canListRuns, pageSize: pageSize, rateLimit: rateLimit,
+                        stickySweeps: stickySweeps)
     }
 
     /// A core without the sweep lease, waiting on run A (known to be running) with sweeps from one run on.

@@ -90,6 +90,35 @@ struct PollCoreSharingTests {
             == [.readRun(ticket: 1, runID: Fixture.runB, priority: .status)])
     }
 
+    @Test("a process that learns others spend its key sweeps from its first run; alone, or with sweeps not shared, it polls its runs", arguments: [true, false])
+    func othersOnKeyStartSweeps(shared: Bool) {
+        var script = CoreScript(canListRuns: true, stickySweeps: shared)
+        _ = script.step(.othersOnKey, at: 0)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        #expect(script.step(.tick, at: 0).sent == [.readRun(ticket: 1, runID: Fixture.runA, priority: .status)],
+                "nothing watched when it heard of the others: its first run is polled")
+        _ = script.step(.othersOnKey, at: 0.5)
+        let next = script.step(.tick, at: 0.5)
+        guard shared else {
+            #expect(next.sent.isEmpty, "one run, sweeps not shared: no sweep")
+            return
+        }
+        #expect(next.sent == [.listPage(ticket: 2, offset: 0)], "one sweep for every process on the key")
+        _ = script.step(.answered(.readRun(ticket: 1, runID: Fixture.runA, priority: .status),
+                                  Fixture.read(Fixture.runA, "running")), at: 0.6)
+        let messages = script.step(.answered(.readMessages(ticket: 1, runID: Fixture.runA, from: 0, limit: 100,
+                                                           priority: .status),
+                                             Fixture.messages(0..<0, total: 0, serverDate: Fixture.updatedAt + 5)),
+                                   at: 0.7)
+        #expect(messages.events(for: 1).first == .status(status: "running", previous: nil,
+                                                         run: Fixture.run(Fixture.runA, "running"),
+                                                         pendingHumanRequest: .null))
+        for time in [1.0, 3, 5, 9] {
+            #expect(!script.step(.tick, at: time).sent.contains { if case .readRun = $0 { true } else { false } },
+                    "sweeps watch the run now: no poll of its own at \(time) s")
+        }
+    }
+
     @Test("a run a publication lists needs no read of its own")
     func listedRunIsNotRead() {
         var script = CoreScript.withoutLease()

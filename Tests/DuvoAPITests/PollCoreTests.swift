@@ -26,6 +26,30 @@ struct PollCoreTests {
         #expect(script.step(.tick, at: 1.5).sent == [.readRun(ticket: 2, runID: Fixture.runA, priority: .background)])
     }
 
+    @Test("a follow's own read of the run is its first poll's: only the messages are read, still before the status; a run waiting for a person is read again", arguments: ["running", "waiting"])
+    func followersReadIsTheFirstPoll(_ status: String) {
+        var script = CoreScript()
+        _ = script.subscribe(1, to: Fixture.runA, at: 0, knownRun: Fixture.run(Fixture.runA, status))
+        let first = script.step(.tick, at: 0)
+        guard status == "running" else {
+            #expect(first.sent == [.readRun(ticket: 1, runID: Fixture.runA, priority: .status)],
+                    "its request is only in the run's own answer")
+            return
+        }
+        #expect(first.sent == [.readMessages(ticket: 1, runID: Fixture.runA, from: 0, limit: 100, priority: .status)])
+        #expect(first.events(for: 1).isEmpty, "no status before the messages")
+        let page = script.step(.answered(.readMessages(ticket: 1, runID: Fixture.runA, from: 0, limit: 100,
+                                                       priority: .status),
+                                         Fixture.messages(0..<1, total: 1)), at: 0.25)
+        #expect(page.events(for: 1) == [
+            .message(index: 0, message: Fixture.message(0)),
+            .status(status: "running", previous: nil, run: Fixture.run(Fixture.runA, "running"),
+                    pendingHumanRequest: .null),
+        ])
+        #expect(script.step(.tick, at: 1.5).sent == [.readRun(ticket: 2, runID: Fixture.runA, priority: .background)],
+                "later polls read the run again")
+    }
+
     @Test("at a terminal status the follow ends after the run's last messages; nothing is polled after")
     func terminalPerRun() {
         var script = CoreScript()

@@ -1,6 +1,7 @@
 import Diagnostics
 import DuvoAPI
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -45,6 +46,39 @@ struct SharedBudgetTests {
         try await holdTheLimitTogether {
             RedisBudgetStore(client: RESPClient(endpoint: endpoint), name: RuntimeDirectory.keyedName("k", "u"))
         }
+    }
+
+    @Test("a budget tells when other processes spent its key in the last minute, and not when it alone did")
+    func othersOnTheKey() async throws {
+        let now = Mutex(1000.0)
+        let clock: @Sendable () -> Double = { now.withLock { $0 } }
+        let store = LocalBudgetStore(clock: clock)
+        let first = RateBudget(limit: 300, store: store, clock: clock)
+        let second = RateBudget(limit: 300, store: store, clock: clock)
+        for _ in 0..<5 { try await first.acquire(.background) }
+        #expect(await !first.othersSentLately(), "its own requests are not others'")
+        try await second.acquire(.interactive)
+        #expect(await first.othersSentLately())
+        #expect(await second.othersSentLately())
+        now.withLock { $0 += 30 }
+        try await first.acquire(.status)
+        now.withLock { $0 += 31.5 }
+        #expect(await !first.othersSentLately(), "the other's request left the window, its own last one did not")
+        #expect(await second.othersSentLately(), "the first's last request is still in the window")
+        let alone = RateBudget(limit: 0, store: store, clock: clock)
+        #expect(await !alone.othersSentLately(), "without a limit nothing is shared")
+    }
+
+    @Test("processes on one runtime-directory file see each other's requests")
+    func othersOnTheFile() async throws {
+        let directory = try Self.temporaryDirectory()
+        let name = RuntimeDirectory.keyedName("dv_key", "http://127.0.0.1:2")
+        let first = RateBudget(limit: 300, store: FileBudgetStore(directory: directory, name: name))
+        let second = RateBudget(limit: 300, store: FileBudgetStore(directory: directory, name: name))
+        try await first.acquire()
+        #expect(await !first.othersSentLately())
+        try await second.acquire()
+        #expect(await first.othersSentLately())
     }
 
     @Test("different keys keep separate budgets in the same directory")
@@ -147,5 +181,37 @@ extension SharedBudgetTests {
         #expect(await budget.usedInWindow() == 11, "the third waits about 20 s for the reserve to refill")
         third.cancel()
         await #expect(throws: CancellationError.self) { try await third.value }
+    }
+}
+
+extension SharedBudgetTests {
+    /// Two processes' background requests on `store`: one burst between them, then the pace.
+    private func sharePace(_ makeStore: () throws -> any BudgetStore) async throws {
+        // 6 background requests a minute: a burst of 3 for both together, then one every 10 s.
+        let first = RateBudget(limit: 60, backgroundShare: 0.1, store: try makeStore())
+        let second = RateBudget(limit: 60, backgroundShare: 0.1, store: try makeStore())
+        try await first.acquire(.background)
+        try await first.acquire(.background)
+        try await second.acquire(.background)
+        let paced = Task { try await second.acquire(.background) }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        #expect(await first.usedInWindow() == 3, "the burst was the key's, not each process's")
+        try await first.acquire(.interactive)
+        #expect(await second.usedInWindow() == 4, "a client's call does not wait for the background pace")
+        paced.cancel()
+        await #expect(throws: CancellationError.self) { try await paced.value }
+    }
+
+    @Test("processes on one runtime-directory file keep one background pace")
+    func filePace() async throws {
+        let directory = try Self.temporaryDirectory()
+        try await sharePace { FileBudgetStore(directory: directory, name: "pace") }
+    }
+
+    @Test("processes on one Redis keep one background pace")
+    func redisPace() async throws {
+        let redis = try RedisServerProcess()
+        let endpoint = try RedisEndpoint(url: redis.url())
+        try await sharePace { RedisBudgetStore(client: RESPClient(endpoint: endpoint), name: "pace") }
     }
 }

@@ -148,6 +148,30 @@ def test_processes_on_one_key_share_one_sweep_and_hold_the_limit_together(runtim
     print(f"one process: {len(alone)} requests; four: {len(together)}; sweeps by process: {per_process}")
 
 
+def own_reads(requests: list[str]) -> int:
+    """Reads of one run on its own (`GET /v2/runs/{id}`, not its messages) among `requests`."""
+    return sum(1 for line in requests if "GET /v2/runs/" in line and "/messages" not in line)
+
+
+def test_processes_following_one_run_each_share_one_sweep_once_they_see_each_other_and_alone_one_polls(runtime_dir):
+    # Alone on its key, a process following one run polls it (every message before the terminal status), no sweep.
+    alone, logs = followed_requests(1, 1)
+    assert sweeps_started(logs[0]) == 0 and not [line for line in alone if "sort_by=updated_at" in line]
+    assert b"other processes use this key" not in logs[0]
+    # Four processes with one run each: none reaches the three runs that make sweeps worth it on its own, yet they
+    # see each other's requests in the key's shared budget, one of them sweeps for all, and the runs are not polled.
+    together, logs = followed_requests(4, 4)
+    assert sum(b"other processes use this key" in log for log in logs) >= 3, "they noticed each other"
+    assert sum(LEADS in log for log in logs) >= 1, "one of them sweeps for the others"
+    per_process = sorted(map(sweeps_started, logs), reverse=True)
+    assert per_process[0] >= 0.9 * sum(per_process) - 2, f"sweeps by process: {per_process}"
+    # Each follow reads its run once to check it exists, and a run may be read once more before the sweeps list it;
+    # polled on their own, four runs of this agent take dozens of reads each (one every half second).
+    assert own_reads(together) <= 4 * 3, f"{own_reads(together)} reads of single runs; alone: {own_reads(alone)}"
+    print(f"one run alone: {len(alone)} requests ({own_reads(alone)} reads); four processes with one each: "
+          f"{len(together)} ({own_reads(together)} reads); sweeps by process: {per_process}")
+
+
 def wait_for_leader(procs: list[RPCChild], among) -> int:
     """The process that says it sweeps for the others (its stderr is the only place that says so: read it until then;
     the limit guards against a hang, it is not a measurement)."""

@@ -31,6 +31,12 @@ public struct BudgetLedger: Sendable, Hashable {
     public var reserveTokens: Double = 0
     /// When ``reserveTokens`` was last refilled.
     public var reserveRefilledAt: Double = -Double.infinity
+    /// Background requests that may go at once, every participant's together (refilled at the background share's
+    /// pace): twenty processes each with a pace of its own would spend the background share in the minute's first
+    /// seconds, and a sliding log replays such a burst every minute.
+    public var backgroundTokens: Double = 0
+    /// When ``backgroundTokens`` was last refilled.
+    public var backgroundRefilledAt: Double = -Double.infinity
 
     public init() {}
 
@@ -48,26 +54,27 @@ public struct BudgetLedger: Sendable, Hashable {
         // A status request beyond what clients' calls may fill takes from the reserve, which is spread across the
         // window: spent in the first seconds of a minute, it would leave statuses silent for the rest of it.
         let fromReserve = request.priority == .status && inWindow >= request.allowances.interactiveWhileStatuses
-        var reserveWait = 0.0
+        // Background work is paced the same way, across every participant.
+        var paceWait = 0.0
         if free && fromReserve, let pace = request.allowances.reservePace {
-            reserveTokens = min(pace.burst, reserveTokens + max(0, now - reserveRefilledAt) * pace.perSecond)
-            reserveRefilledAt = now
-            if reserveTokens < 1 {
-                free = false
-                reserveWait = (1 - reserveTokens) / pace.perSecond
-            }
+            paceWait = Self.refill(&reserveTokens, since: &reserveRefilledAt, pace: pace, now: now)
+        } else if free && request.priority == .background {
+            paceWait = Self.refill(&backgroundTokens, since: &backgroundRefilledAt,
+                                   pace: request.allowances.backgroundPace, now: now)
         }
+        free = free && paceWait == 0
         let outranked = waiters.contains { $0.key != request.participant && $0.value.priority > request.priority }
         if free && !outranked {
             sendTimes.append(now)
             if request.priority == .status { lastStatusNews = now }
             if fromReserve && request.allowances.reservePace != nil { reserveTokens -= 1 }
+            if request.priority == .background { backgroundTokens -= 1 }
             register(request.participant, request.waitingAfterGrant, now: now)
             return .granted
         }
         register(request.participant, max(request.priority, request.waitingAfterGrant ?? .background), now: now)
         if free { return .wait(seconds: Self.yieldPause) }
-        var wakeAt = max(blockedUntil, now + reserveWait)
+        var wakeAt = max(blockedUntil, now + paceWait)
         if inWindow >= allowed { wakeAt = max(wakeAt, sendTimes[inWindow - allowed] + Self.window) }
         return .wait(seconds: min(Self.heartbeat, max(0.005, wakeAt - now)))
     }
@@ -91,6 +98,15 @@ public struct BudgetLedger: Sendable, Hashable {
     public mutating func used(now: Double) -> Int {
         purge(now: now)
         return sendTimes.count
+    }
+
+    /// Adds the tokens `pace` gave back since `refilledAt` (a full burst the first time) and returns how long until
+    /// a whole token is there (0: one is).
+    private static func refill(_ tokens: inout Double, since refilledAt: inout Double, pace: Allowances.Pace,
+                               now: Double) -> Double {
+        tokens = min(pace.burst, tokens + max(0, now - refilledAt) * pace.perSecond)
+        refilledAt = now
+        return tokens >= 1 ? 0 : (1 - tokens) / pace.perSecond
     }
 
     private mutating func register(_ participant: String, _ priority: RateBudget.Priority?, now: Double) {
@@ -148,12 +164,24 @@ public struct Allowances: Sendable, Hashable {
         interactiveWhileStatuses = max(1, limit - Int((Double(limit) * statusReserve).rounded(.up)))
     }
 
+    /// How fast a kind of request may go: `burst` back to back, then `perSecond` on average.
+    public struct Pace: Sendable, Hashable {
+        public var perSecond: Double
+        public var burst: Double
+    }
+
     /// How fast status requests may take from the reserve once clients' calls filled the rest: the reserve per
     /// minute, evenly, with bursts of a sixth of it (nil when there is no reserve).
-    public var reservePace: (perSecond: Double, burst: Double)? {
+    public var reservePace: Pace? {
         let reserve = Double(limit - interactiveWhileStatuses)
         guard reserve > 0 else { return nil }
-        return (reserve / 60, max(2, reserve / 6))
+        return Pace(perSecond: reserve / 60, burst: max(2, reserve / 6))
+    }
+
+    /// How fast background work may go, every participant's together: its allowance per minute, evenly, with bursts
+    /// of a tenth of it (at least 3).
+    public var backgroundPace: Pace {
+        Pace(perSecond: Double(background) / 60, burst: max(3, Double(background) / 10))
     }
 
     /// What `priority` may fill now.

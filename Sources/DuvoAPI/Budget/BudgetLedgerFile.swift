@@ -26,8 +26,8 @@ final class BudgetLedgerFile: Sendable {
 
     /// "DUVOBDG1", the first word of every budget file this layout wrote.
     static let magic: UInt64 = 0x3147_4442_4f56_5544
-    /// The layout's version, the header's second word.
-    static let version: UInt64 = 1
+    /// The layout's version, the header's second word (2: the background pace joined the ledger).
+    static let version: UInt64 = 2
     /// The header's size in bytes.
     static let headerBytes = 64
     /// Send times a new file has room for: a few minutes' worth at Duvo's limit; the file grows when a higher limit

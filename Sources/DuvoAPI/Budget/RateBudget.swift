@@ -7,7 +7,8 @@
 /// log only to 80%: a backlog of clients' calls (say 1,000 `runs/start` at once) would otherwise fill it within
 /// seconds and leave nothing, not even the sweeps that report statuses, for the rest of the minute, and a sliding log
 /// replays such a burst every minute. Background work (message fetches and polls for follows and waits) may use only
-/// part of the allowance, paced evenly across the minute, leaving room for what a client asked for. After a 429
+/// part of the allowance, paced evenly across the minute (every process's together), leaving room for what a client
+/// asked for. After a 429
 /// everyone (every process) waits out the server's reset.
 public actor RateBudget {
     /// Who is asking. When several wait for the same free slot, the higher priority goes first: news of a status
@@ -33,16 +34,17 @@ public actor RateBudget {
     /// Counts when the store fails in a way its own fallback did not absorb (a bare file or Redis store).
     private let lastResort: LocalBudgetStore
     private var totalAcquired = 0
-    /// The slower pace of this process's background requests: a tenth of their allowance at once (at least 3),
-    /// then their allowance per minute.
-    private var backgroundPace: TokenBucket
     /// How many callers of each priority are waiting for a slot.
     private var waiting: [Priority: Int] = [:]
+    /// When this process's own requests of the last window were granted (oldest first), to tell them from other
+    /// processes' in the shared log.
+    private var ownSendTimes: [Double] = []
 
     /// A budget of `limit` requests per minute, of which background work may use `backgroundShare`.
     /// - Parameters:
     ///   - store: the shared log; by default one for this process alone.
-    ///   - clock: monotonic seconds, for the background pace (a manual clock in tests).
+    ///   - clock: monotonic seconds, for this process's own ledger (a manual clock in tests) and for telling its own
+    ///     requests from others'.
     public init(limit: Int, backgroundShare: Double = 0.8, store: (any BudgetStore)? = nil,
                 clock: @escaping @Sendable () -> Double = MonotonicClock.now) {
         self.limit = max(0, limit)
@@ -53,8 +55,6 @@ public actor RateBudget {
         lastResort = local
         allowances = Allowances(limit: self.limit, backgroundShare: backgroundShare)
         participant = ParticipantID.make()
-        let background = Double(allowances.background)
-        backgroundPace = TokenBucket(capacity: max(3, background / 10), ratePerSecond: background / 60, now: clock())
     }
 
     /// The number of requests a priority may have in flight within one window.
@@ -87,11 +87,6 @@ public actor RateBudget {
         var outrankedPause = 0.002
         while true {
             try Task.checkCancellation()
-            backgroundPace.refill(now: clock())
-            if priority == .background && !backgroundPace.hasToken {
-                try await pause(min(BudgetLedger.heartbeat, backgroundPace.secondsUntilToken))
-                continue
-            }
             if isOutranked(priority) {
                 // Someone here of a higher priority takes the next slot; look again soon, less often the longer
                 // that lasts (a backlog of 1,000 calls behind a waiting sweep must not spin).
@@ -106,8 +101,10 @@ public actor RateBudget {
             do { decision = try await store.attempt(request) } catch { decision = lastResort.attempt(request) }
             switch decision {
             case .granted:
-                if priority == .background { backgroundPace.take() }
                 totalAcquired += 1
+                let now = clock()
+                forgetSendsBefore(now - BudgetLedger.window)
+                ownSendTimes.append(now)
                 return
             case .wait(let seconds):
                 try await pause(seconds)
@@ -137,6 +134,22 @@ public actor RateBudget {
     /// Requests counted in the current window (every process on the store together).
     public func usedInWindow() async -> Int {
         do { return try await store.usedInWindow() } catch { return lastResort.usedInWindow() }
+    }
+
+    /// Whether other processes sent requests on the shared log within the last window: it holds more than this
+    /// process's own. (Each own send is stamped after the log counted it, so it stays in this count at least as long
+    /// as in the log's: a process alone never sees others.) False without a limit, or when the log cannot be read.
+    public func othersSentLately() async -> Bool {
+        guard limit > 0 else { return false }
+        let used: Int
+        do { used = try await store.usedInWindow() } catch { return false }
+        forgetSendsBefore(clock() - BudgetLedger.window)
+        return used > ownSendTimes.count
+    }
+
+    private func forgetSendsBefore(_ cutoff: Double) {
+        guard let first = ownSendTimes.first, first < cutoff else { return }
+        ownSendTimes.removeFirst(ownSendTimes.firstIndex { $0 >= cutoff } ?? ownSendTimes.count)
     }
 
     /// How many callers of this process are waiting for a slot.

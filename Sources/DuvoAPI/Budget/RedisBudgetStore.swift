@@ -1,9 +1,9 @@
 /// A key's ledger in Redis, shared by every process on every machine that names the same Redis.
 ///
 /// One Lua script applies ``BudgetLedger``'s rule atomically on the server, on the server's clock (`TIME`), so the
-/// machines' clocks need not agree: send times in a sorted set, the penalty, the last status news and the reserve's
-/// tokens in a hash, the waiters (`priority expiry`) in another hash. Keys are named by a keyed hash of the API key
-/// and base URL and expire two minutes after their last use.
+/// machines' clocks need not agree: send times in a sorted set; the penalty, the last status news, and the reserve's
+/// and the background's tokens in a hash; the waiters (`priority expiry`) in another hash. Keys are named by a keyed
+/// hash of the API key and base URL and expire two minutes after their last use.
 public final class RedisBudgetStore: BudgetStore {
     private let client: RESPClient
     private let keys: [String]
@@ -110,18 +110,20 @@ public final class RedisBudgetStore: BudgetStore {
         local free = now >= blocked and count < allowed
         local reserve = limit - interactive
         local fromReserve = p == 2 and count >= interactive and reserve > 0
-        local reserveWait, tokens = 0, 0
-        if free and fromReserve then
-          local rate, burst = reserve / 60, math.max(2, reserve / 6)
-          local at = tonumber(redis.call('HGET', meta, 'rat') or '')
-          tokens = tonumber(redis.call('HGET', meta, 'rtokens') or '0')
+        local paceWait, tokens = 0, 0
+        local function refill(tokenField, atField, rate, burst)
+          local at = tonumber(redis.call('HGET', meta, atField) or '')
+          tokens = tonumber(redis.call('HGET', meta, tokenField) or '0')
           if at == nil then tokens = burst else tokens = math.min(burst, tokens + math.max(0, now - at) * rate) end
-          redis.call('HSET', meta, 'rtokens', stamp(tokens), 'rat', stamp(now))
-          if tokens < 1 then
-            free = false
-            reserveWait = (1 - tokens) / rate
-          end
+          redis.call('HSET', meta, tokenField, stamp(tokens), atField, stamp(now))
+          if tokens < 1 then paceWait = (1 - tokens) / rate end
         end
+        if free and fromReserve then
+          refill('rtokens', 'rat', reserve / 60, math.max(2, reserve / 6))
+        elseif free and p == 0 then
+          refill('btokens', 'bat', background / 60, math.max(3, background / 10))
+        end
+        if paceWait > 0 then free = false end
         local outranked = false
         for w, wp in pairs(live) do if w ~= who and wp > p then outranked = true end end
         if free and not outranked then
@@ -130,13 +132,14 @@ public final class RedisBudgetStore: BudgetStore {
           redis.call('PEXPIRE', sends, keep)
           if p == 2 then redis.call('HSET', meta, 'status', stamp(now)) end
           if fromReserve then redis.call('HSET', meta, 'rtokens', stamp(tokens - 1)) end
+          if p == 0 then redis.call('HSET', meta, 'btokens', stamp(tokens - 1)) end
           touch()
           register(who, after)
           return {1, '0'}
         end
         register(who, math.max(p, after))
         if free then return {0, '0.01'} end
-        local wake = math.max(blocked, now + reserveWait)
+        local wake = math.max(blocked, now + paceWait)
         if count >= allowed then
           local oldest = redis.call('ZRANGE', sends, count - allowed, count - allowed, 'WITHSCORES')
           wake = math.max(wake, tonumber(oldest[2]) + window)

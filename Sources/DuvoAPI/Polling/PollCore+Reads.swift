@@ -3,7 +3,7 @@ import JSONCore
 /// A run's own reads (its polls) and the message fetches sweeps schedule, and what their answers change.
 extension PollCore {
     /// Starts reading `runID` itself (and, when it is not swept, its new messages after).
-    mutating func startPoll(_ runID: String, effects: inout [PollEffect]) {
+    mutating func startPoll(_ runID: String, now: Double, effects: inout [PollEffect]) {
         guard var run = runs[runID] else { return }
         // A read that will report a status goes first; routine per-run polls get the background share, so under
         // load statuses are not stuck behind them.
@@ -11,8 +11,16 @@ extension PollCore {
         let ticket = takeTicket()
         run.inFlight = .poll(ticket: ticket, priority: priority, readsMessages: !run.isSwept,
                              highWaterAtStart: sweep.highWater, read: nil, serverDate: nil)
+        let known = run.knownRead
+        run.knownRead = nil
         runs[runID] = run
-        effects.append(.send(.readRun(ticket: ticket, runID: runID, priority: priority)))
+        guard let known, !run.isSwept else {
+            effects.append(.send(.readRun(ticket: ticket, runID: runID, priority: priority)))
+            return
+        }
+        // The caller read the run just before following it: go on from that read as if this poll had made it.
+        take(.run(known), to: .readRun(ticket: ticket, runID: runID, priority: priority), now: now,
+             effects: &effects)
     }
 
     /// Starts fetching the messages sweeps said are new (background share).

@@ -58,6 +58,8 @@ public struct PollCore {
             takePublished(runs, highWater: highWater, now: now, effects: &effects)
         case .listingsMissed:
             catchUp(now: now, effects: &effects)
+        case .othersOnKey:
+            if stickySweeps && canListRuns && !isIdle { sweep.engaged = true }
         case .shutdown:
             shutDown(effects: &effects)
         }
@@ -121,6 +123,11 @@ public struct PollCore {
             // A first look for free: every change after it is in the next sweep. (A run already watched gets its own
             // read instead, for the new subscriber's messages.)
             absorb(listing, runID: runID, now: now, effects: &effects)
+        } else if isNew, !underSweeps, let knownRun,
+                  !RunStatus(rawValue: knownRun["status"]?.stringValue ?? "unknown").needsAttention {
+            // Polled: the caller's read is as good as the first poll's own (a run waiting for a person is read again,
+            // for its request).
+            runs[runID]?.knownRead = ["run": knownRun, "pending_human_request": .null]
         }
     }
 
@@ -166,7 +173,7 @@ public struct PollCore {
         let duePolls = runs.values.filter { $0.pollIsDue(at: now) && !awaitsListing($0, now: now) }
             .sorted { pollOrder($0) < pollOrder($1) }
         for run in duePolls.prefix(max(0, tuning.concurrency - pollsRunning)) {
-            startPoll(run.runID, effects: &effects)
+            startPoll(run.runID, now: now, effects: &effects)
         }
         // Oldest news first: under load a run's messages wait their turn and arrive together. A run that ended needs
         // just this one fetch more, so its turn comes sooner.

@@ -22,6 +22,11 @@ public enum PollEvent: Sendable {
     /// Listings another process published were missed (read too late): one listing of this process's own down to
     /// the floor it had catches up (every followed run is read once on its own when it cannot list).
     case listingsMissed
+    /// Other processes send with this process's key (its shared budget shows their requests of the last minute).
+    /// With sweeps shared (``PollCore/stickySweeps``), sweeps start from the first watched run: one team-wide sweep
+    /// for every process on the key costs less than each of them polling its own runs, and none of them sweeps
+    /// until some process wants sweeps.
+    case othersOnKey
     /// The process shuts down: every subscription ends with reason `shutdown`.
     case shutdown
 }

@@ -49,6 +49,13 @@ extension PollScheduler {
             await resign()
             // Too few runs to sweep for: still, what another process sweeps anyway watches them for free.
             await readPublished(from: coordinator, freshWithin: Self.leaseLifetime)
+            // And when other processes spend the key too, one sweep for all of them costs less than each polling
+            // its own runs: seek the lease from this first run (at start-up nobody has three runs yet, and twenty
+            // processes polling one or two runs each can spend the minute's allowance in seconds).
+            if !core.wantsSweeps, !core.isIdle, await transport.othersUseKey() {
+                logger.debug("other processes use this key: sweeps are shared from the first followed run")
+                handle(.othersOnKey)
+            }
         }
         do {
             try await clock.sleep(seconds: sharingInterval)

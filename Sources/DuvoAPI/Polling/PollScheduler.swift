@@ -27,7 +27,7 @@ public actor PollScheduler {
     }
 
     var core: PollCore
-    private let transport: any PollTransport
+    let transport: any PollTransport
     let clock: any TimeSource
     let tuning: PollTuning
     let logger: Logger

@@ -18,9 +18,15 @@ public protocol PollTransport: Sendable {
     /// Lists one page of the team's runs.
     func listRuns(_ filter: RunListFilter, teamID: String?, priority: RateBudget.Priority)
         async throws(DuvoAPIError) -> JSONValue
+    /// Whether other processes sent requests with this key within the last minute (a budget shared with them shows
+    /// it), so that sweeps shared with them are worth starting from the first followed run.
+    func othersUseKey() async -> Bool
 }
 
 extension DuvoClient: PollTransport {
     /// The configured limit of the process's rate budget.
     public var rateLimitPerMinute: Int { budget.limit }
+
+    /// Whether the shared budget holds other processes' requests of the last minute.
+    public func othersUseKey() async -> Bool { await budget.othersSentLately() }
 }

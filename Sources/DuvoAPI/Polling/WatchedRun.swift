@@ -77,6 +77,9 @@ struct WatchedRun {
     /// For a run newly watched under sweeps: the number of the sweep (this process's or one taken in) that must have
     /// been completed without listing it before it gets a read of its own (see ``PollCore/awaitsListing(_:now:)``).
     var firstListingBy: Int?
+    /// The run as its caller just read it (`{run, pending_human_request}`), when it is not waiting for a person: the
+    /// first poll goes on from it to the messages instead of reading the run again.
+    var knownRead: JSONValue?
 
     init(runID: String, now: Double) {
         self.runID = runID
