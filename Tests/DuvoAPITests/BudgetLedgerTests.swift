@@ -101,7 +101,7 @@ struct BudgetLedgerTests {
 
     @Test("every participant's background work together keeps one pace: a short burst, then evenly over the minute")
     func backgroundPaceIsShared() {
-        let big = Allowances(limit: 300, backgroundShare: 0.8)  // 240 a minute: bursts of 24, then 4 a second
+        let big = Allowances(limit: 300, backgroundShare: 0.8)  // 240 a minute: bursts of 24, then one every 0.254 s
         func background(_ participant: String, _ now: Double) -> SlotDecision {
             ledger.attempt(SlotRequest(participant: participant, priority: .background, waitingAfterGrant: nil,
                                        allowances: big), now: now)
@@ -112,10 +112,30 @@ struct BudgetLedgerTests {
             for _ in 0..<24 where background(participant, 0) == .granted { granted += 1 }
         }
         #expect(granted == 24, "twenty processes' bursts are one burst")
-        #expect(background("p1", 0.1) == .wait(seconds: 0.15), "the next token comes a quarter second on")
-        #expect(background("p2", 0.25) == .granted)
+        guard case .wait(let seconds) = background("p1", 0.1) else {
+            Issue.record("the 25th background request went at once")
+            return
+        }
+        #expect(abs(seconds - (big.backgroundSpacing - 0.1)) < 1e-9, "the next one goes one spacing on")
+        #expect(background("p2", big.backgroundSpacing) == .granted)
         #expect(ledger.attempt(SlotRequest(participant: "c", priority: .interactive, waitingAfterGrant: nil,
                                            allowances: big), now: 0.25) == .granted,
                 "a client's call does not wait for the background pace")
+    }
+
+    @Test("background work fills what other requests leave of an even spread: after a burst of clients' calls it waits")
+    func backgroundYieldsToOtherRequests() {
+        let big = Allowances(limit: 300, backgroundShare: 0.8)
+        var ledger = BudgetLedger()
+        for _ in 0..<60 {
+            _ = ledger.attempt(SlotRequest(participant: "c", priority: .interactive, waitingAfterGrant: nil,
+                                           allowances: big), now: 0)
+        }
+        let background = SlotRequest(participant: "b", priority: .background, waitingAfterGrant: nil, allowances: big)
+        // Sixty calls are a quarter minute of an even spread; background work may be a burst ahead of it, no more.
+        let due = 60 * big.backgroundSpacing - big.backgroundTolerance
+        #expect(ledger.attempt(background, now: due - 0.5) != .granted)
+        #expect(ledger.attempt(background, now: due) == .granted)
+        #expect(ledger.used(now: due) == 61, "the log had room all along: the spread, not the log, held it back")
     }
 }

@@ -122,9 +122,9 @@ def ledger_sends(path: str) -> int:
         data = f.read()
     magic, version, send_capacity, waiter_capacity, active = struct.unpack_from("<5Q", data)
     assert magic == 0x31474442_4F565544 and version == 2
-    header_words = 9  # checksum, six times and tokens, two counts
+    header_words = 8  # checksum, five times and tokens, two counts
     slot = 8 * (header_words + send_capacity + 3 * waiter_capacity)
-    return struct.unpack_from("<Q", data, 64 + active * slot + 8 * 7)[0]
+    return struct.unpack_from("<Q", data, 64 + active * slot + 8 * 6)[0]
 
 
 def test_a_process_killed_inside_the_budgets_critical_section_blocks_nobody(runtime_dir):

@@ -2,16 +2,15 @@
 ///
 /// ```
 /// word 0        checksum of the words that follow, up to the last used one
-/// words 1-6     blockedUntil, lastStatusNews, reserveTokens, reserveRefilledAt, backgroundTokens,
-///               backgroundRefilledAt (Double)
-/// words 7-8     number of send times, number of waiters
+/// words 1-5     blockedUntil, lastStatusNews, reserveTokens, reserveRefilledAt, evenSpreadAt (Double)
+/// words 6-7     number of send times, number of waiters
 /// then          the send times (Double, oldest first), then per waiter: id, priority, expires
 /// ```
 /// A slot is read back only when every count fits the slot, the checksum matches and every value makes sense: a
 /// torn, foreign or damaged slot is refused (the file is then rebuilt), never trusted.
 extension BudgetLedger {
     /// Words of a slot before its send times.
-    static let slotHeaderWords = 9
+    static let slotHeaderWords = 8
 
     /// The size of a slot that holds up to `sendCapacity` send times and `waiterCapacity` waiters.
     static func slotBytes(sendCapacity: Int, waiterCapacity: Int) -> Int {
@@ -22,8 +21,8 @@ extension BudgetLedger {
     init?(slot: UnsafeRawPointer, sendCapacity: Int, waiterCapacity: Int) {
         func word(_ index: Int) -> UInt64 { slot.load(fromByteOffset: 8 * index, as: UInt64.self) }
         func double(_ index: Int) -> Double { Double(bitPattern: word(index)) }
-        let sends = word(7)
-        let waiting = word(8)
+        let sends = word(6)
+        let waiting = word(7)
         guard sends <= UInt64(sendCapacity), waiting <= UInt64(waiterCapacity) else { return nil }
         let used = Self.slotHeaderWords + Int(sends) + 3 * Int(waiting)
         guard word(0) == Self.checksum(slot, words: used) else { return nil }
@@ -32,10 +31,9 @@ extension BudgetLedger {
         lastStatusNews = double(2)
         reserveTokens = double(3)
         reserveRefilledAt = double(4)
-        backgroundTokens = double(5)
-        backgroundRefilledAt = double(6)
-        guard ![blockedUntil, lastStatusNews, reserveTokens, reserveRefilledAt, backgroundTokens,
-                backgroundRefilledAt].contains(where: \.isNaN) else {
+        evenSpreadAt = double(5)
+        guard ![blockedUntil, lastStatusNews, reserveTokens, reserveRefilledAt, evenSpreadAt].contains(where: \.isNaN)
+        else {
             return nil
         }
         sendTimes.reserveCapacity(Int(sends))
@@ -65,10 +63,9 @@ extension BudgetLedger {
         store(2, lastStatusNews.bitPattern)
         store(3, reserveTokens.bitPattern)
         store(4, reserveRefilledAt.bitPattern)
-        store(5, backgroundTokens.bitPattern)
-        store(6, backgroundRefilledAt.bitPattern)
-        store(7, UInt64(sendTimes.count))
-        store(8, UInt64(waiters.count))
+        store(5, evenSpreadAt.bitPattern)
+        store(6, UInt64(sendTimes.count))
+        store(7, UInt64(waiters.count))
         for (index, time) in sendTimes.enumerated() { store(Self.slotHeaderWords + index, time.bitPattern) }
         var next = Self.slotHeaderWords + sendTimes.count
         for (participant, waiter) in waiters {

@@ -31,12 +31,13 @@ public struct BudgetLedger: Sendable, Hashable {
     public var reserveTokens: Double = 0
     /// When ``reserveTokens`` was last refilled.
     public var reserveRefilledAt: Double = -Double.infinity
-    /// Background requests that may go at once, every participant's together (refilled at the background share's
-    /// pace): twenty processes each with a pace of its own would spend the background share in the minute's first
-    /// seconds, and a sliding log replays such a burst every minute.
-    public var backgroundTokens: Double = 0
-    /// When ``backgroundTokens`` was last refilled.
-    public var backgroundRefilledAt: Double = -Double.infinity
+    /// When every send so far would have gone had the key's sends been spread evenly over the minute, one every
+    /// ``Allowances/backgroundSpacing`` (a virtual clock, advanced by every grant of every priority). Background
+    /// work goes only while it is not ahead of now by more than a short burst, so it fills what other requests
+    /// leave of an even spread: sends bunched in a minute's first seconds (twenty processes starting, a pace of
+    /// each process's own) would fill the log and leave the rest of the minute silent, and a sliding log replays
+    /// such a shape every minute.
+    public var evenSpreadAt: Double = -Double.infinity
 
     public init() {}
 
@@ -54,13 +55,14 @@ public struct BudgetLedger: Sendable, Hashable {
         // A status request beyond what clients' calls may fill takes from the reserve, which is spread across the
         // window: spent in the first seconds of a minute, it would leave statuses silent for the rest of it.
         let fromReserve = request.priority == .status && inWindow >= request.allowances.interactiveWhileStatuses
-        // Background work is paced the same way, across every participant.
+        // Background work keeps to an even spread of every participant's sends.
         var paceWait = 0.0
         if free && fromReserve, let pace = request.allowances.reservePace {
-            paceWait = Self.refill(&reserveTokens, since: &reserveRefilledAt, pace: pace, now: now)
+            reserveTokens = min(pace.burst, reserveTokens + max(0, now - reserveRefilledAt) * pace.perSecond)
+            reserveRefilledAt = now
+            paceWait = reserveTokens >= 1 ? 0 : (1 - reserveTokens) / pace.perSecond
         } else if free && request.priority == .background {
-            paceWait = Self.refill(&backgroundTokens, since: &backgroundRefilledAt,
-                                   pace: request.allowances.backgroundPace, now: now)
+            paceWait = max(0, evenSpreadAt - now - request.allowances.backgroundTolerance)
         }
         free = free && paceWait == 0
         let outranked = waiters.contains { $0.key != request.participant && $0.value.priority > request.priority }
@@ -68,7 +70,7 @@ public struct BudgetLedger: Sendable, Hashable {
             sendTimes.append(now)
             if request.priority == .status { lastStatusNews = now }
             if fromReserve && request.allowances.reservePace != nil { reserveTokens -= 1 }
-            if request.priority == .background { backgroundTokens -= 1 }
+            evenSpreadAt = max(evenSpreadAt, now) + request.allowances.backgroundSpacing
             register(request.participant, request.waitingAfterGrant, now: now)
             return .granted
         }
@@ -98,15 +100,6 @@ public struct BudgetLedger: Sendable, Hashable {
     public mutating func used(now: Double) -> Int {
         purge(now: now)
         return sendTimes.count
-    }
-
-    /// Adds the tokens `pace` gave back since `refilledAt` (a full burst the first time) and returns how long until
-    /// a whole token is there (0: one is).
-    private static func refill(_ tokens: inout Double, since refilledAt: inout Double, pace: Allowances.Pace,
-                               now: Double) -> Double {
-        tokens = min(pace.burst, tokens + max(0, now - refilledAt) * pace.perSecond)
-        refilledAt = now
-        return tokens >= 1 ? 0 : (1 - tokens) / pace.perSecond
     }
 
     private mutating func register(_ participant: String, _ priority: RateBudget.Priority?, now: Double) {
@@ -178,11 +171,12 @@ public struct Allowances: Sendable, Hashable {
         return Pace(perSecond: reserve / 60, burst: max(2, reserve / 6))
     }
 
-    /// How fast background work may go, every participant's together: its allowance per minute, evenly, with bursts
-    /// of a tenth of it (at least 3).
-    public var backgroundPace: Pace {
-        Pace(perSecond: Double(background) / 60, burst: max(3, Double(background) / 10))
-    }
+    /// The interval between two sends of an even spread that fills the background allowance in one window.
+    public var backgroundSpacing: Double { BudgetLedger.window / Double(background) }
+
+    /// How far ahead of now the even spread may be for background work to go: a burst of a tenth of its allowance
+    /// (at least 3) back to back.
+    public var backgroundTolerance: Double { (max(3, Double(background) / 10).rounded(.down) - 1) * backgroundSpacing }
 
     /// What `priority` may fill now.
     public func allowance(for priority: RateBudget.Priority, statusesFlowing: Bool) -> Int {

@@ -26,7 +26,7 @@ final class BudgetLedgerFile: Sendable {
 
     /// "DUVOBDG1", the first word of every budget file this layout wrote.
     static let magic: UInt64 = 0x3147_4442_4f56_5544
-    /// The layout's version, the header's second word (2: the background pace joined the ledger).
+    /// The layout's version, the header's second word (2: the even spread joined the ledger).
     static let version: UInt64 = 2
     /// The header's size in bytes.
     static let headerBytes = 64

@@ -1,8 +1,8 @@
 /// A key's ledger in Redis, shared by every process on every machine that names the same Redis.
 ///
 /// One Lua script applies ``BudgetLedger``'s rule atomically on the server, on the server's clock (`TIME`), so the
-/// machines' clocks need not agree: send times in a sorted set; the penalty, the last status news, and the reserve's
-/// and the background's tokens in a hash; the waiters (`priority expiry`) in another hash. Keys are named by a keyed
+/// machines' clocks need not agree: send times in a sorted set; the penalty, the last status news, the reserve's
+/// tokens and the even spread in a hash; the waiters (`priority expiry`) in another hash. Keys are named by a keyed
 /// hash of the API key and base URL and expire two minutes after their last use.
 public final class RedisBudgetStore: BudgetStore {
     private let client: RESPClient
@@ -111,17 +111,17 @@ public final class RedisBudgetStore: BudgetStore {
         local reserve = limit - interactive
         local fromReserve = p == 2 and count >= interactive and reserve > 0
         local paceWait, tokens = 0, 0
-        local function refill(tokenField, atField, rate, burst)
-          local at = tonumber(redis.call('HGET', meta, atField) or '')
-          tokens = tonumber(redis.call('HGET', meta, tokenField) or '0')
-          if at == nil then tokens = burst else tokens = math.min(burst, tokens + math.max(0, now - at) * rate) end
-          redis.call('HSET', meta, tokenField, stamp(tokens), atField, stamp(now))
-          if tokens < 1 then paceWait = (1 - tokens) / rate end
-        end
+        local spacing = window / background
+        local spread = tonumber(redis.call('HGET', meta, 'spread') or '-1e18')
         if free and fromReserve then
-          refill('rtokens', 'rat', reserve / 60, math.max(2, reserve / 6))
+          local rate, burst = reserve / 60, math.max(2, reserve / 6)
+          local at = tonumber(redis.call('HGET', meta, 'rat') or '')
+          tokens = tonumber(redis.call('HGET', meta, 'rtokens') or '0')
+          if at == nil then tokens = burst else tokens = math.min(burst, tokens + math.max(0, now - at) * rate) end
+          redis.call('HSET', meta, 'rtokens', stamp(tokens), 'rat', stamp(now))
+          if tokens < 1 then paceWait = (1 - tokens) / rate end
         elseif free and p == 0 then
-          refill('btokens', 'bat', background / 60, math.max(3, background / 10))
+          paceWait = math.max(0, spread - now - (math.floor(math.max(3, background / 10)) - 1) * spacing)
         end
         if paceWait > 0 then free = false end
         local outranked = false
@@ -132,7 +132,7 @@ public final class RedisBudgetStore: BudgetStore {
           redis.call('PEXPIRE', sends, keep)
           if p == 2 then redis.call('HSET', meta, 'status', stamp(now)) end
           if fromReserve then redis.call('HSET', meta, 'rtokens', stamp(tokens - 1)) end
-          if p == 0 then redis.call('HSET', meta, 'btokens', stamp(tokens - 1)) end
+          redis.call('HSET', meta, 'spread', stamp(math.max(spread, now) + spacing))
           touch()
           register(who, after)
           return {1, '0'}
