@@ -33,6 +33,8 @@ public enum RunsCommand {
     public static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         let parsed: ParsedCommand
         let level: LogLevel
+        let command: any RunsSubcommand.Type
+        let callTimeout: String?
         let plain = Console(mode: OutputMode(json: false, environment: context.environment,
                                              stdoutIsTerminal: context.streams.outputIsTerminal),
                             streams: context.streams)
@@ -45,18 +47,20 @@ public enum RunsCommand {
                 parsed = command
             }
             level = try ConnectionOptions.logLevel(parsed)
+            guard let found = subcommands.first(where: { $0.spec.name == parsed.path.last }) else {
+                return .usage
+            }
+            command = found
+            callTimeout = command.timeoutIsCallDeadline ? try callDeadline(parsed) : nil
         } catch {
             plain.diagnostic(error.description)
-            return .usage
-        }
-        guard let command = subcommands.first(where: { $0.spec.name == parsed.path.last }) else {
             return .usage
         }
         let console = Console(mode: OutputMode(json: parsed.flag("json"), environment: context.environment,
                                                stdoutIsTerminal: context.streams.outputIsTerminal),
                               streams: context.streams)
         let invocation = Invocation(parsed: parsed, context: context, console: console,
-                                    logger: Logger(label: "duvo runs", level: level))
+                                    logger: Logger(label: "duvo runs", level: level), callTimeout: callTimeout)
         let code: ExitCode
         do {
             code = try await command.run(invocation)
@@ -66,6 +70,17 @@ public enum RunsCommand {
         }
         await invocation.shutdown()
         return code
+    }
+
+    /// The command's `--timeout` when it is the deadline of each call, checked before anything starts.
+    /// - Throws: ``UsageError`` naming `--timeout` when it is not a number of seconds in (0, 86400].
+    private static func callDeadline(_ parsed: ParsedCommand) throws(UsageError) -> String? {
+        guard let text = parsed.value("timeout") else { return nil }
+        guard DuvoConfiguration.deadlineSeconds(text) != nil else {
+            throw UsageError("option '--timeout' must be \(DuvoConfiguration.deadlineRule), not '\(text.prefix(40))'",
+                             commandPath: parsed.commandPath)
+        }
+        return text
     }
 
     /// Prints why a command failed on stderr, in words a user can act on (never the API key).

@@ -101,6 +101,23 @@ struct ProtocolTests {
         #expect(bridge.stdoutText.hasPrefix("Content-Length: "))
     }
 
+    @Test("a run id is checked as a UUID in either case: a well-formed one reaches Duvo, anything else is -32602")
+    func runIDs() async throws {
+        let bridge = try startBridge()
+        for id in ["550e8400-e29b-41d4-a716-446655440000", "550E8400-E29B-41D4-A716-44665544000A"] {
+            let answer = try await bridge.request("runs/get", ["run_id": .string(id)])
+            #expect(answer["error"]?["code"] != -32602, "\(id): \(answer)")
+            #expect(answer["error"]?["message"]?.stringValue?.contains("404") == true, "\(id): \(answer)")
+        }
+        for id in ["550e8400e29b41d4a716446655440000", "550e8400-e29b-41d4-a716-44665544000", "",
+                   "550e8400-e29b-41d4-a716-4466554400000", "550e8400-e29b-41d4-a716-44665544000g",
+                   "550e8400-e29b-41d4a-716-446655440000", "{550e8400-e29b-41d4-a716-446655440000}"] {
+            let answer = try await bridge.request("runs/get", ["run_id": .string(id)])
+            #expect(answer["error"]?["code"] == -32602, "\(id): \(answer)")
+            #expect(answer["error"]?["data"]?["field"] == "run_id", "\(id): \(answer)")
+        }
+    }
+
     @Test("unknown methods are answered at once with -32601 naming the method")
     func unknownMethod() async throws {
         let bridge = try startBridge()

@@ -25,15 +25,16 @@ struct CLICompletionTests {
             ask duvo sim ''
             ask duvo completion ''
             ask duvo runs respond R --appr
+            ask duvo runs get R --tim
             """
         let result = try await cli.run(executable: "/bin/bash", ["-c", probe])
         #expect(result.status == 0, "\(result)")
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.first == "complete -F _duvo duvo", "\(result)")
-        #expect(Array(lines.dropFirst().prefix(7))
+        #expect(Array(lines.dropFirst().prefix(8))
             == ["rpc runs", "start stop stats", "v1 v2", "asc desc", "agents status stop --host --port --api-key "
                 + "--team --rate-limit --no-rate-limit-headers --speed --agents --faults --seed --log-level --help", "bash zsh fish --help",
-                "--approve"], "\(result)")
+                "--approve", "--timeout"], "\(result)")
     }
 
     @Test("zsh and fish scripts carry the same tree: subcommands, flags with their help, choices")
@@ -43,6 +44,8 @@ struct CLICompletionTests {
         #expect(zsh.contains("'duvo runs start --api-version') compadd -- 'v1' 'v2'; return ;;"))
         #expect(zsh.contains("'start:Start a run of an agent'"))
         #expect(zsh.contains("'--no-input:With --follow on a terminal: print the respond command instead of asking.'"))
+        #expect(zsh.contains("'--timeout:Deadline of each call to Duvo in seconds, retries included (else DUVO_TIMEOUT; "
+            + "default 30).'"))
         let fish = try await cli.run(["completion", "fish"]).stdout
         #expect(fish.contains(#"complete -c duvo -n 'test (__duvo_path) = \'duvo runs\'' -a 'start'"#))
         #expect(fish.contains(#"-l api-version -x -a 'v1 v2'"#))

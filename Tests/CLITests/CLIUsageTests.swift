@@ -83,6 +83,7 @@ struct CLIUsageTests {
             (["messages", "R", "--exit-status"], "--exit-status needs --follow"),
             (["wait", "R", "--until", "soon"], "--until"),
             (["wait", "R", "--timeout", "-1"], "--timeout"),
+            (["get", "R", "--timeout", "-1"], "--timeout"),
             (["start", "--agent", "A", "--exit-status"], "--exit-status needs --follow"),
             (["get", "R", "--log-level", "loud"], "--log-level"),
           ])
@@ -114,6 +115,7 @@ struct CLIUsageTests {
               --deny               Deny the pending approval request.
               --answer QID=TEXT    Answer one question (QID: header, text or index). (repeatable)
               --request ID         Only answer if this is the pending request's id.
+              --timeout S          Deadline of each call to Duvo in seconds, retries included (else DUVO_TIMEOUT; default 30).
               --api-key-file PATH  Read the API key from this file (else DUVO_API_KEY). (env: DUVO_API_KEY_FILE)
               --base-url URL       Duvo API root without version. (env: DUVO_BASE_URL) (default: https://api.duvo.ai)
               --ca-file PATH       Trust the CAs in this PEM file for https (else SSL_CERT_FILE / SSL_CERT_DIR, or the system's). (env: DUVO_CA_FILE)

@@ -91,10 +91,18 @@ public struct DuvoConfiguration: Sendable {
         guard let text = flag ?? environment["DUVO_TIMEOUT"].flatMap({ $0.isEmpty ? nil : $0 }) else {
             return defaultTimeout
         }
-        guard let seconds = Double(text), seconds > 0, seconds <= 86_400 else {
-            throw .notConfigured("DUVO_TIMEOUT (--timeout) must be a number of seconds more than 0 and at most 86400, "
-                + "such as 30, not '\(text.prefix(40))'")
+        guard let seconds = deadlineSeconds(text) else {
+            throw .notConfigured("DUVO_TIMEOUT (--timeout) must be \(deadlineRule), not '\(text.prefix(40))'")
         }
+        return seconds
+    }
+
+    /// What a deadline must be, for messages about a bad one.
+    public static let deadlineRule = "a number of seconds more than 0 and at most 86400, such as 30"
+
+    /// `text` as a call's deadline in seconds, or nil when it is not one (see ``deadlineRule``).
+    public static func deadlineSeconds(_ text: String) -> TimeInterval? {
+        guard let seconds = Double(text), seconds > 0, seconds <= 86_400 else { return nil }
         return seconds
     }
 

@@ -69,19 +69,16 @@ struct HTTPResponseReader {
     /// Splits the head on CRLF as bytes: Foundation's `components(separatedBy:)` and `trimmingCharacters(in:)` were a
     /// tenth of the bridge's CPU time per call.
     private func parseHead(upTo end: Int) -> (status: Int, headers: [String: String], bodyStart: Int, keepAlive: Bool)? {
-        var lines = bytes[0..<end].split(separator: 10, omittingEmptySubsequences: false).map { line in
-            String(decoding: line.last == 13 ? line.dropLast() : line, as: UTF8.self)
-        }
-        guard !lines.isEmpty else { return nil }
-        let statusLine = lines.removeFirst().split(separator: " ", maxSplits: 2)
+        let lines = bytes[0..<end].split(separator: 10, omittingEmptySubsequences: false)
+        guard let first = lines.first else { return nil }
+        let statusLine = String(decoding: first.last == 13 ? first.dropLast() : first, as: UTF8.self)
+            .split(separator: " ", maxSplits: 2)
         guard statusLine.count >= 2, statusLine[0].hasPrefix("HTTP/1."), let status = Int(statusLine[1]) else {
             return nil
         }
         var headers: [String: String] = [:]
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            let name = line[..<colon].lowercased()
-            let value = Self.trimmed(line[line.index(after: colon)...])
+        for line in lines.dropFirst() {
+            guard let (name, value) = HTTPHeaderLine.split(line) else { return nil }
             headers[name] = headers[name].map { $0 + ", " + value } ?? value
         }
         let connection = headers["connection"]?.lowercased() ?? ""

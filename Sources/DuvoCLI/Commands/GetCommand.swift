@@ -8,6 +8,7 @@ enum GetCommand: RunsSubcommand {
             With --json, prints Duvo's body ({"run": {...}, "pending_human_request": ...}):
               STATUS=$(duvo runs get "$RUN_ID" --json | jq -r '.run.status')
             """,
+        options: [CommonOptions.callTimeout],
         positionals: [CommonOptions.run])
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {

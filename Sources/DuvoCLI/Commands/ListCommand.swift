@@ -25,6 +25,7 @@ enum ListCommand: RunsSubcommand {
                    choices: sortFields),
             .value("sort-order", valueName: "ORDER", help: "asc or desc.", choices: sortOrders),
             .flag("all", help: "Read every matching run, page by page."),
+            CommonOptions.callTimeout,
         ])
 
     static let severities = ["critical", "medium", "low"]

@@ -23,6 +23,7 @@ enum MessagesCommand: RunsSubcommand {
             .value("offset", valueName: "N", help: "Skip the first N messages."),
             .flag("all", help: "Print every message, page by page (the default without --limit)."),
             CommonOptions.exitStatus,
+            CommonOptions.callTimeout,
         ],
         positionals: [CommonOptions.run])
 

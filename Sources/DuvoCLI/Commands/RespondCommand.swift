@@ -19,6 +19,7 @@ enum RespondCommand: RunsSubcommand {
             .value("answer", valueName: "QID=TEXT", help: "Answer one question (QID: header, text or index).",
                    repeatable: true),
             .value("request", valueName: "ID", help: "Only answer if this is the pending request's id."),
+            CommonOptions.callTimeout,
         ],
         positionals: [CommonOptions.run])
 

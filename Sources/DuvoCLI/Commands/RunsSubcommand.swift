@@ -8,4 +8,10 @@ protocol RunsSubcommand: Sendable {
     /// - Returns: the exit code for a command that did its work (a run's outcome with `--exit-status`).
     /// - Throws: ``UsageError``, ``DuvoAPIError`` or ``CLIFailure``; ``RunsCommand`` prints it and picks the code.
     static func run(_ invocation: Invocation) async throws -> ExitCode
+    /// Whether `--timeout` is the deadline of each call (``CommonOptions/callTimeout``); `wait`'s is the wait's own.
+    static var timeoutIsCallDeadline: Bool { get }
+}
+
+extension RunsSubcommand {
+    static var timeoutIsCallDeadline: Bool { true }
 }

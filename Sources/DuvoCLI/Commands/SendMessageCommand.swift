@@ -10,7 +10,8 @@ enum SendMessageCommand: RunsSubcommand {
               duvo runs send-message "$RUN_ID" --message "Please also check the backup."
             With --json, prints Duvo's body ({"message": {...}}).
             """,
-        options: [.value("message", short: "m", valueName: "TEXT", help: "What to tell the agent (required).")],
+        options: [.value("message", short: "m", valueName: "TEXT", help: "What to tell the agent (required)."),
+                  CommonOptions.callTimeout],
         positionals: [CommonOptions.run])
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {

@@ -20,6 +20,7 @@ enum StartCommand: RunsSubcommand {
             CommonOptions.follow,
             CommonOptions.noInput,
             CommonOptions.exitStatus,
+            CommonOptions.callTimeout,
         ])
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {

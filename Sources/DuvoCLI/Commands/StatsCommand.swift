@@ -13,6 +13,7 @@ enum StatsCommand: RunsSubcommand {
         options: [
             .value("agent", valueName: "ID", help: "Only runs of this agent."),
             .value("since", valueName: "TIME", help: "Only runs created at or after this ISO 8601 time."),
+            CommonOptions.callTimeout,
         ])
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {

@@ -5,6 +5,7 @@ enum StopCommand: RunsSubcommand {
     static let spec = Command(
         "stop", abstract: "Stop a run (does nothing to a run that has already ended)",
         discussion: "With --json, prints Duvo's body ({\"success\": ..., \"message\": ...}).",
+        options: [CommonOptions.callTimeout],
         positionals: [CommonOptions.run])
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {

@@ -11,7 +11,8 @@ enum WaitCommand: RunsSubcommand {
         "wait", abstract: "Wait until a run ends (or needs a human, with --until attention)",
         discussion: """
             Exits 0 when the wait is over; 5 when --timeout passes first. With --exit-status, the exit code says
-            how the run ended: 10 failed, 11 stopped, 12 interrupted, 13 waiting for a human. With --json, prints
+            how the run ended: 10 failed, 11 stopped, 12 interrupted, 13 waiting for a human. --timeout is the wait's;
+            each call to Duvo during it has the deadline DUVO_TIMEOUT sets (default 30 s). With --json, prints
             {"run": ..., "pending_human_request": ..., "timed_out": ...}. Example:
               duvo runs wait "$RUN_ID" --timeout 600 --exit-status || echo "the run did not complete"
             """,
@@ -22,6 +23,9 @@ enum WaitCommand: RunsSubcommand {
             CommonOptions.exitStatus,
         ],
         positionals: [CommonOptions.run])
+
+    /// `--timeout` bounds the wait, as in Duvo's CLI docs; its calls' deadline comes from `DUVO_TIMEOUT`.
+    static let timeoutIsCallDeadline = false
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {
         let parsed = invocation.parsed

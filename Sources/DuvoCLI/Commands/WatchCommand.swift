@@ -14,7 +14,7 @@ enum WatchCommand: RunsSubcommand {
             --exit-status, 0 only when all completed, else the code of the worst outcome (failed 10 before
             interrupted 12, stopped 11, waiting 13). A run that cannot be read exits 1, 3 or 4 as other commands do.
             """,
-        options: [CommonOptions.exitStatus],
+        options: [CommonOptions.exitStatus, CommonOptions.callTimeout],
         positionals: [Positional("run", help: "The runs' ids.", variadic: true)])
 
     private typealias Outcome = Result<String, any Error>

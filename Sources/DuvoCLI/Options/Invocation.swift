@@ -14,15 +14,18 @@ final class Invocation: Sendable {
     let console: Console
     /// Where diagnostics go (stderr), with the key redacted.
     let logger: Logger
+    /// `--timeout` when it is the deadline of each call (checked); nil leaves it to `DUVO_TIMEOUT`.
+    let callTimeout: String?
     private let connection = Mutex<(endpoint: Task<ConnectionOptions.Endpoint, any Error>?, scheduler: PollScheduler?)>(
         (nil, nil))
 
-    /// An invocation of `parsed`.
-    init(parsed: ParsedCommand, context: CommandContext, console: Console, logger: Logger) {
+    /// An invocation of `parsed`; `callTimeout` is its checked `--timeout` when that is a call's deadline.
+    init(parsed: ParsedCommand, context: CommandContext, console: Console, logger: Logger, callTimeout: String?) {
         self.parsed = parsed
         self.context = context
         self.console = console
         self.logger = logger
+        self.callTimeout = callTimeout
     }
 
     /// The process environment.
@@ -62,8 +65,9 @@ final class Invocation: Sendable {
         // One resolution per invocation, however many tasks ask at once.
         let task = connection.withLock { state in
             if let task = state.endpoint { return task }
-            let task = Task { [parsed, context, logger] in
-                try await ConnectionOptions.resolve(parsed, sharedSimulatorFor: context, logger: logger)
+            let task = Task { [parsed, context, logger, callTimeout] in
+                try await ConnectionOptions.resolve(parsed, sharedSimulatorFor: context, timeout: callTimeout,
+                                                    logger: logger)
             }
             state.endpoint = task
             return task

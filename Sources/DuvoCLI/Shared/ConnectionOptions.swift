@@ -83,12 +83,13 @@ public enum ConnectionOptions {
 
     /// Builds the client the options describe; `--simulate` uses the user's shared background simulator
     /// (`duvo runs`), started first when none runs, so one command's runs are there for the next.
-    /// - Throws: as ``resolve(_:environment:logger:)``.
-    static func resolve(_ parsed: ParsedCommand, sharedSimulatorFor context: CommandContext, logger: Logger)
-        async throws -> Endpoint
+    /// - Parameter timeout: the command's `--timeout` when it is a call's deadline, else `DUVO_TIMEOUT` applies.
+    /// - Throws: as ``resolve(_:environment:logger:timeout:)``.
+    static func resolve(_ parsed: ParsedCommand, sharedSimulatorFor context: CommandContext, timeout: String?,
+                        logger: Logger) async throws -> Endpoint
     {
         guard parsed.flag("simulate") else {
-            return try resolve(parsed, environment: context.environment, logger: logger)
+            return try resolve(parsed, environment: context.environment, logger: logger, timeout: timeout)
         }
         let (rateLimit, explicitScale) = try pacing(parsed)
         let speed = try simulatorSpeed(parsed)
@@ -110,7 +111,7 @@ public enum ConnectionOptions {
         logger.info("using the shared Duvo simulator at \(state.url) (pid \(state.pid); 'duvo sim status')")
         return try simulated(parsed, environment: context.environment, apiKey: state.apiKey, baseURL: url,
                              team: state.team, rateLimit: rateLimit, scale: explicitScale ?? max(0.02, 1 / state.speed),
-                             timeout: nil, simulator: nil, logger: logger)
+                             timeout: timeout, simulator: nil, logger: logger)
     }
 
     /// `--rate-limit` and `--poll-scale`, checked.

@@ -42,6 +42,8 @@ public actor RPCConnection {
     var nextToken: UInt64 = 0
     var inFlight = InFlightTable()
     var backlog = JobQueue()
+    /// A job accepted for the reader to serve itself (see ``enqueue(_:inline:)``).
+    var inlineJob: (job: Job, context: RPCRequestContext)?
     /// Jobs that owe an answer, by token; an answer is sent only while its job is still here.
     var unanswered: [UInt64: Job] = [:]
     var batches: [UInt64: BatchCollector] = [:]

@@ -62,6 +62,11 @@ public struct FrameDecoder: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Whether bytes other than white space wait after the frames returned so far (another frame, or part of one).
+    public var hasBufferedInput: Bool {
+        buffer[start...].contains { !Self.isWhitespace($0) }
+    }
+
     /// Marks the end of input: a last line without a newline becomes a frame, and a frame cut short is reported.
     public mutating func finish() {
         inputFinished = true

@@ -202,15 +202,13 @@ final class CurlTransfer: @unchecked Sendable {
     /// kept are the final response's.
     private func receiveHeader(_ data: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
         guard let data else { return 0 }
-        let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-        }
-        if line.hasPrefix("HTTP/") {
-            headers.removeAll()
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-            headers[name] = headers[name].map { "\($0), \(value)" } ?? value
+        data.withMemoryRebound(to: UInt8.self, capacity: length) { start in
+            let line = UnsafeBufferPointer(start: start, count: length)
+            if line.starts(with: "HTTP/".utf8) {
+                headers.removeAll(keepingCapacity: true)
+            } else if let (name, value) = HTTPHeaderLine.split(line) {
+                headers[name] = headers[name].map { "\($0), \(value)" } ?? value
+            }
         }
         return length
     }
