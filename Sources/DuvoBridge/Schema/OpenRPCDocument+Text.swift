@@ -1230,7 +1230,7 @@ extension OpenRPCDocument {
     {
       "name": "runs/follow",
       "summary": "Stream a run's messages and status changes as notifications.",
-      "description": "Answers with a subscription, then sends runs/message for every message from offset on (each exactly once, in order), runs/status when the status changes (the first reports the current status), and runs/followEnded last, after every message of the run. While the bridge watches one or two runs, all of a run's messages come before the runs/status of its terminal status; with three or more (team-wide sweeps) a status is reported as soon as it is seen and earlier messages may follow it. Notifications of a subscription may arrive before this answer: clients should buffer them by subscription.",
+      "description": "Answers with a subscription, then sends runs/message for every message from offset on (each exactly once, in order), runs/status when the status changes (the first reports the current status), and runs/followEnded last, after every message of the run. While the bridge polls a run on its own (one or two runs watched, and no other process on the key sweeping or sending; or --coordination off), all of the run's messages come before the runs/status of its terminal status; under team-wide sweeps (three or more runs, or shared with other processes on the key) a status is reported as soon as it is seen and earlier messages may follow it. Notifications of a subscription may arrive before this answer: clients should buffer them by subscription.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2667,7 +2667,7 @@ extension OpenRPCDocument {
     {
       "name": "runs/status",
       "summary": "A followed run's status changed.",
-      "description": "The first one of a subscription reports the status found (previous_status null). A terminal status comes after the run's last runs/message and before runs/followEnded.",
+      "description": "The first one of a subscription reports the status found (previous_status null). It always comes before runs/followEnded. A terminal status comes after the run's last runs/message when the run is polled on its own; under team-wide sweeps it may come before them (see runs/follow).",
       "params": {
         "$ref": "#/components/schemas/RunStatusNotification"
       },
