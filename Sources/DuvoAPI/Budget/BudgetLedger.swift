@@ -55,7 +55,8 @@ public struct BudgetLedger: Sendable, Hashable {
         // A status request beyond what clients' calls may fill takes from the reserve, which is spread across the
         // window: spent in the first seconds of a minute, it would leave statuses silent for the rest of it.
         let fromReserve = request.priority == .status && inWindow >= request.allowances.interactiveWhileStatuses
-        // Background work keeps to an even spread of every participant's sends.
+        // How long a paced request must still wait: a status from the reserve for its tokens, background work for
+        // the even spread of every participant's sends.
         var paceWait = 0.0
         if free && fromReserve, let pace = request.allowances.reservePace {
             reserveTokens = min(pace.burst, reserveTokens + max(0, now - reserveRefilledAt) * pace.perSecond)
@@ -111,13 +112,18 @@ public struct BudgetLedger: Sendable, Hashable {
     }
 
     private mutating func purge(now: Double) {
-        let cutoff = now - Self.window
-        if let firstKept = sendTimes.firstIndex(where: { $0 >= cutoff }) {
-            if firstKept > 0 { sendTimes.removeFirst(firstKept) }
-        } else {
-            sendTimes.removeAll(keepingCapacity: true)
-        }
+        Self.forget(&sendTimes, endingBefore: now)
         waiters = waiters.filter { $0.value.expires > now }
+    }
+
+    /// Drops from `times` (oldest first) the send times that left the window ending at `now`.
+    static func forget(_ times: inout [Double], endingBefore now: Double) {
+        let cutoff = now - window
+        if let firstKept = times.firstIndex(where: { $0 >= cutoff }) {
+            if firstKept > 0 { times.removeFirst(firstKept) }
+        } else {
+            times.removeAll(keepingCapacity: true)
+        }
     }
 }
 

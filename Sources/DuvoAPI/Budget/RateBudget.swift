@@ -8,8 +8,7 @@
 /// seconds and leave nothing, not even the sweeps that report statuses, for the rest of the minute, and a sliding log
 /// replays such a burst every minute. Background work (message fetches and polls for follows and waits) may use only
 /// part of the allowance, paced evenly across the minute (every process's together), leaving room for what a client
-/// asked for. After a 429
-/// everyone (every process) waits out the server's reset.
+/// asked for. After a 429 everyone (every process) waits out the server's reset.
 public actor RateBudget {
     /// Who is asking. When several wait for the same free slot, the higher priority goes first: news of a status
     /// (a sweep, the read of a run waiting for a person), then what a client asked, then background work (message
@@ -103,7 +102,7 @@ public actor RateBudget {
             case .granted:
                 totalAcquired += 1
                 let now = clock()
-                forgetSendsBefore(now - BudgetLedger.window)
+                BudgetLedger.forget(&ownSendTimes, endingBefore: now)
                 ownSendTimes.append(now)
                 return
             case .wait(let seconds):
@@ -143,13 +142,8 @@ public actor RateBudget {
         guard limit > 0 else { return false }
         let used: Int
         do { used = try await store.usedInWindow() } catch { return false }
-        forgetSendsBefore(clock() - BudgetLedger.window)
+        BudgetLedger.forget(&ownSendTimes, endingBefore: clock())
         return used > ownSendTimes.count
-    }
-
-    private func forgetSendsBefore(_ cutoff: Double) {
-        guard let first = ownSendTimes.first, first < cutoff else { return }
-        ownSendTimes.removeFirst(ownSendTimes.firstIndex { $0 >= cutoff } ?? ownSendTimes.count)
     }
 
     /// How many callers of this process are waiting for a slot.
