@@ -4,7 +4,7 @@ each against a baseline measured in the same run (a raw keep-alive HTTP GET of t
 docs' scripts do; spawning a trivial process); and what the shared rate budget costs: `runs/get` with the default limit
 through the runtime directory's budget file (`--coordination local`, the default) against `--coordination off`. Prints a table and writes JSON. Never run by the tests: wall-clock
 numbers are for people, and this machine is noisy, so every figure is a median over many samples plus a ratio."""
-import argparse, http.client, json, os, statistics, subprocess, sys, tempfile, time, urllib.parse
+import argparse, http.client, io, json, os, statistics, subprocess, sys, tempfile, time, urllib.parse
 
 KEY, TEAM = "dv_sim_local_key", "local-team"
 
@@ -31,6 +31,8 @@ class Bridge:
         env.update({"DUVO_RATE_LIMIT": "0", **extra})
         self.proc = subprocess.Popen([duvo, "rpc", "--log-level", "error"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, bufsize=0)
+        # Answers through a buffer, as a real client reads them: an unbuffered readline costs a read(2) per byte.
+        self.answers = io.BufferedReader(self.proc.stdout)
         self.next_id = 0
 
     def send(self, method, params):
@@ -40,7 +42,7 @@ class Bridge:
         return self.next_id
 
     def read(self):
-        return json.loads(self.proc.stdout.readline())
+        return json.loads(self.answers.readline())
 
     def close(self):
         self.proc.stdin.close()
