@@ -31,6 +31,19 @@ struct ConnectionLifecycleTests {
         #expect(hooks.pending == ["hook"])
     }
 
+    @Test("a shutdown while the reader serves a request itself lets that request finish within the grace period")
+    func shutdownDuringARequestTheReaderServes() async {
+        let started = AsyncQueue<String>()
+        let (harness, gates) = ConnectionConcurrencyTests.blockingHarness(
+            ["slow"], started: started, configuration: .init(shutdownGrace: .seconds(5), inlinePatience: .seconds(3600)))
+        harness.send(ConnectionConcurrencyTests.blockRequest("slow"))
+        #expect(await started.next() == "slow")
+        await harness.connection.beginShutdown()
+        gates["slow"]?.open()
+        #expect(await harness.stopped() == .shutdown)
+        #expect(harness.allFrames().byID["\"slow\""]?["result"] == "opened slow", "finished, not cancelled")
+    }
+
     @Test("a handler that ignores cancellation still gets its request answered, once, with -32800")
     func stubbornHandler() async {
         let release = Gate()

@@ -1,7 +1,7 @@
 /// The tasks of running jobs, by token and by request id, so that a cancellation is one lookup.
 ///
 /// A job the reader serves itself holds its slot from the moment it is accepted, before the reader's task is known
-/// to the table; that task is attached when the reader hands reading over.
+/// to the table; that task is attached when the reader begins serving it.
 struct InFlightTable {
     private var tasks: [UInt64: Task<Void, Never>?] = [:]
     private var ids: [UInt64: RPCRequestID] = [:]

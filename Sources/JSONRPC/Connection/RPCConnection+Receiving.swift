@@ -19,9 +19,10 @@ extension RPCConnection {
 
     /// The reading loop, from `decoder`'s state on.
     ///
-    /// A request that arrives alone (nothing running, nothing else read) is served by this task, on this thread,
-    /// until its answer is written, and a new task reads on: the request's work then needs no hand-off to another
-    /// thread (a wake-up that was a third of a quick call's latency), while the new reader's wake-up happens beside it.
+    /// A request that arrives alone (nothing running, nothing else read) is served by this task, on this thread, and
+    /// this task reads on once its answer is written: a quick call then needs no thread hand-off at all (each was a
+    /// wake-up of another thread, a third of a local call's latency). If the request takes longer than
+    /// ``Configuration/inlinePatience``, ``InlineServeWatch`` has a new task read on from where this one stopped.
     @concurrent nonisolated private func read(_ chunks: AsyncStream<[UInt8]>, decoder start: FrameDecoder) async {
         var decoder = start
         var pending = chunks.makeAsyncIterator()
@@ -29,9 +30,9 @@ extension RPCConnection {
             switch await deliverFrames(from: &decoder) {
             case .stop: return
             case .serve(let job, let context):
-                await handOverReading(Task { [decoder] in await self.read(chunks, decoder: decoder) }, serving: job)
+                await beginServing(job, position: InlineServe.Position(chunks: chunks, decoder: decoder))
                 await execute(job, context: context)
-                return
+                guard await endServing(job, readerCancelled: Task.isCancelled) else { return }
             case .readOn: break
             }
             guard let chunk = await pending.next() else { break }
@@ -43,12 +44,39 @@ extension RPCConnection {
         await stop(.endOfInput)
     }
 
-    /// Makes `reader` the task that reads, and the current reader's task the one serving `job` (so that cancelling
-    /// the request cancels it).
-    private func handOverReading(_ reader: Task<Void, Never>, serving job: Job) {
+    /// The reader is about to serve `job` itself: the reader's task becomes the job's (so that cancelling the request
+    /// cancels it) and the watch starts timing it.
+    private func beginServing(_ job: Job, position: InlineServe.Position) {
         if let current = readerTask { _ = inFlight.attach(current, token: job.token) }
-        readerTask = reader
-        if phase != .running { reader.cancel() }
+        inlineServe = InlineServe(token: job.token, position: position, handedOver: false)
+        serveWatch.began(job.token)
+    }
+
+    /// The reader finished serving `job`; true when it reads on, false when another task does (or no one: stopped).
+    private func endServing(_ job: Job, readerCancelled: Bool) -> Bool {
+        serveWatch.ended(job.token)
+        guard let serve = inlineServe, serve.token == job.token else { return false }
+        inlineServe = nil
+        guard !serve.handedOver, phase == .running else { return false }
+        // A cancelled task cannot wait for input: a fresh one reads on.
+        if readerCancelled {
+            startReader(at: serve.position)
+            return false
+        }
+        return true
+    }
+
+    /// The request the reader serves has run past its patience: a new task reads on from where the reader stopped.
+    func handOverReading(_ token: UInt64) {
+        guard var serve = inlineServe, serve.token == token, !serve.handedOver, phase == .running else { return }
+        serve.handedOver = true
+        inlineServe = serve
+        startReader(at: serve.position)
+    }
+
+    /// Makes a new task the reader, reading on from `position`.
+    private func startReader(at position: InlineServe.Position) {
+        readerTask = Task { await self.read(position.chunks, decoder: position.decoder) }
     }
 
     /// Hands over every event the decoder has, and says what the reader does next; with `mayServe` (not at the end
