@@ -16,9 +16,6 @@ public struct APIResponse: Sendable {
         self.body = body
     }
 
-    /// The body parsed as JSON, or nil when it is not JSON.
-    public var json: JSONValue? { try? JSONParser().parse(body) }
-
     /// The server's clock when it answered, from `Date` (whole seconds since the epoch); nil without one.
     public var serverDate: Double? { headers["date"].flatMap(HTTPDate.parse) }
 
