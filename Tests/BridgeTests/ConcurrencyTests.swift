@@ -84,18 +84,19 @@ struct ConcurrencyTests {
         process.executableURL = URL(fileURLWithPath: DuvoBinary.path)
         process.arguments = ["rpc", "--simulate"]
         process.environment = RPCProcess.cleanEnvironment()
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
+        let input = try ChildPipe(.toChild), output = try ChildPipe(.fromChild), errors = try ChildPipe(.fromChild)
+        process.standardInput = input.childEnd
+        process.standardOutput = output.childEnd
+        process.standardError = errors.childEnd
         try process.run()
-        try output.fileHandleForReading.close()
-        try input.fileHandleForWriting.write(contentsOf: Data(#"{"jsonrpc":"2.0","id":1,"method":"rpc.discover"}"#.utf8 + [0x0A]))
+        for pipe in [input, output, errors] { pipe.closeChildEnd() }
+        try output.parentEnd.close()
+        try input.parentEnd.write(contentsOf: Data(#"{"jsonrpc":"2.0","id":1,"method":"rpc.discover"}"#.utf8 + [0x0A]))
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
         #expect(!process.isRunning)
         #expect(process.terminationStatus == 0)
         #expect(process.terminationReason == .exit, "not killed by SIGPIPE")
-        try? input.fileHandleForWriting.close()
+        try? input.parentEnd.close()
     }
 }

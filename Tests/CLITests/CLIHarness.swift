@@ -187,14 +187,16 @@ final class CLIProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let out = try ChildPipe(.fromChild), err = try ChildPipe(.fromChild)
+        process.standardOutput = out.childEnd
+        process.standardError = err.childEnd
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        out.closeChildEnd()
+        err.closeChildEnd()
         self.process = Locked(process)
-        stdout = PipeReader(out.fileHandleForReading)
-        stderr = PipeReader(err.fileHandleForReading)
+        stdout = PipeReader(out.parentEnd)
+        stderr = PipeReader(err.parentEnd)
     }
 
     /// Waits for the process to exit (terminating it after `timeout` seconds) and returns what it did.

@@ -2,6 +2,7 @@ import Diagnostics
 import DuvoAPI
 import Foundation
 import JSONCore
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -168,8 +169,8 @@ struct CallFailureTests {
 
     @Test("trace logging shows each exchange with method, path, status, time and attempt, and no key")
     func traceLog() async throws {
-        var fds: [Int32] = [0, 0]
-        #expect(pipe(&fds) == 0)
+        // Close-on-exec: a child another test spawns meanwhile must not keep the write end open (no end of file).
+        let fds = try ChildPipe.closeOnExecPipe()
         let logger = Logger(label: "test", level: .trace, fd: fds[1])
         let transport = ScriptedTransport([.answer(503, "{}"), .answer(200, runJSON)])
         _ = try await DuvoClient.scripted(transport, logger: logger).getRun(runID)

@@ -1,6 +1,7 @@
 import Diagnostics
 import JSONCore
 import JSONRPC
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -12,10 +13,16 @@ import Testing
 /// The production transport over real pipes.
 @Suite("Stdio transport over pipes")
 struct StdioTransportTests {
+    /// A pipe no child process inherits (close-on-exec): a copy held by a child that another test spawns meanwhile
+    /// would keep the pipe from ever reaching end of file.
     static func makePipe() -> (read: Int32, write: Int32) {
-        var fds: [Int32] = [0, 0]
-        #expect(pipe(&fds) == 0)
-        return (fds[0], fds[1])
+        do {
+            let fds = try ChildPipe.closeOnExecPipe()
+            return (fds[0], fds[1])
+        } catch {
+            Issue.record("no pipe: \(error)")
+            return (-1, -1)
+        }
     }
 
     static func writeAll(_ fd: Int32, _ text: String) {
@@ -58,9 +65,13 @@ struct StdioTransportTests {
             input: transport, output: transport, router: .sample(), logger: Logger(label: "test", level: .error))
         let run = Task { await connection.run() }
         Self.writeAll(toServer.write, #"{"jsonrpc":"2.0","id":1,"method":"get_data"}"# + "\n")
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = buffer.withUnsafeMutableBytes { read(fromServer.read, $0.baseAddress, $0.count) }
-        #expect(count > 0, "the first answer arrives, so the reader is now blocked in read(2)")
+        // A blocking read, off the cooperative pool: the answer it waits for needs the pool's threads.
+        let answerFD = fromServer.read
+        let count = try? await onDedicatedThread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            return buffer.withUnsafeMutableBytes { read(answerFD, $0.baseAddress, $0.count) }
+        }
+        #expect((count ?? 0) > 0, "the first answer arrives, so the reader is now blocked in read(2)")
         await connection.beginShutdown()
         #expect(await withDeadline { await run.value } == .shutdown)
         for fd in [toServer.read, toServer.write, fromServer.read, fromServer.write] { close(fd) }

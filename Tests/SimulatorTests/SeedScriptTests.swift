@@ -23,10 +23,11 @@ struct SeedScriptTests {
         environment["SIM_TEAM_ID"] = DefaultCredentials.team
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        let reader = PipeReader(out.fileHandleForReading)
+        let out = try ChildPipe(.fromChild)
+        process.standardOutput = out.childEnd
+        let reader = PipeReader(out.parentEnd)
         try process.run()
+        out.closeChildEnd()
         reader.waitForEnd(timeout: 120)
         process.waitUntilExit()
         return (process.terminationStatus, reader.text)

@@ -16,15 +16,17 @@ public enum DuvoBinary {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let out = try ChildPipe(.fromChild)
+        let err = try ChildPipe(.fromChild)
+        process.standardOutput = out.childEnd
+        process.standardError = err.childEnd
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        out.closeChildEnd()
+        err.closeChildEnd()
         // Both pipes are drained concurrently so a chatty child cannot fill one and block.
-        let stdout = PipeReader(out.fileHandleForReading)
-        let stderr = PipeReader(err.fileHandleForReading)
+        let stdout = PipeReader(out.parentEnd)
+        let stderr = PipeReader(err.parentEnd)
         if !stdout.waitForEnd(timeout: timeout) { process.terminate() }
         process.waitUntilExit()
         stderr.waitForEnd(timeout: 5)

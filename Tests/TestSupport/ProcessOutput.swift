@@ -12,10 +12,13 @@ public final class PipeReader: Sendable {
     private let finished = Locked<Bool>(false)
     private let done = DispatchSemaphore(value: 0)
 
-    /// Starts reading `handle` until end of file.
+    /// Starts reading `handle` until end of file; the reader keeps `handle` (and so its descriptor) open meanwhile.
     public init(_ handle: FileHandle, onChunk: @escaping @Sendable ([UInt8]) -> Void = { _ in }) {
         let fd = handle.fileDescriptor
-        let thread = Thread { [collected, finished, done] in
+        let thread = Thread { [collected, finished, done, handle] in
+            // Held for the loop's whole life: a handle freed meanwhile would close `fd` under it (or hand its number
+            // to another file).
+            defer { withExtendedLifetime(handle) {} }
             var buffer = [UInt8](repeating: 0, count: 65_536)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }

@@ -45,14 +45,14 @@ public final class RPCProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: DuvoBinary.path)
         process.arguments = arguments
         process.environment = environment ?? Self.cleanEnvironment()
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
+        let stdin = try ChildPipe(.toChild), stdout = try ChildPipe(.fromChild), stderr = try ChildPipe(.fromChild)
+        process.standardInput = stdin.childEnd
+        process.standardOutput = stdout.childEnd
+        process.standardError = stderr.childEnd
         let state = Locked(State(decoder: FrameDecoder(framing: wire == .ndjson ? .newlineDelimited : .contentLength)))
         self.state = state
         self.wire = wire
-        stdoutReader = PipeReader(stdout.fileHandleForReading) { chunk in
+        stdoutReader = PipeReader(stdout.parentEnd) { chunk in
             state.withLock { state in
                 state.decoder.append(chunk)
                 while let event = state.decoder.next() {
@@ -65,9 +65,10 @@ public final class RPCProcess: Sendable {
                 }
             }
         }
-        self.stderr = PipeReader(stderr.fileHandleForReading)
-        input = stdin.fileHandleForWriting
+        self.stderr = PipeReader(stderr.parentEnd)
+        input = stdin.parentEnd
         try process.run()
+        for pipe in [stdin, stdout, stderr] { pipe.closeChildEnd() }
         self.process = Locked(process)
     }
 

@@ -14,10 +14,11 @@ public enum SimAgents {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: DuvoBinary.path)
         process.arguments = ["sim", "agents", "--json"]
-        let output = Pipe()
-        process.standardOutput = output
+        let output = try ChildPipe(.fromChild)
+        process.standardOutput = output.childEnd
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        output.closeChildEnd()
+        let data = output.parentEnd.readDataToEndOfFile()
         process.waitUntilExit()
         let list = try JSONParser().parse(data)
         var map: [String: String] = [:]

@@ -23,19 +23,21 @@ public final class SimulatorProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: DuvoBinary.path)
         process.arguments = ["sim", "--port", "0", "--speed", String(speed)] + extraArguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let out = try ChildPipe(.fromChild)
+        let err = try ChildPipe(.fromChild)
+        process.standardOutput = out.childEnd
+        process.standardError = err.childEnd
         process.standardInput = FileHandle.nullDevice
         do {
             try process.run()
         } catch {
             throw StartError(message: "cannot run \(DuvoBinary.path): \(error); build it first or set DUVO_BIN")
         }
+        out.closeChildEnd()
+        err.closeChildEnd()
         let lines = DispatchSemaphore(value: 0)
-        stdout = PipeReader(out.fileHandleForReading) { chunk in if chunk.contains(0x0A) { lines.signal() } }
-        stderr = PipeReader(err.fileHandleForReading)
+        stdout = PipeReader(out.parentEnd) { chunk in if chunk.contains(0x0A) { lines.signal() } }
+        stderr = PipeReader(err.parentEnd)
         self.process = Locked(process)
         _ = lines.wait(timeout: .now() + 20)
         let line = stdout.text.split(separator: "\n").first.map(String.init)
