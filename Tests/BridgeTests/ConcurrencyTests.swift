@@ -88,7 +88,7 @@ struct ConcurrencyTests {
         process.standardInput = input.childEnd
         process.standardOutput = output.childEnd
         process.standardError = errors.childEnd
-        try process.run()
+        try ChildProcesses.run(process)
         for pipe in [input, output, errors] { pipe.closeChildEnd() }
         try output.parentEnd.close()
         try input.parentEnd.write(contentsOf: Data(#"{"jsonrpc":"2.0","id":1,"method":"rpc.discover"}"#.utf8 + [0x0A]))

@@ -191,7 +191,7 @@ final class CLIProcess: Sendable {
         process.standardOutput = out.childEnd
         process.standardError = err.childEnd
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ChildProcesses.run(process)
         out.closeChildEnd()
         err.closeChildEnd()
         self.process = Locked(process)

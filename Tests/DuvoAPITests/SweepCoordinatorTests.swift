@@ -54,7 +54,7 @@ struct SweepCoordinatorTests {
         // A lease left by a process that no longer exists (an exited child's pid), valid for another hour.
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
-        try child.run()
+        try ChildProcesses.run(child)
         child.waitUntilExit()
         let file = directory.file("sweep-\(name).lease")
         try "holder ghost \(child.processIdentifier) \(MonotonicClock.now() + 3600)\n"

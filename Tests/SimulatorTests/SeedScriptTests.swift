@@ -26,7 +26,7 @@ struct SeedScriptTests {
         let out = try ChildPipe(.fromChild)
         process.standardOutput = out.childEnd
         let reader = PipeReader(out.parentEnd)
-        try process.run()
+        try ChildProcesses.run(process)
         out.closeChildEnd()
         reader.waitForEnd(timeout: 120)
         process.waitUntilExit()

@@ -58,7 +58,7 @@ public final class ChildPipe: Sendable {
     }
 
     /// Closes this process's copy of the child's end, so that the child's exit (or its closing the stream) is seen as
-    /// end of file or a broken pipe. Call it after `process.run()`.
+    /// end of file or a broken pipe. Call it once the child has started (``ChildProcesses/run(_:)``).
     public func closeChildEnd() {
         try? childEnd.close()
     }

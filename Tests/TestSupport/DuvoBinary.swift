@@ -21,7 +21,7 @@ public enum DuvoBinary {
         process.standardOutput = out.childEnd
         process.standardError = err.childEnd
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ChildProcesses.run(process)
         out.closeChildEnd()
         err.closeChildEnd()
         // Both pipes are drained concurrently so a chatty child cannot fill one and block.

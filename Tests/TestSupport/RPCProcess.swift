@@ -67,7 +67,7 @@ public final class RPCProcess: Sendable {
         }
         self.stderr = PipeReader(stderr.parentEnd)
         input = stdin.parentEnd
-        try process.run()
+        try ChildProcesses.run(process)
         for pipe in [stdin, stdout, stderr] { pipe.closeChildEnd() }
         self.process = Locked(process)
     }

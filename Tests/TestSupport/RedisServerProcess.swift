@@ -44,7 +44,7 @@ public final class RedisServerProcess: Sendable {
         child.standardOutput = FileHandle.nullDevice
         child.standardError = FileHandle.nullDevice
         do {
-            try child.run()
+            try ChildProcesses.run(child)
         } catch {
             throw StartError(description: "cannot run redis-server: \(error); install the redis-server package")
         }

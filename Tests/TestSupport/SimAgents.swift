@@ -16,7 +16,7 @@ public enum SimAgents {
         process.arguments = ["sim", "agents", "--json"]
         let output = try ChildPipe(.fromChild)
         process.standardOutput = output.childEnd
-        try process.run()
+        try ChildProcesses.run(process)
         output.closeChildEnd()
         let data = output.parentEnd.readDataToEndOfFile()
         process.waitUntilExit()

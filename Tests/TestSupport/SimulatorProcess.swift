@@ -29,7 +29,7 @@ public final class SimulatorProcess: Sendable {
         process.standardError = err.childEnd
         process.standardInput = FileHandle.nullDevice
         do {
-            try process.run()
+            try ChildProcesses.run(process)
         } catch {
             throw StartError(message: "cannot run \(DuvoBinary.path): \(error); build it first or set DUVO_BIN")
         }
