@@ -187,16 +187,8 @@ final class CLIProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
-        let out = try ChildPipe(.fromChild), err = try ChildPipe(.fromChild)
-        process.standardOutput = out.childEnd
-        process.standardError = err.childEnd
-        process.standardInput = FileHandle.nullDevice
-        try ChildProcesses.run(process)
-        out.closeChildEnd()
-        err.closeChildEnd()
+        (stdout, stderr) = try ChildProcesses.runCapturing(process)
         self.process = Locked(process)
-        stdout = PipeReader(out.parentEnd)
-        stderr = PipeReader(err.parentEnd)
     }
 
     /// Waits for the process to exit (terminating it after `timeout` seconds) and returns what it did.

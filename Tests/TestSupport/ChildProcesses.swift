@@ -17,4 +17,20 @@ public enum ChildProcesses {
     public static func run(_ process: Process) throws {
         try starting.withLock { _ in try process.run() }
     }
+
+    /// Starts `process` with no input and its stdout and stderr each drained by a ``PipeReader`` (concurrently, so a
+    /// chatty child cannot fill one pipe and block); `onStdout` sees each chunk of stdout as it comes.
+    public static func runCapturing(
+        _ process: Process, onStdout: @escaping @Sendable ([UInt8]) -> Void = { _ in }
+    ) throws -> (stdout: PipeReader, stderr: PipeReader) {
+        let out = try ChildPipe(.fromChild)
+        let err = try ChildPipe(.fromChild)
+        process.standardOutput = out.childEnd
+        process.standardError = err.childEnd
+        process.standardInput = FileHandle.nullDevice
+        try run(process)
+        out.closeChildEnd()
+        err.closeChildEnd()
+        return (PipeReader(out.parentEnd, onChunk: onStdout), PipeReader(err.parentEnd))
+    }
 }

@@ -16,17 +16,7 @@ public enum DuvoBinary {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        let out = try ChildPipe(.fromChild)
-        let err = try ChildPipe(.fromChild)
-        process.standardOutput = out.childEnd
-        process.standardError = err.childEnd
-        process.standardInput = FileHandle.nullDevice
-        try ChildProcesses.run(process)
-        out.closeChildEnd()
-        err.closeChildEnd()
-        // Both pipes are drained concurrently so a chatty child cannot fill one and block.
-        let stdout = PipeReader(out.parentEnd)
-        let stderr = PipeReader(err.parentEnd)
+        let (stdout, stderr) = try ChildProcesses.runCapturing(process)
         if !stdout.waitForEnd(timeout: timeout) { process.terminate() }
         process.waitUntilExit()
         stderr.waitForEnd(timeout: 5)

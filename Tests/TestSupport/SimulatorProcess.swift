@@ -23,21 +23,14 @@ public final class SimulatorProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: DuvoBinary.path)
         process.arguments = ["sim", "--port", "0", "--speed", String(speed)] + extraArguments
-        let out = try ChildPipe(.fromChild)
-        let err = try ChildPipe(.fromChild)
-        process.standardOutput = out.childEnd
-        process.standardError = err.childEnd
-        process.standardInput = FileHandle.nullDevice
+        let lines = DispatchSemaphore(value: 0)
         do {
-            try ChildProcesses.run(process)
+            (stdout, stderr) = try ChildProcesses.runCapturing(process) { chunk in
+                if chunk.contains(0x0A) { lines.signal() }
+            }
         } catch {
             throw StartError(message: "cannot run \(DuvoBinary.path): \(error); build it first or set DUVO_BIN")
         }
-        out.closeChildEnd()
-        err.closeChildEnd()
-        let lines = DispatchSemaphore(value: 0)
-        stdout = PipeReader(out.parentEnd) { chunk in if chunk.contains(0x0A) { lines.signal() } }
-        stderr = PipeReader(err.parentEnd)
         self.process = Locked(process)
         _ = lines.wait(timeout: .now() + 20)
         let line = stdout.text.split(separator: "\n").first.map(String.init)
