@@ -1,0 +1,68 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Opening files of the runtime directory so that nothing planted there is used: no symlink is followed
+/// (`O_NOFOLLOW`), and what is opened must be a regular file that this user owns, with no access for others.
+///
+/// Every file of the runtime directory (ledger, leases, the shared simulator's state, lock and log) is opened here.
+package enum OwnedFile {
+    /// Opens `path` with `flags` (`O_NOFOLLOW | O_CLOEXEC` added), creating it with mode 0600 when `flags` has
+    /// `O_CREAT`, and checks what was opened.
+    /// - Returns: the open descriptor; the caller closes it.
+    /// - Throws: ``OwnedFileError`` when it cannot be opened or is not a private regular file of this user
+    ///   (the descriptor is then closed).
+    package static func open(_ path: String, flags: Int32) throws(OwnedFileError) -> Int32 {
+        let fd = Glibc.open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let code = errno
+            // O_NOFOLLOW on a symlink fails with ELOOP: say what it is, not "too many levels of links".
+            if code == ELOOP { throw .untrusted(path: path, reason: "it is a symbolic link") }
+            throw .cannotOpen(path: path, errno: code)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw .cannotOpen(path: path, errno: code)
+        }
+        if let reason = untrustedReason(info) {
+            close(fd)
+            throw .untrusted(path: path, reason: reason)
+        }
+        return fd
+    }
+
+    /// Why a file with this `stat` must not be used, or nil when it is a regular file of this user that no one else
+    /// may write.
+    package static func untrustedReason(_ info: stat) -> String? {
+        if (info.st_mode & S_IFMT) != S_IFREG { return "it is not a regular file" }
+        if info.st_uid != geteuid() { return "it belongs to uid \(info.st_uid), not to you (uid \(geteuid()))" }
+        if info.st_mode & 0o022 != 0 {
+            return "others may write it (mode \(String(info.st_mode & 0o777, radix: 8)))"
+        }
+        return nil
+    }
+}
+
+/// Why a file of the runtime directory was not opened.
+package enum OwnedFileError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// `open` or `fstat` failed with `errno`.
+    case cannotOpen(path: String, errno: Int32)
+    /// It is there but must not be trusted (a link, not a regular file, another user's, writable by others).
+    case untrusted(path: String, reason: String)
+
+    /// The `errno` of a failed open (ENOENT for a file that is not there), nil for an untrusted file.
+    package var errno: Int32? {
+        if case .cannotOpen(_, let code) = self { return code }
+        return nil
+    }
+
+    package var description: String {
+        switch self {
+        case .cannotOpen(let path, let code): "cannot open \(path): \(String(cString: strerror(code)))"
+        case .untrusted(let path, let reason): "refusing \(path): \(reason)"
+        }
+    }
+}
