@@ -1,0 +1,63 @@
+import JSONCore
+import Synchronization
+
+/// What the recovery of lost writes knows beyond one call: Duvo's clock as its `Date` headers showed it, and the runs
+/// and messages this process already gave as the effect of a call (so one is never the effect of two).
+final class WriteRecovery: Sendable {
+    /// One answer's `Date` (whole seconds, rounded down, per RFC 9110) and the local wall-clock time it arrived.
+    struct Observation: Sendable, Equatable {
+        let serverDate: Double
+        let receivedAt: Double
+    }
+
+    private struct State {
+        var observations: [Observation] = []
+        var answered: Set<String> = []
+    }
+
+    /// How many recent observations are kept: enough to find one from before any call still being recovered.
+    static let keptObservations = 16
+    private let state = Mutex(State())
+
+    /// Notes a 2xx answer's `Date` (an error page may come from a front end with a clock of its own).
+    func observe(serverDate: Double?, receivedAt: Double) {
+        guard let serverDate else { return }
+        state.withLock { state in
+            state.observations.append(Observation(serverDate: serverDate, receivedAt: receivedAt))
+            if state.observations.count > Self.keptObservations { state.observations.removeFirst() }
+        }
+    }
+
+    /// The earliest time on Duvo's clock at which a call that began at local time `began` can have reached it, or
+    /// nil when no answer carried a `Date`.
+    ///
+    /// An observation is a lower bound on Duvo's clock: at the local time `receivedAt` it read at least
+    /// `serverDate`. Carried to `began` by the local time between them, it stays one whenever Duvo's clock runs at
+    /// least as fast as ours for an observation from before the call (the simulator's runs faster), and when both
+    /// run at one rate for one from after it; the latest from before the call is used, else the first after it.
+    /// The bound is below the true time by the observation's round trip and up to 1 s of `Date` resolution.
+    func earliestServerTime(at began: Double) -> Double? {
+        state.withLock { state in
+            let before = state.observations.last { $0.receivedAt <= began }
+            guard let chosen = before ?? state.observations.first(where: { $0.receivedAt > began }) else { return nil }
+            return began + chosen.serverDate - chosen.receivedAt
+        }
+    }
+
+    /// Marks `id` (a run or a message) as the effect of a call this process answered; false when it already was.
+    @discardableResult
+    func noteAnswered(_ id: String) -> Bool {
+        state.withLock { $0.answered.insert(id.lowercased()).inserted }
+    }
+
+    /// `body` as is, after noting the id of its `field` (`run`, `message`) as answered.
+    func answered(_ body: JSONValue, field: String) -> JSONValue {
+        if let id = body[field]?["id"]?.stringValue { noteAnswered(id) }
+        return body
+    }
+
+    /// Whether `id` was already given as the effect of a call.
+    func wasAnswered(_ id: String) -> Bool {
+        state.withLock { $0.answered.contains(id.lowercased()) }
+    }
+}
