@@ -178,12 +178,19 @@ final class CurlTransfer: @unchecked Sendable {
         }
         var status = 0
         _ = duvo_curl_get_long(easy.raw, CURLINFO_RESPONSE_CODE, &status)
-        // A forwarding proxy (http base URL) refuses in the response itself: 407, or a 401 with the proxy's
-        // challenge (tinyproxy). Duvo never sends either, so this is the proxy's answer, not Duvo's.
-        if let proxyHost, status == 407 || (status == 401 && headers["proxy-authenticate"] != nil) {
+        if let proxyHost, isProxyRefusal(status: status) {
             return .failure(.proxyRejected("the proxy \(proxyHost) answered \(status) and did not forward the request"))
         }
         return .success(APIResponse(status: status, headers: headers, body: body))
+    }
+
+    /// Whether a forwarding proxy (an http base URL) refused the request itself: 407, or a 401 with the proxy's
+    /// challenge or without Duvo's JSON error body (tinyproxy answers 401 with an HTML page and a `WWW-Authenticate`
+    /// challenge). Duvo sends neither: its 401 is always its JSON error.
+    private func isProxyRefusal(status: Int) -> Bool {
+        guard status == 401 else { return status == 407 }
+        let first = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return headers["proxy-authenticate"] != nil || first != UInt8(ascii: "{")
     }
 
     /// libcurl's own sentence for the failure (naming the certificate problem, the host, ...), secrets removed.
