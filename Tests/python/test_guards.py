@@ -8,21 +8,16 @@ A tinyproxy between the bridge and a real simulator counts what reached upstream
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import threading
 import uuid
 from typing import Any
 
-import pytest
-
 from duvo_binary import duvo_bin, sim_agent
 from frontends.servers import TinyProxy
+from loopback_server import LoopbackServer, response
 from reliability_harness import TEAM, RPCChild, sim  # noqa: F401  (sim is a fixture)
+from test_tls_frontend import AMBIENT, clean_env, proxy  # noqa: F401  (clean_env and proxy are fixtures)
 
-PROXY_PASSWORD = "guard-pr0xy-pw"
-AMBIENT = ["SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE", "DUVO_CA_FILE", "http_proxy", "HTTP_PROXY",
-           "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
 INVALID_PARAMS = -32602
 
 
@@ -32,19 +27,6 @@ def meta() -> dict[str, Any]:
             "io.modelcontextprotocol/clientCapabilities": {"extensions": {"io.modelcontextprotocol/tasks": {}},
                                                            "elicitation": {"form": {}}},
             "io.modelcontextprotocol/clientInfo": {"name": "guards", "version": "1"}}
-
-
-@pytest.fixture(scope="module")
-def proxy(tmp_path_factory):
-    with TinyProxy(tmp_path_factory.mktemp("tinyproxy"), "duvo", PROXY_PASSWORD) as server:
-        yield server
-
-
-@pytest.fixture
-def clean_env(monkeypatch):
-    for name in AMBIENT:
-        monkeypatch.delenv(name, raising=False)
-    return monkeypatch
 
 
 def env_for(base_url: str, key: str, **extra: str) -> dict[str, str]:
@@ -57,10 +39,10 @@ def stops(proxy: TinyProxy) -> int:
     return sum(1 for line in proxy.log().splitlines() if "POST " in line and "/stop" in line)
 
 
-def test_tasks_update_and_cancel_follow_read_only_and_excluded_tools(sim, proxy, clean_env):  # noqa: F811
+def test_tasks_update_and_cancel_follow_the_tool_selection_and_refuse_unknown_tasks(sim, proxy, clean_env):  # noqa: F811
     child, key = sim
     run_id = None
-    for extra in (["--read-only"], ["--exclude-tools", "duvo_stop_run,duvo_respond_to_human_request"]):
+    for extra in ([], ["--read-only"], ["--exclude-tools", "duvo_stop_run,duvo_respond_to_human_request"]):
         rpc = RPCChild(child.url, key, extra=extra, env_extra={"HTTP_PROXY": proxy.url})
         try:
             if run_id is None:
@@ -68,35 +50,28 @@ def test_tasks_update_and_cancel_follow_read_only_and_excluded_tools(sim, proxy,
                 waiting = rpc.result("runs/wait", {"run_id": run_id, "until": "attention", "timeout_s": 60})
                 assert waiting["run"]["status"] == "waiting", waiting
             before = stops(proxy)
-            task = rpc.result("tasks/get", {"taskId": run_id, "_meta": meta()})
-            assert task["status"] == "input_required", task
-            [answer_key] = list(task["inputRequests"])
-            update = rpc.call("tasks/update", {"taskId": run_id, "_meta": meta(), "inputResponses": {
-                answer_key: {"action": "accept", "content": {"approved": True}}}})
-            assert update["error"]["code"] == INVALID_PARAMS, update
-            assert "duvo_respond_to_human_request" in update["error"]["message"], update
-            cancel = rpc.call("tasks/cancel", {"taskId": run_id, "_meta": meta()})
-            assert cancel["error"]["code"] == INVALID_PARAMS and "duvo_stop_run" in cancel["error"]["message"], cancel
-            assert rpc.result("runs/get", {"run_id": run_id})["run"]["status"] == "waiting"
+            unknown = str(uuid.uuid4())
+            answer = rpc.call("tasks/cancel", {"taskId": unknown, "_meta": meta()})
+            assert answer["error"]["code"] == INVALID_PARAMS, answer
+            if not extra:
+                assert "not found" in answer["error"]["message"].lower(), answer
+                assert f"/runs/{unknown}" in proxy.log(), "the run was looked up through the proxy"
+            else:
+                task = rpc.result("tasks/get", {"taskId": run_id, "_meta": meta()})
+                assert task["status"] == "input_required", task
+                [answer_key] = list(task["inputRequests"])
+                update = rpc.call("tasks/update", {"taskId": run_id, "_meta": meta(), "inputResponses": {
+                    answer_key: {"action": "accept", "content": {"approved": True}}}})
+                assert update["error"]["code"] == INVALID_PARAMS, update
+                assert "duvo_respond_to_human_request" in update["error"]["message"], update
+                cancel = rpc.call("tasks/cancel", {"taskId": run_id, "_meta": meta()})
+                assert cancel["error"]["code"] == INVALID_PARAMS, cancel
+                assert "duvo_stop_run" in cancel["error"]["message"], cancel
+                assert rpc.result("runs/get", {"run_id": run_id})["run"]["status"] == "waiting"
             assert stops(proxy) == before, "no stop went upstream"
             assert rpc.close_and_wait() == 0
         finally:
             rpc.kill()
-
-
-def test_cancelling_an_unknown_task_sends_no_stop(sim, proxy, clean_env):  # noqa: F811
-    child, key = sim
-    rpc = RPCChild(child.url, key, env_extra={"HTTP_PROXY": proxy.url})
-    try:
-        before = stops(proxy)
-        unknown = str(uuid.uuid4())
-        answer = rpc.call("tasks/cancel", {"taskId": unknown, "_meta": meta()})
-        assert answer["error"]["code"] == INVALID_PARAMS and "not found" in answer["error"]["message"].lower(), answer
-        assert f"/runs/{unknown}" in proxy.log(), "the run was looked up through the proxy"
-        assert stops(proxy) == before, "no stop was sent for a task that does not exist"
-        assert rpc.close_and_wait() == 0
-    finally:
-        rpc.kill()
 
 
 def test_a_forwarding_proxy_refusing_the_credentials_is_named_not_duvo(sim, proxy, clean_env):  # noqa: F811
@@ -112,38 +87,15 @@ def test_a_forwarding_proxy_refusing_the_credentials_is_named_not_duvo(sim, prox
     assert wrong not in done.stdout + done.stderr and key not in done.stdout + done.stderr
 
 
-class Answers407:
-    """A proxy that answers every request 407 with a Basic challenge, as RFC 9110 has it."""
-
-    def __init__(self) -> None:
-        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(8)
-        self.port = self.server.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.server.accept()
-            except OSError:
-                return
-            with conn:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
-                body = b"<html><title>407 Proxy Authentication Required</title></html>"
-                conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\""
-                             b"\r\nContent-Type: text/html\r\nConnection: close\r\nContent-Length: %d\r\n\r\n"
-                             % len(body) + body)
+def refuse_with_407(method: str, target: str, headers: dict[str, str], body: bytes) -> bytes:
+    """A proxy answering every request 407 with a Basic challenge, as RFC 9110 has it."""
+    return response("407 Proxy Authentication Required", b"<html><title>407 Proxy Authentication Required</title></html>",
+                    "text/html", 'Proxy-Authenticate: Basic realm="p"\r\n')
 
 
 def test_a_proxy_answering_407_is_a_configuration_problem_in_rpc_and_cli(sim, clean_env):  # noqa: F811
     child, key = sim
-    refusing = Answers407()
+    refusing = LoopbackServer(refuse_with_407)
     proxy_url = f"http://someone:hidden-pw-407@127.0.0.1:{refusing.port}"
     done = subprocess.run([duvo_bin(), "runs", "get", str(uuid.uuid4())],
                           env=env_for(child.url, key, HTTP_PROXY=proxy_url), capture_output=True, text=True,
@@ -158,7 +110,7 @@ def test_a_proxy_answering_407_is_a_configuration_problem_in_rpc_and_cli(sim, cl
     finally:
         rpc.kill()
     assert b"hidden-pw-407" not in rpc.output()
-    refusing.server.close()
+    refusing.stop()
 
 
 def test_a_ca_file_that_is_not_pem_is_refused_at_start(tmp_path, clean_env):

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import threading
 import time
+import urllib.error
 import urllib.request
 
 from duvo_binary import duvo_bin, sim_agent
+from loopback_server import LoopbackServer, response
 from reliability_harness import TEAM, RPCChild, SimChild, unique_key
 
 PAGE_502 = b"<html><head><title>502 Bad Gateway</title></head><body>502 Bad Gateway</body></html>"
@@ -33,58 +33,29 @@ class Relay:
         self.target = target
         self.writes = "pass"
         self.forwarded_posts = 0
-        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(32)
-        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.server = LoopbackServer(self._answer)
+        self.url = self.server.url
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.server.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn: socket.socket) -> None:
-        with conn:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            head, _, body = data.partition(b"\r\n\r\n")
-            lines = head.decode("latin-1").split("\r\n")
-            method, path, _ = lines[0].split(" ", 2)
-            headers = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
-            length = int(next((v for k, v in headers.items() if k.lower() == "content-length"), "0"))
-            while len(body) < length:
-                body += conn.recv(65536)
-            mode = self.writes if method == "POST" else "pass"
-            if mode != "drop":
-                if method == "POST":
-                    self.forwarded_posts += 1
-                forward = {k: v for k, v in headers.items() if k.lower() in ("authorization", "content-type")}
-                request = urllib.request.Request(self.target + path, data=body if method == "POST" else None,
-                                                 headers=forward, method=method)
-                try:
-                    with urllib.request.urlopen(request, timeout=30) as answer:
-                        status, answer_headers, answer_body = answer.status, answer.headers, answer.read()
-                except urllib.error.HTTPError as error:
-                    status, answer_headers, answer_body = error.code, error.headers, error.read()
-                if mode == "pass":
-                    date = answer_headers.get("Date", "")
-                    conn.sendall(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\nDate: %s\r\nConnection: close"
-                                 b"\r\nContent-Length: %d\r\n\r\n" % (status, date.encode(), len(answer_body))
-                                 + answer_body)
-                    return
-            conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nConnection: close\r\n"
-                         b"Content-Length: %d\r\n\r\n" % len(PAGE_502) + PAGE_502)
+    def _answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> bytes:
+        mode = self.writes if method == "POST" else "pass"
+        if mode == "drop":
+            return response("502 Bad Gateway", PAGE_502, "text/html")
+        if method == "POST":
+            self.forwarded_posts += 1
+        forward = {k: v for k, v in headers.items() if k in ("authorization", "content-type")}
+        request = urllib.request.Request(self.target + target, data=body if method == "POST" else None,
+                                         headers=forward, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                status, date, answer_body = answer.status, answer.headers.get("Date", ""), answer.read()
+        except urllib.error.HTTPError as error:
+            status, date, answer_body = error.code, error.headers.get("Date", ""), error.read()
+        if mode == "lose":
+            return response("502 Bad Gateway", PAGE_502, "text/html")
+        return response(f"{status} X", answer_body, extra=f"Date: {date}\r\n")
 
     def stop(self) -> None:
-        self.server.close()
+        self.server.stop()
 
 
 def cli(relay: Relay, key: str, *args: str) -> subprocess.CompletedProcess:
