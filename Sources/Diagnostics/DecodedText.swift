@@ -8,17 +8,23 @@
 struct DecodedText {
     /// The decoded bytes (UTF-8).
     private(set) var bytes: [UInt8]
-    /// For each decoded byte, the first source byte it came from.
-    private(set) var starts: [Int]
-    /// For each decoded byte, one past the last source byte it came from.
-    private(set) var ends: [Int]
+    /// For each decoded byte, the first source byte it came from (empty: the source itself).
+    private var starts: [Int]
+    /// For each decoded byte, one past the last source byte it came from (empty: the source itself).
+    private var ends: [Int]
 
-    /// The source itself, undecoded.
+    /// The source itself, undecoded; the byte-by-byte map is only made once there is an escape to decode.
     init(source: [UInt8]) {
         bytes = source
-        starts = Array(source.indices)
-        ends = source.indices.map { $0 + 1 }
+        starts = []
+        ends = []
     }
+
+    /// The source bytes that the decoded bytes in `range` (not empty) came from.
+    func source(of range: Range<Int>) -> Range<Int> { sourceStart(range.lowerBound)..<sourceEnd(range.upperBound - 1) }
+
+    private func sourceStart(_ index: Int) -> Int { starts.isEmpty ? index : starts[index] }
+    private func sourceEnd(_ index: Int) -> Int { ends.isEmpty ? index + 1 : ends[index] }
 
     private init(capacity: Int) {
         bytes = []
@@ -41,11 +47,11 @@ struct DecodedText {
         var index = 0
         while index < bytes.count {
             if let (decoded, consumed) = escape(at: index) {
-                for byte in decoded { result.append(byte, from: starts[index], to: ends[index + consumed - 1]) }
+                for byte in decoded { result.append(byte, from: sourceStart(index), to: sourceEnd(index + consumed - 1)) }
                 index += consumed
                 changed = true
             } else {
-                result.append(bytes[index], from: starts[index], to: ends[index])
+                result.append(bytes[index], from: sourceStart(index), to: sourceEnd(index))
                 index += 1
             }
         }

@@ -74,7 +74,7 @@ public enum SecretRedactor {
         for index in bytes.indices {
             for pattern in patterns[Int(bytes[index])] where index + pattern.count <= bytes.count {
                 guard bytes[index..<(index + pattern.count)].elementsEqual(pattern) else { continue }
-                found.append(text.starts[index]..<text.ends[index + pattern.count - 1])
+                found.append(text.source(of: index..<(index + pattern.count)))
             }
         }
         return found
