@@ -89,7 +89,7 @@ struct RecoveryTests {
 
     @Test("Duvo's clock at a call's start comes from the latest Date before it, else the first after it")
     func earliestServerTime() {
-        let recovery = WriteRecovery()
+        let recovery = WriteRecovery(keepSeconds: 60)
         #expect(recovery.earliestServerTime(at: 100) == nil)
         recovery.observe(serverDate: 1_000, receivedAt: 150)
         #expect(recovery.earliestServerTime(at: 100) == 950, "after the call: carried back at one rate")
@@ -97,6 +97,15 @@ struct RecoveryTests {
         #expect(recovery.earliestServerTime(at: 100) == 2_010, "before the call: at least as much time has passed")
         recovery.observe(serverDate: nil, receivedAt: 95)
         #expect(recovery.earliestServerTime(at: 100) == 2_010)
+    }
+
+    @Test("answered ids are kept while a call may still find them, and no longer: the set stays bounded")
+    func answeredBound() {
+        let recovery = WriteRecovery(keepSeconds: 60)
+        for index in 0..<5_000 { recovery.noteAnswered("run-\(index)", now: Double(index)) }
+        #expect(recovery.answeredCount < 2 * WriteRecovery.minimumPruneCount)
+        #expect(recovery.wasAnswered("RUN-4999") && recovery.wasAnswered("run-4950") && !recovery.wasAnswered("run-10"))
+        #expect(!recovery.noteAnswered("run-4999", now: 5_000), "an id is answered once")
     }
 
     @Test("a stamp is older than a moment only when even its last possible instant is")

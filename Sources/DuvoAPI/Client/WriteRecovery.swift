@@ -1,3 +1,4 @@
+import Foundation
 import JSONCore
 import Synchronization
 
@@ -12,12 +13,22 @@ final class WriteRecovery: Sendable {
 
     private struct State {
         var observations: [Observation] = []
-        var answered: Set<String> = []
+        /// Ids answered, with the local time they were: kept while a call still in flight may find them.
+        var answered: [String: Double] = [:]
+        var pruneAt = WriteRecovery.minimumPruneCount
     }
 
     /// How many recent observations are kept: enough to find one from before any call still being recovered.
     static let keptObservations = 16
+    static let minimumPruneCount = 1_024
     private let state = Mutex(State())
+    /// How long an answered id can matter: the longest a call lasts, plus the search window before it.
+    private let keepSeconds: Double
+
+    /// Recovery state for calls that last at most `keepSeconds` (with the search window).
+    init(keepSeconds: Double) {
+        self.keepSeconds = keepSeconds
+    }
 
     /// Notes a 2xx answer's `Date` (an error page may come from a front end with a clock of its own).
     func observe(serverDate: Double?, receivedAt: Double) {
@@ -45,9 +56,20 @@ final class WriteRecovery: Sendable {
     }
 
     /// Marks `id` (a run or a message) as the effect of a call this process answered; false when it already was.
+    ///
+    /// Ids older than any call still in flight are dropped now and then (when their count has doubled), so a
+    /// process that writes for days keeps a bounded set.
     @discardableResult
-    func noteAnswered(_ id: String) -> Bool {
-        state.withLock { $0.answered.insert(id.lowercased()).inserted }
+    func noteAnswered(_ id: String, now: Double = Date().timeIntervalSince1970) -> Bool {
+        state.withLock { state in
+            guard state.answered.updateValue(now, forKey: id.lowercased()) == nil else { return false }
+            if state.answered.count >= state.pruneAt {
+                let cutoff = now - keepSeconds
+                state.answered = state.answered.filter { $0.value >= cutoff }
+                state.pruneAt = max(Self.minimumPruneCount, 2 * state.answered.count)
+            }
+            return true
+        }
     }
 
     /// `body` as is, after noting the id of its `field` (`run`, `message`) as answered.
@@ -58,6 +80,9 @@ final class WriteRecovery: Sendable {
 
     /// Whether `id` was already given as the effect of a call.
     func wasAnswered(_ id: String) -> Bool {
-        state.withLock { $0.answered.contains(id.lowercased()) }
+        state.withLock { $0.answered[id.lowercased()] != nil }
     }
+
+    /// How many answered ids are kept (for tests of the bound).
+    var answeredCount: Int { state.withLock { $0.answered.count } }
 }
