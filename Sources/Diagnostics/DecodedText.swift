@@ -47,7 +47,8 @@ struct DecodedText {
         var index = 0
         while index < bytes.count {
             if let (decoded, consumed) = escape(at: index) {
-                for byte in decoded { result.append(byte, from: sourceStart(index), to: sourceEnd(index + consumed - 1)) }
+                let start = sourceStart(index), end = sourceEnd(index + consumed - 1)
+                for byte in decoded { result.append(byte, from: start, to: end) }
                 index += consumed
                 changed = true
             } else {
