@@ -28,7 +28,7 @@ public struct Logger: Sendable {
         self.shared = Shared(fd: fd)
     }
 
-    /// Registers a secret (an API key) that must never appear in any output, this logger's lines included.
+    /// Registers a secret (an API key, a password) that must never appear in any output, in any encoding.
     /// - Note: the secret goes to the process-wide ``SecretRedactor``, so errors and results are redacted too.
     public func redact(_ secret: String) {
         SecretRedactor.register(secret)
@@ -68,20 +68,4 @@ public struct Logger: Sendable {
     public func debug(_ message: @autoclosure () -> String) { log(.debug, message()) }
     /// Logs at trace level.
     public func trace(_ message: @autoclosure () -> String) { log(.trace, message()) }
-}
-
-extension String {
-    /// Replaces every occurrence of `target` (no Foundation needed).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        result += rest
-        return result
-    }
 }

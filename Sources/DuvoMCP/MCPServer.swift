@@ -15,7 +15,7 @@ public enum MCPServer {
     public static func register(into router: inout RPCRouter, bridge: Bridge, options: MCPOptions) {
         let session = MCPSession()
         let catalog = ToolCatalog(options: options)
-        let tasks = TaskBoard(bridge: bridge)
+        let tasks = TaskBoard(bridge: bridge, catalog: catalog)
         let runner = ToolCall(bridge: bridge, session: session, catalog: catalog, options: options, tasks: tasks)
         let listener = TaskListener(board: tasks, scheduler: bridge.scheduler, serverVersion: options.serverVersion)
         let version = options.serverVersion

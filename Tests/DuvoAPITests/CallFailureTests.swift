@@ -107,10 +107,13 @@ struct CallFailureTests {
     @Test("a start whose answer was lost is found on API v2 and returned as recovered, never sent twice")
     func startRecovered() async throws {
         let other = "11111111-2222-4333-8444-555555555555"
-        let list = #"{"data":[{"id":"\#(other)","status":"running"},{"id":"\#(runID)","status":"pending"}],"total":2}"#
+        let created = RecoveryTests.isoTimestamp(Date().addingTimeInterval(1))
+        let list = #"{"data":[{"id":"\#(other)","status":"running","created_at":"\#(created)"},"#
+            + #"{"id":"\#(runID)","status":"pending","created_at":"\#(created)"}],"total":2}"#
+        let date = ["date": RecoveryTests.httpDate(Date())]
         let transport = ScriptedTransport([
             .fail(.connectionLost("the connection closed before the response was complete")),
-            .answer(200, list),
+            .answer(200, list, date),
             .answer(200, #"{"messages":[{"type":"user_message","role":"user","text_content":"other job"}],"total":1}"#),
             .answer(200, #"{"messages":[{"type":"user_message","role":"user","text_content":"hello"}],"total":1}"#),
         ])
@@ -150,7 +153,7 @@ struct CallFailureTests {
     func messageAndRespond() async throws {
         let transport = ScriptedTransport([
             .fail(.timedOut),
-            .answer(200, #"{"messages":[],"total":7}"#),
+            .answer(200, #"{"messages":[],"total":7}"#, ["date": RecoveryTests.httpDate(Date())]),
             .answer(200, #"{"messages":[{"id":"m6","type":"user_message","role":"user","text_content":"go on","timestamp":"2999-01-01T00:00:00Z"}],"total":7}"#),
         ])
         let body = try await DuvoClient.scripted(transport).postMessage(runID, text: "go on")

@@ -7,7 +7,8 @@ struct TLSConfigurationTests {
     /// A readable file standing in for a CA bundle.
     private static func file(_ name: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("duvo-tls-\(UUID())-\(name)").path
-        try Data("not checked here".utf8).write(to: URL(fileURLWithPath: path))
+        try Data("-----BEGIN CERTIFICATE-----\nnot checked here\n-----END CERTIFICATE-----\n".utf8)
+            .write(to: URL(fileURLWithPath: path))
         return path
     }
 
@@ -37,6 +38,21 @@ struct TLSConfigurationTests {
             Issue.record("expected an error")
         } catch {
             #expect(error.message.contains("--ca-file") && error.message.contains("/nonexistent/ca.pem"))
+        }
+    }
+
+    @Test("a CA file that is not PEM is a configuration error at start, naming the file and where it came from")
+    func notPEM() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("duvo-tls-\(UUID())-der").path
+        try Data([0x30, 0x82, 0x03, 0x0A, 0x30, 0x82, 0x01, 0xF2]).write(to: URL(fileURLWithPath: path))
+        for (environment, flag, source) in [(["DUVO_CA_FILE": path], nil, "DUVO_CA_FILE"), ([:], path, "--ca-file")] {
+            do {
+                _ = try TLSConfiguration.resolve(environment: environment, caFile: flag)
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.message.contains(source) && error.message.contains(path)
+                    && error.message.contains("PEM"))
+            }
         }
     }
 

@@ -5,6 +5,11 @@ import JSONCore
 /// in time, 502/503/504 from a front end): it never sends the write again, which could do the work twice. It looks
 /// for the write's effect instead, and either returns it marked `"recovered": true` or throws
 /// ``DuvoAPIError/outcomeUnknown(failure:check:)`` saying how to check.
+///
+/// A candidate counts only when it cannot have been made before this call began, by Duvo's own clock (see
+/// ``WriteRecovery/earliestServerTime(at:)``), and no other call of this process was answered with it: an identical
+/// earlier start or message ("yes", "continue", a scheduled prompt) is not this call's effect when a front end
+/// answered 502 without forwarding anything.
 extension DuvoClient {
     /// How far back from the local clock a lost write's effect is looked for: Duvo's clock may differ from ours.
     static let recoveryWindow: TimeInterval = 300
@@ -37,9 +42,14 @@ extension DuvoClient {
             throw .outcomeUnknown(failure: failure, check: "The run may have been created, and looking for it failed "
                 + "too (\(error.what)). Check with \(listing) before starting again.")
         }
+        guard let began = recovery.earliestServerTime(at: sentAt.timeIntervalSince1970) else {
+            throw .outcomeUnknown(failure: failure, check: Self.noClockCheck("run") + " Check with \(listing) "
+                + "before starting again.")
+        }
         var matches: [JSONValue] = []
         for run in candidates {
-            guard let id = run["id"]?.stringValue else { continue }
+            guard let id = run["id"]?.stringValue, !recovery.wasAnswered(id),
+                  Self.mayBeNewer(run["created_at"]?.stringValue, than: began) else { continue }
             do {
                 let first = try await messages(id, limit: 1, offset: 0)["messages"]?[0]
                 if Self.isUserMessage(first, text: message) { matches.append(run) }
@@ -49,17 +59,17 @@ extension DuvoClient {
             }
         }
         switch matches.count {
-        case 1:
+        case 1 where recovery.noteAnswered(matches[0]["id"]?.stringValue ?? ""):
             return ["run": matches[0], "recovered": true]
-        case 0:
-            throw .outcomeUnknown(failure: failure, check: "No run of agent \(agentID) with this message was found "
-                + "since \(since), so most likely none was created; Duvo may still be creating it, so check with "
+        case 0, 1:
+            throw .outcomeUnknown(failure: failure, check: "No run of agent \(agentID) with this message was created "
+                + "after this call began, so most likely none was; Duvo may still be creating it, so check with "
                 + "\(listing) before starting again.")
         default:
             let ids = matches.compactMap { $0["id"]?.stringValue }.joined(separator: ", ")
             throw .outcomeUnknown(failure: failure, check: "\(matches.count) runs of agent \(agentID) with this "
-                + "message were created since \(since) (\(ids)), so the one this call made cannot be told; check them "
-                + "before starting again.")
+                + "message were created after this call began (\(ids)), so the one this call made cannot be told; "
+                + "check them before starting again.")
         }
     }
 
@@ -77,16 +87,22 @@ extension DuvoClient {
             throw .outcomeUnknown(failure: failure, check: "The message may have been posted, and looking for it "
                 + "failed too (\(error.what)). Check \(check) before sending it again.")
         }
-        let since = Self.isoTimestamp(sentAt.addingTimeInterval(-Self.recoveryWindow))
-        let found = newest.last { message in
-            Self.isUserMessage(message, text: text)
-                && (message["timestamp"]?.stringValue).map { $0 >= since } ?? true
+        guard let began = recovery.earliestServerTime(at: sentAt.timeIntervalSince1970) else {
+            throw .outcomeUnknown(failure: failure, check: Self.noClockCheck("message") + " Check \(check) before "
+                + "sending it again.")
         }
-        guard let found else {
-            throw .outcomeUnknown(failure: failure, check: "The message is not among the run's newest, so most likely "
-                + "it did not arrive; check \(check) before sending it again.")
+        let found = newest.filter { message in
+            Self.isUserMessage(message, text: text) && Self.mayBeNewer(message["timestamp"]?.stringValue, than: began)
+                && !((message["id"]?.stringValue).map(recovery.wasAnswered) ?? false)
         }
-        return ["message": found, "recovered": true]
+        guard found.count == 1, recovery.noteAnswered(found[0]["id"]?.stringValue ?? "") else {
+            throw .outcomeUnknown(failure: failure, check: found.isEmpty
+                ? "No message with this text was written after this call began, so most likely it did not arrive; "
+                    + "check \(check) before sending it again."
+                : "\(found.count) messages with this text were written after this call began, so the one this call "
+                    + "wrote cannot be told; check \(check) before sending it again.")
+        }
+        return ["message": found[0], "recovered": true]
     }
 
     /// The advice for an answer to a human request whose own answer was lost: trying again is safe.
@@ -101,6 +117,33 @@ extension DuvoClient {
         }
         let content = message["text_content"]?.stringValue ?? message["content"]?.stringValue
         return content?.trimmingCharacters(in: .whitespacesAndNewlines) == text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Why nothing can be recovered when no answer carried Duvo's `Date`.
+    private static func noClockCheck(_ what: String) -> String {
+        "The \(what) may have been written; Duvo's answers carried no Date header, so a \(what) this call wrote "
+            + "cannot be told from an identical earlier one."
+    }
+
+    /// Whether something Duvo stamped `timestamp` may have been made at or after `began` on Duvo's clock: false
+    /// only when it provably came before (its latest possible moment, given the stamp's resolution, is earlier).
+    /// A missing or unreadable stamp proves nothing either way, so it is not taken as this call's effect.
+    static func mayBeNewer(_ timestamp: String?, than began: Double) -> Bool {
+        guard let timestamp, let (seconds, resolution) = parseTimestamp(timestamp) else { return false }
+        return seconds + resolution >= began
+    }
+
+    /// An ISO 8601 timestamp (`2026-05-18T09:30:00Z`, `2026-05-18T09:30:00.123+00:00`) as seconds since the epoch
+    /// and the resolution of its digits (1 s without a fraction).
+    static func parseTimestamp(_ text: String) -> (Double, Double)? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) {
+            let digits = text.split(separator: ".").last?.prefix { $0.isNumber }.count ?? 3
+            return (date.timeIntervalSince1970, 1 / pow(10, Double(max(1, digits))))
+        }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text).map { ($0.timeIntervalSince1970, 1) }
     }
 
     /// `2026-05-18T09:30:00Z`: whole seconds in UTC, the form Duvo's `since` and timestamps use.

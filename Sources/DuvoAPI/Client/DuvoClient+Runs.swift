@@ -29,7 +29,8 @@ extension DuvoClient {
             ? "/v1/runs" : try teamRunsPath(team: teamID, operation: "starting a run")
         let sentAt = Date()
         do {
-            return try await send(APIRequest(.post, path, body: .object(body), operation: "start run"))
+            let answer = try await send(APIRequest(.post, path, body: .object(body), operation: "start run"))
+            return recovery.answered(answer, field: "run")
         } catch where error.mayHaveReachedDuvo {
             logger.info("start run: \(error.what); looking for the run it may have created")
             return try await recoverStart(after: error, agentID: agentID, message: message, teamID: teamID,
@@ -68,8 +69,9 @@ extension DuvoClient {
     public func postMessage(_ runID: String, text: String) async throws(DuvoAPIError) -> JSONValue {
         let sentAt = Date()
         do {
-            return try await send(APIRequest(.post, runPath(runID, "/messages"), body: ["message": .string(text)],
-                                             operation: "send message"))
+            let answer = try await send(APIRequest(.post, runPath(runID, "/messages"), body: ["message": .string(text)],
+                                                   operation: "send message"))
+            return recovery.answered(answer, field: "message")
         } catch where error.mayHaveReachedDuvo {
             logger.info("send message: \(error.what); looking for the message among the run's newest")
             return try await recoverMessage(after: error, runID: runID, text: text, sentAt: sentAt)

@@ -19,6 +19,8 @@ public final class DuvoClient: Sendable {
     let logger: Logger
     /// The clock of deadlines and back-offs.
     private let clock: any TimeSource
+    /// Duvo's clock and the writes already answered, for telling a lost write's effect from an earlier one's.
+    let recovery: WriteRecovery
 
     /// A client over `transport`; by default the one ``TransportSelection`` picks for the base URL (no proxy, the
     /// system's CAs). Without `coordination` the process keeps its budget to itself.
@@ -30,6 +32,7 @@ public final class DuvoClient: Sendable {
         self.transport = transport ?? Self.defaultTransport(for: configuration.baseURL)
         self.logger = logger
         self.coordination = coordination
+        self.recovery = WriteRecovery(keepSeconds: configuration.requestTimeout + Self.recoveryWindow)
         self.budget = RateBudget(limit: configuration.rateLimitPerMinute, store: coordination.budgetStore)
         if let key = configuration.apiKey { SecretRedactor.register(key.secret) }
     }
@@ -99,6 +102,7 @@ public final class DuvoClient: Sendable {
             }
             let bytes = SecretRedactor.redact(bytes: response.body) ?? response.body
             if (200..<300).contains(response.status) {
+                recovery.observe(serverDate: response.serverDate, receivedAt: Date().timeIntervalSince1970)
                 do {
                     return APIAnswer(body: try JSONParser().parse(bytes), serverDate: response.serverDate)
                 } catch {

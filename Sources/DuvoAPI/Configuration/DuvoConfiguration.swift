@@ -65,7 +65,15 @@ public struct DuvoConfiguration: Sendable {
             key = APIKey(text)
         }
         if let candidate = key, candidate.secret.isEmpty { key = nil }
-        if let key { SecretRedactor.register(key.secret) }
+        if let key {
+            SecretRedactor.register(key.secret)
+            guard key.secret.count >= APIKey.minimumLength else {
+                let source = apiKeyFile != nil ? "--api-key-file" : environment["DUVO_API_KEY_FILE"].map { _ in
+                    "DUVO_API_KEY_FILE" } ?? "DUVO_API_KEY"
+                throw .notConfigured("the API key from \(source) is \(key.secret.count) characters long, too short "
+                    + "to be a Duvo key (they start with dv_ and are much longer); check that it was copied whole")
+            }
+        }
         let urlText = baseURL ?? environment["DUVO_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultBaseURL
         guard let url = URL(string: urlText.hasSuffix("/") ? String(urlText.dropLast()) : urlText),
               let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {

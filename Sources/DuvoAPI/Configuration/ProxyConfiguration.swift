@@ -46,7 +46,17 @@ public struct ProxyConfiguration: Sendable, Hashable {
               !encoded.isEmpty else { return [] }
         var found = [encoded]
         if let decoded = components.password, decoded != encoded { found.append(decoded) }
+        // What Proxy-Authorization carries in base64, for a proxy that echoes the header.
+        if let user = components.user, let password = components.password { found.append("\(user):\(password)") }
         return found
+    }
+
+    /// The proxy's host and port (`proxy.example:3128`), for messages that must name it without its credentials.
+    public var hostDescription: String? {
+        guard let url else { return nil }
+        guard let components = URLComponents(string: url.contains("://") ? url : "http://" + url),
+              let host = components.host else { return nil }
+        return components.port.map { "\(host):\($0)" } ?? host
     }
 
     /// The proxy URL with its password replaced, for messages.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// Which certificate authorities an https connection trusts: the system store unless a file or folder is named, and
 /// then exactly what is named.
@@ -49,6 +50,11 @@ public struct TLSConfiguration: Sendable, Hashable {
                 throw .notConfigured("\(source) names '\(path)', which cannot be read; point it at a PEM file of CA "
                     + "certificates")
             }
+            guard holdsPEMCertificate(path) else {
+                throw .notConfigured("\(source) names '\(path)', which holds no PEM certificate (no "
+                    + "'-----BEGIN CERTIFICATE-----' line); point it at a PEM file of CA certificates (a DER file "
+                    + "converts with `openssl x509 -inform der -in ca.der -out ca.pem`)")
+            }
             configuration.caFile = path
         }
         if let (source, path) = value("SSL_CERT_DIR") {
@@ -60,5 +66,26 @@ public struct TLSConfiguration: Sendable, Hashable {
             configuration.caDirectory = path
         }
         return configuration
+    }
+
+    /// The largest CA file read (a full system bundle is about 200 KiB).
+    static let maximumCAFileBytes = 16 << 20
+
+    /// Whether the file at `path` holds at least one PEM certificate: checked at start, because libcurl would
+    /// refuse every call later with an error that does not name the file.
+    private static func holdsPEMCertificate(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let data: Data?
+        do {
+            data = try handle.read(upToCount: maximumCAFileBytes)
+        } catch {
+            return false
+        }
+        guard let data else { return false }
+        let text = String(decoding: data, as: UTF8.self)
+        return text.split(whereSeparator: \.isNewline).contains { line in
+            line.hasPrefix("-----BEGIN ") && line.hasSuffix("CERTIFICATE-----")
+        }
     }
 }

@@ -12,7 +12,7 @@ extension OpenRPCDocument {
     {
       "name": "runs/start",
       "summary": "Start a run of an agent.",
-      "description": "Starts a run and answers as soon as Duvo has created it; it does not wait for the run to finish. With follow true the answer also carries a subscription, and runs/message, runs/status and runs/followEnded notifications for the new run follow it (as after runs/follow with offset 0). Never sent again once the request may have reached Duvo (a duplicate run is worse than an error): when the answer is lost (dropped connection, no answer in time, 502/503/504), on API v2 the bridge looks for the run (the team's runs of the agent created since shortly before the call whose first message is this message) and answers it with recovered true; otherwise the error's data has outcome_unknown true and check says how to find out. API v2 needs a team (DUVO_TEAM_ID or team_id).",
+      "description": "Starts a run and answers as soon as Duvo has created it; it does not wait for the run to finish. With follow true the answer also carries a subscription, and runs/message, runs/status and runs/followEnded notifications for the new run follow it (as after runs/follow with offset 0). Never sent again once the request may have reached Duvo (a duplicate run is worse than an error): when the answer is lost (dropped connection, no answer in time, 502/503/504), on API v2 the bridge looks for the run (the team's runs of the agent that Duvo created after the call began, by its Date headers, and that answered no other call, whose first message is this message) and answers it with recovered true; otherwise the error's data has outcome_unknown true and check says how to find out. API v2 needs a team (DUVO_TEAM_ID or team_id).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -464,7 +464,7 @@ extension OpenRPCDocument {
     {
       "name": "runs/sendMessage",
       "summary": "Send a message to a run.",
-      "description": "Duvo stores the message and resumes the run when it can (waiting, completed or interrupted). Never sent again once the request may have reached Duvo: when the answer is lost, the bridge looks for the message among the run's newest and answers it with recovered true; otherwise the error's data has outcome_unknown true and check says how to find out.",
+      "description": "Duvo stores the message and resumes the run when it can (waiting, completed or interrupted). Never sent again once the request may have reached Duvo: when the answer is lost, the bridge looks for the message among the run's newest (written after the call began, by Duvo's Date headers, and the answer of no other call) and answers it with recovered true; otherwise the error's data has outcome_unknown true and check says how to find out.",
       "paramStructure": "by-name",
       "params": [
         {

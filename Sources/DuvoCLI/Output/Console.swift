@@ -1,3 +1,4 @@
+import Diagnostics
 import JSONCore
 import Synchronization
 
@@ -27,7 +28,7 @@ final class Console: Sendable {
             var output = status == nil ? "" : Self.eraseLine
             output += text + "\n"
             if let status { output += status }
-            streams.write(output, to: .output)
+            send(output, to: .output)
         }
     }
 
@@ -41,7 +42,7 @@ final class Console: Sendable {
     /// erased first and stays off until the next ``status(_:)``).
     func prompt(_ text: String) {
         statusText.withLock { status in
-            streams.write((status == nil ? "" : Self.eraseLine) + text, to: .output)
+            send((status == nil ? "" : Self.eraseLine) + text, to: .output)
             status = nil
         }
     }
@@ -56,22 +57,27 @@ final class Console: Sendable {
         guard mode.liveStatus else { return }
         statusText.withLock { status in
             status = text
-            streams.write(Self.eraseLine + (text ?? ""), to: .output)
+            send(Self.eraseLine + (text ?? ""), to: .output)
         }
     }
 
     /// Prints `error: <message>` on stderr, first erasing the status line so the two do not run together.
     func error(_ message: String) {
         statusText.withLock { status in
-            if status != nil { streams.write(Self.eraseLine, to: .output) }
-            streams.write("error: \(message)\n", to: .error)
-            if let status { streams.write(status, to: .output) }
+            if status != nil { send(Self.eraseLine, to: .output) }
+            send("error: \(message)\n", to: .error)
+            if let status { send(status, to: .output) }
         }
     }
 
     /// Prints `text` on stderr as is (usage errors carry their own `error:` prefix and hint).
     func diagnostic(_ text: String) {
-        streams.write(text.hasSuffix("\n") ? text : text + "\n", to: .error)
+        send(text.hasSuffix("\n") ? text : text + "\n", to: .error)
+    }
+
+    /// Every write goes through here: what is printed is checked for secrets in its final form.
+    private func send(_ text: String, to stream: OutputStream) {
+        streams.write(SecretRedactor.redact(text), to: stream)
     }
 
     private static let eraseLine = "\r\u{1B}[K"

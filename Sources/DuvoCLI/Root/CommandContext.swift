@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// What a command runs with besides its arguments: the environment, the standard streams, and the `duvo` binary
 /// to start for the shared simulator. Injected, so the command line runs inside a test process.
 public struct CommandContext: Sendable {
@@ -17,11 +19,11 @@ public struct CommandContext: Sendable {
 
     /// Writes `text` and a newline to stdout.
     func print(_ text: String) {
-        streams.write(text.hasSuffix("\n") ? text : text + "\n", to: .output)
+        streams.write(SecretRedactor.redact(text.hasSuffix("\n") ? text : text + "\n"), to: .output)
     }
 
     /// Writes `text` and a newline to stderr.
     func printError(_ text: String) {
-        streams.write(text.hasSuffix("\n") ? text : text + "\n", to: .error)
+        streams.write(SecretRedactor.redact(text.hasSuffix("\n") ? text : text + "\n"), to: .error)
     }
 }

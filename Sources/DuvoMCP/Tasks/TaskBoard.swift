@@ -9,6 +9,9 @@ import JSONRPC
 /// a task is the run itself, so a task id stays valid across requests (and restarts) as long as Duvo has the run.
 actor TaskBoard {
     private let bridge: Bridge
+    /// The tools offered: `tasks/update` and `tasks/cancel` act only through tools this server offers, so
+    /// `--read-only` and `--exclude-tools` hold for them too.
+    private let catalog: ToolCatalog
     private var active: Set<String> = []
 
     /// The share of the interactive allowance that polling clients may use together; the rest stays for calls.
@@ -16,8 +19,9 @@ actor TaskBoard {
     /// The shortest interval suggested, whatever the budget allows.
     static let minimumPollMilliseconds = 1_000
 
-    init(bridge: Bridge) {
+    init(bridge: Bridge, catalog: ToolCatalog) {
         self.bridge = bridge
+        self.catalog = catalog
     }
 
     /// The `CreateTaskResult` for a run `duvo_start_run` just started.
@@ -79,27 +83,45 @@ actor TaskBoard {
     /// - Throws: ``RPCError`` -32602 for an unknown task or an accepted form without the answers it needs, and
     ///   Duvo's errors when posting fails.
     func update(_ taskID: String, responses: [String: JSONValue], context: RPCRequestContext) async throws {
+        try requireTool(for: [TaskMethods.respond, TaskMethods.sendMessage], by: UpdateTask.name)
         let task = try await task(taskID, capabilities: ClientCapabilities(formElicitation: true), context: context)
         guard let key = task.inputKey, let response = responses[key],
               response["action"]?.stringValue == "accept" else { return }
         let params: JSONValue
         if let form = task.humanForm {
+            try requireTool(for: [TaskMethods.respond], by: UpdateTask.name)
             params = try form.respondParams(from: response["content"])
-            _ = try await invoke("runs/respond", params, context: context)
+            _ = try await invoke(TaskMethods.respond, params, context: context)
         } else {
+            try requireTool(for: [TaskMethods.sendMessage], by: UpdateTask.name)
             guard let message = response["content"]?["message"]?.stringValue, !message.isEmpty else {
                 throw RPCError.invalidParams("the answer to \(key) needs a non-empty message",
                                              field: "inputResponses.\(key)")
             }
-            _ = try await invoke("runs/sendMessage", ["run_id": .string(taskID), "message": .string(message)],
+            _ = try await invoke(TaskMethods.sendMessage, ["run_id": .string(taskID), "message": .string(message)],
                                  context: context)
         }
     }
 
     /// Stops the run (a run that already ended is left as it is).
-    /// - Throws: ``RPCError`` -32602 for an unknown task, and Duvo's errors.
+    ///
+    /// The run is read first, so an id that names no run is refused without a stop being sent anywhere.
+    /// - Throws: ``RPCError`` -32602 for an unknown task or when the stop tool is not offered, and Duvo's errors.
     func cancel(_ taskID: String, context: RPCRequestContext) async throws {
-        _ = try await invoke("runs/stop", ["run_id": .string(taskID)], context: context)
+        try requireTool(for: [TaskMethods.stop], by: CancelTask.name)
+        let run = try await read(taskID, context: context)["run"] ?? .null
+        guard !TaskRun.hasEnded(run) else { return }
+        _ = try await invoke(TaskMethods.stop, ["run_id": .string(taskID)], context: context)
+    }
+
+    /// Refuses a request that would act through a method none of whose tools this server offers, with the
+    /// error a call of a tool that is not offered gets (-32602).
+    private func requireTool(for methods: [String], by request: String) throws(RPCError) {
+        guard !catalog.enabled.contains(where: { methods.contains($0.method) }) else { return }
+        let names = catalog.all.filter { methods.contains($0.method) }.map(\.name).joined(separator: " or ")
+        let offered = catalog.enabled.map(\.name).joined(separator: ", ")
+        throw RPCError.invalidParams("\(request) acts through \(names), which this server does not offer "
+            + "(--read-only, --tools or --exclude-tools); this server offers: \(offered)", field: "taskId")
     }
 
     private func read(_ taskID: String, context: RPCRequestContext) async throws -> JSONValue {
@@ -119,4 +141,11 @@ actor TaskBoard {
                                          field: "taskId")
         }
     }
+}
+
+/// The bridge methods the Tasks extension acts through.
+private enum TaskMethods {
+    static let respond = "runs/respond"
+    static let sendMessage = "runs/sendMessage"
+    static let stop = "runs/stop"
 }

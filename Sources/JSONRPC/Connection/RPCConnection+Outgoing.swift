@@ -1,3 +1,4 @@
+import Diagnostics
 import JSONCore
 
 extension RPCConnection {
@@ -64,6 +65,8 @@ extension RPCConnection {
     func transmit(payload: [UInt8], summary: @autoclosure () -> String) async {
         guard !outputClosed else { return }
         logger.debug("-> \(summary()) (\(payload.count) bytes)")
+        // Results and errors carry Duvo's text, decoded since it arrived: the frame is checked in its final form.
+        let payload = SecretRedactor.redact(bytes: payload) ?? payload
         if await !writer.write(framing.encode(payload)) {
             outputDidClose()
         }

@@ -4,10 +4,13 @@ import CCurl
 enum CurlFailure {
     /// The ``TransportError`` for `code`; `detail` is libcurl's sentence; `requestSent` whether any request bytes
     /// left (a failure before that is safe to retry even for a POST); `proxyStatus` the proxy's answer to `CONNECT`
-    /// (0 without one).
-    static func classify(_ code: CURLcode, detail: String, requestSent: Bool, proxyStatus: Int) -> TransportError {
+    /// (0 without one); `proxyHost` the proxy's host and port, to name it.
+    static func classify(_ code: CURLcode, detail: String, requestSent: Bool, proxyStatus: Int,
+                         proxyHost: String? = nil) -> TransportError {
         // 401 (tinyproxy), 403 and 407: the proxy will answer the same way next time.
-        if [401, 403, 407].contains(proxyStatus) { return .proxyRejected(detail) }
+        if [401, 403, 407].contains(proxyStatus) {
+            return .proxyRejected(proxyHost.map { "the proxy \($0) answered \(proxyStatus): \(detail)" } ?? detail)
+        }
         switch code {
         case CURLE_ABORTED_BY_CALLBACK:
             return .cancelled

@@ -21,15 +21,18 @@ final class CurlTransfer: @unchecked Sendable {
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// Texts that must not reach an error message (a proxy password).
     private let secrets: [String]
+    /// The proxy's host and port when the request goes through one, to name it when it refuses us.
+    private let proxyHost: String?
     private let completion = Mutex<Completion>(.pending)
     fileprivate var body: [UInt8] = []
     fileprivate var headers: [String: String] = [:]
     fileprivate var tooLarge = false
 
     /// A transfer on `easy` (fresh or reset) for one request.
-    init(easy: CurlEasyHandle, secrets: [String]) {
+    init(easy: CurlEasyHandle, secrets: [String], proxyHost: String?) {
         self.easy = easy
         self.secrets = secrets
+        self.proxyHost = proxyHost
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }
@@ -171,11 +174,23 @@ final class CurlTransfer: @unchecked Sendable {
             var proxyStatus = 0
             _ = duvo_curl_get_long(easy.raw, CURLINFO_HTTP_CONNECTCODE, &proxyStatus)
             return .failure(CurlFailure.classify(code, detail: errorText(code), requestSent: requestBytes > 0,
-                                                 proxyStatus: proxyStatus))
+                                                 proxyStatus: proxyStatus, proxyHost: proxyHost))
         }
         var status = 0
         _ = duvo_curl_get_long(easy.raw, CURLINFO_RESPONSE_CODE, &status)
+        if let proxyHost, isProxyRefusal(status: status) {
+            return .failure(.proxyRejected("the proxy \(proxyHost) answered \(status) and did not forward the request"))
+        }
         return .success(APIResponse(status: status, headers: headers, body: body))
+    }
+
+    /// Whether a forwarding proxy (an http base URL) refused the request itself: 407, or a 401 with the proxy's
+    /// challenge or without Duvo's JSON error body (tinyproxy answers 401 with an HTML page and a `WWW-Authenticate`
+    /// challenge). Duvo sends neither: its 401 is always its JSON error.
+    private func isProxyRefusal(status: Int) -> Bool {
+        guard status == 401 else { return status == 407 }
+        let first = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return headers["proxy-authenticate"] != nil || first != UInt8(ascii: "{")
     }
 
     /// libcurl's own sentence for the failure (naming the certificate problem, the host, ...), secrets removed.

@@ -25,7 +25,7 @@ public struct CurlTransport: HTTPTransport {
         guard let engine = CurlEngine.shared, let easy = engine.checkoutHandle() else {
             throw .connectFailed("libcurl could not be initialised")
         }
-        let transfer = CurlTransfer(easy: easy, secrets: proxy.secrets)
+        let transfer = CurlTransfer(easy: easy, secrets: proxy.secrets, proxyHost: proxy.hostDescription)
         guard transfer.configure(method: method, url: url.absoluteString, headers: headers, body: body,
                                  timeout: timeout, tls: tls, proxy: proxy, share: engine.sharedCaches) else {
             curl_easy_cleanup(easy.raw)

@@ -1,0 +1,121 @@
+@testable import DuvoAPI
+import Foundation
+import JSONCore
+import Testing
+
+/// A lost write is recovered only as something Duvo made after the call began, by Duvo's clock, and never as the
+/// effect of two calls.
+@Suite("Recovering a lost write cannot confuse two writes")
+struct RecoveryTests {
+    let agentID = "550e8400-e29b-41d4-a716-446655440000"
+    let runID = "11111111-2222-4333-8444-555555555555"
+
+    /// `Sun, 06 Nov 1994 08:49:37 GMT`, as a server's `Date` header.
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+
+    /// `2026-05-18T09:30:00.123Z`, as Duvo stamps runs and messages.
+    static func isoTimestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    /// A start answered 502 by a front end, then a listing of one run of the agent made at `created` whose first
+    /// message is the start's, `rounds` times.
+    private func lostStart(created: Date, date: String?, rounds: Int = 1) -> ScriptedTransport {
+        let list = #"{"data":[{"id":"\#(runID)","status":"running","created_at":"\#(Self.isoTimestamp(created))"}],"#
+            + #""total":1}"#
+        let round: [ScriptedTransport.Step] = [
+            .answer(502, "<html><title>502 Bad Gateway</title></html>", ["content-type": "text/html"]),
+            .answer(200, list, date.map { ["date": $0] } ?? [:]),
+            .answer(200, #"{"messages":[{"type":"user_message","role":"user","text_content":"yes"}],"total":1}"#),
+        ]
+        return ScriptedTransport(Array(Array(repeating: round, count: rounds).joined()))
+    }
+
+    private func start(_ client: DuvoClient) async -> Result<JSONValue, DuvoAPIError> {
+        do {
+            return .success(try await client.startRun(agentID: agentID, message: "yes", sandboxID: nil,
+                                                      webhookURL: nil))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test("an identical run Duvo made before the call began is not this call's: the outcome is unknown")
+    func earlierIdenticalStart() async throws {
+        let transport = lostStart(created: Date().addingTimeInterval(-10), date: Self.httpDate(Date()))
+        let result = await start(DuvoClient.scripted(transport, version: .v2, team: "t"))
+        guard case .failure(.outcomeUnknown(_, let check)) = result else {
+            Issue.record("expected outcomeUnknown, got \(result)")
+            return
+        }
+        #expect(check.contains("after this call began") && check.contains("runs/list"))
+        #expect(transport.sentMethods == ["POST", "GET"], "an older run's messages are not even read")
+    }
+
+    @Test("a run made after the call began is recovered once; a second lost call does not get it again")
+    func answeredOnce() async throws {
+        let client = DuvoClient.scripted(lostStart(created: Date().addingTimeInterval(1),
+                                                   date: Self.httpDate(Date()), rounds: 2), version: .v2, team: "t")
+        let first = try await start(client).get()
+        #expect(first["recovered"] == true && first["run"]?["id"]?.stringValue == runID)
+        let again = DuvoClient.scripted(lostStart(created: Date().addingTimeInterval(1), date: Self.httpDate(Date())),
+                                        version: .v2, team: "t")
+        _ = try await start(again).get()  // another process may take it: only this process's answers count
+        let second = await start(client)
+        guard case .failure(.outcomeUnknown) = second else {
+            Issue.record("the same run was given as the effect of two calls: \(second)")
+            return
+        }
+    }
+
+    @Test("without Duvo's Date nothing can be told apart, so nothing is recovered")
+    func noDate() async {
+        let result = await start(DuvoClient.scripted(lostStart(created: Date().addingTimeInterval(1), date: nil),
+                                                     version: .v2, team: "t"))
+        guard case .failure(.outcomeUnknown(_, let check)) = result else {
+            Issue.record("expected outcomeUnknown, got \(result)")
+            return
+        }
+        #expect(check.contains("Date"))
+    }
+
+    @Test("Duvo's clock at a call's start comes from the latest Date before it, else the first after it")
+    func earliestServerTime() {
+        let recovery = WriteRecovery(keepSeconds: 60)
+        #expect(recovery.earliestServerTime(at: 100) == nil)
+        recovery.observe(serverDate: 1_000, receivedAt: 150)
+        #expect(recovery.earliestServerTime(at: 100) == 950, "after the call: carried back at one rate")
+        recovery.observe(serverDate: 2_000, receivedAt: 90)
+        #expect(recovery.earliestServerTime(at: 100) == 2_010, "before the call: at least as much time has passed")
+        recovery.observe(serverDate: nil, receivedAt: 95)
+        #expect(recovery.earliestServerTime(at: 100) == 2_010)
+    }
+
+    @Test("answered ids are kept while a call may still find them, and no longer: the set stays bounded")
+    func answeredBound() {
+        let recovery = WriteRecovery(keepSeconds: 60)
+        for index in 0..<5_000 { recovery.noteAnswered("run-\(index)", now: Double(index)) }
+        #expect(recovery.answeredCount < 2 * WriteRecovery.minimumPruneCount)
+        #expect(recovery.wasAnswered("RUN-4999") && recovery.wasAnswered("run-4950") && !recovery.wasAnswered("run-10"))
+        #expect(!recovery.noteAnswered("run-4999", now: 5_000), "an id is answered once")
+    }
+
+    @Test("a stamp is older than a moment only when even its last possible instant is")
+    func stampResolution() throws {
+        let whole = try #require(DuvoClient.parseTimestamp("2026-05-18T09:30:00Z"))
+        #expect(whole.1 == 1)
+        let milli = try #require(DuvoClient.parseTimestamp("2026-05-18T09:30:00.250Z"))
+        #expect(abs(milli.0 - whole.0 - 0.25) < 1e-6 && abs(milli.1 - 0.001) < 1e-9)
+        #expect(DuvoClient.mayBeNewer("2026-05-18T09:30:00Z", than: whole.0 + 0.5))
+        #expect(!DuvoClient.mayBeNewer("2026-05-18T09:30:00Z", than: whole.0 + 1.5))
+        #expect(!DuvoClient.mayBeNewer(nil, than: 0) && !DuvoClient.mayBeNewer("yesterday", than: 0))
+    }
+}
