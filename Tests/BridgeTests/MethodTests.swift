@@ -73,8 +73,9 @@ struct MethodTests {
         }
     }
 
-    @Test("respond answers questions keyed by header and index, multi-select as an array")
-    func answerQuestions() async throws {
+    @Test("respond answers questions by header and index, multi-select as an array, as a list or the older map",
+          arguments: ["list", "map"])
+    func answerQuestions(shape: String) async throws {
         let bridge = try startBridge()
         let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("questions"))]).runID
         let waiting = try await bridge.call("runs/wait", ["run_id": .string(runID), "until": "attention",
@@ -102,7 +103,10 @@ struct MethodTests {
                 answers[key] = .string(labels.first ?? "yes")
             }
         }
-        let answer = try await bridge.call("runs/respond", ["run_id": .string(runID), "answers": .object(answers)])
+        let given: JSONValue = shape == "map" ? .object(answers) : .array(answers.keys.sorted().map { key in
+            ["question": .string(key), "answer": answers[key] ?? .null]
+        })
+        let answer = try await bridge.call("runs/respond", ["run_id": .string(runID), "answers": given])
         let response = try #require(answer["human_request"]?["response"]?.stringValue)
         for question in questions {
             #expect(response.contains(question["question"]?.stringValue ?? "?"), "answers are sent keyed by text")
