@@ -21,7 +21,7 @@ public enum ConnectionOptions {
                environment: "DUVO_CA_FILE"),
         .value("api-version", valueName: "v1|v2", help: "API generation to call.", environment: "DUVO_API_VERSION",
                defaultValue: APIVersion.default.rawValue),
-        .value("team-id", valueName: "ID", help: "Team for v2's start, list and stats.", environment: "DUVO_TEAM_ID"),
+        .value("team-id", valueName: "ID", help: "Team for v2's list and stats; v2 starts runs in it (without one, through /v1/runs).", environment: "DUVO_TEAM_ID"),
         .value("rate-limit", valueName: "N", help: "Requests per minute this process allows itself (0 = no limit).",
                environment: "DUVO_RATE_LIMIT", defaultValue: String(DuvoConfiguration.defaultRateLimitPerMinute)),
         .value("coordination", valueName: "MODE",
