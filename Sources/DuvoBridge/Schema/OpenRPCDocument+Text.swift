@@ -2594,7 +2594,7 @@ extension OpenRPCDocument {
       },
       "RequestCancelled": {
         "code": -32800,
-        "message": "Request cancelled by the client ($/cancelRequest or notifications/cancelled)."
+        "message": "Request cancelled by the client with $/cancelRequest (LSP). A request cancelled with notifications/cancelled (MCP) gets no answer at all."
       },
       "UpstreamError": {
         "code": -31000,
