@@ -17,8 +17,21 @@ struct ToolSchemaTests {
                     || property["anyOf"]?.arrayValue?.contains(["type": "null"]) == true
                 #expect(nullable == !required.contains(name), "\(tool.name).\(name)")
                 if let values = property["enum"]?.arrayValue { #expect(values.contains(.null), "\(tool.name).\(name)") }
+                #expect(property["default"] == nil, "\(tool.name).\(name): Azure's strict mode refuses defaults")
+                if let format = property["format"]?.stringValue {
+                    #expect(JSONValue.strictFormats.contains(format), "\(tool.name).\(name): strict mode refuses it")
+                }
             }
         }
+    }
+
+    @Test("defaults and formats strict mode refuses are said in the description instead")
+    func annotationsInDescriptions() throws {
+        let start = try #require(catalog.all.first { $0.name == "duvo_start_run" })
+        #expect(start.inputSchema["properties"]?["webhook_url"]?["description"]?.stringValue?.hasSuffix("Format: uri.")
+            == true)
+        let messages = try #require(catalog.all.first { $0.name == "duvo_list_messages" })
+        #expect(messages.inputSchema["properties"]?["offset"]?["description"] == "Messages to skip. Default: 0.")
     }
 
     @Test("respond's answers is a list of {question, answer} items, with no open map")

@@ -79,6 +79,36 @@ extension JSONValue {
         return schema
     }
 
+    /// The formats OpenAI's strict mode accepts; it refuses a tool whose schema names another (`uri`).
+    static let strictFormats: Set<String> = [
+        "date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid",
+    ]
+
+    /// The object schema with each property's `default` and any format strict mode refuses moved into its
+    /// description, so that strict function calling (Azure OpenAI refuses `default`) takes the schema as it is.
+    /// Neither constrains a value: the server applies the defaults itself, and checks the values.
+    func withAnnotationsInDescriptions() -> JSONValue {
+        guard var properties = self["properties"]?.objectValue else { return self }
+        for (name, property) in properties {
+            guard case .object(var members) = property else { continue }
+            var notes: [String] = []
+            let description = members["description"]?.stringValue ?? ""
+            if let value = members.removeValue(forKey: "default"), !description.contains("default") {
+                notes.append("Default: \(value.jsonString).")
+            }
+            if let format = members["format"]?.stringValue, !Self.strictFormats.contains(format) {
+                members["format"] = nil
+                notes.append("Format: \(format).")
+            }
+            guard !notes.isEmpty || members.count != property.objectValue?.count else { continue }
+            members["description"] = .string(([description] + notes).filter { !$0.isEmpty }.joined(separator: " "))
+            properties[name] = .object(members)
+        }
+        var schema = self
+        schema["properties"] = .object(properties)
+        return schema
+    }
+
     /// This schema, also admitting `null`.
     private func admittingNull() -> JSONValue {
         guard case .object(var members) = self else { return self }

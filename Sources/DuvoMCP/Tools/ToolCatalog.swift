@@ -39,7 +39,8 @@ struct ToolCatalog: Sendable {
         for (name, changes) in adaptation.changedParams {
             input = input.updatingProperty(name, with: changes)
         }
-        input = input.addingProperties(adaptation.addedParams).nullableOptionals().droppingEmptyRequired()
+        input = input.addingProperties(adaptation.addedParams).nullableOptionals().withAnnotationsInDescriptions()
+            .droppingEmptyRequired()
         var output = (OpenRPCDocument.resultSchema(for: tool.method) ?? ["type": "object"])
             .removingProperties(adaptation.removedResultFields)
             .addingProperties(adaptation.addedResultFields, required: adaptation.addedResultFields.keys.sorted())
