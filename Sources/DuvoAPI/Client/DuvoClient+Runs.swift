@@ -16,8 +16,9 @@ extension DuvoClient {
         return "/v2/teams/\(Self.encode(team))/runs"
     }
 
-    /// Starts a run: `POST /v2/teams/{team}/runs` on v2 with a team, else `POST /v1/runs` (which needs none). Never sent again once it may have reached
-    /// Duvo: when the answer is lost, the run is looked for instead (see ``recoverStart(after:agentID:message:teamID:sentAt:)``).
+    /// Starts a run: `POST /v2/teams/{team}/runs` on v2 with a team, else `POST /v1/runs` (which needs none). Never
+    /// sent again once it may have reached Duvo: when the answer is lost, the run is looked for instead (see
+    /// ``recoverStart(after:agentID:message:teamID:sentAt:)``).
     /// - Returns: Duvo's body, `{"run": {...}}`, or `{"run": {...}, "recovered": true}` for a run found that way.
     public func startRun(agentID: String, message: String?, sandboxID: String?, webhookURL: String?,
                          teamID: String? = nil) async throws(DuvoAPIError) -> JSONValue {

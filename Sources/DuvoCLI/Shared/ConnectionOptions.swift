@@ -21,7 +21,9 @@ public enum ConnectionOptions {
                environment: "DUVO_CA_FILE"),
         .value("api-version", valueName: "v1|v2", help: "API generation to call.", environment: "DUVO_API_VERSION",
                defaultValue: APIVersion.default.rawValue),
-        .value("team-id", valueName: "ID", help: "Team for v2's list and stats; v2 starts runs in it (without one, through /v1/runs).", environment: "DUVO_TEAM_ID"),
+        .value("team-id", valueName: "ID",
+               help: "Team for v2's list and stats; v2 starts runs in it (without one, through /v1/runs).",
+               environment: "DUVO_TEAM_ID"),
         .value("rate-limit", valueName: "N", help: "Requests per minute this process allows itself (0 = no limit).",
                environment: "DUVO_RATE_LIMIT", defaultValue: String(DuvoConfiguration.defaultRateLimitPerMinute)),
         .value("coordination", valueName: "MODE",
@@ -61,9 +63,9 @@ public enum ConnectionOptions {
         return level
     }
 
-    /// Builds the client the options describe, starting a simulator in this process when `--simulate` is set
-    /// (a private one, as `--simulate=private` asks; see ``resolve(_:sharedSimulatorWith:executablePath:timeout:logger:)``
-    /// for the shared one).
+    /// Builds the client the options describe, starting a simulator in this process when `--simulate` is set (a
+    /// private one, as `--simulate=private` asks; for the shared one, see
+    /// ``resolve(_:sharedSimulatorWith:executablePath:timeout:logger:)``).
     /// - Parameter timeout: the command's own `--timeout` (a call's deadline; `rpc` has one), else `DUVO_TIMEOUT`.
     /// - Throws: ``UsageError`` for malformed option values; ``DuvoAPIError`` for configuration problems (a key
     ///   file that cannot be read, a bad URL); a simulator start-up failure as ``DuvoAPIError/notConfigured(_:)``.

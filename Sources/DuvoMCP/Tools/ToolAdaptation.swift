@@ -53,9 +53,9 @@ struct ToolAdaptation: Sendable {
         case "runs/respond":
             // The method also takes answers as a map, whose schema (additionalProperties) strict function calling
             // refuses; the tool offers the list only (a map passed anyway is still read).
-            return ToolAdaptation(narrowedParams: ["answers": 0], hint: "Use it when duvo_wait_for_run or duvo_get_run returns a "
-                + "pending_human_request: approved for an approval, answers for questions (only options the "
-                + "question lists). Then call duvo_wait_for_run again.")
+            return ToolAdaptation(narrowedParams: ["answers": 0], hint: "Use it when duvo_wait_for_run or "
+                + "duvo_get_run returns a pending_human_request: approved for an approval, answers for questions (only "
+                + "options the question lists). Then call duvo_wait_for_run again.")
         case "runs/stop":
             return ToolAdaptation(hint: "The run ends with status stopped; it cannot be undone.")
         case "runs/list":
