@@ -83,8 +83,13 @@ struct CommandLineParser {
         }
         switch option.kind {
         case .flag:
-            if inlineValue != nil {
-                throw UsageError("option '--\(option.name)' takes no value", commandPath: commandPath)
+            if let inlineValue {
+                guard option.variants.contains(inlineValue) else {
+                    let accepted = option.variants.isEmpty ? "takes no value"
+                        : "takes no value or one of \(option.variants.joined(separator: ", ")), not '\(inlineValue)'"
+                    throw UsageError("option '--\(option.name)' \(accepted)", commandPath: commandPath)
+                }
+                values[option.name] = [inlineValue]
             }
             flags.insert(option.name)
         case .value(let valueName):
@@ -133,9 +138,13 @@ struct CommandLineParser {
         for option in visibleOptions {
             switch option.kind {
             case .flag:
-                if !flags.contains(option.name), let variable = option.environment,
-                   let text = environment[variable], ["1", "true", "yes", "on"].contains(text.lowercased()) {
-                    flags.insert(option.name)
+                if !flags.contains(option.name), let variable = option.environment, let text = environment[variable] {
+                    if ["1", "true", "yes", "on"].contains(text.lowercased()) {
+                        flags.insert(option.name)
+                    } else if option.variants.contains(text.lowercased()) {
+                        flags.insert(option.name)
+                        values[option.name] = [text.lowercased()]
+                    }
                 }
             case .value:
                 guard values[option.name] == nil else { continue }

@@ -32,12 +32,17 @@ public struct Option: Sendable {
         return valueName.split(separator: "|").map(String.init)
     }
     private let explicitChoices: [String]
+    /// For a flag: the variants it may be given as, `--name=VARIANT` (or its variable set to one), read with
+    /// ``ParsedCommand/value(_:)``; a plain `--name` has no value.
+    public private(set) var variants: [String] = []
 
-    /// A `--name` switch.
+    /// A `--name` switch; with `variants`, also `--name=VARIANT`.
     public static func flag(_ name: String, short: Character? = nil, help: String, environment: String? = nil,
-                            hidden: Bool = false) -> Option {
-        Option(name: name, short: short, kind: .flag, help: help, repeatable: false, environment: environment,
-               defaultValue: nil, hidden: hidden, explicitChoices: [])
+                            variants: [String] = [], hidden: Bool = false) -> Option {
+        var option = Option(name: name, short: short, kind: .flag, help: help, repeatable: false,
+                            environment: environment, defaultValue: nil, hidden: hidden, explicitChoices: [])
+        option.variants = variants
+        return option
     }
 
     /// A `--name VALUE` option.
@@ -51,7 +56,7 @@ public struct Option: Sendable {
     /// How the option is written in usage lines, e.g. `--port N` or `--json`.
     var synopsis: String {
         switch kind {
-        case .flag: "--\(name)"
+        case .flag: variants.isEmpty ? "--\(name)" : "--\(name)[=\(variants.joined(separator: "|"))]"
         case .value(let valueName): "--\(name) \(valueName)"
         }
     }

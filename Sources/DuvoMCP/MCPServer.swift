@@ -65,5 +65,6 @@ public enum MCPServer {
         router.register(ListenSubscriptions.self) { params, context in
             try await listener.listen(params, context: context)
         }
+        router.answeredWhenCancelled.insert(ListenSubscriptions.name)
     }
 }

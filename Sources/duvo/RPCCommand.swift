@@ -18,6 +18,9 @@ enum RPCCommand {
             for every run operation): a 2025 client's `initialize` opens a session, 2026-07-28 requests are served
             on their own `_meta`; --read-only, --tools and --exclude-tools choose the tools it offers.
 
+            --simulate talks to the user's shared simulator (the one `duvo runs --simulate` uses, started when none
+            runs), so processes started one per call see the same runs; --simulate=private starts one of its own.
+
             Example (no key, no network):
               echo '{"jsonrpc":"2.0","id":1,"method":"runs/list"}' | duvo rpc --simulate
             """,
@@ -58,8 +61,10 @@ enum RPCCommand {
         let endpoint: ConnectionOptions.Endpoint
         do {
             configuration = try connectionConfiguration(parsed)
-            endpoint = try ConnectionOptions.resolve(parsed, environment: environment, logger: logger,
-                                                     timeout: parsed.value("timeout"))
+            // Processes started one per call (some MCP clients do that) see the same runs through the shared one.
+            endpoint = try await ConnectionOptions.resolve(parsed, sharedSimulatorWith: environment,
+                                                           executablePath: ProcessStreams.executablePath,
+                                                           timeout: parsed.value("timeout"), logger: logger)
         } catch let error as DuvoAPIError {
             logger.error(error.message)
             return 2

@@ -6,7 +6,7 @@ import TestSupport
 func startBridge(_ extra: [String] = [], wire: RPCProcess.Wire = .ndjson, environment: [String: String] = [:])
     throws -> RPCProcess
 {
-    try RPCProcess(arguments: ["rpc", "--simulate", "--sim-speed", "50", "--poll-scale", "0.05"] + extra,
+    try RPCProcess(arguments: ["rpc", "--simulate=private", "--sim-speed", "50", "--poll-scale", "0.05"] + extra,
                    environment: RPCProcess.cleanEnvironment(adding: environment), wire: wire)
 }
 

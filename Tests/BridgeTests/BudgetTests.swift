@@ -50,4 +50,21 @@ struct BudgetTests {
         #expect(forbidden["error"]?["code"] == -31002)
         #expect(try await right.call("runs/list", ["team_id": "acme"])["total"] == 0)
     }
+
+    @Test("a key alone starts a run on API v2 (through POST /v1/runs, said at debug level); listing names the team")
+    func keyAloneStartsARun() async throws {
+        let simulator = try SimulatorProcess(speed: 50, extraArguments: ["--api-key", "dv_alone:acme", "--team", "acme"])
+        defer { simulator.stop() }
+        let bridge = try RPCProcess(arguments: ["rpc", "--log-level", "debug"], environment: RPCProcess.cleanEnvironment(
+            adding: ["DUVO_BASE_URL": simulator.baseURL, "DUVO_API_KEY": "dv_alone"]))
+        let started = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("echo"))])
+        let got = try await bridge.call("runs/get", ["run_id": .string(started.runID)])
+        #expect(got["run"]?["id"] == started["run"]?["id"])
+        #expect(bridge.stderr.text.contains("no team configured (DUVO_TEAM_ID or team_id), so through POST /v1/runs"))
+        let listed = try await bridge.request("runs/list")
+        #expect(listed["error"]?["code"] == -31009)
+        #expect(listed["error"]?["message"]?.stringValue?.contains("DUVO_TEAM_ID") == true)
+        let stats = try await bridge.request("runs/stats")
+        #expect(stats["error"]?["message"]?.stringValue?.contains("DUVO_TEAM_ID") == true)
+    }
 }

@@ -17,22 +17,33 @@ struct ConcurrencyTests {
         #expect(!bridge.frames.contains { $0["id"] == "wait" }, "the wait is still running")
     }
 
-    @Test("$/cancelRequest and notifications/cancelled abort a wait, which is answered with -32800", arguments: [
-        "lsp", "mcp",
-    ])
-    func cancel(spelling: String) async throws {
+    /// A bridge with a wait of a slow run in flight as request 99.
+    private func bridgeWaiting() async throws -> RPCProcess {
         let bridge = try startBridgeForSlowRuns()
         let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
         bridge.send(["jsonrpc": "2.0", "id": 99, "method": "runs/wait", "params": ["run_id": .string(runID)]])
         _ = try await bridge.call("runs/get", ["run_id": .string(runID)])
-        if spelling == "lsp" {
-            bridge.notify("$/cancelRequest", ["id": 99])
-        } else {
-            bridge.notify("notifications/cancelled", ["requestId": 99, "reason": "user"])
-        }
+        return bridge
+    }
+
+    @Test("$/cancelRequest aborts a wait, which is answered with -32800")
+    func cancel() async throws {
+        let bridge = try await bridgeWaiting()
+        bridge.notify("$/cancelRequest", ["id": 99])
         let answer = try await bridge.frame(timeout: 10) { $0["id"] == 99 }
         #expect(answer["error"]?["code"] == -32800)
         _ = try await bridge.call("rpc.discover")
+    }
+
+    @Test("notifications/cancelled aborts a wait, and nothing is ever written for it (MCP's rule)")
+    func cancelTheMCPWay() async throws {
+        let bridge = try await bridgeWaiting()
+        bridge.notify("notifications/cancelled", ["requestId": 99, "reason": "timeout"])
+        _ = try await bridge.call("rpc.discover")
+        // Shutdown answers every request still owed an answer; the cancelled wait is owed none.
+        bridge.closeInput()
+        #expect(await bridge.waitForExit(timeout: 10) == 0)
+        #expect(!bridge.frames.contains { $0["id"] == 99 })
     }
 
     @Test("end of input answers what is in flight (cancelling long waits), ends follows, and exits 0")
@@ -82,7 +93,7 @@ struct ConcurrencyTests {
     func closedOutput() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: DuvoBinary.path)
-        process.arguments = ["rpc", "--simulate"]
+        process.arguments = ["rpc", "--simulate=private"]
         process.environment = RPCProcess.cleanEnvironment()
         let input = try ChildPipe(.toChild), output = try ChildPipe(.fromChild), errors = try ChildPipe(.fromChild)
         process.standardInput = input.childEnd

@@ -73,8 +73,9 @@ struct MethodTests {
         }
     }
 
-    @Test("respond answers questions keyed by header and index, multi-select as an array")
-    func answerQuestions() async throws {
+    @Test("respond answers questions by header and index, multi-select as an array, as a list or the older map",
+          arguments: ["list", "map"])
+    func answerQuestions(shape: String) async throws {
         let bridge = try startBridge()
         let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("questions"))]).runID
         let waiting = try await bridge.call("runs/wait", ["run_id": .string(runID), "until": "attention",
@@ -102,13 +103,50 @@ struct MethodTests {
                 answers[key] = .string(labels.first ?? "yes")
             }
         }
-        let answer = try await bridge.call("runs/respond", ["run_id": .string(runID), "answers": .object(answers)])
+        let given: JSONValue = shape == "map" ? .object(answers) : .array(answers.keys.sorted().map { key in
+            ["question": .string(key), "answer": answers[key] ?? .null]
+        })
+        let answer = try await bridge.call("runs/respond", ["run_id": .string(runID), "answers": given])
         let response = try #require(answer["human_request"]?["response"]?.stringValue)
         for question in questions {
             #expect(response.contains(question["question"]?.stringValue ?? "?"), "answers are sent keyed by text")
         }
         let done = try await bridge.call("runs/wait", ["run_id": .string(runID), "timeout_s": 30], timeout: 40)
         #expect(done["run"]?["status"] == "completed")
+    }
+
+    @Test("every optional param may be null or at its declared default, with the result of leaving it out")
+    func nullsAndDefaults() async throws {
+        let bridge = try startBridge()
+        let started = try await bridge.call("runs/start", [
+            "agent_id": .string(try SimAgents.id("echo")), "message": "hi", "sandbox_id": nil, "webhook_url": nil,
+            "follow": false, "team_id": nil,
+        ])
+        let runID = started.runID
+        #expect(started["subscription"] == nil)
+        let done = try await bridge.call("runs/wait", ["run_id": .string(runID), "until": nil, "timeout_s": nil],
+                                         timeout: 40)
+        #expect(done["run"]?["status"] == "completed")
+        let plain = try await bridge.call("runs/messages", ["run_id": .string(runID)])
+        for extra: [String: JSONValue] in [["limit": nil, "offset": nil, "all": nil], ["offset": 0, "all": false]] {
+            var params = extra
+            params["run_id"] = .string(runID)
+            #expect(try await bridge.call("runs/messages", .object(params)) == plain)
+        }
+        let listed = try await bridge.call("runs/list", [
+            "agent_id": nil, "status": nil, "since": nil, "has_issues": nil, "issue_severity": nil, "limit": nil,
+            "offset": 0, "sort_by": nil, "sort_order": nil, "all": false, "team_id": nil,
+        ])
+        #expect(listed["data"]?.arrayValue?.isEmpty == false)
+        let stats = try await bridge.call("runs/stats", ["agent_id": nil, "since": nil, "team_id": nil])
+        #expect(stats["total"] != nil)
+        do {
+            _ = try await bridge.call("runs/respond", ["run_id": .string(runID), "request_id": nil, "approved": true,
+                                                       "answers": nil])
+            Issue.record("the run has nothing pending")
+        } catch let error as RPCProcess.ErrorAnswer {
+            #expect(error.message.contains("no pending human request"), "request_id null is no id: \(error.message)")
+        }
     }
 
     @Test("stop ends an active run; stopping again is a documented no-op")

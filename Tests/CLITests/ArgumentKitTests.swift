@@ -11,6 +11,7 @@ struct ArgumentKitTests {
                 .value("answer", valueName: "QID=TEXT", help: "An answer.", repeatable: true),
                 .value("timeout", valueName: "S", help: "Seconds.", defaultValue: "600"),
                 .value("api-key-file", valueName: "PATH", help: "Key file.", environment: "DUVO_API_KEY_FILE"),
+                .flag("simulate", help: "Simulate.", environment: "DUVO_SIMULATE", variants: ["private"]),
             ]),
             Command("get", abstract: "Show a run.", positionals: [Positional("run", help: "The run's id.")]),
         ]),
@@ -33,6 +34,20 @@ struct ArgumentKitTests {
         #expect(command.flag("json"))
         #expect(command.values("answer") == ["q1=x", "q2=y"])
         #expect(try command.int("timeout") == 600)
+    }
+
+    @Test("a flag with variants is on alone or as --flag=VARIANT (or its variable set so); other values are refused")
+    func flagVariants() throws {
+        let plain = try parsed(["runs", "start", "--simulate"])
+        #expect(plain.flag("simulate") && plain.value("simulate") == nil)
+        let variant = try parsed(["runs", "start", "--simulate=private"])
+        #expect(variant.flag("simulate") && variant.value("simulate") == "private")
+        let fromVariable = try parsed(["runs", "start"], environment: ["DUVO_SIMULATE": "private"])
+        #expect(fromVariable.flag("simulate") && fromVariable.value("simulate") == "private")
+        #expect(try parsed(["runs", "start"], environment: ["DUVO_SIMULATE": "1"]).value("simulate") == nil)
+        #expect(try !parsed(["runs", "start"], environment: ["DUVO_SIMULATE": "shared"]).flag("simulate"))
+        #expect(throws: UsageError.self) { try parsed(["runs", "start", "--simulate=shared"]) }
+        #expect(throws: UsageError.self) { try parsed(["runs", "start", "--json=yes"]) }
     }
 
     @Test("environment twins fill absent options, and the flag wins over the variable")

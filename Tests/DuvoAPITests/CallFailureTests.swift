@@ -141,6 +141,17 @@ struct CallFailureTests {
         #expect(check.contains("runs/list"))
         #expect(!error.message.lowercased().contains("try again"))
         #expect(transport.sentMethods == ["POST", "GET"])
+        // A teamless start on v2 went through /v1/runs; with no team to list, it cannot be matched either.
+        let teamless = ScriptedTransport([.answer(502, "bad gateway")])
+        let teamlessError = await failure { () async throws(DuvoAPIError) in
+            try await DuvoClient.scripted(teamless, version: .v2).startRun(agentID: runID, message: "hi",
+                                                                           sandboxID: nil, webhookURL: nil)
+        }
+        guard case .outcomeUnknown? = teamlessError else {
+            Issue.record("expected outcomeUnknown, got \(String(describing: teamlessError))")
+            return
+        }
+        #expect(teamless.sentMethods == ["POST"], "nothing listed, nothing sent again")
         let v1 = ScriptedTransport([.stall])
         let v1Error = await failure { () async throws(DuvoAPIError) in
             try await DuvoClient.scripted(v1).startRun(agentID: runID, message: "hi", sandboxID: nil, webhookURL: nil)

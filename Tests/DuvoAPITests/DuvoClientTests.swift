@@ -86,11 +86,20 @@ struct DuvoClientTests {
         _ = try await client.getRun("../teams/x")
         _ = try await client.startRun(agentID: runID, message: nil, sandboxID: nil, webhookURL: nil)
         #expect(v2.sentURLs == ["http://127.0.0.1:9/v2/runs/..%2Fteams%2Fx", "http://127.0.0.1:9/v2/teams/team-1/runs"])
-        let noTeam = DuvoClient.scripted(ScriptedTransport([]), version: .v2)
-        await #expect(throws: DuvoAPIError.self) {
-            try await noTeam.startRun(agentID: runID, message: nil, sandboxID: nil, webhookURL: nil)
-        }
         await #expect(throws: DuvoAPIError.self) { try await DuvoClient.scripted(v2).listRuns(RunListFilter()) }
+    }
+
+    @Test("a key alone starts a run on v2: with no team, through POST /v1/runs; listing still names the team")
+    func teamlessStart() async throws {
+        let transport = ScriptedTransport([.answer(201, #"{"run":{"id":"\#(runID)","status":"pending"}}"#)])
+        let noTeam = DuvoClient.scripted(transport, version: .v2)
+        let body = try await noTeam.startRun(agentID: runID, message: "hi", sandboxID: nil, webhookURL: nil)
+        #expect(body["run"]?["id"]?.stringValue == runID)
+        #expect(transport.sentURLs == ["http://127.0.0.1:9/v1/runs"])
+        await #expect(throws: DuvoAPIError.missingTeam(for: "listing runs")) {
+            try await noTeam.listRuns(RunListFilter())
+        }
+        #expect(transport.sentCount == 1)
     }
 
     @Test("configuration reads DUVO_* variables and a key file, and rejects a bad version or URL")

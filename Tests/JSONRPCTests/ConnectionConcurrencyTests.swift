@@ -70,22 +70,48 @@ struct ConnectionConcurrencyTests {
         #expect(await harness.closeAndCollect().count == 200)
     }
 
-    @Test(
-        "cancellation is honoured in both spellings, and the request is answered with -32800",
-        arguments: [
-            #"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"victim"}}"#,
-            #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"victim","reason":"user"}}"#,
-        ])
-    func cancellation(notification: String) async {
+    @Test("LSP's $/cancelRequest stops the request, which is answered with -32800")
+    func cancellation() async {
         let started = AsyncQueue<String>()
         let harness = ConnectionHarness(router: Self.blockingRouter(started: started, gates: ["never": Gate()]))
         harness.send(#"{"jsonrpc":"2.0","id":"victim","method":"block","params":{"gate":"never"}}"#)
         #expect(await started.next() == "never")
-        harness.send(notification)
+        harness.send(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"victim"}}"#)
         let answer = await harness.next()
         #expect(answer?["id"] == "victim")
         #expect(answer?["error"] == ["code": -32800, "message": "Request cancelled"])
         #expect(await harness.closeAndCollect().count == 1, "answered exactly once")
+    }
+
+    @Test("MCP's notifications/cancelled stops the request and nothing more is written for it, running or queued")
+    func mcpCancellationIsNotAnswered() async {
+        let started = AsyncQueue<String>()
+        let (harness, gates) = Self.blockingHarness(["a", "b", "c"], started: started,
+                                                    configuration: .init(maxInFlight: 2))
+        for name in ["a", "b", "c"] { harness.send(Self.blockRequest(name)) }
+        #expect(Set([await started.next(), await started.next()]) == ["a", "b"])
+        for id in ["a", "c"] {
+            harness.send(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"\#(id)"}}"#)
+        }
+        harness.send(#"{"jsonrpc":"2.0","id":"after","method":"get_data"}"#)
+        #expect(await harness.next()?["id"] == "after", "the first frame written is the next request's answer")
+        gates["b"]?.open()
+        #expect(await harness.next()?["id"] == "b")
+        let all = await harness.closeAndCollect()
+        #expect(all.compactMap { $0["id"]?.stringValue }.sorted() == ["after", "b"], "no answer for a or c")
+        #expect(started.pending.isEmpty, "c never ran")
+    }
+
+    @Test("a batch whose request is cancelled by notifications/cancelled is answered without it")
+    func mcpCancellationInABatch() async {
+        let started = AsyncQueue<String>()
+        let (harness, _) = Self.blockingHarness(["never"], started: started)
+        harness.send(#"[{"jsonrpc":"2.0","id":"victim","method":"block","params":{"gate":"never"}},"#
+            + #"{"jsonrpc":"2.0","id":"kept","method":"get_data"}]"#)
+        #expect(await started.next() == "never")
+        harness.send(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"victim"}}"#)
+        let batch = await harness.next()
+        #expect(batch?.arrayValue?.map { $0["id"] } == ["kept"])
     }
 
     @Test("with maxInFlight 2 a third request is not started until one finishes, and a queued one can be cancelled")

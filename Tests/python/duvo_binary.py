@@ -6,11 +6,14 @@ tests look them up through `duvo sim agents --json` so they follow the simulator
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import subprocess
+import tempfile
 from pathlib import Path
+from typing import Dict, Iterator
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,8 +34,21 @@ def duvo_bin() -> str:
 
 
 def simulate_args() -> list[str]:
-    """The `duvo rpc` arguments that run against the embedded simulator, fast."""
-    return ["--simulate", "--sim-speed", SIM_SPEED]
+    """The `duvo rpc` arguments that run against a simulator of its own (not the user's shared one), fast."""
+    return ["--simulate=private", "--sim-speed", SIM_SPEED]
+
+
+@contextlib.contextmanager
+def own_shared_simulator(duvo: str) -> Iterator[Dict[str, str]]:
+    """An environment in which `--simulate` shares a simulator of the test's own (in a fresh runtime directory,
+    so neither the user's nor another test's), stopped at the end as a user would."""
+    with tempfile.TemporaryDirectory(prefix="duvo-rt-") as runtime:
+        os.chmod(runtime, 0o700)
+        env = {**os.environ, "DUVO_BIN": duvo, "DUVO_RUNTIME_DIR": runtime}
+        try:
+            yield env
+        finally:
+            subprocess.run([duvo, "sim", "stop"], env=env, capture_output=True, timeout=60, check=False)
 
 
 def rpc_command() -> list[str]:

@@ -39,7 +39,7 @@ READ_ONLY_TOOLS = ["duvo_get_run", "duvo_list_messages", "duvo_list_runs", "duvo
 
 def server_args(*extra: str) -> list[str]:
     """`duvo rpc` against a fast simulator, polling ten times as often as in production."""
-    return ["rpc", "--simulate", "--sim-speed", MCP_SIM_SPEED, "--poll-scale", "0.1", *extra]
+    return ["rpc", "--simulate=private", "--sim-speed", MCP_SIM_SPEED, "--poll-scale", "0.1", *extra]
 
 
 def server_parameters(*extra: str) -> StdioServerParameters:

@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
-from duvo_binary import REPO_ROOT, SIM_SPEED, rpc_command
+from duvo_binary import REPO_ROOT, SIM_SPEED, own_shared_simulator, rpc_command
 from duvo_contract import SCHEMA_PATH, Contract
 
 pytest.importorskip("pylsp_jsonrpc", reason="the editor example needs python-lsp-jsonrpc")
@@ -25,11 +25,12 @@ from duvo_editor_example import DuvoSession  # noqa: E402
 
 
 def test_the_example_follows_a_run_and_shuts_down_cleanly(duvo: str) -> None:
-    result = subprocess.run(
-        [sys.executable, str(EDITOR / "duvo_editor_example.py"), "--simulate", "--sim-speed", SIM_SPEED,
-         "--message", "hello from the editor"],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "DUVO_BIN": duvo}, stdin=subprocess.DEVNULL,
-    )
+    with own_shared_simulator(duvo) as env:
+        result = subprocess.run(
+            [sys.executable, str(EDITOR / "duvo_editor_example.py"), "--simulate", "--sim-speed", SIM_SPEED,
+             "--message", "hello from the editor"],
+            capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL,
+        )
     assert result.returncode == 0, result.stderr
     out = result.stdout.splitlines()
     assert re.fullmatch(r"duvo-bridge 0\.1\.0, \d+ methods", out[0])

@@ -11,7 +11,7 @@ from typing import List
 
 import pytest
 
-from duvo_binary import REPO_ROOT, SIM_SPEED
+from duvo_binary import REPO_ROOT, SIM_SPEED, own_shared_simulator
 
 SHELL = REPO_ROOT / "clients" / "shell"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -20,11 +20,11 @@ pytestmark = pytest.mark.skipif(shutil.which("jq") is None, reason="the recipes 
 
 
 def recipe(duvo: str, name: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DUVO_BIN": duvo}
-    return subprocess.run(
-        ["bash", str(SHELL / name), "--simulate", "--sim-speed", SIM_SPEED, *args],
-        capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL,
-    )
+    with own_shared_simulator(duvo) as env:
+        return subprocess.run(
+            ["bash", str(SHELL / name), "--simulate", "--sim-speed", SIM_SPEED, *args],
+            capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL,
+        )
 
 
 def lines(result: subprocess.CompletedProcess[str]) -> List[str]:

@@ -22,7 +22,7 @@ export function duvoBin() {
 
 /** `duvo rpc` against the embedded simulator, fast enough that a run takes well under a second. */
 export function rpcCommand() {
-  return [duvoBin(), "rpc", "--simulate", "--sim-speed", "50"];
+  return [duvoBin(), "rpc", "--simulate=private", "--sim-speed", "50"];
 }
 
 let agents;

@@ -16,8 +16,9 @@ extension DuvoClient {
         return "/v2/teams/\(Self.encode(team))/runs"
     }
 
-    /// Starts a run: `POST /v1/runs` or `POST /v2/teams/{team}/runs`. Never sent again once it may have reached
-    /// Duvo: when the answer is lost, the run is looked for instead (see ``recoverStart(after:agentID:message:teamID:sentAt:)``).
+    /// Starts a run: `POST /v2/teams/{team}/runs` on v2 with a team, else `POST /v1/runs` (which needs none). Never
+    /// sent again once it may have reached Duvo: when the answer is lost, the run is looked for instead (see
+    /// ``recoverStart(after:agentID:message:teamID:sentAt:)``).
     /// - Returns: Duvo's body, `{"run": {...}}`, or `{"run": {...}, "recovered": true}` for a run found that way.
     public func startRun(agentID: String, message: String?, sandboxID: String?, webhookURL: String?,
                          teamID: String? = nil) async throws(DuvoAPIError) -> JSONValue {
@@ -25,8 +26,16 @@ extension DuvoClient {
         if let message { body["message"] = .string(message) }
         if let sandboxID { body["sandbox_id"] = .string(sandboxID) }
         if let webhookURL { body["webhook_url"] = .string(webhookURL) }
-        let path = configuration.apiVersion == .v1
-            ? "/v1/runs" : try teamRunsPath(team: teamID, operation: "starting a run")
+        let path: String
+        if configuration.apiVersion == .v2, let team = teamID ?? configuration.teamID {
+            path = "/v2/teams/\(Self.encode(team))/runs"
+        } else {
+            // The route the API reference documents needs no team: an API key alone can start a run.
+            if configuration.apiVersion == .v2 {
+                logger.debug("start run: no team configured (DUVO_TEAM_ID or team_id), so through POST /v1/runs")
+            }
+            path = "/v1/runs"
+        }
         let sentAt = Date()
         do {
             let answer = try await send(APIRequest(.post, path, body: .object(body), operation: "start run"))

@@ -117,7 +117,7 @@ public enum DuvoAPIError: Error, Sendable, Hashable {
 
     /// The advice given when a v2 team-scoped call has no team.
     public static func missingTeam(for operation: String) -> DuvoAPIError {
-        .notConfigured("\(operation) on API v2 needs a team: set DUVO_TEAM_ID (or --team-id, or pass team_id), "
-            + "or use DUVO_API_VERSION=v1 to start runs without one.")
+        .notConfigured("\(operation) on API v2 needs a team: set DUVO_TEAM_ID (or --team-id, or pass team_id). "
+            + "Starting and following runs needs none.")
     }
 }

@@ -12,7 +12,8 @@ enum RespondToHumanRequest: BridgeMethod {
         let runID: String
         let requestID: String?
         let approved: Bool?
-        let answers: [String: JSONValue]?
+        /// A list of `{question, answer}` items, or (as before) a map from question to answer.
+        let answers: JSONValue?
         enum CodingKeys: String, CodingKey, CaseIterable {
             case runID = "run_id", requestID = "request_id", approved, answers
         }
@@ -23,7 +24,8 @@ enum RespondToHumanRequest: BridgeMethod {
     {
         try ParamChecks.uuid(params.runID, field: "run_id")
         if let requestID = params.requestID { try ParamChecks.uuid(requestID, field: "request_id") }
-        for (key, value) in params.answers ?? [:] {
+        let answers = try answerMap(params.answers)
+        for (key, value) in answers ?? [:] {
             let fits = value.stringValue != nil || (value.arrayValue?.allSatisfy { $0.stringValue != nil } ?? false)
             guard fits else {
                 throw BridgeFailure.invalidParams("answer '\(key)' must be a string or an array of strings, not "
@@ -32,9 +34,36 @@ enum RespondToHumanRequest: BridgeMethod {
         }
         do {
             return try await bridge.client.respondToPending(runID: params.runID, requestID: params.requestID,
-                                                            approved: params.approved, answers: params.answers)
+                                                            approved: params.approved, answers: answers)
         } catch {
             throw BridgeFailure(error)
+        }
+    }
+
+    /// The answers as a map from question to answer, from either shape; nil when none are given.
+    private static func answerMap(_ value: JSONValue?) throws(BridgeFailure) -> [String: JSONValue]? {
+        switch value {
+        case nil, .null?:
+            return nil
+        case .object(let map)?:
+            return map
+        case .array(let items)?:
+            var map: [String: JSONValue] = [:]
+            for (index, item) in items.enumerated() {
+                guard let question = item["question"]?.stringValue, let answer = item["answer"],
+                      item.objectValue?.count == 2 else {
+                    throw BridgeFailure.invalidParams("answers[\(index)] must be an object with question (a string) "
+                        + "and answer, and nothing else", field: "answers.\(index)")
+                }
+                guard map.updateValue(answer, forKey: question) == nil else {
+                    throw BridgeFailure.invalidParams("answers names question '\(question.prefix(80))' twice",
+                                                      field: "answers.\(index)")
+                }
+            }
+            return map
+        case let other?:
+            throw BridgeFailure.invalidParams("'answers' must be a list of {question, answer} items (or a map from "
+                + "question to answer), not \(other.kindDescription)", field: "answers")
         }
     }
 }

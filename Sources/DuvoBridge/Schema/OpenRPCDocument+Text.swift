@@ -6,13 +6,13 @@ extension OpenRPCDocument {
   "info": {
     "title": "duvo-bridge",
     "version": "0.1.0",
-    "description": "Drive Duvo agent runs over a pipe: `duvo rpc` speaks JSON-RPC 2.0 on stdin/stdout (newline-delimited or Content-Length framed, detected from the first bytes). Params are by name and use Duvo's snake_case wire names. Results carry every field Duvo returns, including ones this document does not list, so the schemas of Duvo's objects are open; the objects the bridge builds itself (wait and stats results, notification params) are closed. Server-to-client notifications are listed under x-notifications, since OpenRPC has no way to describe them."
+    "description": "Drive Duvo agent runs over a pipe: `duvo rpc` speaks JSON-RPC 2.0 on stdin/stdout (newline-delimited or Content-Length framed, detected from the first bytes). Params are by name and use Duvo's snake_case wire names. An optional param may be left out, given as null, or given at its declared default, with the same result; where params exclude each other, only values other than the default count. Results carry every field Duvo returns, including ones this document does not list, so the schemas of Duvo's objects are open; the objects the bridge builds itself (wait and stats results, notification params) are closed. Server-to-client notifications are listed under x-notifications, since OpenRPC has no way to describe them."
   },
   "methods": [
     {
       "name": "runs/start",
       "summary": "Start a run of an agent.",
-      "description": "Starts a run and answers as soon as Duvo has created it; it does not wait for the run to finish. With follow true the answer also carries a subscription, and runs/message, runs/status and runs/followEnded notifications for the new run follow it (as after runs/follow with offset 0). Never sent again once the request may have reached Duvo (a duplicate run is worse than an error): when the answer is lost (dropped connection, no answer in time, 502/503/504), on API v2 the bridge looks for the run (the team's runs of the agent that Duvo created after the call began, by its Date headers, and that answered no other call, whose first message is this message) and answers it with recovered true; otherwise the error's data has outcome_unknown true and check says how to find out. API v2 needs a team (DUVO_TEAM_ID or team_id).",
+      "description": "Starts a run and answers as soon as Duvo has created it; it does not wait for the run to finish. With follow true the answer also carries a subscription, and runs/message, runs/status and runs/followEnded notifications for the new run follow it (as after runs/follow with offset 0). Never sent again once the request may have reached Duvo (a duplicate run is worse than an error): when the answer is lost (dropped connection, no answer in time, 502/503/504), on API v2 the bridge looks for the run (the team's runs of the agent that Duvo created after the call began, by its Date headers, and that answered no other call, whose first message is this message) and answers it with recovered true; otherwise the error's data has outcome_unknown true and check says how to find out. With no team on API v2 (neither DUVO_TEAM_ID nor team_id) the run is started through v1's POST /v1/runs, which needs none; runs/list and runs/stats still need a team.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -564,7 +564,7 @@ extension OpenRPCDocument {
     {
       "name": "runs/respond",
       "summary": "Answer a run's human request: approve, deny or answer its questions.",
-      "description": "Give exactly one of approved (approval requests) and answers (question requests). Without request_id it answers the run's pending request. answers may be keyed by question text, header or 0-based question index as a string; the bridge sends them keyed by question text, with a multi-select answer (an array, or a comma-separated string) joined by commas. -32602 when nothing is pending or the answer does not fit the request. Not sent again once the request may have reached Duvo; when its answer is lost the error's data has outcome_unknown true, and answering again is safe: if the first answer arrived, nothing is pending any more (-32602) because Duvo refuses a second one (request_not_pending).",
+      "description": "Give exactly one of approved (approval requests) and answers (question requests). Without request_id it answers the run's pending request. answers is a list of {question, answer} items (the older map from question to answer is still accepted); question is the question's text, header or 0-based index as a string; the bridge sends them keyed by question text, with a multi-select answer (an array, or a comma-separated string) joined by commas. -32602 when nothing is pending or the answer does not fit the request. Not sent again once the request may have reached Duvo; when its answer is lost the error's data has outcome_unknown true, and answering again is safe: if the first answer arrived, nothing is pending any more (-32602) because Duvo refuses a second one (request_not_pending).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -595,25 +595,62 @@ extension OpenRPCDocument {
         },
         {
           "name": "answers",
-          "description": "Question requests: question text, header or 0-based index -> answer (several for multi-select).",
+          "description": "Question requests: one {question, answer} item per question (several options for multi-select). The map {question: answer} of earlier versions is still accepted.",
           "required": false,
           "schema": {
-            "type": "object",
-            "minProperties": 1,
-            "additionalProperties": {
-              "oneOf": [
-                {
-                  "type": "string"
-                },
-                {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
+            "anyOf": [
+              {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "question": {
+                      "type": "string",
+                      "description": "The question's text, header or 0-based index as a string."
+                    },
+                    "answer": {
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "array",
+                          "items": {
+                            "type": "string"
+                          },
+                          "minItems": 1
+                        }
+                      ],
+                      "description": "The chosen option's label, or several for multi-select."
+                    }
                   },
-                  "minItems": 1
+                  "required": [
+                    "question",
+                    "answer"
+                  ],
+                  "additionalProperties": false
                 }
-              ]
-            }
+              },
+              {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {
+                  "oneOf": [
+                    {
+                      "type": "string"
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      },
+                      "minItems": 1
+                    }
+                  ]
+                }
+              }
+            ]
           }
         }
       ],
@@ -2557,7 +2594,7 @@ extension OpenRPCDocument {
       },
       "RequestCancelled": {
         "code": -32800,
-        "message": "Request cancelled by the client ($/cancelRequest or notifications/cancelled)."
+        "message": "Request cancelled by the client with $/cancelRequest (LSP). A request cancelled with notifications/cancelled (MCP) gets no answer at all."
       },
       "UpstreamError": {
         "code": -31000,

@@ -21,14 +21,17 @@ public enum ConnectionOptions {
                environment: "DUVO_CA_FILE"),
         .value("api-version", valueName: "v1|v2", help: "API generation to call.", environment: "DUVO_API_VERSION",
                defaultValue: APIVersion.default.rawValue),
-        .value("team-id", valueName: "ID", help: "Team for v2's start, list and stats.", environment: "DUVO_TEAM_ID"),
+        .value("team-id", valueName: "ID",
+               help: "Team for v2's list and stats; v2 starts runs in it (without one, through /v1/runs).",
+               environment: "DUVO_TEAM_ID"),
         .value("rate-limit", valueName: "N", help: "Requests per minute this process allows itself (0 = no limit).",
                environment: "DUVO_RATE_LIMIT", defaultValue: String(DuvoConfiguration.defaultRateLimitPerMinute)),
         .value("coordination", valueName: "MODE",
                help: "How processes on one key share its budget: off, local (default) or redis://[:pw@]host:port/db.",
                environment: "DUVO_COORDINATION", defaultValue: "local"),
-        .flag("simulate", help: "Use a built-in simulator of the Duvo API (no key, no network).",
-              environment: "DUVO_SIMULATE"),
+        .flag("simulate", help: "Use this user's shared simulator of the Duvo API (no key, no network); "
+                  + "=private: one of this process's own.",
+              environment: "DUVO_SIMULATE", variants: ["private"]),
         .value("sim-speed", valueName: "X", help: "With --simulate: run the simulated clock X times faster.",
                environment: "DUVO_SIM_SPEED", defaultValue: "1"),
         .value("poll-scale", valueName: "X",
@@ -60,8 +63,9 @@ public enum ConnectionOptions {
         return level
     }
 
-    /// Builds the client the options describe, starting the simulator in this process when `--simulate` is set
-    /// (`duvo rpc`: a private simulator per process).
+    /// Builds the client the options describe, starting a simulator in this process when `--simulate` is set (a
+    /// private one, as `--simulate=private` asks; for the shared one, see
+    /// ``resolve(_:sharedSimulatorWith:executablePath:timeout:logger:)``).
     /// - Parameter timeout: the command's own `--timeout` (a call's deadline; `rpc` has one), else `DUVO_TIMEOUT`.
     /// - Throws: ``UsageError`` for malformed option values; ``DuvoAPIError`` for configuration problems (a key
     ///   file that cannot be read, a bad URL); a simulator start-up failure as ``DuvoAPIError/notConfigured(_:)``.
@@ -88,16 +92,25 @@ public enum ConnectionOptions {
     static func resolve(_ parsed: ParsedCommand, sharedSimulatorFor context: CommandContext, timeout: String?,
                         logger: Logger) async throws -> Endpoint
     {
-        guard parsed.flag("simulate") else {
-            return try resolve(parsed, environment: context.environment, logger: logger, timeout: timeout)
+        try await resolve(parsed, sharedSimulatorWith: context.environment, executablePath: context.executablePath,
+                          timeout: timeout, logger: logger)
+    }
+
+    /// Builds the client the options describe; `--simulate` uses the user's shared background simulator, started
+    /// from `executablePath` when none runs, and `--simulate=private` one in this process.
+    /// - Throws: as ``resolve(_:environment:logger:timeout:)``.
+    package static func resolve(_ parsed: ParsedCommand, sharedSimulatorWith environment: [String: String],
+                                executablePath: String, timeout: String?, logger: Logger) async throws -> Endpoint
+    {
+        guard parsed.flag("simulate"), parsed.value("simulate") != "private" else {
+            return try resolve(parsed, environment: environment, logger: logger, timeout: timeout)
         }
         let (rateLimit, explicitScale) = try pacing(parsed)
         let speed = try simulatorSpeed(parsed)
         let state: SharedSimulatorState
         do {
-            let shared = try SharedSimulator(environment: context.environment)
-            state = try await shared.connect(speed: speed, executable: context.executablePath,
-                                             environment: context.environment)
+            let shared = try SharedSimulator(environment: environment)
+            state = try await shared.connect(speed: speed, executable: executablePath, environment: environment)
         } catch {
             throw DuvoAPIError.notConfigured(error.description)
         }
@@ -109,7 +122,7 @@ public enum ConnectionOptions {
                 + "('duvo sim stop' first)")
         }
         logger.info("using the shared Duvo simulator at \(state.url) (pid \(state.pid); 'duvo sim status')")
-        return try simulated(parsed, environment: context.environment, apiKey: state.apiKey, baseURL: url,
+        return try simulated(parsed, environment: environment, apiKey: state.apiKey, baseURL: url,
                              team: state.team, rateLimit: rateLimit, scale: explicitScale ?? max(0.02, 1 / state.speed),
                              timeout: timeout, simulator: nil, logger: logger)
     }

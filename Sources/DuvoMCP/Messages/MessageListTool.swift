@@ -23,7 +23,11 @@ struct MessageListTool: Sendable {
     /// - Throws: ``RPCError`` for arguments that conflict or do not fit, and Duvo's errors.
     func run(_ arguments: [String: JSONValue]) async throws -> ToolResult {
         let args = try ToolArguments.decode(Arguments.self, from: arguments)
-        let given = [("offset", args.offset != nil), ("tail", args.tail != nil), ("cursor", args.cursor != nil)]
+        // A value equal to the declared default counts as absent: clients such as mcp-use send every property,
+        // filling in the defaults (limit 20, offset 0), and must get what leaving them out gives.
+        let offsetGiven = args.offset.map { $0 != 0 } ?? false
+        let limitGiven = args.limit.map { $0 != options.defaultMessageLimit } ?? false
+        let given = [("offset", offsetGiven), ("tail", args.tail != nil), ("cursor", args.cursor != nil)]
             .filter(\.1).map(\.0)
         guard given.count <= 1 else {
             throw RPCError.invalidParams(
@@ -32,7 +36,7 @@ struct MessageListTool: Sendable {
         if let tail = args.tail, !(1...100).contains(tail) {
             throw RPCError.invalidParams("'tail' must be between 1 and 100, got \(tail)", field: "tail")
         }
-        if args.tail != nil, args.limit != nil {
+        if args.tail != nil, limitGiven {
             throw RPCError.invalidParams("give tail or limit, not both: tail is the number of newest messages",
                                          field: "limit")
         }

@@ -15,6 +15,14 @@ actor MCPSession {
     private(set) var isInitialized = false
     /// The least severe level the client wants as `notifications/message`; nil sends none.
     private(set) var logLevel: MCPLogLevel?
+    /// How long the client waited for a wait before cancelling it (its own tool-call timeout, most likely); the
+    /// shortest seen.
+    private(set) var observedPatience: Duration?
+
+    /// The share of the client's observed patience a wait may use, leaving room for the answer to reach it.
+    static let patienceShare = 0.7
+    /// The shortest a wait is cut to, whatever the client showed (a wait needs a poll or two to say anything).
+    static let shortestWait = 0.5
 
     /// Records an `initialize` request and returns the revision to answer.
     func begin(requestedRevision: String?, capabilities: JSONValue?, clientInfo: JSONValue?) -> String {
@@ -34,6 +42,20 @@ actor MCPSession {
     /// Records `logging/setLevel`.
     func setLogLevel(_ level: MCPLogLevel) {
         logLevel = level
+    }
+
+    /// Records that the client cancelled a wait after `waited`.
+    /// - Returns: whether this lowered the patience waits keep to.
+    func noteCancelledWait(after waited: Duration) -> Bool {
+        if let observedPatience, observedPatience <= waited { return false }
+        observedPatience = waited
+        return true
+    }
+
+    /// The longest, in seconds, a wait may last so that it answers before this client gives up on it; nil until a
+    /// client cancelled one.
+    var waitCap: Double? {
+        observedPatience.map { max(Self.shortestWait, $0.seconds * Self.patienceShare) }
     }
 
     /// Whether a message at `level` should be sent to the client.

@@ -42,10 +42,88 @@ extension JSONValue {
         return schema
     }
 
+    /// The property `name`, offered in several shapes (`anyOf`), reduced to the one at `position` (keeping the
+    /// property's description).
+    func narrowingProperty(_ name: String, toAlternative position: Int) -> JSONValue {
+        guard let property = self["properties"]?[name], let shapes = property["anyOf"]?.arrayValue,
+              shapes.indices.contains(position) else { return self }
+        var shape = shapes[position]
+        if let description = property["description"] { shape["description"] = description }
+        var schema = self
+        var properties = schema["properties"]?.objectValue ?? [:]
+        properties[name] = shape
+        schema["properties"] = .object(properties)
+        return schema
+    }
+
     /// The schema without an empty `required` array, which draft-04 validators reject.
     func droppingEmptyRequired() -> JSONValue {
         guard self["required"]?.arrayValue?.isEmpty == true, case .object(var members) = self else { return self }
         members["required"] = nil
+        return .object(members)
+    }
+
+    /// The object schema with every optional property also admitting `null` (which the tools read as absent).
+    ///
+    /// OpenAI's strict mode makes every property required, so an optional argument must admit a value that means
+    /// "not given"; `null` is that value. A property typed by name gets `null` added to its `type` (and to its `enum`),
+    /// one built from alternatives gets a `null` alternative (`oneOf` becomes `anyOf`, which strict mode accepts).
+    func nullableOptionals() -> JSONValue {
+        guard var properties = self["properties"]?.objectValue else { return self }
+        let required = Set((self["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+        for (name, property) in properties where !required.contains(name) {
+            properties[name] = property.admittingNull()
+        }
+        var schema = self
+        schema["properties"] = .object(properties)
+        return schema
+    }
+
+    /// The formats OpenAI's strict mode accepts; it refuses a tool whose schema names another (`uri`).
+    static let strictFormats: Set<String> = [
+        "date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid",
+    ]
+
+    /// The object schema with each property's `default` and any format strict mode refuses moved into its
+    /// description, so that strict function calling (Azure OpenAI refuses `default`) takes the schema as it is.
+    /// Neither constrains a value: the server applies the defaults itself, and checks the values.
+    func withAnnotationsInDescriptions() -> JSONValue {
+        guard var properties = self["properties"]?.objectValue else { return self }
+        for (name, property) in properties {
+            guard case .object(var members) = property else { continue }
+            var notes: [String] = []
+            let description = members["description"]?.stringValue ?? ""
+            if let value = members.removeValue(forKey: "default"), !description.contains("default") {
+                notes.append("Default: \(value.jsonString).")
+            }
+            if let format = members["format"]?.stringValue, !Self.strictFormats.contains(format) {
+                members["format"] = nil
+                notes.append("Format: \(format).")
+            }
+            guard !notes.isEmpty || members.count != property.objectValue?.count else { continue }
+            members["description"] = .string(([description] + notes).filter { !$0.isEmpty }.joined(separator: " "))
+            properties[name] = .object(members)
+        }
+        var schema = self
+        schema["properties"] = .object(properties)
+        return schema
+    }
+
+    /// This schema, also admitting `null`.
+    private func admittingNull() -> JSONValue {
+        guard case .object(var members) = self else { return self }
+        if let type = members["type"]?.stringValue {
+            members["type"] = [.string(type), "null"]
+            if var values = members["enum"]?.arrayValue, !values.contains(.null) {
+                values.append(.null)
+                members["enum"] = .array(values)
+            }
+            return .object(members)
+        }
+        let alternatives = members.removeValue(forKey: "anyOf") ?? members.removeValue(forKey: "oneOf")
+        guard var branches = alternatives?.arrayValue else { return self }
+        if !branches.contains(["type": "null"]) { branches.append(["type": "null"]) }
+        members["anyOf"] = .array(branches)
         return .object(members)
     }
 }

@@ -19,6 +19,8 @@ struct ToolAdaptation: Sendable {
     var removedParams: [String] = []
     /// Changes to the schemas of params the tool keeps.
     var changedParams: [String: [String: JSONValue]] = [:]
+    /// Params the method takes in several shapes (`anyOf`), of which the tool offers one: the position of that shape.
+    var narrowedParams: [String: Int] = [:]
     /// Arguments only the tool takes.
     var addedParams: [String: JSONValue] = [:]
     /// Result fields the tool leaves out.
@@ -49,9 +51,11 @@ struct ToolAdaptation: Sendable {
         case "runs/sendMessage":
             return ToolAdaptation(hint: "Then call duvo_wait_for_run to see the run answer.")
         case "runs/respond":
-            return ToolAdaptation(hint: "Use it when duvo_wait_for_run or duvo_get_run returns a "
-                + "pending_human_request: approved for an approval, answers for questions (only options the "
-                + "question lists). Then call duvo_wait_for_run again.")
+            // The method also takes answers as a map, whose schema (additionalProperties) strict function calling
+            // refuses; the tool offers the list only (a map passed anyway is still read).
+            return ToolAdaptation(narrowedParams: ["answers": 0], hint: "Use it when duvo_wait_for_run or "
+                + "duvo_get_run returns a pending_human_request: approved for an approval, answers for questions (only "
+                + "options the question lists). Then call duvo_wait_for_run again.")
         case "runs/stop":
             return ToolAdaptation(hint: "The run ends with status stopped; it cannot be undone.")
         case "runs/list":
@@ -66,8 +70,12 @@ struct ToolAdaptation: Sendable {
                     "default": .int(wait), "maximum": nil,
                 ]],
                 addedResultFields: waitResultFields,
-                hint: "Waits at most \(wait) s per call, returning early when the run finishes or needs a person. "
-                    + "When finished is false, call it again with the same run_id; next always says what to do. "
+                hint: "Waits at most \(wait) s per call (less with timeout_s), returning early when the run "
+                    + "finishes or needs a person. When finished is false, call it again with the same run_id; next "
+                    + "always says what to do. If your client gives up on tool calls sooner (several frameworks "
+                    + "default to 5 s), pass a smaller timeout_s or raise the client's timeout; once the client "
+                    + "cancels a wait, later waits answer within "
+                    + "\(Int(MCPSession.patienceShare * 100))% of the time it waited. "
                     + "When a person must answer (pending_human_request), the user is asked directly if the client "
                     + "supports it; otherwise ask the user and call duvo_respond_to_human_request.",
                 keepsMethodDescription: false)

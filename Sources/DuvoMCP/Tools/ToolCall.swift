@@ -7,7 +7,7 @@ import JSONRPC
 /// Bad arguments and Duvo's errors come back as results with `isError: true` and a text saying what to do, so the
 /// model can correct itself; an unknown tool name is a protocol error (-32602), as the specification's example has
 /// it, and so are a 2026 request's bad `_meta` and a `requestState` this server did not issue for the call. A
-/// cancelled call throws, and the connection answers -32800.
+/// cancelled call throws; after `notifications/cancelled` the connection writes nothing for it.
 struct ToolCall: Sendable {
     let bridge: Bridge
     let session: MCPSession

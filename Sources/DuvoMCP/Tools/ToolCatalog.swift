@@ -33,10 +33,14 @@ struct ToolCatalog: Sendable {
         let summary = adaptation.summary ?? entry?["summary"]?.stringValue ?? tool.name
         var input = OpenRPCDocument.paramsSchema(for: tool.method) ?? ["type": "object", "properties": [:]]
         input = input.removingProperties(adaptation.removedParams)
+        for (name, position) in adaptation.narrowedParams {
+            input = input.narrowingProperty(name, toAlternative: position)
+        }
         for (name, changes) in adaptation.changedParams {
             input = input.updatingProperty(name, with: changes)
         }
-        input = input.addingProperties(adaptation.addedParams).droppingEmptyRequired()
+        input = input.addingProperties(adaptation.addedParams).nullableOptionals().withAnnotationsInDescriptions()
+            .droppingEmptyRequired()
         var output = (OpenRPCDocument.resultSchema(for: tool.method) ?? ["type": "object"])
             .removingProperties(adaptation.removedResultFields)
             .addingProperties(adaptation.addedResultFields, required: adaptation.addedResultFields.keys.sorted())

@@ -26,8 +26,8 @@ extension ToolSummary {
     /// How to answer the request with the respond tool.
     static func answerHint(_ pending: JSONValue, runID: String) -> String {
         if pending["type"]?.stringValue == "question" {
-            return "Ask the user, then call duvo_respond_to_human_request with run_id \(runID) and answers keyed by "
-                + "question text (an array for several options)."
+            return "Ask the user, then call duvo_respond_to_human_request with run_id \(runID) and answers, a list "
+                + "of {question, answer} items: the question's text and the chosen option (an array for several)."
         }
         return "Ask the user, then call duvo_respond_to_human_request with run_id \(runID) and approved true or false."
     }

@@ -4,7 +4,8 @@ import JSONCore
 import JSONRPC
 
 /// `duvo_wait_for_run`: waits at most ~45 s for a run to finish or need a person, reporting progress, and asks the
-/// person directly through `elicitation/create` when the client can show forms.
+/// person directly through `elicitation/create` when the client can show forms. Once the client cancelled a wait,
+/// waits keep within 70% of the time it waited then.
 ///
 /// Waits share the bridge's poll scheduler with every other wait and follow, so they cost no more requests than
 /// `runs/wait`. An answered form is posted like `runs/respond` and the wait goes on within the same call.
@@ -39,17 +40,26 @@ struct RunWaitTool: Sendable {
         if let timeout = args.timeoutS, !(timeout > 0) {
             throw RPCError.invalidParams("'timeout_s' must be more than 0 seconds", field: "timeout_s")
         }
-        let seconds = min(args.timeoutS ?? options.maxWaitSeconds, options.maxWaitSeconds)
+        var seconds = min(args.timeoutS ?? options.maxWaitSeconds, options.maxWaitSeconds)
+        // A client that cancelled a wait showed how long it waits for a tool: answer well before that, so that the
+        // model reads "call again" instead of a timeout error.
+        if let cap = await environment.session.waitCap { seconds = min(seconds, cap) }
         let started = ContinuousClock.now
         let progress = progressToken.map {
             WaitProgress(token: $0, runID: args.runID, connection: environment.context.connection,
                          client: bridge.client, started: started)
         }
         let interval = options.progressInterval
-        let report = try await withThrowingTaskGroup(of: Void.self, returning: WaitReport.self) { group in
-            if let progress { group.addTask { await progress.report(every: interval) } }
-            defer { group.cancelAll() }
-            return try await wait(for: args.runID, until: started + .seconds(seconds), progress: progress)
+        let report: WaitReport
+        do {
+            report = try await withThrowingTaskGroup(of: Void.self, returning: WaitReport.self) { group in
+                if let progress { group.addTask { await progress.report(every: interval) } }
+                defer { group.cancelAll() }
+                return try await wait(for: args.runID, until: started + .seconds(seconds), progress: progress)
+            }
+        } catch {
+            if Task.isCancelled { await learnPatience(waited: ContinuousClock.now - started) }
+            throw error
         }
         if case .askClient(let form) = report.ending, let round {
             return .inputRequired(round.inputRequired(form))
@@ -103,6 +113,15 @@ struct RunWaitTool: Sendable {
             snapshot = ["run": outcome.run, "pending_human_request": outcome.pendingHumanRequest]
             if outcome.timedOut { return report(.timedOut) }
         }
+    }
+
+    /// The client cancelled this wait after `waited`: later waits in this session end before that.
+    private func learnPatience(waited: Duration) async {
+        guard await environment.session.noteCancelledWait(after: waited),
+              let cap = await environment.session.waitCap else { return }
+        let tenths = { (value: Double) in (value * 10).rounded() / 10 }
+        environment.context.logger.info("the client cancelled a wait after \(tenths(waited.seconds)) s; later waits "
+            + "answer within \(tenths(cap)) s")
     }
 
     /// The run and its pending request, read once through `runs/get` (which also checks the id).

@@ -29,4 +29,9 @@ struct BatchCollector {
         fill(index, with: message)
         outstanding -= 1
     }
+
+    /// A job whose answer is not to be sent (cancelled by MCP's `notifications/cancelled`).
+    mutating func forget(_ index: Int) {
+        outstanding -= 1
+    }
 }

@@ -86,11 +86,20 @@ extension RPCConnection {
         if inFlight.isEmpty, backlog.isEmpty { resumeIdleWaiter() }
     }
 
-    /// Cancels the request with this id: a running one through its task, a queued one by answering -32800 now.
-    func cancelRequest(_ idValue: JSONValue?) async {
+    /// Cancels the request with this id: a running one through its task, a queued one at once.
+    ///
+    /// With `answering` (LSP's `$/cancelRequest`), the request still gets an answer: -32800, or its result when it
+    /// finished first. Without it (MCP's `notifications/cancelled`), nothing more is written for the request, as MCP's
+    /// cancellation rules ask: the client has forgotten the id, and some clients fail on an answer to it.
+    func cancelRequest(_ idValue: JSONValue?, answering: Bool) async {
         guard let idValue, let id = RPCRequestID(json: idValue) else {
             logger.debug("ignored a cancellation without a valid id")
             return
+        }
+        if !answering {
+            for job in unanswered.values where job.id == id && !router.answeredWhenCancelled.contains(job.method) {
+                await forgetAnswer(to: job)
+            }
         }
         let running = inFlight.tasks(for: id)
         for task in running { task.cancel() }
@@ -99,8 +108,16 @@ extension RPCConnection {
         if running.isEmpty, queued.isEmpty {
             logger.debug("cancellation of \(id): no such request in flight")
         } else {
-            logger.debug("cancelled request \(id)")
+            logger.debug("cancelled request \(id)\(answering ? "" : " (not answered)")")
         }
         if !queued.isEmpty { rebalance() }
+    }
+
+    /// Marks `job` as needing no answer: whatever it ends with is dropped, and a batch it belongs to no longer waits
+    /// for it.
+    private func forgetAnswer(to job: Job) async {
+        guard unanswered.removeValue(forKey: job.token) != nil, let slot = job.batchSlot else { return }
+        batches[slot.batch]?.forget(slot.index)
+        await sendBatchIfComplete(slot.batch)
     }
 }

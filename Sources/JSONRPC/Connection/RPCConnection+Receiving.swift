@@ -181,9 +181,9 @@ extension RPCConnection {
         case .notification(let method, let params):
             switch method {
             case "$/cancelRequest":
-                await cancelRequest(params?["id"])
+                await cancelRequest(params?["id"], answering: true)
             case "notifications/cancelled":
-                await cancelRequest(params?["requestId"])
+                await cancelRequest(params?["requestId"], answering: false)
             case "exit" where !router.handlesNotification(method):
                 stop(.exit(afterShutdownRequest: receivedShutdownRequest))
             default:

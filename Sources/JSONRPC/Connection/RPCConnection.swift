@@ -5,12 +5,15 @@ import JSONCore
 /// ``RPCRouter``, and writes answers, notifications and server->client requests to a ``ByteOutput``.
 ///
 /// What a client can rely on:
-/// - Every request with an id is answered exactly once (also when its params do not decode, it is cancelled, or the
-///   server shuts down); notifications never are. Batches are answered with one array, in the batch's order.
+/// - Every request with an id is answered exactly once (also when its params do not decode, it is cancelled with
+///   `$/cancelRequest`, or the server shuts down), unless MCP's `notifications/cancelled` cancelled it; notifications
+///   never are. Batches are answered with one array, in the batch's order.
 /// - Requests run concurrently; each answer is written as soon as it is ready, and frames never interleave.
-/// - `$/cancelRequest {"id"}` and `notifications/cancelled {"requestId"}` cancel a request's task; what the handler
-///   then throws is answered with -32800 (a handler that finishes anyway has its result sent: the work happened).
-///   A request still queued is answered -32800 at once. LSP's `shutdown` request is answered `null` (later requests
+/// - `$/cancelRequest {"id"}` and `notifications/cancelled {"requestId"}` cancel a request's task. After
+///   `$/cancelRequest` (LSP) what the handler then throws is answered with -32800 (a handler that finishes anyway has
+///   its result sent: the work happened), and a request still queued is answered -32800 at once. After
+///   `notifications/cancelled` (MCP) nothing more is written for the request, as MCP asks, except for the methods in
+///   ``RPCRouter/answeredWhenCancelled``. LSP's `shutdown` request is answered `null` (later requests
 ///   get -32600) and `exit` ends ``run()``.
 /// - No input crashes or stalls it: bad frames are answered with -32700/-32600 and the next frame is served.
 ///

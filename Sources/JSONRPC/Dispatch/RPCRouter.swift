@@ -19,6 +19,11 @@ public struct RPCRouter: Sendable {
     /// Answers requests for unregistered methods; `nil` (the default) answers -32601 naming the method.
     public var fallback: FallbackHandler?
 
+    /// Methods whose requests are answered even when cancelled with `notifications/cancelled` (MCP's
+    /// `subscriptions/listen`, whose cancellation is how a client ends the stream and whose answer says it ended
+    /// cleanly). Every other request cancelled that way gets no answer.
+    public var answeredWhenCancelled: Set<String> = []
+
     /// An empty table.
     public init() {}
 

@@ -1,7 +1,10 @@
 // DuvoClient against the real `duvo rpc --simulate`: every method, follows to the end, errors, cancellation, shutdown.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import {
@@ -163,9 +166,17 @@ describe("shutdown", () => {
 
   test("the simulate option builds the command", async () => {
     const [bin] = rpcCommand();
-    const client = new DuvoClient({ command: [bin, "rpc"], simulate: true, simSpeed: 50, stderr: "ignore" });
-    assert.equal((await client.discover()).openrpc, "1.3.2");
-    assert.equal(await client.close(), 0);
+    // --simulate uses a shared simulator: here one of the test's own, in a runtime directory of its own.
+    const runtime = mkdtempSync(join(tmpdir(), "duvo-rt-"));
+    const env = { DUVO_RUNTIME_DIR: runtime };
+    try {
+      const client = new DuvoClient({ command: [bin, "rpc"], simulate: true, simSpeed: 50, stderr: "ignore", env });
+      assert.equal((await client.discover()).openrpc, "1.3.2");
+      assert.equal(await client.close(), 0);
+    } finally {
+      spawnSync(bin, ["sim", "stop"], { env: { ...process.env, ...env }, stdio: "ignore" });
+      rmSync(runtime, { recursive: true, force: true });
+    }
   });
 });
 

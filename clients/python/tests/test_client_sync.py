@@ -26,6 +26,7 @@ from duvo_bridge import (
     Unsupported,
     UpstreamError,
 )
+from duvo_binary import own_shared_simulator
 from duvo_contract import SCHEMA_PATH
 from follow_checks import assert_complete_follow
 
@@ -306,8 +307,9 @@ class TestLifecycle:
     def test_simulate_shortcut_builds_the_command(self, duvo: str) -> None:
         from duvo_bridge import DuvoClient
 
-        with DuvoClient([duvo, "rpc"], simulate=True, sim_speed=50) as plain:
-            assert plain.discover()["openrpc"] == "1.3.2"
+        with own_shared_simulator(duvo) as env:  # --simulate: a shared simulator, here the test's own
+            with DuvoClient([duvo, "rpc"], simulate=True, sim_speed=50, env=env) as plain:
+                assert plain.discover()["openrpc"] == "1.3.2"
         assert plain.returncode == 0
 
     def test_concurrent_calls_from_threads_all_get_their_answers(
