@@ -59,9 +59,7 @@ struct CLISharedSimulatorTests {
     @Test("an idle shared simulator stops by itself and removes its state file")
     func idleStop() async throws {
         let cli = CLIHarness(environment: ["DUVO_SIM_IDLE_TIMEOUT": "1"])
-        let listed = try await cli.runs(["list", "--simulate"])
-        #expect(listed.status == 0, "\(listed)")
-        let shared = try SharedSimulator(environment: cli.merged([:]))
+        let (_, shared) = try await startShared(cli)
         #expect(try shared.readState() != nil)
         // The simulator holds sim.alive for as long as it runs: taking it is the event of its exit.
         let alive = try FileLock(path: shared.aliveLockPath)
@@ -86,9 +84,7 @@ struct CLISharedSimulatorTests {
     @Test("the shared simulator takes its user's random key and refuses the public one; no output shows the key")
     func privateKey() async throws {
         let cli = CLIHarness(environment: ["DUVO_LOG_LEVEL": "debug"])
-        let listed = try await cli.runs(["list", "--simulate"])
-        #expect(listed.status == 0, "\(listed)")
-        let shared = try SharedSimulator(environment: cli.merged([:]))
+        let (listed, shared) = try await startShared(cli)
         let state = try #require(try shared.readState())
         #expect(state.apiKey.hasPrefix("dv_sim_") && state.apiKey.count == 71 && state.apiKey != "dv_sim_local_key")
         #expect(try await status(of: state.url, key: "dv_sim_local_key") == 401, "the documented key is refused")
@@ -145,6 +141,13 @@ struct CLISharedSimulatorTests {
         let ended = await follow.finish(timeout: 60)
         #expect(ended.status == 4, "\(ended)")
         #expect(ended.stderr.contains("the shared simulator (pid \(state.pid)) has stopped"), "\(ended)")
+    }
+
+    /// Starts `cli`'s shared simulator with a `duvo runs list --simulate`; returns what that printed and the simulator.
+    private func startShared(_ cli: CLIHarness) async throws -> (CLIResult, SharedSimulator) {
+        let listed = try await cli.runs(["list", "--simulate"])
+        #expect(listed.status == 0, "\(listed)")
+        return (listed, try SharedSimulator(environment: cli.merged([:])))
     }
 
     /// The HTTP status the simulator at `url` answers a team listing with `key`.
