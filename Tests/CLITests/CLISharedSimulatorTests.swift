@@ -143,6 +143,20 @@ struct CLISharedSimulatorTests {
         #expect(ended.stderr.contains("the shared simulator (pid \(state.pid)) has stopped"), "\(ended)")
     }
 
+    @Test("a watch under --simulate ends with exit 4 soon after the shared simulator is killed")
+    func watchEndsWhenSimulatorIsGone() async throws {
+        let cli = CLIHarness()
+        let started = try await cli.runs(["start", "--agent", "slow", "--json", "--simulate"])
+        let runID = try #require(try started.json["run"]?["id"]?.stringValue, "\(started)")
+        let watch = cli.background(["runs", "watch", runID, "--simulate"])
+        try await watch.waitForOutput(runID)
+        let state = try #require(try SharedSimulator(environment: cli.merged([:])).readState())
+        #expect(kill(state.pid, SIGKILL) == 0)
+        let ended = await watch.finish(timeout: 60)
+        #expect(ended.status == 4, "\(ended)")
+        #expect(ended.stderr.contains("run \(runID): the shared simulator (pid \(state.pid)) has stopped"), "\(ended)")
+    }
+
     /// Starts `cli`'s shared simulator with a `duvo runs list --simulate`; returns what that printed and the simulator.
     private func startShared(_ cli: CLIHarness) async throws -> (CLIResult, SharedSimulator) {
         let listed = try await cli.runs(["list", "--simulate"])
