@@ -60,9 +60,11 @@ struct CLITerminalTests {
         let fd = open(output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw HarnessError("cannot create \(output.path)") }
         defer { try? FileManager.default.removeItem(at: output) }
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { close(null) }
         let pid = try DetachedProcess.spawn(
             "/usr/bin/timeout", arguments: [String(Int(timeout)), tmux] + arguments, environment: environment,
-            outputFD: fd, logPath: "/dev/null")
+            outputFD: fd, logFD: null)
         close(fd)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -20,18 +20,57 @@ struct RuntimeDirectoryTests {
             == "/x/y")
     }
 
-    @Test("created 0700; a loose mode of one's own is tightened")
+    @Test("created 0700")
     func createdPrivate() throws {
         let path = scratch()
         defer { rmdir(path) }
         _ = try RuntimeDirectory(path: path)
-        var info = stat()
-        #expect(stat(path, &info) == 0)
-        #expect(info.st_mode & 0o777 == 0o700)
-        chmod(path, 0o777)
+        #expect(mode(path) == 0o700)
         _ = try RuntimeDirectory(path: path)
-        #expect(stat(path, &info) == 0)
-        #expect(info.st_mode & 0o777 == 0o700)
+        #expect(mode(path) == 0o700)
+    }
+
+    @Test("a default directory others could enter is refused, not tightened: files in it may be theirs")
+    func looseDefaultRefused() throws {
+        let parent = scratch()
+        defer { rmdir(parent + "/duvo"); rmdir(parent) }
+        #expect(mkdir(parent, 0o700) == 0)
+        #expect(mkdir(parent + "/duvo", 0o700) == 0 && chmod(parent + "/duvo", 0o777) == 0)
+        let error = #expect(throws: RuntimeDirectoryError.self) {
+            try RuntimeDirectory.current(environment: ["XDG_RUNTIME_DIR": parent])
+        }
+        #expect(error == .tooOpen(path: parent + "/duvo", mode: 0o777, named: false))
+        #expect(error?.description.contains("rm -r \(parent)/duvo") == true, "\(String(describing: error))")
+        #expect(mode(parent + "/duvo") == 0o777)
+    }
+
+    @Test("DUVO_RUNTIME_DIR naming a 1777 or 2775 directory is refused and keeps its mode")
+    func namedLooseRefused() throws {
+        for loose: mode_t in [0o1777, 0o2775, 0o750] {
+            let path = scratch()
+            defer { rmdir(path) }
+            #expect(mkdir(path, 0o700) == 0 && chmod(path, loose) == 0)
+            let error = #expect(throws: RuntimeDirectoryError.self) {
+                try RuntimeDirectory.current(environment: ["DUVO_RUNTIME_DIR": path])
+            }
+            #expect(error == .tooOpen(path: path, mode: UInt32(loose), named: true))
+            #expect(error?.description.contains("DUVO_RUNTIME_DIR=\(path)") == true)
+            #expect(mode(path) == loose, "the mode of a directory the user named is never changed")
+        }
+    }
+
+    @Test("a relative DUVO_RUNTIME_DIR is refused, not ignored")
+    func relativeRefused() {
+        #expect(throws: RuntimeDirectoryError.relative("run/duvo")) {
+            try RuntimeDirectory.current(environment: ["DUVO_RUNTIME_DIR": "run/duvo"])
+        }
+        #expect(RuntimeDirectoryError.relative("run/duvo").description.contains("absolute path"))
+    }
+
+    private func mode(_ path: String) -> mode_t {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return 0 }
+        return info.st_mode & 0o7777
     }
 
     @Test("a directory owned by another user is refused, naming the path and what to do")
@@ -45,7 +84,7 @@ struct RuntimeDirectoryTests {
             try RuntimeDirectory(path: path)
         }
         let message = RuntimeDirectoryError.ownedByAnotherUser(path: path, owner: 65534).description
-        #expect(message.contains(path) && message.contains("XDG_RUNTIME_DIR"))
+        #expect(message.contains(path) && message.contains("DUVO_RUNTIME_DIR"))
     }
 
     @Test("a symlink in its place is refused")

@@ -7,37 +7,48 @@ import Glibc
 /// The per-user directory where `duvo` processes of one user meet: the shared simulator's state, the rate budget
 /// shared by processes on one key, the sweep lease.
 ///
-/// `$XDG_RUNTIME_DIR/duvo` when that variable names an absolute path, else `/tmp/duvo-<uid>`. It is created with mode
-/// 0700 and refused when another user owns it or when others may read or write it, since what is inside decides
-/// who may spend a key's allowance. Nothing in it holds a secret: name things by ``keyedName(_:)``.
+/// `DUVO_RUNTIME_DIR` when set, else `$XDG_RUNTIME_DIR/duvo` when that variable names an absolute path, else
+/// `/tmp/duvo-<uid>`. A missing directory is created with mode 0700; an existing one is used only when it is a real
+/// directory (not a link) of this user that no one else may enter: what is inside decides who may spend a key's
+/// allowance and where `--simulate` traffic goes, and a directory that was open to others may hold their files.
+/// Its mode is never changed: a wider one is refused with what to do. Nothing in it holds a secret of Duvo's: name
+/// things by ``keyedName(_:)``, and open its files with ``OwnedFile``.
 public struct RuntimeDirectory: Sendable, Hashable {
+    /// The environment variable naming the directory (for tests, and for separating "machines" on one host).
+    public static let variable = "DUVO_RUNTIME_DIR"
+
     /// The directory's absolute path.
     public let path: String
 
-    /// Opens a directory at `path`, creating it (and, for the default location, nothing above it) with mode 0700.
+    /// Opens a directory at `path`, creating it (and nothing above it) with mode 0700.
+    /// - Parameter named: whether the user named it (`DUVO_RUNTIME_DIR`): only the wording of a refusal differs.
     /// - Throws: ``RuntimeDirectoryError`` when it cannot be created or is not safely this user's.
-    public init(path: String) throws(RuntimeDirectoryError) {
+    public init(path: String, named: Bool = false) throws(RuntimeDirectoryError) {
         self.path = path
-        try Self.ensurePrivate(path)
+        try Self.ensurePrivate(path, named: named)
     }
 
-    /// The default location for this user: `$XDG_RUNTIME_DIR/duvo`, else `/tmp/duvo-<uid>`.
-    /// - Parameter environment: the process environment (`DUVO_RUNTIME_DIR` overrides both, for tests and for
-    ///   separating "machines" on one host).
+    /// The default location for this user: `$XDG_RUNTIME_DIR/duvo`, else `/tmp/duvo-<uid>`; `DUVO_RUNTIME_DIR`
+    /// overrides both when it is an absolute path (``current(environment:)`` refuses a relative one).
     public static func defaultPath(environment: [String: String]) -> String {
-        if let explicit = environment["DUVO_RUNTIME_DIR"], explicit.hasPrefix("/") { return explicit }
+        if let explicit = environment[variable], explicit.hasPrefix("/") { return explicit }
         if let xdg = environment["XDG_RUNTIME_DIR"], xdg.hasPrefix("/") {
             return (xdg.hasSuffix("/") ? String(xdg.dropLast()) : xdg) + "/duvo"
         }
         return "/tmp/duvo-\(getuid())"
     }
 
-    /// Opens this user's default runtime directory.
-    /// - Throws: ``RuntimeDirectoryError`` as ``init(path:)``.
+    /// Opens this user's runtime directory: the one `DUVO_RUNTIME_DIR` names, else the default location.
+    /// - Throws: ``RuntimeDirectoryError/relative(_:)`` for a `DUVO_RUNTIME_DIR` that is not an absolute path (it
+    ///   would name a different directory in every working directory); else as ``init(path:named:)``.
     public static func current(environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(RuntimeDirectoryError) -> RuntimeDirectory
     {
-        try RuntimeDirectory(path: defaultPath(environment: environment))
+        if let explicit = environment[variable], !explicit.isEmpty {
+            guard explicit.hasPrefix("/") else { throw .relative(explicit) }
+            return try RuntimeDirectory(path: explicit, named: true)
+        }
+        return try RuntimeDirectory(path: defaultPath(environment: environment))
     }
 
     /// The path of `name` inside the directory.
@@ -75,7 +86,7 @@ public struct RuntimeDirectory: Sendable, Hashable {
         return removed
     }
 
-    private static func ensurePrivate(_ path: String) throws(RuntimeDirectoryError) {
+    private static func ensurePrivate(_ path: String, named: Bool) throws(RuntimeDirectoryError) {
         if mkdir(path, 0o700) != 0, errno != EEXIST {
             throw .cannotCreate(path: path, reason: String(cString: strerror(errno)))
         }
@@ -84,12 +95,11 @@ public struct RuntimeDirectory: Sendable, Hashable {
             throw .cannotCreate(path: path, reason: String(cString: strerror(errno)))
         }
         guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .notADirectory(path: path) }
-        guard info.st_uid == getuid() else { throw .ownedByAnotherUser(path: path, owner: info.st_uid) }
+        guard info.st_uid == geteuid() else { throw .ownedByAnotherUser(path: path, owner: info.st_uid) }
+        // Never tightened in place: files planted while it was open would stay, and a directory the user named
+        // (a shared 2775 one, /tmp) is not ours to change.
         if info.st_mode & 0o077 != 0 {
-            // Our own directory with loose permissions (made by hand, or by an old umask): tighten it.
-            guard chmod(path, 0o700) == 0 else {
-                throw .tooOpen(path: path, mode: UInt32(info.st_mode & 0o777))
-            }
+            throw .tooOpen(path: path, mode: UInt32(info.st_mode & 0o7777), named: named)
         }
     }
 }
@@ -102,22 +112,31 @@ public enum RuntimeDirectoryError: Error, Sendable, Hashable, CustomStringConver
     case notADirectory(path: String)
     /// Another user owns the directory: using it would let them spend or starve this user's allowance.
     case ownedByAnotherUser(path: String, owner: UInt32)
-    /// Others may read or write it and it could not be tightened.
-    case tooOpen(path: String, mode: UInt32)
+    /// Others may enter it (group or other permission bits): whatever is in it may be theirs. `named` when
+    /// `DUVO_RUNTIME_DIR` named it.
+    case tooOpen(path: String, mode: UInt32, named: Bool)
+    /// `DUVO_RUNTIME_DIR` is not an absolute path.
+    case relative(String)
 
     public var description: String {
         switch self {
         case .cannotCreate(let path, let reason):
-            "cannot create the runtime directory \(path): \(reason); set XDG_RUNTIME_DIR to a directory you own"
+            "cannot create the runtime directory \(path): \(reason); set DUVO_RUNTIME_DIR to a directory you own"
         case .notADirectory(let path):
             "the runtime directory \(path) is not a directory (a link or a file sits there); remove it or set "
-                + "XDG_RUNTIME_DIR"
+                + "DUVO_RUNTIME_DIR"
         case .ownedByAnotherUser(let path, let owner):
-            "refusing the runtime directory \(path): it belongs to uid \(owner), not to you (uid \(getuid())); "
-                + "remove it or set XDG_RUNTIME_DIR to a directory of your own"
-        case .tooOpen(let path, let mode):
-            "refusing the runtime directory \(path): mode \(String(mode, radix: 8)) lets other users in and it "
-                + "could not be changed to 0700"
+            "refusing the runtime directory \(path): it belongs to uid \(owner), not to you (uid \(geteuid())); "
+                + "remove it or set DUVO_RUNTIME_DIR to a directory of your own"
+        case .tooOpen(let path, let mode, true):
+            "refusing DUVO_RUNTIME_DIR=\(path): its mode \(String(mode, radix: 8)) lets other users in; name a "
+                + "directory only you can enter (mode 0700; duvo does not change the mode of a directory you name)"
+        case .tooOpen(let path, let mode, false):
+            "refusing the runtime directory \(path): its mode \(String(mode, radix: 8)) let other users in, so "
+                + "files in it may be theirs; remove it (rm -r \(path)) and duvo makes it afresh with mode 0700, "
+                + "or set DUVO_RUNTIME_DIR"
+        case .relative(let value):
+            "refusing DUVO_RUNTIME_DIR=\(value): it must be an absolute path"
         }
     }
 }

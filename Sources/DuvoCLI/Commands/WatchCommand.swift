@@ -54,6 +54,13 @@ enum WatchCommand: RunsSubcommand {
                               board: StatusBoard) async -> Outcome {
         let subscription = await scheduler.subscribe(runID: runID, messages: false)
         let console = invocation.console
+        let simulator: SharedSimulatorWatch?
+        do {
+            simulator = try await invocation.watchSharedSimulator { await scheduler.unsubscribe(subscription.id) }
+        } catch {
+            return .failure(error)
+        }
+        defer { simulator?.cancel() }
         for await event in subscription.events {
             switch event {
             case .message:
@@ -80,7 +87,11 @@ enum WatchCommand: RunsSubcommand {
                     console.error("run \(runID): \(failure.message)")
                     board.record(runID: runID, status: "error")
                     return .failure(failure)
-                case .unfollowed, .shutdown: return .failure(CancellationError())
+                case .unfollowed, .shutdown:
+                    guard let failure = simulator?.failure else { return .failure(CancellationError()) }
+                    console.error("run \(runID): \(failure.message)")
+                    board.record(runID: runID, status: "error")
+                    return .failure(failure)
                 }
             }
         }

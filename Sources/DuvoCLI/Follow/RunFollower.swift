@@ -27,6 +27,9 @@ struct RunFollower {
                                               prompt: try await HumanRequestPrompt(invocation: invocation))
         }
         let subscription = await scheduler.subscribe(runID: runID, fromOffset: offset)
+        // Under --simulate a stopped shared simulator takes the run with it: end the follow instead of retrying.
+        let simulator = try await invocation.watchSharedSimulator { await scheduler.unsubscribe(subscription.id) }
+        defer { simulator?.cancel() }
         var lastStatus: String?
         for await event in subscription.events {
             switch event {
@@ -50,6 +53,10 @@ struct RunFollower {
                     await printer.failed(status: status ?? lastStatus, message: failure.message)
                     throw failure
                 case .unfollowed, .shutdown:
+                    if let failure = simulator?.failure {
+                        await printer.failed(status: status ?? lastStatus, message: failure.message)
+                        throw failure
+                    }
                     await printer.failed(status: status ?? lastStatus, message: "interrupted")
                     throw CancellationError()
                 }

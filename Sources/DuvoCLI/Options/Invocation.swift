@@ -55,6 +55,13 @@ final class Invocation: Sendable {
         }
     }
 
+    /// A watch that calls `onStop` once the shared simulator this command uses has stopped (nil when the command
+    /// does not use one): its runs are gone with it, so a follow must not wait for them.
+    func watchSharedSimulator(onStop: @escaping @Sendable () async -> Void) async throws -> SharedSimulatorWatch? {
+        guard let pid = try await endpoint().sharedSimulatorPID else { return nil }
+        return SharedSimulatorWatch(environment: environment, pid: pid, onStop: onStop)
+    }
+
     /// Stops polling, if it was started (the shared simulator keeps running for the next command).
     func shutdown() async {
         let scheduler = connection.withLock { $0.scheduler }

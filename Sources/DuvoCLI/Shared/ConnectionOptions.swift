@@ -50,6 +50,8 @@ public enum ConnectionOptions {
         public let simulator: Simulator?
         /// Poll intervals for follows and waits.
         public let pollTuning: PollTuning
+        /// The pid of the shared simulator it talks to (`duvo runs --simulate`), so a follow can tell it stopped.
+        var sharedSimulatorPID: Int32?
     }
 
     /// The log level the options ask for.
@@ -122,9 +124,12 @@ public enum ConnectionOptions {
                 + "('duvo sim stop' first)")
         }
         logger.info("using the shared Duvo simulator at \(state.url) (pid \(state.pid); 'duvo sim status')")
-        return try simulated(parsed, environment: environment, apiKey: state.apiKey, baseURL: url,
-                             team: state.team, rateLimit: rateLimit, scale: explicitScale ?? max(0.02, 1 / state.speed),
-                             timeout: timeout, simulator: nil, logger: logger)
+        var endpoint = try simulated(parsed, environment: environment, apiKey: state.apiKey, baseURL: url,
+                                     team: state.team, rateLimit: rateLimit,
+                                     scale: explicitScale ?? max(0.02, 1 / state.speed), timeout: timeout,
+                                     simulator: nil, logger: logger)
+        endpoint.sharedSimulatorPID = state.pid
+        return endpoint
     }
 
     /// `--rate-limit` and `--poll-scale`, checked.

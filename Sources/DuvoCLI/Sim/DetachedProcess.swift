@@ -17,11 +17,12 @@ enum DetachedProcess {
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
 
     /// Spawns `executable` with `arguments` and `environment` in a new session: stdin from /dev/null, stdout on
-    /// `outputFD`, stderr appended to `logPath`, every other descriptor closed, signals at their defaults.
+    /// `outputFD`, stderr on `logFD` (opened by the caller, who checked what it is), every other descriptor closed,
+    /// signals at their defaults.
     /// - Returns: the child's pid.
     /// - Throws: ``SpawnError`` with the reason from `posix_spawn`.
     static func spawn(_ executable: String, arguments: [String], environment: [String: String], outputFD: Int32,
-                      logPath: String) throws(SpawnError) -> pid_t {
+                      logFD: Int32) throws(SpawnError) -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -40,7 +41,7 @@ enum DetachedProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
-        posix_spawn_file_actions_addopen(&actions, 2, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
         // Without this the child would keep whatever the caller had open (a test's pipes, a lock), holding them
         // for as long as it lives.
         if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Dispatch
+import DuvoAPI
 import Foundation
 import Synchronization
 
@@ -13,11 +14,21 @@ final class FileLock: Sendable {
     /// Set when a timed ``lock(waitingUpTo:)`` gave up, so its late-arriving wait lets go at once.
     private let abandoned = Mutex(false)
 
-    /// Opens (creating, mode 0600) the lock file at `path`.
-    /// - Throws: ``SharedSimulatorError/runtime(_:)`` when it cannot be opened.
+    /// Opens (creating, mode 0600) the lock file at `path` with ``OwnedFile``: a link or another user's file
+    /// planted there is refused, never locked or created through.
+    /// - Throws: ``SharedSimulatorError/runtime(_:)`` when it cannot be opened or is not this user's own file.
     init(path: String) throws(SharedSimulatorError) {
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .runtime("cannot open \(path): \(String(cString: strerror(errno)))") }
+        do {
+            fd = try OwnedFile.open(path, flags: O_RDWR | O_CREAT)
+        } catch {
+            throw .runtime(error.description)
+        }
+    }
+
+    /// The lock file's inode, to recognise its holder in `/proc/locks`.
+    var inode: UInt64? {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? UInt64(info.st_ino) : nil
     }
 
     deinit { close(fd) }

@@ -1,3 +1,4 @@
+import Diagnostics
 import DuvoAPI
 import Foundation
 #if canImport(FoundationNetworking)
@@ -10,10 +11,12 @@ import Glibc
 /// The one background simulator per user that `duvo runs ... --simulate` shares, so a run started by one command
 /// can be read and answered by the next, as with the real Duvo.
 ///
-/// It lives in the user's ``RuntimeDirectory``: `sim.json` (its URL, key, team, pid; its modification time is the
-/// last request), `sim.alive` (locked by the simulator for as long as it runs, so a crashed one is never taken
+/// It lives in the user's ``RuntimeDirectory``: `sim.json` (its URL, its key drawn at random when it started, team,
+/// pid; its modification time is the last request), `sim.alive` (locked by the simulator for as long as it runs, so a crashed one is never taken
 /// for alive), `sim.lock` (held while one is being started, so two commands never start two) and `sim.log`
-/// (its stderr). It stops on `duvo sim stop` or by itself after its idle time without a request.
+/// (its stderr), each opened with ``OwnedFile`` so that nothing planted there is followed or believed. It accepts only
+/// its own key, so another user of the machine cannot use it. It stops on `duvo sim stop` or by itself after its idle
+/// time without a request.
 struct SharedSimulator: Sendable {
     /// How long a shared simulator waits without a request before it stops itself (15 minutes).
     static let defaultIdleTimeout: Double = 15 * 60
@@ -52,8 +55,10 @@ struct SharedSimulator: Sendable {
 
     /// Seconds since the running simulator last received a request (the state file's modification time).
     func idleSeconds() -> Double? {
+        guard let fd = openState(O_RDONLY) else { return nil }
+        defer { close(fd) }
         var info = stat()
-        guard stat(statePath, &info) == 0 else { return nil }
+        guard fstat(fd, &info) == 0 else { return nil }
         let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
         return max(0, Date().timeIntervalSince1970 - modified)
     }
@@ -86,11 +91,26 @@ struct SharedSimulator: Sendable {
         return state
     }
 
-    /// Stops the running shared simulator (SIGTERM, then SIGKILL if it has not gone within 10 s).
-    /// - Returns: the state of the simulator that was stopped, or nil when none was running.
-    func stop() async throws(SharedSimulatorError) -> SharedSimulatorState? {
-        guard let state = try running() else { return nil }
+    /// What ``stop()`` did.
+    enum Stopped: Sendable {
+        /// No simulator was running.
+        case none
+        /// This simulator was running and has stopped.
+        case stopped(SharedSimulatorState)
+        /// `sim.json` named a process that is not this directory's simulator (the reason says why): it was left
+        /// alone and the state file removed.
+        case stale(pid: Int32, reason: String)
+    }
+
+    /// Stops the running shared simulator (SIGTERM, then SIGKILL if it has not gone within 10 s), after checking
+    /// that the pid in `sim.json` is that simulator (see ``impostorReason(pid:aliveLock:)``).
+    func stop() async throws(SharedSimulatorError) -> Stopped {
+        guard let state = try running() else { return .none }
         let alive = try FileLock(path: aliveLockPath)
+        if let reason = impostorReason(pid: state.pid, aliveLock: alive) {
+            unlink(statePath)
+            return .stale(pid: state.pid, reason: reason)
+        }
         kill(state.pid, SIGTERM)
         if await !BlockingWork.run({ alive.lock(waitingUpTo: 10) }) {
             kill(state.pid, SIGKILL)
@@ -100,49 +120,72 @@ struct SharedSimulator: Sendable {
         }
         alive.unlock()
         removeState(ifOwnedBy: state.pid)
-        return state
+        return .stopped(state)
     }
 
     // MARK: - State file
 
-    /// Reads `sim.json`, or nil when there is none.
+    /// Reads `sim.json`, or nil when there is none. The key in it is registered with ``SecretRedactor``, so no
+    /// output of this process shows it.
     func readState() throws(SharedSimulatorError) -> SharedSimulatorState? {
-        guard FileManager.default.fileExists(atPath: statePath) else { return nil }
+        let data: [UInt8]
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: statePath))
-            return try JSONDecoder().decode(SharedSimulatorState.self, from: data)
+            guard let bytes = try OwnedFileContents.read(statePath, limit: 64 * 1024) else { return nil }
+            data = bytes
+        } catch {
+            throw .runtime("\(error); remove it, or run 'duvo sim stop'")
+        }
+        let state: SharedSimulatorState
+        do {
+            state = try JSONDecoder().decode(SharedSimulatorState.self, from: Data(data))
         } catch {
             throw .runtime("cannot read \(statePath) (\(error)); remove it, or run 'duvo sim stop'")
         }
+        SecretRedactor.register(state.apiKey)
+        return state
     }
 
     /// Writes `sim.json` atomically (a reader never sees half of it), mode 0600.
     func write(_ state: SharedSimulatorState) throws(SharedSimulatorError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let data: Data
         do {
-            let data = try encoder.encode(state)
-            let temporary = statePath + ".\(getpid()).tmp"
-            guard FileManager.default.createFile(atPath: temporary, contents: data,
-                                                 attributes: [.posixPermissions: 0o600]) else {
-                throw SharedSimulatorError.runtime("cannot write \(temporary)")
-            }
-            guard rename(temporary, statePath) == 0 else {
-                throw SharedSimulatorError.runtime("cannot replace \(statePath): \(String(cString: strerror(errno)))")
-            }
-        } catch let error as SharedSimulatorError {
-            throw error
+            data = try encoder.encode(state)
         } catch {
             throw .runtime("cannot write \(statePath): \(error)")
+        }
+        let temporary = statePath + ".\(getpid()).tmp"
+        do {
+            try OwnedFileContents.write(Array(data), to: temporary)
+        } catch {
+            throw .runtime("cannot write \(statePath): \(error)")
+        }
+        guard rename(temporary, statePath) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .runtime("cannot replace \(statePath): \(reason)")
         }
     }
 
     /// Sets the state file's modification time to when the last request arrived, for `duvo sim status`.
     func noteActivity(secondsAgo: Double) {
+        guard let fd = openState(O_WRONLY) else { return }
+        defer { close(fd) }
         let when = Date().timeIntervalSince1970 - secondsAgo
         var times = [timespec(tv_sec: Int(when), tv_nsec: Int((when - floor(when)) * 1e9))]
         times.append(times[0])
-        _ = utimensat(AT_FDCWD, statePath, times, 0)
+        _ = futimens(fd, times)
+    }
+
+    /// `sim.json` opened with `flags`, or nil when it is not there or not this user's own file (``readState()``
+    /// says which).
+    private func openState(_ flags: Int32) -> Int32? {
+        do {
+            return try OwnedFile.open(statePath, flags: flags)
+        } catch {
+            return nil
+        }
     }
 
     /// Removes `sim.json` if it still names `pid` (a newer simulator's file is left alone).
@@ -166,17 +209,27 @@ struct SharedSimulator: Sendable {
         }
         // Close-on-exec, so no other child this process spawns keeps the starter waiting for end of file.
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        let pid: pid_t
+        let log: Int32
         do {
-            pid = try DetachedProcess.spawn(
-                executable, arguments: ["sim", "serve-shared", "--speed", String(speed)],
-                environment: environment, outputFD: ends[1], logPath: logPath)
+            log = try OwnedFile.open(logPath, flags: O_WRONLY | O_CREAT | O_APPEND)
         } catch {
             close(ends[0])
             close(ends[1])
             throw .cannotStart(error.description)
         }
+        let pid: pid_t
+        do {
+            pid = try DetachedProcess.spawn(
+                executable, arguments: ["sim", "serve-shared", "--speed", String(speed)],
+                environment: environment, outputFD: ends[1], logFD: log)
+        } catch {
+            close(ends[0])
+            close(ends[1])
+            close(log)
+            throw .cannotStart(error.description)
+        }
         close(ends[1])
+        close(log)
         // Reap it when it ends, so a long-lived parent (a test process) is not left with a zombie.
         Thread.detachNewThread { _ = waitpid(pid, nil, 0) }
         let line = Self.readLine(from: ends[0], timeoutSeconds: 20)
@@ -213,7 +266,7 @@ struct SharedSimulator: Sendable {
 
     // MARK: - Answering
 
-    /// Checks that the simulator answers HTTP (any status will do: it is listening and serving).
+    /// Checks that the simulator answers HTTP and takes its key (any other status will do: it is serving).
     private func checkAnswers(_ state: SharedSimulatorState) async throws(SharedSimulatorError) {
         guard let url = URL(string: state.url + "/v1/runs/00000000-0000-4000-8000-000000000000") else {
             throw .notAnswering(url: state.url, pid: state.pid, reason: "not a URL")
@@ -222,8 +275,12 @@ struct SharedSimulator: Sendable {
         request.setValue("Bearer \(state.apiKey)", forHTTPHeaderField: "Authorization")
         do {
             let (_, response) = try await URLSession.shared.data(for: request)
-            guard response is HTTPURLResponse else {
+            guard let response = response as? HTTPURLResponse else {
                 throw SharedSimulatorError.notAnswering(url: state.url, pid: state.pid, reason: "not HTTP")
+            }
+            guard response.statusCode != 401 else {
+                throw SharedSimulatorError.notAnswering(url: state.url, pid: state.pid,
+                                                        reason: "it refuses the key in \(statePath)")
             }
         } catch let error as SharedSimulatorError {
             throw error

@@ -3,7 +3,8 @@ import Foundation
 /// What the shared background simulator writes to `sim.json` in the runtime directory once it listens, so later
 /// `duvo runs ... --simulate` invocations and `duvo sim status|stop` find it.
 ///
-/// The key is the simulator's documented default (`dv_sim_local_key`), not a secret; the directory is 0700.
+/// The key is drawn at random when the simulator starts and is the only one it accepts: a secret of this user's,
+/// kept in the 0700 directory in a 0600 file, registered with the redactor by whoever reads it.
 struct SharedSimulatorState: Codable, Sendable, Equatable {
     /// The base URL without a version, e.g. `http://127.0.0.1:40123`.
     var url: String
@@ -21,6 +22,13 @@ struct SharedSimulatorState: Codable, Sendable, Equatable {
     var startedAt: Double
     /// The `duvo` version that started it.
     var version: String
+
+    /// A fresh key: `dv_sim_` and 32 random bytes in hex.
+    static func randomKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "dv_sim_" + bytes.map { String(format: "%02x", $0) }.joined()
+    }
 
     enum CodingKeys: String, CodingKey {
         case url, pid, speed, team, version

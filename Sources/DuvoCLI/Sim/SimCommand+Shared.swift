@@ -15,7 +15,6 @@ extension SimCommand {
             if let state {
                 json["url"] = .string(state.url)
                 json["pid"] = .int(Int(state.pid))
-                json["api_key"] = .string(state.apiKey)
                 json["team_id"] = .string(state.team)
                 json["speed"] = .double(state.speed)
                 json["idle_seconds"] = idle.map { JSONValue.int(Int($0)) } ?? .null
@@ -30,7 +29,7 @@ extension SimCommand {
         }
         context.print("""
             Shared simulator running at \(state.url) (pid \(state.pid), speed \(Self.number(state.speed))x)
-              key \(state.apiKey), team \(state.team)
+              team \(state.team); its key (yours alone) is in \(shared.statePath)
               idle \(Self.duration(idle ?? 0)); stops itself after \(Self.duration(state.idleTimeoutSeconds)) idle
               state \(shared.statePath), log \(shared.logPath)
             """)
@@ -39,10 +38,14 @@ extension SimCommand {
 
     static func stop(context: CommandContext) async throws -> ExitCode {
         let shared = try SharedSimulator(environment: context.environment)
-        if let state = try await shared.stop() {
+        switch try await shared.stop() {
+        case .stopped(let state):
             context.print("Stopped the shared simulator at \(state.url) (pid \(state.pid)).")
-        } else {
+        case .none:
             context.print("No shared simulator is running.")
+        case .stale(_, let reason):
+            context.print("No shared simulator is running: \(shared.statePath) was stale (\(reason)); "
+                + "left that process alone and removed the file.")
         }
         return .success
     }
@@ -64,11 +67,15 @@ extension SimCommand {
             return .refused
         }
         defer { alive.unlock() }
+        // A key of its own, not the documented one: it listens on loopback, where every user of the machine can
+        // reach it, and only this user can read sim.json.
+        let key = SharedSimulatorState.randomKey()
+        configuration.credentials = try Credentials(apiKeys: [key], teams: [DefaultCredentials.team])
         let simulator = try Simulator(configuration: configuration)
         let url = try simulator.start()
         let pid = getpid()
         try shared.write(SharedSimulatorState(
-            url: url, apiKey: DefaultCredentials.apiKey, team: DefaultCredentials.team, pid: pid,
+            url: url, apiKey: key, team: DefaultCredentials.team, pid: pid,
             speed: configuration.speed, idleTimeoutSeconds: idleTimeout,
             startedAt: Date().timeIntervalSince1970, version: DuvoTool.version))
         defer {
