@@ -122,7 +122,7 @@ struct CLIUsageTests {
               --api-version v1|v2  API generation to call. (env: DUVO_API_VERSION) (default: v2)
               --team-id ID         Team for v2's start, list and stats. (env: DUVO_TEAM_ID)
               --rate-limit N       Requests per minute this process allows itself (0 = no limit). (env: DUVO_RATE_LIMIT) (default: 300)
-              --coordination MODE  How processes on one key share its budget: off, local (default) or redis://[:pw@]host:port/db. (env: DUVO_COORDINATION) (default: local)
+              --coordination MODE  How processes on one key share its budget: off, local (default), redis[s]://host:port/db. (env: DUVO_COORDINATION) (default: local)
               --simulate           Use a built-in simulator of the Duvo API (no key, no network). (env: DUVO_SIMULATE)
               --sim-speed X        With --simulate: run the simulated clock X times faster. (env: DUVO_SIM_SPEED) (default: 1)
               --log-level LEVEL    error, warn, info, debug or trace (logs go to stderr). (env: DUVO_LOG_LEVEL) (default: warn)
