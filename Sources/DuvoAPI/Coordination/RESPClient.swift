@@ -100,7 +100,8 @@ public final class RESPClient: Sendable {
     private func exchange(_ connection: any RedisByteStream, _ arguments: [String], deadline: Double)
         throws(CoordinationError) -> RESPValue
     {
-        let command = arguments.first ?? "?"
+        // `SCRIPT LOAD`, `GET`: the command's name, never its arguments (keys, a script, a password).
+        let command = arguments.prefix(arguments.first == "SCRIPT" ? 2 : 1).joined(separator: " ")
         do {
             try connection.write(RESPValue.command(arguments), deadline: deadline)
         } catch {
