@@ -169,7 +169,7 @@ struct RESPReaderLimitTests {
 /// The client against a loopback server that speaks RESP badly on purpose.
 @Suite("RESP client against a hostile server", .timeLimit(.minutes(1)))
 struct RESPClientHostileTests {
-    private func error(_ reply: HostileRedisServer.Reply) async throws -> String {
+    func error(_ reply: HostileRedisServer.Reply) async throws -> String {
         let server = try HostileRedisServer(reply: reply)
         defer { server.stop() }
         let client = RESPClient(endpoint: try RedisEndpoint(url: server.url), timeout: 1)
@@ -203,6 +203,14 @@ struct RESPClientHostileTests {
         let text = try await error(.bytes(Array("$9223372036854775807\r\n".utf8)))
         #expect(text.contains("GET: the reply (a bulk string) announces a bulk string of 9223372036854775807 bytes"),
                 "\(text)")
+    }
+}
+
+extension RESPClientHostileTests {
+    @Test("a second reply to one command fails it (it would have been taken for the next command's reply)")
+    func extraReply() async throws {
+        let text = try await error(.bytes(Array("+OK\r\n+EXTRA\r\n".utf8)))
+        #expect(text.contains("GET: the server sent more than one reply") && !text.contains("EXTRA"), "\(text)")
     }
 }
 

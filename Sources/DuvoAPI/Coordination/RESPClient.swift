@@ -110,10 +110,16 @@ public final class RESPClient: Sendable {
         var reader = RESPReader()
         var chunk = [UInt8](repeating: 0, count: 16_384)
         while true {
+            let parsed: RESPValue?
             do {
-                if let reply = try reader.next() { return reply }
+                parsed = try reader.next()
             } catch {
                 throw failure("\(command): \(error)")
+            }
+            if let reply = parsed {
+                // One command, one reply: more would be taken for the next command's.
+                guard !reader.hasUnparsedBytes else { throw failure("\(command): the server sent more than one reply") }
+                return reply
             }
             let received = chunk.withUnsafeMutableBytes { buffer in
                 Result { () throws(RedisStreamError) in try connection.read(into: buffer, deadline: deadline) }
@@ -136,7 +142,7 @@ public final class RESPClient: Sendable {
         case .timedOut:
             if let awaiting { "\(command): the reply (\(awaiting)) was not complete within \(timeout) s" }
             else { "\(command): no reply within \(timeout) s" }
-        case .failed(let reason), .certificate(let reason): "\(command): \(reason)"
+        case .failed(let reason): "\(command): \(reason)"
         }
     }
 

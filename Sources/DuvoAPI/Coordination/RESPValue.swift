@@ -96,6 +96,9 @@ struct RESPReader {
     /// before its first byte.
     var currentKind: String? { replyKind.map(Self.kindName) }
 
+    /// Whether bytes after the last whole reply wait to be parsed.
+    var hasUnparsedBytes: Bool { position < buffer.count }
+
     /// Adds received bytes.
     mutating func append(_ bytes: some Collection<UInt8>) {
         // Dropping what was parsed only once it is at least half the buffer keeps appends amortised linear.

@@ -21,10 +21,8 @@ protocol RedisByteStream: AnyObject, Sendable {
 enum RedisStreamError: Error, Sendable {
     /// The deadline passed.
     case timedOut
-    /// The connection failed (the reason is for people, never holds a secret).
+    /// The connection failed, its certificate was not trusted (the reason is for people, never holds a secret).
     case failed(String)
-    /// The server's certificate was not trusted or does not name the host.
-    case certificate(String)
 }
 
 /// Waits until `fd` is ready for `events` or `deadline` passes.

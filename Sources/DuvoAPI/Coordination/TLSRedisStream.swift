@@ -44,7 +44,7 @@ final class TLSRedisStream: RedisByteStream, @unchecked Sendable {
             curl_easy_cleanup(easy)
             switch code {
             case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR:
-                throw .certificate("TLS: the server's certificate is not trusted (\(detail)); "
+                throw .failed("TLS: the server's certificate is not trusted (\(detail)); "
                     + TLSConfiguration.advice)
             case CURLE_OPERATION_TIMEDOUT:
                 throw .timedOut
