@@ -43,7 +43,7 @@ public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The password as the URL spells it (also a secret to redact).
-    public let percentEncodedPassword: String?
+    package let percentEncodedPassword: String?
 
     /// `redis://host:port/db` (or `rediss://`), with any credentials left out.
     public var description: String { "\(tls ? "rediss" : "redis")://\(host):\(port)/\(database)" }
