@@ -37,6 +37,10 @@ struct RESPTests {
         #expect(endpoint.password == "s3cret" && endpoint.user == nil)
         #expect(endpoint.description == "redis://cache.internal:6380/2")
         #expect(try RedisEndpoint(url: "redis://localhost").port == 6379)
+        let tls = try RedisEndpoint(url: "rediss://duvo:p%40ss@cache.example.net:6380/1")
+        #expect(tls.tls && tls.user == "duvo" && tls.password == "p@ss" && tls.percentEncodedPassword == "p%40ss")
+        #expect(tls.description == "rediss://cache.example.net:6380/1" && !(try RedisEndpoint(url: "redis://h")).tls)
+        #expect(try CoordinationMode(parsing: "rediss://h:1/0") == .redis(try RedisEndpoint(url: "rediss://h:1/0")))
         #expect(try CoordinationMode(parsing: nil) == .runtimeDirectory)
         #expect(try CoordinationMode(parsing: "off") == .off)
         for bad in ["http://x", "redis://:pw@host/db9x", "redis://"] {
