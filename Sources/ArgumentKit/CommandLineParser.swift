@@ -50,9 +50,10 @@ struct CommandLineParser {
             return .help(HelpFormatter(chain: chain).render())
         }
         let positionalValues = try assignPositionals()
+        let written = flags.union(values.keys)
         applyEnvironmentAndDefaults()
         return .command(ParsedCommand(path: chain.map(\.name), flags: flags, values: values,
-                                      positionalValues: positionalValues))
+                                      positionalValues: positionalValues, written: written))
     }
 
     /// Options visible at this point: the current command's and its ancestors'.

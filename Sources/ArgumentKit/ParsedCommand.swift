@@ -5,12 +5,18 @@ public struct ParsedCommand: Sendable {
     let flags: Set<String>
     let values: [String: [String]]
     let positionalValues: [String: [String]]
+    /// The options written on the command line (not taken from their variable or default).
+    let written: Set<String>
 
     /// The command path as one string, e.g. `duvo runs start`.
     public var commandPath: String { path.joined(separator: " ") }
 
     /// Whether the flag `--name` was given (or its environment variable is set to a true-ish value).
     public func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    /// Whether `--name` was written on the command line, rather than taken from its variable or default (a value
+    /// that is only safe in the environment, a password, may be refused on the command line).
+    public func isWritten(_ name: String) -> Bool { written.contains(name) }
 
     /// The last value given for `--name`, else its environment variable, else its default.
     public func value(_ name: String) -> String? { values[name]?.last }

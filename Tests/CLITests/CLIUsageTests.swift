@@ -94,6 +94,31 @@ struct CLIUsageTests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test("a Redis password in --coordination is refused with where to put it; from the environment or a file it is used")
+    func coordinationPassword() async throws {
+        let url = "rediss://duvo:hunter22@127.0.0.1:1/0"
+        let refused = try await cli.runs(["list", "--coordination", url])
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("'--coordination' must not hold a password"), "\(refused)")
+        #expect(refused.stderr.contains("DUVO_COORDINATION_FILE") && !refused.stderr.contains("hunter22"))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("duvo-coord-\(UUID().uuidString)")
+        try Data((url + "\n").utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let key = ["DUVO_API_KEY": "dv_usage_test_key", "DUVO_BASE_URL": "http://127.0.0.1:1", "DUVO_TIMEOUT": "1"]
+        // The file wins over DUVO_COORDINATION (else "bogus" would be a usage error).
+        for environment in [["DUVO_COORDINATION": url], ["DUVO_COORDINATION_FILE": file.path],
+                            ["DUVO_COORDINATION_FILE": file.path, "DUVO_COORDINATION": "bogus"]] {
+            let used = try await cli.runs(["list"], environment: key.merging(environment) { $1 })
+            #expect(used.status != 2 && !used.stderr.contains("must not hold"), "\(environment): \(used)")
+            #expect(!used.stderr.contains("hunter22") && !used.stdout.contains("hunter22"), "\(used)")
+        }
+        let missing = try await cli.runs(["list"], environment: key.merging(["DUVO_COORDINATION_FILE": "/nonexistent/url"]) { $1 })
+        #expect(missing.stderr.contains("cannot read the file DUVO_COORDINATION_FILE names ('/nonexistent/url')"),
+                "\(missing)")
+        let plain = try await cli.runs(["list", "--coordination", "redis://127.0.0.1:1/0"], environment: key)
+        #expect(plain.status != 2 && !plain.stderr.contains("must not hold"), "no password: accepted; \(plain)")
+    }
+
     @Test("'duvo runs respond --help' reads exactly as documented (the whole text, as argument-parser's AssertHelp)")
     func respondHelpText() async throws {
         try await Self.assertHelp(["runs", "respond", "--help"], equals: """
@@ -122,7 +147,7 @@ struct CLIUsageTests {
               --api-version v1|v2   API generation to call. (env: DUVO_API_VERSION) (default: v2)
               --team-id ID          Team for v2's list and stats; v2 starts runs in it (without one, through /v1/runs). (env: DUVO_TEAM_ID)
               --rate-limit N        Requests per minute this process allows itself (0 = no limit). (env: DUVO_RATE_LIMIT) (default: 300)
-              --coordination MODE   How processes on one key share its budget: off, local (default) or redis://[:pw@]host:port/db. (env: DUVO_COORDINATION) (default: local)
+              --coordination MODE   How processes on one key share its budget: off, local (default), redis[s]://host:port/db. (env: DUVO_COORDINATION) (default: local)
               --simulate[=private]  Use this user's shared simulator of the Duvo API (no key, no network); =private: one of this process's own. (env: DUVO_SIMULATE)
               --sim-speed X         With --simulate: run the simulated clock X times faster. (env: DUVO_SIM_SPEED) (default: 1)
               --log-level LEVEL     error, warn, info, debug or trace (logs go to stderr). (env: DUVO_LOG_LEVEL) (default: warn)

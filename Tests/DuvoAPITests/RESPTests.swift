@@ -1,5 +1,6 @@
 @testable import DuvoAPI
 import Testing
+import TestSupport
 
 @Suite("RESP and Redis URLs")
 struct RESPTests {
@@ -36,11 +37,197 @@ struct RESPTests {
         #expect(endpoint.password == "s3cret" && endpoint.user == nil)
         #expect(endpoint.description == "redis://cache.internal:6380/2")
         #expect(try RedisEndpoint(url: "redis://localhost").port == 6379)
+        let tls = try RedisEndpoint(url: "rediss://duvo:p%40ss@cache.example.net:6380/1")
+        #expect(tls.tls && tls.user == "duvo" && tls.password == "p@ss" && tls.percentEncodedPassword == "p%40ss")
+        #expect(tls.description == "rediss://cache.example.net:6380/1" && !(try RedisEndpoint(url: "redis://h")).tls)
+        #expect(try CoordinationMode(parsing: "rediss://h:1/0") == .redis(try RedisEndpoint(url: "rediss://h:1/0")))
         #expect(try CoordinationMode(parsing: nil) == .runtimeDirectory)
         #expect(try CoordinationMode(parsing: "off") == .off)
         for bad in ["http://x", "redis://:pw@host/db9x", "redis://"] {
             #expect(throws: RedisEndpointError.self) { try CoordinationMode(parsing: bad) }
             do { _ = try CoordinationMode(parsing: bad) } catch { #expect(!"\(error)".contains("pw")) }
         }
+    }
+}
+
+/// A reply from a broken or hostile server fails with a short error naming its type, at once and without trapping,
+/// recursing, allocating what it announces or re-reading what came before.
+@Suite("RESP reader limits", .timeLimit(.minutes(1)))
+struct RESPReaderLimitTests {
+    /// The error `wire` (given at once) raises, or nil when it parses.
+    private func failure(_ wire: [UInt8], maxReplyBytes: Int = RESPReader.defaultMaxReplyBytes)
+        -> RESPProtocolError?
+    {
+        var reader = RESPReader(maxReplyBytes: maxReplyBytes)
+        reader.append(wire)
+        do {
+            while try reader.next() != nil {}
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("a bulk length near Int.max is refused, not added to (it trapped with exit 132)")
+    func hugeBulkLength() throws {
+        let error = try #require(failure(Array("$9223372036854775807\r\nabc".utf8)))
+        #expect(error.kind == "a bulk string" && "\(error)".contains("over the 4 MiB limit"), "\(error)")
+    }
+
+    @Test("arrays nested 10,000 deep are refused at the nesting limit (they overflowed the stack)")
+    func deepNesting() throws {
+        let wire = Array(String(repeating: "*1\r\n", count: 10_000).utf8) + Array(":1\r\n".utf8)
+        let error = try #require(failure(wire))
+        #expect("\(error)".contains("deeper than \(RESPReader.defaultMaxDepth) levels"), "\(error)")
+        var reader = RESPReader()
+        reader.append(Array(String(repeating: "*1\r\n", count: 8).utf8) + Array(":7\r\n".utf8))
+        var expected = RESPValue.integer(7)
+        for _ in 0..<8 { expected = .array([expected]) }
+        #expect(try reader.next() == expected, "nesting within the limit parses")
+    }
+
+    @Test("an array announcing 100,000,000 elements is refused before any is read")
+    func hugeArray() throws {
+        let error = try #require(failure(Array("*100000000\r\n:1\r\n".utf8)))
+        #expect(error.kind == "an array" && "\(error)".contains("100000000 elements"), "\(error)")
+    }
+
+    @Test("an endless string is refused at the reply size cap, whatever its type")
+    func endless() throws {
+        let filler = [UInt8](repeating: UInt8(ascii: "x"), count: 8192)
+        for prefix in ["+", "-ERR ", ":", "$1000\r\n", "*3\r\n:1\r\n+"] {
+            var reader = RESPReader(maxReplyBytes: 64 << 10)
+            reader.append(Array(prefix.utf8))
+            var thrown: RESPProtocolError?
+            for _ in 0..<100 where thrown == nil {
+                reader.append(filler)
+                do { _ = try reader.next() } catch { thrown = error }
+            }
+            let error = try #require(thrown, "\(prefix)")
+            #expect(!"\(error)".contains("xxx"), "the error never holds the reply: \(error)")
+        }
+    }
+
+    @Test("errors name the reply's type and never its content")
+    func errorsHoldNoContent() throws {
+        let error = try #require(failure(Array("*2\r\n$6\r\nsecret\r\n:s3cr3t-number\r\n".utf8)))
+        #expect(error.kind == "an array")
+        #expect(!"\(error)".contains("secret") && !"\(error)".contains("s3cr3t"), "\(error)")
+        #expect(RESPValue.error("ERR " + String(repeating: "y", count: 10_000)).summary.count < 100)
+        #expect(RESPValue.bulk(Array("secret".utf8)).summary == "a bulk string of 6 bytes")
+    }
+
+    @Test("a long reply arriving a few bytes at a time is parsed once, not again from its start each time")
+    func incremental() throws {
+        let count = 100_000
+        var wire = Array("*\(count)\r\n".utf8)
+        for index in 0..<count { wire += Array(":\(index % 10)\r\n".utf8) }
+        var reader = RESPReader()
+        var reply: RESPValue?
+        var offset = 0
+        while offset < wire.count {
+            let end = min(wire.count, offset + 3)
+            reader.append(wire[offset..<end])
+            offset = end
+            if let value = try reader.next() { reply = value }
+        }
+        guard case .array(let items?) = reply else {
+            Issue.record("no array")
+            return
+        }
+        #expect(items.count == count && items.last == .integer((count - 1) % 10))
+    }
+
+    @Test("random bytes and mangled replies never crash the reader (seeded fuzz, bounded)")
+    func fuzz() {
+        var random = SeededRandom(seed: 0x5EED_2026)
+        let pieces = ["*", "$", ":", "+", "-", "\r\n", "\r", "\n", "-1", "0", "3", "9223372036854775807",
+                      "-9223372036854775808", "99999999999999999999", "abc", "*1\r\n", "$3\r\nabc\r\n", ":1\r\n"]
+        var parsed = 0
+        for _ in 0..<20_000 {
+            var wire: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...24, using: &random) {
+                if Bool.random(using: &random) {
+                    wire += Array(pieces[Int.random(in: 0..<pieces.count, using: &random)].utf8)
+                } else {
+                    wire.append(UInt8.random(in: 0...255, using: &random))
+                }
+            }
+            var reader = RESPReader(maxReplyBytes: 4096, maxDepth: 4)
+            var offset = 0
+            do {
+                while offset < wire.count {
+                    let end = min(wire.count, offset + Int.random(in: 1...8, using: &random))
+                    reader.append(wire[offset..<end])
+                    offset = end
+                    while try reader.next() != nil { parsed += 1 }
+                }
+            } catch {
+                #expect(!error.kind.isEmpty)
+            }
+        }
+        #expect(parsed > 0, "some inputs were whole replies")
+    }
+}
+
+/// The client against a loopback server that speaks RESP badly on purpose.
+@Suite("RESP client against a hostile server", .timeLimit(.minutes(1)))
+struct RESPClientHostileTests {
+    func error(_ reply: HostileRedisServer.Reply) async throws -> String {
+        let server = try HostileRedisServer(reply: reply)
+        defer { server.stop() }
+        let client = RESPClient(endpoint: try RedisEndpoint(url: server.url), timeout: 1)
+        do {
+            let reply = try await client.run(["GET", "k"])
+            Issue.record("a reply came: \(reply.summary)")
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("a reply trickled one byte every 0.5 s fails at the command's deadline (each read's timeout never fired)")
+    func trickle() async throws {
+        let text = try await error(.trickle(prefix: Array("+".utf8), interval: 0.5))
+        #expect(text.contains("GET: the reply (a simple string) was not complete within 1.0 s"), "\(text)")
+        #expect(!text.contains("xx"))
+    }
+
+    @Test("an endless reply fails at the size cap with a short error")
+    func endless() async throws {
+        for prefix in ["+", "$4000000\r\n", "*2\r\n$999999999999\r\n"] {
+            let text = try await error(.endless(prefix: Array(prefix.utf8)))
+            #expect(text.hasPrefix("Redis at redis://127.0.0.1:") && text.contains("GET: the reply ("), "\(text)")
+            #expect(text.count < 300 && !text.contains("xxx"), "\(text)")
+        }
+    }
+
+    @Test("a malformed reply fails the command with an error naming it and the reply's type")
+    func malformed() async throws {
+        let text = try await error(.bytes(Array("$9223372036854775807\r\n".utf8)))
+        #expect(text.contains("GET: the reply (a bulk string) announces a bulk string of 9223372036854775807 bytes"),
+                "\(text)")
+    }
+}
+
+extension RESPClientHostileTests {
+    @Test("a second reply to one command fails it (it would have been taken for the next command's reply)")
+    func extraReply() async throws {
+        let text = try await error(.bytes(Array("+OK\r\n+EXTRA\r\n".utf8)))
+        #expect(text.contains("GET: the server sent more than one reply") && !text.contains("EXTRA"), "\(text)")
+    }
+}
+
+/// xorshift64*: a fixed sequence for a seed, so a fuzz failure reproduces.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed }
+
+    mutating func next() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 0x2545_F491_4F6C_DD1D
     }
 }

@@ -19,25 +19,39 @@ def free_port() -> int:
 
 
 class RedisChild:
-    """`redis-server` on a free loopback port, no persistence, own directory; stop() kills it like a crash."""
+    """`redis-server` on a free loopback port, no persistence, own directory; stop() kills it like a crash.
 
-    def __init__(self, password: str | None = None):
+    With `tls` (a `frontends.pki.TestPKI`) it listens for TLS only (`--tls-port`, `--port 0`) with the PKI's server
+    certificate; with `user` that ACL user (all keys and commands) holds `password` and the default user is off."""
+
+    def __init__(self, password: str | None = None, user: str | None = None, tls=None):
         if not shutil.which("redis-server"):
             raise RuntimeError("redis-server is missing: apt-get install redis-server (see .ci/run)")
-        self.password = password
+        self.password, self.user, self.tls = password, user, tls
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="duvo-redis-")
         self.proc: subprocess.Popen | None = None
         self.start()
 
-    def url(self, db: int = 0) -> str:
-        auth = f":{self.password}@" if self.password else ""
-        return f"redis://{auth}127.0.0.1:{self.port}/{db}"
+    def url(self, db: int = 0, password: str | None = None, host: str = "127.0.0.1") -> str:
+        secret = password or self.password
+        auth = f"{self.user or ''}:{secret}@" if secret else ""
+        return f"{'rediss' if self.tls else 'redis'}://{auth}{host}:{self.port}/{db}"
 
     def start(self) -> None:
-        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        # With TLS also on 127.0.0.2, an address the server's certificate does not name.
+        bind = ["127.0.0.1", "127.0.0.2"] if self.tls else ["127.0.0.1"]
+        args = ["redis-server", "--bind", *bind, "--save", "", "--appendonly", "no",
                 "--dir", self.dir, "--logfile", os.path.join(self.dir, "redis.log")]
-        if self.password:
+        if self.tls:
+            args += ["--port", "0", "--tls-port", str(self.port), "--tls-cert-file", str(self.tls.server_certificate),
+                     "--tls-key-file", str(self.tls.server_key), "--tls-ca-cert-file", str(self.tls.ca),
+                     "--tls-auth-clients", "no"]
+        else:
+            args += ["--port", str(self.port)]
+        if self.user:
+            args += ["--user", self.user, "on", f">{self.password}", "~*", "&*", "+@all", "--user", "default", "off"]
+        elif self.password:
             args += ["--requirepass", self.password]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 20
@@ -50,6 +64,16 @@ class RedisChild:
                     break
                 time.sleep(0.05)
         raise RuntimeError(f"redis-server did not come up on {self.port}")
+
+    def cli(self, *command: str) -> str:
+        """Runs one command with `redis-cli` (the password passed in its environment, never on its command line)."""
+        args = ["redis-cli", "-p", str(self.port), "--no-auth-warning"]
+        if self.tls:
+            args += ["--tls", "--cacert", str(self.tls.ca)]
+        if self.user:
+            args += ["--user", self.user]
+        env = {**os.environ, "REDISCLI_AUTH": self.password} if self.password else None
+        return subprocess.run([*args, *command], capture_output=True, text=True, timeout=30, env=env).stdout
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -18,6 +18,7 @@ import time
 import pytest
 
 from coordination_harness import RedisChild, wire_statuses
+from frontends.pki import TestPKI
 from reliability_harness import TEAM, RPCChild, SimChild, unique_key
 
 LIMIT = 12
@@ -227,5 +228,69 @@ def test_redis_stopped_and_restarted_mid_run(runtime_dir, agents):
     finally:
         for process in processes:
             process.kill()
+        sim.stop()
+        redis.close()
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory) -> TestPKI:
+    return TestPKI(tmp_path_factory.mktemp("redis-pki"))
+
+
+def test_bridges_on_two_machines_coordinate_over_tls_as_an_acl_user(pki, tmp_path):
+    """Each bridge has a runtime directory of its own (as on two machines), so only Redis can make them share;
+    one takes the URL from DUVO_COORDINATION, the other from the file DUVO_COORDINATION_FILE names."""
+    key = unique_key()
+    sim = sim_without_headers(key)
+    redis = RedisChild(password="tls-pw-" + unique_key()[-12:], user="duvo", tls=pki)
+    url_file = tmp_path / "coordination-url"
+    url_file.write_text(redis.url(db=3) + "\n")
+    url_file.chmod(0o600)
+    ways = [{"DUVO_COORDINATION": redis.url(db=3)}, {"DUVO_COORDINATION_FILE": str(url_file)}]
+    processes = [RPCChild(sim.url, key, rate_limit=LIMIT,
+                          env_extra={**way, "DUVO_RUNTIME_DIR": str(tmp_path / f"rt-{n}"), "DUVO_CA_FILE": str(pki.ca),
+                                     "DUVO_LOG_LEVEL": "trace"})
+                 for n, way in enumerate(ways)]
+    try:
+        statuses = spend_together(processes, sim, calls_each=LIMIT)
+        assert 429 not in statuses and len(statuses) == LIMIT, "the two held the key's limit together through Redis"
+        assert "duvo:{" in redis.cli("-n", "3", "--scan", "--pattern", "duvo:*"), "the budget is in Redis"
+        for process in processes:
+            output = process.output()
+            assert b"carrying on with" not in output, output[-2000:]
+            assert redis.password.encode() not in output and key.encode() not in output
+    finally:
+        for process in processes:
+            process.kill()
+        sim.stop()
+        redis.close()
+
+
+@pytest.mark.parametrize("mistake", ["untrusted CA", "host not in the certificate", "wrong password"])
+def test_a_tls_redis_with_the_wrong_ca_name_or_password_is_refused_with_a_clear_warning(mistake, pki, runtime_dir):
+    key = unique_key()
+    sim = sim_without_headers(key)
+    redis = RedisChild(password="tls-pw-" + unique_key()[-12:], user="duvo", tls=pki)
+    wrong = "wrong-pw-" + unique_key()[-12:]
+    env = {"DUVO_RUNTIME_DIR": runtime_dir, "DUVO_LOG_LEVEL": "trace",
+           "DUVO_CA_FILE": str(pki.rogue_ca if mistake == "untrusted CA" else pki.ca),
+           "DUVO_COORDINATION": redis.url(password=wrong if mistake == "wrong password" else None,
+                                          host="127.0.0.2" if mistake == "host not in the certificate" else "127.0.0.1")}
+    process = RPCChild(sim.url, key, rate_limit=LIMIT, env_extra=env)
+    try:
+        for _ in range(3):
+            assert "result" in process.call("runs/list", {"limit": 1}, timeout=60), "it carries on locally"
+        output = process.output()
+        warnings = [line for line in output.decode().splitlines() if "carrying on with" in line]
+        assert len(warnings) == 1, output[-3000:]
+        expected = {"untrusted CA": "certificate is not trusted (SSL certificate problem",
+                    "host not in the certificate": "certificate is not trusted (SSL: no alternative certificate "
+                                                   "subject name matches target host name '127.0.0.2')",
+                    "wrong password": "authentication failed (WRONGPASS)"}[mistake]
+        assert f"Redis at rediss://127.0.0.{2 if 'host' in mistake else 1}:{redis.port}/0" in warnings[0], warnings[0]
+        assert expected in warnings[0], warnings[0]
+        assert redis.password.encode() not in output and wrong.encode() not in output and key.encode() not in output
+    finally:
+        process.kill()
         sim.stop()
         redis.close()

@@ -24,7 +24,7 @@ public final class RedisBudgetStore: BudgetStore {
                                   String(request.allowances.interactiveWhileStatuses))
         guard case .array(let fields?) = reply, fields.count == 2, let granted = fields[0].text,
               let seconds = fields[1].text.flatMap(Double.init) else {
-            throw .redis(endpoint: client.endpoint.description, reason: "unexpected budget reply \(reply)")
+            throw .redis(endpoint: client.endpoint.description, reason: "EVALSHA: unexpected budget reply, \(reply.summary)")
         }
         return granted == "1" ? .granted : .wait(seconds: seconds)
     }
@@ -44,7 +44,7 @@ public final class RedisBudgetStore: BudgetStore {
     public func usedInWindow() async throws(CoordinationError) -> Int {
         let reply = try await run("count")
         guard case .integer(let count) = reply else {
-            throw .redis(endpoint: client.endpoint.description, reason: "unexpected count reply \(reply)")
+            throw .redis(endpoint: client.endpoint.description, reason: "EVALSHA: unexpected count reply, \(reply.summary)")
         }
         return count
     }

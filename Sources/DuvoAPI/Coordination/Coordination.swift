@@ -35,11 +35,13 @@ public struct Coordination: Sendable {
     /// Sets up coordination for `secret` (the API key) at `baseURL`.
     /// - Parameters:
     ///   - environment: for the runtime directory's location (`DUVO_RUNTIME_DIR`, `XDG_RUNTIME_DIR`).
+    ///   - tls: the CAs a `rediss://` server's certificate must chain to (as for https).
     ///   - logger: where the one warning of a Redis outage goes; the Redis password is redacted from it.
     /// - Throws: ``RuntimeDirectoryError`` when the runtime directory is missing and cannot be made, or is not
     ///   this user's alone: sharing a key through another user's directory would let them spend or starve it.
     public static func make(mode: CoordinationMode, secret: String, baseURL: String,
-                            environment: [String: String], logger: Logger) throws(RuntimeDirectoryError)
+                            environment: [String: String], tls: TLSConfiguration = .system, logger: Logger)
+        throws(RuntimeDirectoryError)
         -> Coordination
     {
         guard mode != .off else { return .off }
@@ -53,8 +55,10 @@ public struct Coordination: Sendable {
             return Coordination(mode: mode, budgetStore: local, participant: participant, directory: directory,
                                 redis: nil, gate: nil, keyName: keyName)
         }
-        if let password = endpoint.password, !password.isEmpty { logger.redact(password) }
-        let client = RESPClient(endpoint: endpoint)
+        for secret in [endpoint.password, endpoint.percentEncodedPassword].compactMap({ $0 }) where !secret.isEmpty {
+            logger.redact(secret)
+        }
+        let client = RESPClient(endpoint: endpoint, tls: tls)
         let gate = FailoverGate(logger: logger)
         let store = FailoverBudgetStore(primary: RedisBudgetStore(client: client, name: keyName), fallback: local,
                                         gate: gate)

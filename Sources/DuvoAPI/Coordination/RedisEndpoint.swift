@@ -1,8 +1,11 @@
 import Foundation
 
-/// Where Redis is: `redis://[[user]:password@]host[:port][/db]`, parsed once. Its description never holds the password.
+/// Where Redis is: `redis://[[user]:password@]host[:port][/db]`, or `rediss://...` for TLS, parsed once. Its
+/// description never holds the password.
 public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
     public let host: String
+    /// Whether the connection is TLS (`rediss://`).
+    public let tls: Bool
     public let port: Int
     public let database: Int
     /// The ACL user, when the URL names one (`AUTH user password`); else the password alone is sent (`AUTH password`).
@@ -10,12 +13,14 @@ public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// The password (secret: redact it from logs).
     public let password: String?
 
-    /// Parses a `redis://` URL.
+    /// Parses a `redis://` or `rediss://` URL.
     /// - Throws: ``RedisEndpointError`` naming what is wrong, without repeating the password.
     public init(url text: String) throws(RedisEndpointError) {
-        guard let components = URLComponents(string: text), components.scheme?.lowercased() == "redis" else {
-            throw RedisEndpointError(reason: "expected redis://[:password@]host:port/db")
+        guard let components = URLComponents(string: text),
+              let scheme = components.scheme?.lowercased(), scheme == "redis" || scheme == "rediss" else {
+            throw RedisEndpointError(reason: "expected redis://host:port/db, or rediss:// for TLS")
         }
+        tls = scheme == "rediss"
         guard let host = components.host, !host.isEmpty else {
             throw RedisEndpointError(reason: "the URL names no host")
         }
@@ -34,10 +39,14 @@ public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
         let user = components.percentEncodedUser.flatMap { $0.removingPercentEncoding }
         self.user = (user?.isEmpty ?? true) ? nil : user
         password = components.percentEncodedPassword.flatMap { $0.removingPercentEncoding }
+        percentEncodedPassword = components.percentEncodedPassword
     }
 
-    /// `redis://host:port/db`, with any credentials left out.
-    public var description: String { "redis://\(host):\(port)/\(database)" }
+    /// The password as the URL spells it (also a secret to redact).
+    package let percentEncodedPassword: String?
+
+    /// `redis://host:port/db` (or `rediss://`), with any credentials left out.
+    public var description: String { "\(tls ? "rediss" : "redis")://\(host):\(port)/\(database)" }
 }
 
 /// A `--coordination`/`DUVO_COORDINATION` Redis URL that cannot be used.

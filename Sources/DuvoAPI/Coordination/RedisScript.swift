@@ -24,7 +24,8 @@ final class RedisScript: Sendable {
             reply = try await client.run(["EVALSHA", try await load(on: client)] + call)
         }
         if case .error(let message) = reply {
-            throw .redis(endpoint: client.endpoint.description, reason: "script failed: \(message)")
+            throw .redis(endpoint: client.endpoint.description,
+                         reason: "EVALSHA: the script failed: \(RESPValue.printable(message, limit: 120))")
         }
         return reply
     }
@@ -32,7 +33,7 @@ final class RedisScript: Sendable {
     private func load(on client: RESPClient) async throws(CoordinationError) -> String {
         let reply = try await client.run(["SCRIPT", "LOAD", source])
         guard case .bulk = reply, let digest = reply.text else {
-            throw .redis(endpoint: client.endpoint.description, reason: "SCRIPT LOAD answered \(reply)")
+            throw .redis(endpoint: client.endpoint.description, reason: "SCRIPT LOAD answered \(reply.summary)")
         }
         sha.withLock { $0 = digest }
         return digest

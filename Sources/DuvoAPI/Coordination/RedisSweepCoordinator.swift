@@ -55,19 +55,19 @@ public final class RedisSweepCoordinator: SweepCoordinator {
         guard let sequence = fields["sequence"].flatMap({ Int($0) }),
               let takenAt = fields["taken_at"].flatMap({ Double($0) }), let leader = fields["leader"],
               let payloadText = fields["payload"] else {
-            throw .redis(endpoint: client.endpoint.description, reason: "incomplete sweep results")
+            throw .redis(endpoint: client.endpoint.description, reason: "HGETALL: incomplete sweep results")
         }
         do {
             return SweepSnapshot(sequence: sequence, takenAt: takenAt, leader: leader,
                                  payload: try JSONParser().parse(payloadText))
         } catch {
-            throw .redis(endpoint: client.endpoint.description, reason: "unreadable sweep results: \(error)")
+            throw .redis(endpoint: client.endpoint.description, reason: "HGETALL: unreadable sweep results")
         }
     }
 
     private func check(_ reply: RESPValue) throws(CoordinationError) {
         if case .error(let message) = reply {
-            throw .redis(endpoint: client.endpoint.description, reason: message)
+            throw .redis(endpoint: client.endpoint.description, reason: RESPValue.printable(message, limit: 120))
         }
     }
 

@@ -27,7 +27,7 @@ public enum ConnectionOptions {
         .value("rate-limit", valueName: "N", help: "Requests per minute this process allows itself (0 = no limit).",
                environment: "DUVO_RATE_LIMIT", defaultValue: String(DuvoConfiguration.defaultRateLimitPerMinute)),
         .value("coordination", valueName: "MODE",
-               help: "How processes on one key share its budget: off, local (default) or redis://[:pw@]host:port/db.",
+               help: "How processes on one key share its budget: off, local (default), redis[s]://host:port/db.",
                environment: "DUVO_COORDINATION", defaultValue: "local"),
         .flag("simulate", help: "Use this user's shared simulator of the Duvo API (no key, no network); "
                   + "=private: one of this process's own.",
@@ -211,23 +211,52 @@ public enum ConnectionOptions {
     }
 
     /// Sets up what `--coordination` asks for (nothing to share without a key).
-    /// - Throws: ``UsageError`` for a malformed value; ``DuvoAPIError/notConfigured(_:)`` when the runtime
-    ///   directory cannot be used.
+    /// - Throws: ``UsageError`` for a malformed value or a password on the command line;
+    ///   ``DuvoAPIError/notConfigured(_:)`` when the runtime directory, the coordination file or the CA file cannot
+    ///   be used.
     private static func coordination(_ parsed: ParsedCommand, _ configuration: DuvoConfiguration,
                                      _ environment: [String: String], _ logger: Logger) throws -> Coordination {
-        let mode: CoordinationMode
-        do {
-            mode = try CoordinationMode(parsing: parsed.value("coordination"))
-        } catch {
-            throw UsageError("option '--coordination': \(error)", commandPath: parsed.commandPath)
-        }
+        let mode = try coordinationMode(parsed, environment)
         guard let key = configuration.apiKey, configuration.rateLimitPerMinute > 0 else { return .off }
+        var tls = TLSConfiguration.system
+        if case .redis(let endpoint) = mode, endpoint.tls {
+            tls = try TLSConfiguration.resolve(environment: environment, caFile: parsed.value("ca-file"))
+        }
         do {
             return try Coordination.make(mode: mode, secret: key.secret, baseURL: configuration.baseURL.absoluteString,
-                                         environment: environment, logger: logger)
+                                         environment: environment, tls: tls, logger: logger)
         } catch {
             throw DuvoAPIError.notConfigured("\(error), or run with --coordination off to keep this process's budget "
                                              + "to itself")
         }
+    }
+
+    /// The mode `--coordination` names, else the file `DUVO_COORDINATION_FILE` names (for a URL with a password),
+    /// else `DUVO_COORDINATION`. A password written on the command line is refused: `ps` shows it to every user.
+    private static func coordinationMode(_ parsed: ParsedCommand, _ environment: [String: String]) throws
+        -> CoordinationMode
+    {
+        var text = parsed.value("coordination")
+        var source = "option '--coordination'"
+        if !parsed.isWritten("coordination"), let path = environment["DUVO_COORDINATION_FILE"], !path.isEmpty {
+            source = "DUVO_COORDINATION_FILE '\(path)'"
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw DuvoAPIError.notConfigured("cannot read the file DUVO_COORDINATION_FILE names ('\(path)'); check "
+                    + "the path and its permissions")
+            }
+            text = String(decoding: contents, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let mode: CoordinationMode
+        do {
+            mode = try CoordinationMode(parsing: text)
+        } catch {
+            throw UsageError("\(source): \(error)", commandPath: parsed.commandPath)
+        }
+        if parsed.isWritten("coordination"), case .redis(let endpoint) = mode, !(endpoint.password ?? "").isEmpty {
+            throw UsageError("option '--coordination' must not hold a password (every user of this machine sees a "
+                + "command line in `ps`): put the URL in DUVO_COORDINATION, or in a file named by "
+                + "DUVO_COORDINATION_FILE", commandPath: parsed.commandPath)
+        }
+        return mode
     }
 }

@@ -82,7 +82,7 @@ final class CurlTransfer: @unchecked Sendable {
             duvo_curl_set_string(raw, CURLOPT_PROXY, proxy.url ?? ""),
         ]
         if let noProxy = proxy.noProxy { codes.append(duvo_curl_set_string(raw, CURLOPT_NOPROXY, noProxy)) }
-        codes += trustOptions(tls)
+        codes += Self.trustOptions(tls, easy: raw)
         let me = Unmanaged.passUnretained(self).toOpaque()
         codes += [
             duvo_curl_set_pointer(raw, CURLOPT_WRITEDATA, me),
@@ -120,8 +120,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// What is named is what is trusted (a file, a folder, or both); nothing named means the system's store, as a
     /// hashed folder where there is one (see ``SystemTrust``).
-    private func trustOptions(_ tls: TLSConfiguration) -> [CURLcode] {
-        let raw = easy.raw
+    static func trustOptions(_ tls: TLSConfiguration, easy raw: UnsafeMutableRawPointer) -> [CURLcode] {
         let directory = (tls.caFile == nil && tls.caDirectory == nil) ? SystemTrust.hashedDirectory : tls.caDirectory
         if tls.caFile == nil && directory == nil { return [] }  // libcurl's built-in bundle
         return [
