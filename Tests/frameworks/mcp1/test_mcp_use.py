@@ -1,0 +1,40 @@
+"""mcp-use 1.7.1 (mcp 1.x) driving `duvo rpc --simulate` through its LangChain tool objects."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import APPROVAL_AGENT, ECHO_AGENT, TOOL_NAMES, Duvo, load_snippet
+from duvo_frameworks import run
+from mcp_use import MCPClient
+from mcp_use.agents.adapters.langchain_adapter import LangChainAdapter
+
+
+def test_the_readme_snippet_approves_a_run_to_its_end(duvo: Duvo) -> None:
+    text = run(load_snippet("duvo_mcp_use").approve(APPROVAL_AGENT))
+    assert "Approved: I sent the report" in text
+    assert duvo.negotiated_revision() == "2025-11-25"
+
+
+def test_arguments_sent_at_their_declared_defaults_mean_what_leaving_them_out_means(duvo: Duvo) -> None:
+    """mcp-use fills in every property: null for most, the declared default where there is one (limit 20, offset 0)."""
+    async def main() -> tuple[str, str]:
+        client = MCPClient.from_dict({"mcpServers": {"duvo": {"command": "duvo", "args": ["rpc", "--simulate"]}}})
+        try:
+            tools = {tool.name: tool for tool in await LangChainAdapter().create_tools(client)}
+            assert set(tools) == TOOL_NAMES
+            started = await tools["duvo_start_run"].ainvoke({"agent_id": ECHO_AGENT, "message": "hello"})
+            run_id = re.search(r"Started run (\S+)", started).group(1)
+            finished = await tools["duvo_wait_for_run"].ainvoke({"run_id": run_id})
+            assert "completed" in finished, finished
+            page = await tools["duvo_list_messages"].ainvoke({"run_id": run_id})
+            newest = await tools["duvo_list_messages"].ainvoke({"run_id": run_id, "tail": 1})
+            return page, newest
+        finally:
+            await client.close_all_sessions()
+    page, newest = run(main())
+    sent = [frame["params"]["arguments"] for frame in duvo.sent()
+            if frame.get("method") == "tools/call" and frame["params"]["name"] == "duvo_list_messages"]
+    assert sent and sent[0].get("limit") == 20 and sent[0].get("offset") == 0, f"mcp-use no longer sends defaults: {sent}"
+    assert page.startswith("Messages 0-"), page
+    assert isinstance(newest, str) and newest.startswith("Messages ") and "hello" in newest, newest
