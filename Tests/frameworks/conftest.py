@@ -25,6 +25,7 @@ import pytest
 # imported (mcp-use reads it once, when its telemetry starts).
 os.environ["MCP_USE_ANONYMIZED_TELEMETRY"] = "false"
 os.environ["LANGSMITH_TRACING"] = "false"
+os.environ["OPENAI_AGENTS_DISABLE_TRACING"] = "1"
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SNIPPETS = Path(__file__).resolve().parent / "snippets"
@@ -128,10 +129,7 @@ def stop_shared_simulator(duvo: Duvo) -> None:
     subprocess.run([duvo.binary, "sim", "stop"], env=duvo.env(), capture_output=True, timeout=30, check=False)
 
 
-@pytest.fixture
-def duvo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Duvo]:
-    """`duvo` on PATH for this test, with a runtime dir of its own; logs the revision the framework negotiated."""
-    made = make_duvo(tmp_path)
+def _use(made: Duvo, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Duvo]:
     monkeypatch.setenv("PATH", f"{made.bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     try:
         yield made
@@ -143,6 +141,18 @@ def duvo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.Fixtur
             except (AssertionError, KeyError):
                 revision = "none"
             print(f"\n{request.node.nodeid}: negotiated MCP revision {revision}", file=sys.stderr)
+
+
+@pytest.fixture
+def duvo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Duvo]:
+    """`duvo` on PATH for this test, with a runtime dir of its own; logs the revision the framework negotiated."""
+    yield from _use(make_duvo(tmp_path), monkeypatch, request)
+
+
+@pytest.fixture
+def real_time_duvo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Duvo]:
+    """As `duvo`, with the simulator at its real speed: the slow agent's run lasts minutes, outliving any wait."""
+    yield from _use(make_duvo(tmp_path, speed="1"), monkeypatch, request)
 
 
 def load_snippet(name: str) -> Any:
