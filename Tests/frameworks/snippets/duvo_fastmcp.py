@@ -14,4 +14,4 @@ async def approve(agent_id: str) -> str:
         await client.call_tool("duvo_respond_to_human_request", {"run_id": run_id, "approved": True})
         await client.call_tool("duvo_wait_for_run", {"run_id": run_id})  # until it ends
         messages = await client.call_tool("duvo_list_messages", {"run_id": run_id, "tail": 1})
-        return messages.structured_content["messages"][-1]["content"]
+        return messages.structured_content["messages"][-1]["text_content"]

@@ -1,0 +1,51 @@
+"""fastmcp 4.1.6's Client (mcp 2.x): the approve flow, and a start with nothing but an API key."""
+
+from __future__ import annotations
+
+import subprocess
+from typing import Any
+
+from conftest import APPROVAL_AGENT, ECHO_AGENT, TOOL_NAMES, Duvo, load_snippet
+from duvo_frameworks import run
+from fastmcp import Client
+from fastmcp.client.transports import StdioTransport
+
+
+def test_the_readme_snippet_approves_a_run_to_its_end(duvo: Duvo) -> None:
+    text = run(load_snippet("duvo_fastmcp").approve(APPROVAL_AGENT))
+    assert "Approved: I sent the report" in text
+
+
+def test_lists_the_tools_with_their_schemas(duvo: Duvo) -> None:
+    async def main() -> list[Any]:
+        async with Client(StdioTransport("duvo", ["rpc", "--simulate"]), timeout=60) as client:
+            return await client.list_tools()
+    tools = run(main())
+    assert {tool.name for tool in tools} == TOOL_NAMES
+    assert all(tool.input_schema["type"] == "object" and tool.output_schema for tool in tools)
+
+
+def test_a_key_alone_starts_a_run(duvo: Duvo) -> None:
+    """With DUVO_API_KEY and no team (all Duvo's CLI docs ask for), API v2 still starts runs; listing needs a team."""
+    simulator = subprocess.Popen([duvo.binary, "sim", "--port", "0", "--speed", duvo.speed],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert simulator.stdout is not None
+        base_url = simulator.stdout.readline().strip()
+        assert base_url.startswith("http://127.0.0.1:"), base_url
+        transport = StdioTransport("duvo", ["rpc", "--base-url", base_url],
+                                   env={"DUVO_API_KEY": "dv_sim_local_key", "DUVO_API_VERSION": "v2"})
+
+        async def main() -> tuple[Any, Any]:
+            async with Client(transport, timeout=60) as client:
+                started = await client.call_tool("duvo_start_run", {"agent_id": ECHO_AGENT, "message": "hi"},
+                                                  raise_on_error=False)
+                listed = await client.call_tool("duvo_list_runs", {}, raise_on_error=False)
+                return started, listed
+        started, listed = run(main())
+    finally:
+        simulator.terminate()
+        simulator.wait(timeout=30)
+    assert not started.is_error, started.content
+    assert started.structured_content["run"]["agent_id"] == ECHO_AGENT
+    assert listed.is_error and "team" in listed.content[0].text, listed.content
