@@ -14,7 +14,6 @@ import json
 import os
 import shlex
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -140,7 +139,18 @@ def _use(made: Duvo, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureReq
                 revision = made.negotiated_revision()
             except (AssertionError, KeyError):
                 revision = "none"
-            print(f"\n{request.node.nodeid}: negotiated MCP revision {revision}", file=sys.stderr)
+            NEGOTIATED.append((request.node.nodeid, revision))
+
+
+NEGOTIATED: list[tuple[str, str]] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Says which MCP revision each framework settled on (the README's table reports these)."""
+    if NEGOTIATED:
+        terminalreporter.section("negotiated MCP revisions")
+        for nodeid, revision in NEGOTIATED:
+            terminalreporter.write_line(f"{revision}  {nodeid}")
 
 
 @pytest.fixture

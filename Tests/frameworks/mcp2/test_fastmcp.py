@@ -14,6 +14,7 @@ from fastmcp.client.transports import StdioTransport
 def test_the_readme_snippet_approves_a_run_to_its_end(duvo: Duvo) -> None:
     text = run(load_snippet("duvo_fastmcp").approve(APPROVAL_AGENT))
     assert "Approved: I sent the report" in text
+    assert duvo.negotiated_revision() == "2026-07-28"
 
 
 def test_lists_the_tools_with_their_schemas(duvo: Duvo) -> None:

@@ -70,6 +70,7 @@ def test_the_readme_snippet_runs_a_scripted_agent_through_the_approval(duvo: Duv
     answer = run(load_snippet("duvo_openai_agents").run_agent(model, "Send the weekly report if I approve."))
     assert "Approved: I sent the report" in answer
     assert set(model.strict) == TOOL_NAMES
+    assert duvo.negotiated_revision() == "2026-07-28"
 
 
 def test_every_tool_converts_to_strict_without_falling_back(duvo: Duvo) -> None:

@@ -45,6 +45,7 @@ def approve_flow(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse
 def test_the_readme_snippet_runs_a_function_model_agent_through_the_approval(duvo: Duvo) -> None:
     answer = run(load_snippet("duvo_pydantic_ai").run_agent(FunctionModel(approve_flow), "Send the weekly report."))
     assert "Approved: I sent the report" in answer
+    assert duvo.negotiated_revision() == "2026-07-28"
 
 
 def test_the_gemini_transformer_keeps_the_answers_item_schema(duvo: Duvo) -> None:
