@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import subprocess
 from typing import Any
 
@@ -32,6 +33,8 @@ def test_a_key_alone_starts_a_run(duvo: Duvo) -> None:
                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert simulator.stdout is not None
+        ready, _, _ = select.select([simulator.stdout], [], [], 30)
+        assert ready, "duvo sim did not say where it listens within 30 s"
         base_url = simulator.stdout.readline().strip()
         assert base_url.startswith("http://127.0.0.1:"), base_url
         transport = StdioTransport("duvo", ["rpc", "--base-url", base_url],
@@ -46,7 +49,11 @@ def test_a_key_alone_starts_a_run(duvo: Duvo) -> None:
         started, listed = run(main())
     finally:
         simulator.terminate()
-        simulator.wait(timeout=30)
+        try:
+            simulator.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            simulator.kill()
+            simulator.wait()
     assert not started.is_error, started.content
     assert started.structured_content["run"]["agent_id"] == ECHO_AGENT
     assert listed.is_error and "team" in listed.content[0].text, listed.content
