@@ -1,7 +1,7 @@
 """Fixtures of the framework suite: `duvo` on PATH as the frameworks launch it, a private runtime dir, the agents.
 
 Every framework starts `duvo rpc --simulate` itself, by name, as the README's snippets do. The `duvo` it finds on PATH
-is a two-line wrapper around the binary under test (env DUVO_BIN, else <repo>/.build/debug/duvo) that sets the
+is a small shell wrapper around the binary under test (env DUVO_BIN, else <repo>/.build/debug/duvo) that sets the
 runtime dir and the simulator's speed (MCP stdio clients pass only a few variables such as PATH and HOME to the
 server, so these cannot come from the test's environment) and copies every frame both ways into a log, from which
 the test reads the MCP revision the framework negotiated. Each test gets its own runtime dir, so the shared simulator
@@ -10,6 +10,7 @@ it starts is its own and never the user's; it is stopped when the test ends.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
@@ -32,19 +33,10 @@ SNIPPETS = Path(__file__).resolve().parent / "snippets"
 # 50x: an approval run takes about a second; the `slow` agent's three minutes about 3.6 s.
 SIM_SPEED = "50"
 
-# Agent ids are fixed by the simulator (`duvo sim agents`); the README's snippets name them too.
-APPROVAL_AGENT = "3f1c2a9e-5b7d-4e21-9a8c-1d2e3f4a5b60"
-SLOW_AGENT = "e6a8c0d2-4f6b-4d8f-8b2c-4e6a8c0d2f74"
-ECHO_AGENT = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
-
 TOOL_NAMES = {
     "duvo_start_run", "duvo_get_run", "duvo_list_messages", "duvo_send_message", "duvo_respond_to_human_request",
     "duvo_stop_run", "duvo_list_runs", "duvo_wait_for_run", "duvo_run_stats",
 }
-
-# What the approval agent says at the end when it was approved (its last message).
-APPROVED_TEXT = "approved"
-
 
 def duvo_binary() -> str:
     """The binary under test."""
@@ -52,6 +44,25 @@ def duvo_binary() -> str:
     if not os.access(path, os.X_OK):
         pytest.fail(f"no duvo binary at {path}: run `swift build` first, or point DUVO_BIN at one")
     return path
+
+
+@functools.lru_cache(maxsize=1)
+def sim_agents() -> dict[str, str]:
+    """Simulator agent name -> id, from `duvo sim agents --json` (the simulator's table, not a copy of it)."""
+    listing = subprocess.run([duvo_binary(), "sim", "agents", "--json"], check=True, capture_output=True, text=True,
+                             timeout=30).stdout
+    value = json.loads(listing)
+    if isinstance(value, dict):  # an array, or one wrapped under a key
+        value = next((v for v in value.values() if isinstance(v, list)), [])
+    return {entry["name"]: entry["id"] for entry in value}
+
+
+def agent(name: str) -> str:
+    """The id of the simulator's agent `name` (approval, slow, echo, ...)."""
+    agents = sim_agents()
+    if name not in agents:
+        pytest.fail(f"the simulator has no agent {name!r}; it has {sorted(agents)}")
+    return agents[name]
 
 
 @dataclass
@@ -108,7 +119,6 @@ def make_duvo(tmp_path: Path, speed: str = SIM_SPEED) -> Duvo:
     binary = duvo_binary()
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    # A short path: the runtime dir holds a socket-free lock and state files, but keep it clear of long temp names.
     runtime_dir = tmp_path / "run"
     runtime_dir.mkdir(mode=0o700)
     duvo = Duvo(binary, bin_dir, runtime_dir, tmp_path / "frames-in.ndjson", tmp_path / "frames-out.ndjson", speed)
@@ -129,6 +139,7 @@ def stop_shared_simulator(duvo: Duvo) -> None:
 
 
 def _use(made: Duvo, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Duvo]:
+    sim_agents()  # looked up here, so that tests' coroutines never wait on a child process
     monkeypatch.setenv("PATH", f"{made.bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     try:
         yield made

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from conftest import APPROVAL_AGENT, TOOL_NAMES, Duvo, load_snippet
+from conftest import Duvo, TOOL_NAMES, agent, load_snippet
 from duvo_frameworks import answers_item_schema, check_strict_parameters, run
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_mcp_adapters.client import MultiServerMCPClient
@@ -18,7 +18,7 @@ def connection(**extra: Any) -> dict[str, Any]:
 
 
 def test_the_readme_snippet_approves_a_run_to_its_end(duvo: Duvo) -> None:
-    text = run(load_snippet("duvo_langchain").approve(APPROVAL_AGENT))
+    text = run(load_snippet("duvo_langchain").approve(agent("approval")))
     assert "Approved: I sent the report" in text
     assert duvo.negotiated_revision() == "2025-11-25"
 
@@ -45,7 +45,7 @@ def test_a_server_started_per_call_sees_the_runs_of_the_calls_before(duvo: Duvo)
     async def main() -> str:
         tools = {tool.name: tool for tool in await MultiServerMCPClient({"duvo": connection()}).get_tools()}
         started = await tools["duvo_start_run"].ainvoke(
-            {"type": "tool_call", "id": "1", "name": "duvo_start_run", "args": {"agent_id": APPROVAL_AGENT}})
+            {"type": "tool_call", "id": "1", "name": "duvo_start_run", "args": {"agent_id": agent("approval")}})
         run_id = started.artifact["structured_content"]["run"]["id"]
         for step in ({"run_id": run_id}, {"run_id": run_id, "approved": True}, {"run_id": run_id}):
             tool = "duvo_respond_to_human_request" if "approved" in step else "duvo_wait_for_run"

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import mcp.types as types
-from conftest import SLOW_AGENT, Duvo
+from conftest import Duvo, agent
 from duvo_frameworks import run
 from langchain_mcp_adapters.client import MultiServerMCPClient
 from mcp.shared.exceptions import McpError
@@ -30,7 +30,7 @@ def test_a_cancelled_wait_gets_no_answer(duvo: Duvo) -> None:
             "session_kwargs": {"message_handler": on_message},
         }})
         async with client.session("duvo") as session:
-            started = await session.call_tool("duvo_start_run", {"agent_id": SLOW_AGENT})
+            started = await session.call_tool("duvo_start_run", {"agent_id": agent("slow")})
             run_id = started.structuredContent["run"]["id"]
             cancelled_id = session._request_id  # the id the next request gets (mcp 1.x numbers them in order)
             try:

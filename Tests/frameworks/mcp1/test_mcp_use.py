@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from conftest import APPROVAL_AGENT, ECHO_AGENT, TOOL_NAMES, Duvo, load_snippet
+from conftest import Duvo, TOOL_NAMES, agent, load_snippet
 from duvo_frameworks import run
 from mcp_use import MCPClient
 from mcp_use.agents.adapters.langchain_adapter import LangChainAdapter
 
 
 def test_the_readme_snippet_approves_a_run_to_its_end(duvo: Duvo) -> None:
-    text = run(load_snippet("duvo_mcp_use").approve(APPROVAL_AGENT))
+    text = run(load_snippet("duvo_mcp_use").approve(agent("approval")))
     assert "Approved: I sent the report" in text
     assert duvo.negotiated_revision() == "2025-11-25"
 
@@ -23,7 +23,7 @@ def test_arguments_sent_at_their_declared_defaults_mean_what_leaving_them_out_me
         try:
             tools = {tool.name: tool for tool in await LangChainAdapter().create_tools(client)}
             assert set(tools) == TOOL_NAMES
-            started = await tools["duvo_start_run"].ainvoke({"agent_id": ECHO_AGENT, "message": "hello"})
+            started = await tools["duvo_start_run"].ainvoke({"agent_id": agent("echo"), "message": "hello"})
             run_id = re.search(r"Started run (\S+)", started).group(1)
             finished = await tools["duvo_wait_for_run"].ainvoke({"run_id": run_id})
             assert "completed" in finished, finished

@@ -6,14 +6,14 @@ import select
 import subprocess
 from typing import Any
 
-from conftest import APPROVAL_AGENT, ECHO_AGENT, TOOL_NAMES, Duvo, load_snippet
+from conftest import Duvo, TOOL_NAMES, agent, load_snippet
 from duvo_frameworks import run
 from fastmcp import Client
 from fastmcp.client.transports import StdioTransport
 
 
 def test_the_readme_snippet_approves_a_run_to_its_end(duvo: Duvo) -> None:
-    text = run(load_snippet("duvo_fastmcp").approve(APPROVAL_AGENT))
+    text = run(load_snippet("duvo_fastmcp").approve(agent("approval")))
     assert "Approved: I sent the report" in text
     assert duvo.negotiated_revision() == "2026-07-28"
 
@@ -42,7 +42,7 @@ def test_a_key_alone_starts_a_run(duvo: Duvo) -> None:
 
         async def main() -> tuple[Any, Any]:
             async with Client(transport, timeout=60) as client:
-                started = await client.call_tool("duvo_start_run", {"agent_id": ECHO_AGENT, "message": "hi"},
+                started = await client.call_tool("duvo_start_run", {"agent_id": agent("echo"), "message": "hi"},
                                                   raise_on_error=False)
                 listed = await client.call_tool("duvo_list_runs", {}, raise_on_error=False)
                 return started, listed
@@ -55,5 +55,5 @@ def test_a_key_alone_starts_a_run(duvo: Duvo) -> None:
             simulator.kill()
             simulator.wait()
     assert not started.is_error, started.content
-    assert started.structured_content["run"]["agent_id"] == ECHO_AGENT
+    assert started.structured_content["run"]["agent_id"] == agent("echo")
     assert listed.is_error and "team" in listed.content[0].text, listed.content

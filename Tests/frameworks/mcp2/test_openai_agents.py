@@ -11,12 +11,12 @@ import pytest
 from agents import Model, ModelResponse, Usage
 from agents.mcp import MCPServerStdio, MCPUtil
 from agents.strict_schema import ensure_strict_json_schema
-from conftest import APPROVAL_AGENT, SLOW_AGENT, TOOL_NAMES, Duvo, load_snippet
+from conftest import Duvo, TOOL_NAMES, agent, load_snippet
 from duvo_frameworks import check_strict_parameters, run
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage, ResponseOutputText
 
 APPROVE = [
-    ("duvo_start_run", lambda run_id: {"agent_id": APPROVAL_AGENT}),
+    ("duvo_start_run", lambda run_id: {"agent_id": agent("approval")}),
     ("duvo_wait_for_run", lambda run_id: {"run_id": run_id}),
     ("duvo_respond_to_human_request", lambda run_id: {"run_id": run_id, "approved": True}),
     ("duvo_wait_for_run", lambda run_id: {"run_id": run_id}),
@@ -91,7 +91,7 @@ def test_after_a_wait_cut_off_by_the_default_timeout_the_next_wait_ends_in_time(
     async def main() -> Any:
         async with MCPServerStdio(params={"command": "duvo", "args": ["rpc", "--simulate"]}) as server:
             assert server.client_session_timeout_seconds == 5
-            started = await server.call_tool("duvo_start_run", {"agent_id": SLOW_AGENT})
+            started = await server.call_tool("duvo_start_run", {"agent_id": agent("slow")})
             run_id = started.structured_content["run"]["id"]
             try:
                 with pytest.raises(Exception, match="[Tt]imed out"):

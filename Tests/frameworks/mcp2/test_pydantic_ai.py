@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from conftest import APPROVAL_AGENT, TOOL_NAMES, Duvo, load_snippet
+from conftest import Duvo, TOOL_NAMES, agent, load_snippet
 from duvo_frameworks import answers_item_schema, run
 from fastmcp.client.transports import StdioTransport
 from pydantic_ai.mcp import MCPToolset
@@ -27,7 +27,7 @@ def approve_flow(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse
                if isinstance(part, ToolReturnPart)]
     run_id = run_id_of(returns[0].content) if returns else ""
     steps = [
-        ("duvo_start_run", {"agent_id": APPROVAL_AGENT}),
+        ("duvo_start_run", {"agent_id": agent("approval")}),
         ("duvo_wait_for_run", {"run_id": run_id}),
         ("duvo_respond_to_human_request", {"run_id": run_id, "approved": True}),
         ("duvo_wait_for_run", {"run_id": run_id}),
