@@ -70,6 +70,8 @@ def test_the_readme_snippet_runs_a_scripted_agent_through_the_approval(duvo: Duv
     answer = run(load_snippet("duvo_openai_agents").run_agent(model, "Send the weekly report if I approve."))
     assert "Approved: I sent the report" in answer
     assert set(model.strict) == TOOL_NAMES
+    loose = [name for name, strict in model.strict.items() if not strict]
+    assert not loose, f"the agent got these tools with non-strict schemas: {loose}"
     assert duvo.negotiated_revision() == "2026-07-28"
 
 
