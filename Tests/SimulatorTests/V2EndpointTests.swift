@@ -241,15 +241,17 @@ struct RateLimitTests {
         #expect(!refused.headers.keys.contains { $0.hasPrefix("x-ratelimit") })
     }
 
+    // Keys of a few characters: the simulator registers its keys as secrets for the whole test process, and a
+    // one-letter secret would be redacted from every other suite's output.
     @Test("keys are limited separately and 0 turns limiting off")
     func perKeyAndOff() async throws {
-        let sim = try SimulatorHarness(speed: 1, rateLimit: 1, apiKeys: ["a", "b"])
+        let sim = try SimulatorHarness(speed: 1, rateLimit: 1, apiKeys: ["key-a", "key-b"])
         #expect(
-            try await HTTPTestClient.bearer("a").send("GET", sim.baseURL + "/v2/teams/local-team/runs").status == 200)
+            try await HTTPTestClient.bearer("key-a").send("GET", sim.baseURL + "/v2/teams/local-team/runs").status == 200)
         #expect(
-            try await HTTPTestClient.bearer("a").send("GET", sim.baseURL + "/v2/teams/local-team/runs").status == 429)
+            try await HTTPTestClient.bearer("key-a").send("GET", sim.baseURL + "/v2/teams/local-team/runs").status == 429)
         #expect(
-            try await HTTPTestClient.bearer("b").send("GET", sim.baseURL + "/v2/teams/local-team/runs").status == 200)
+            try await HTTPTestClient.bearer("key-b").send("GET", sim.baseURL + "/v2/teams/local-team/runs").status == 200)
         let unlimited = try SimulatorHarness(speed: 1, rateLimit: 0)
         for _ in 0..<5 {
             let response = try await unlimited.send("GET", "/v2/teams/local-team/runs")

@@ -81,7 +81,7 @@ public enum ConnectionOptions {
         }
         let speed = try simulatorSpeed(parsed)
         let embedded = try EmbeddedSimulator.start(speed: speed, logger: logger)
-        return try simulated(parsed, environment: environment, apiKey: DefaultCredentials.apiKey,
+        return try simulated(parsed, environment: environment, apiKey: embedded.apiKey,
                              baseURL: embedded.baseURL, team: DefaultCredentials.team, rateLimit: rateLimit,
                              scale: explicitScale ?? max(0.02, 1 / speed), timeout: timeout,
                              simulator: embedded.simulator, logger: logger)

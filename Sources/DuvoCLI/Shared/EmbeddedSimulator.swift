@@ -3,14 +3,23 @@ import DuvoAPI
 import DuvoSimulator
 import Foundation
 
-/// Starts the simulator inside this process on a free loopback port, for `--simulate`.
+/// Starts the simulator inside this process on a free loopback port, for `--simulate=private`.
 enum EmbeddedSimulator {
-    /// Starts it and says so on stderr.
+    /// Starts it and says so on stderr. It accepts only a key drawn at random for it (a secret: registered with the
+    /// redactor), so other users of the machine cannot call it on its loopback port.
     /// - Throws: ``DuvoAPIError/notConfigured(_:)`` when it cannot listen.
-    static func start(speed: Double, logger: Logger) throws -> (simulator: Simulator, baseURL: URL) {
-        let configuration = SimulatorConfiguration(
-            host: "127.0.0.1", port: 0, speed: speed,
-            logger: Logger(label: "duvo sim (embedded)", level: min(logger.level, .warning)))
+    static func start(speed: Double, logger: Logger) throws -> (simulator: Simulator, baseURL: URL, apiKey: String) {
+        let apiKey = Credentials.randomKey()
+        SecretRedactor.register(apiKey)
+        let configuration: SimulatorConfiguration
+        do {
+            configuration = SimulatorConfiguration(
+                host: "127.0.0.1", port: 0,
+                credentials: try Credentials(apiKeys: [apiKey], teams: [DefaultCredentials.team]), speed: speed,
+                logger: Logger(label: "duvo sim (embedded)", level: min(logger.level, .warning)))
+        } catch {
+            throw DuvoAPIError.notConfigured("the built-in simulator could not start: \(error)")
+        }
         let simulator: Simulator
         let base: String
         do {
@@ -23,6 +32,6 @@ enum EmbeddedSimulator {
             throw DuvoAPIError.notConfigured("the built-in simulator gave an unusable address '\(base)'")
         }
         logger.log(.warning, "using the built-in Duvo simulator at \(base) (speed \(speed)x; no key, no network)")
-        return (simulator, url)
+        return (simulator, url, apiKey)
     }
 }

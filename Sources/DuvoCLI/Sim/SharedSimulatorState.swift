@@ -23,13 +23,6 @@ struct SharedSimulatorState: Codable, Sendable, Equatable {
     /// The `duvo` version that started it.
     var version: String
 
-    /// A fresh key: `dv_sim_` and 32 random bytes in hex.
-    static func randomKey() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return "dv_sim_" + bytes.map { String(format: "%02x", $0) }.joined()
-    }
-
     enum CodingKeys: String, CodingKey {
         case url, pid, speed, team, version
         case apiKey = "api_key"

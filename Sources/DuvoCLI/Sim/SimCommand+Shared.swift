@@ -69,7 +69,7 @@ extension SimCommand {
         defer { alive.unlock() }
         // A key of its own, not the documented one: it listens on loopback, where every user of the machine can
         // reach it, and only this user can read sim.json.
-        let key = SharedSimulatorState.randomKey()
+        let key = Credentials.randomKey()
         configuration.credentials = try Credentials(apiKeys: [key], teams: [DefaultCredentials.team])
         let simulator = try Simulator(configuration: configuration)
         let url = try simulator.start()

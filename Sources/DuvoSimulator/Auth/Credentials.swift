@@ -37,6 +37,14 @@ public struct Credentials: Sendable, Hashable {
         self.usesDefaultKey = false
     }
 
+    /// A fresh key for a simulator that serves one user only (`--simulate`): `dv_sim_` and 32 random bytes in hex,
+    /// so other users of the machine, who can reach its loopback port, cannot call it.
+    public static func randomKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "dv_sim_" + bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
     /// The teams of `key`, or nil when the key is unknown.
     public func teams(for key: String) -> [String]? { teamsByKey[key] }
 
