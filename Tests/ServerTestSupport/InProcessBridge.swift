@@ -1,0 +1,130 @@
+import Diagnostics
+import DuvoAPI
+import DuvoMCP
+import DuvoServer
+import DuvoSimulator
+import Foundation
+import JSONCore
+import JSONRPC
+import TestSupport
+
+/// The server of `duvo rpc` in this process, on an in-memory pipe, against a simulator in this process on a free
+/// loopback port (real HTTP): what `duvo rpc --simulate=private` assembles, without a process.
+///
+/// It offers the helpers of ``RPCPeer`` (``RPCPeer/call(_:_:timeout:)``, ``RPCPeer/frame(timeout:where:)``,
+/// notifications), so a test body reads the same as against a child process.
+public final class InProcessBridge: RPCPeer {
+    /// How the test sets the server up; the defaults are those of `startBridge()`: the simulated clock at 50x and
+    /// polls at a twentieth of normal.
+    public struct Setup: Sendable {
+        public var speed: Double = 50
+        public var pollScale: Double = 0.05
+        public var apiVersion: APIVersion = .v2
+        /// Whether the client has the simulator's key (false: a server with no key configured).
+        public var withKey = true
+        /// The framing the client writes; the server detects it.
+        public var framing: Framing = .newlineDelimited
+        public var connection = RPCConnection.Configuration()
+        public var mcp = MCPOptions()
+
+        public init() {}
+    }
+
+    public let log: FrameLog
+    /// The simulator the server talks to.
+    public let simulator: Simulator
+    /// The simulator's address.
+    public let baseURL: String
+    /// The key the simulator accepts (and the server uses, unless set up without one).
+    public let apiKey: String
+    private let client: InMemoryClient
+    private let stopReason: Locked<RPCConnection.StopReason?>
+    private let reading: Task<Void, Never>
+    private let server: BridgeServer
+
+    /// Starts the simulator and the server.
+    /// - Throws: when the simulator cannot listen.
+    public init(_ setup: Setup = Setup()) throws {
+        apiKey = Credentials.randomKey()
+        let simulator = try Simulator(configuration: SimulatorConfiguration(
+            host: "127.0.0.1", port: 0,
+            credentials: try Credentials(apiKeys: [apiKey], teams: [DefaultCredentials.team]), speed: setup.speed,
+            logger: Logger(label: "duvo sim (in process)", level: .error)))
+        baseURL = try simulator.start()
+        self.simulator = simulator
+        guard let url = URL(string: baseURL) else {
+            simulator.stop()
+            throw Simulator.UnusableAddress(address: baseURL)
+        }
+        let configuration = DuvoConfiguration(apiKey: setup.withKey ? APIKey(apiKey) : nil, baseURL: url,
+                                              apiVersion: setup.apiVersion, teamID: DefaultCredentials.team)
+        let logger = Logger(label: "duvo rpc (in process)", level: .error)
+        let (transport, client) = InMemoryTransport.pair(framing: setup.framing)
+        let server = BridgeServer(transport: transport,
+                                  client: DuvoClient(configuration: configuration, logger: logger),
+                                  tuning: PollTuning(scale: setup.pollScale), mcp: setup.mcp,
+                                  configuration: setup.connection, logger: logger)
+        let log = FrameLog(framing: setup.framing)
+        self.log = log
+        self.client = client
+        self.server = server
+        let stopReason = Locked<RPCConnection.StopReason?>(nil)
+        self.stopReason = stopReason
+        Task {
+            let reason = await server.run()
+            stopReason.withLock { $0 = reason }
+        }
+        reading = Task {
+            while let frame = await client.nextFrame() { log.append(frame: frame) }
+        }
+    }
+
+    public var diagnostics: String { "(in process; the server logs errors to this process's stderr)" }
+
+    /// Writes one message in the client's framing.
+    public func send(_ message: JSONValue) {
+        client.send(json: message)
+    }
+
+    /// Writes raw bytes, framing and all (for malformed-input tests).
+    public func sendRaw(_ bytes: [UInt8]) {
+        client.send(bytes: bytes)
+    }
+
+    /// Everything the server wrote, framing included.
+    public var outputText: String { String(decoding: client.receivedBytes, as: UTF8.self) }
+
+    /// Ends the server's input, as closing stdin does.
+    public func closeInput() {
+        client.closeInput()
+    }
+
+    /// Asks the server to shut down, as SIGTERM does.
+    public func beginShutdown() async {
+        await server.beginShutdown()
+    }
+
+    /// Why the server stopped, or nil when it has not within `timeout` seconds.
+    public func stopped(timeout: Double = 10) async -> RPCConnection.StopReason? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let reason = stopReason.withLock({ $0 }) { return reason }
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
+        return nil
+    }
+
+    deinit {
+        client.closeInput()
+        simulator.stop()
+        reading.cancel()
+    }
+}
+
+extension Simulator {
+    /// The simulator started but gave an address that is not a URL.
+    public struct UnusableAddress: Error, CustomStringConvertible {
+        public let address: String
+        public var description: String { "the simulator gave an unusable address '\(address)'" }
+    }
+}
