@@ -9,12 +9,12 @@ import JSONRPC
 ///
 /// This is the one place the server is put together, so the executable (on stdio) and tests (on an in-memory pipe)
 /// run the same server. The caller owns the process edge: signals, exit codes, the simulator it may have started.
-public final class BridgeServer: Sendable {
+package final class BridgeServer: Sendable {
     private let connection: RPCConnection
     private let bridge: Bridge
 
     /// A server reading and writing `transport`, calling Duvo through `client`, polling as `tuning` says.
-    public init(transport: some ByteInput & ByteOutput, client: DuvoClient, tuning: PollTuning, mcp: MCPOptions,
+    package init(transport: some ByteInput & ByteOutput, client: DuvoClient, tuning: PollTuning, mcp: MCPOptions,
                 configuration: RPCConnection.Configuration, logger: Logger) {
         let bridge = Bridge(client: client, tuning: tuning, logger: logger)
         var router = RPCRouter()
@@ -28,14 +28,14 @@ public final class BridgeServer: Sendable {
     /// Serves until the client goes away, asks to exit, or ``beginShutdown()`` is called; every follow is ended
     /// (`runs/followEnded` with reason `shutdown`) before it returns.
     /// - Important: Call it once.
-    public func run() async -> RPCConnection.StopReason {
+    package func run() async -> RPCConnection.StopReason {
         let bridge = self.bridge
         await connection.onShutdown { await bridge.shutdown() }
         return await connection.run()
     }
 
     /// Starts a clean shutdown: what is in flight is answered or cancelled, then ``run()`` returns `.shutdown`.
-    public func beginShutdown() async {
+    package func beginShutdown() async {
         await connection.beginShutdown()
     }
 }
