@@ -135,6 +135,36 @@ struct InProcessMCPTests {
         #expect(summary?.contains("Lisbon") == true && summary?.contains("Monday,Friday") == true, "\(summary ?? "")")
     }
 
+    @Test("without elicitation a wait hands the model the pending request, and the respond tool answers it")
+    func respondTool() async throws {
+        let bridge = try InProcessBridge()
+        let noForms = Self.meta(elicitation: false)
+        let started = try await Self.tool(bridge, "duvo_start_run", ["agent_id": .string(try SimAgents.id("approval"))],
+                                          meta: noForms)
+        let runID = try #require(started["structuredContent"]?["run"]?["id"]?.stringValue)
+        let wait: JSONValue = ["run_id": .string(runID), "timeout_s": 20]
+        var paused: JSONValue = .null
+        for _ in 0..<10 where paused["finished"] != true && (paused["pending_human_request"] ?? .null) == .null {
+            paused = try await Self.tool(bridge, "duvo_wait_for_run", wait, meta: noForms)["structuredContent"] ?? .null
+        }
+        #expect(paused["finished"] == false)
+        #expect(paused["status"] == "waiting")
+        #expect(paused["pending_human_request"]?["type"] == "approval")
+        #expect(paused["next"]?.stringValue?.contains("duvo_respond_to_human_request") == true, "\(paused)")
+        #expect(!bridge.frames.contains { $0["method"] == "elicitation/create" }, "no form for a client without them")
+
+        let answered = try await Self.tool(bridge, "duvo_respond_to_human_request",
+                                           ["run_id": .string(runID), "approved": true], meta: noForms)
+        #expect(answered["resultType"] == "complete")
+        var finished: JSONValue = .null
+        for _ in 0..<10 where finished["finished"] != true {
+            finished = try await Self.tool(bridge, "duvo_wait_for_run", wait, meta: noForms)["structuredContent"] ?? .null
+        }
+        #expect(finished["status"] == "completed")
+        #expect(try await Self.texts(bridge, runID: runID, meta: noForms)
+            .contains("Approved: I sent the report to 3 recipients."))
+    }
+
     @Test("a start is a task for a client that declares the extension: tasks/get to input_required, tasks/update, done")
     func runAsTask() async throws {
         let bridge = try InProcessBridge()
