@@ -54,8 +54,10 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSONCore", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["DuvoSimulator", "HTTPServer", "JSONCore", "TestSupport"]),
         .testTarget(
-            name: "BridgeTests", dependencies: ["DuvoBridge", "DuvoAPI", "JSONCore", "JSONRPC", "TestSupport", "ServerTestSupport"]),
-        .testTarget(name: "MCPTests", dependencies: ["DuvoMCP", "JSONCore", "JSONRPC", "TestSupport", "ServerTestSupport"]),
+            name: "BridgeTests",
+            dependencies: ["DuvoBridge", "DuvoAPI", "JSONCore", "JSONRPC", "TestSupport", "ServerTestSupport"]),
+        .testTarget(
+            name: "MCPTests", dependencies: ["DuvoMCP", "JSONCore", "JSONRPC", "TestSupport", "ServerTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ArgumentKit", "DuvoCLI", "JSONCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -3,8 +3,9 @@ import JSONCore
 import ServerTestSupport
 import TestSupport
 
-/// The server of `duvo rpc` in this process, on a simulator in this process, set up as ``startBridge(_:wire:environment:)``
-/// sets up the child (the simulated clock at 50x, polls at a twentieth); `configure` changes the setup.
+/// The server of `duvo rpc` in this process, on a simulator in this process, set up as
+/// ``startBridge(_:wire:environment:)`` sets up the child (the simulated clock at 50x, polls at a twentieth);
+/// `configure` changes the setup.
 func startInProcess(_ configure: (inout InProcessBridge.Setup) -> Void = { _ in }) throws -> InProcessBridge {
     var setup = InProcessBridge.Setup()
     configure(&setup)

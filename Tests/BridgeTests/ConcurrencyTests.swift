@@ -11,7 +11,7 @@ struct ConcurrencyTests {
     @Test("a long runs/wait does not hold back a runs/get sent after it")
     func waitDoesNotBlock() async throws {
         let bridge = try startInProcess { $0.speed = 5 }
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("slow"))]).runID
         bridge.send(["jsonrpc": "2.0", "id": "wait", "method": "runs/wait",
                      "params": ["run_id": .string(runID), "timeout_s": 600]])
         let got = try await bridge.call("runs/get", ["run_id": .string(runID)])
@@ -22,7 +22,7 @@ struct ConcurrencyTests {
     /// A bridge with a wait of a slow run in flight as request 99.
     private func bridgeWaiting() async throws -> InProcessBridge {
         let bridge = try startInProcess { $0.speed = 5 }
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("slow"))]).runID
         bridge.send(["jsonrpc": "2.0", "id": 99, "method": "runs/wait", "params": ["run_id": .string(runID)]])
         _ = try await bridge.call("runs/get", ["run_id": .string(runID)])
         return bridge
@@ -51,7 +51,7 @@ struct ConcurrencyTests {
     @Test("end of input answers what is in flight (cancelling long waits), ends follows, and exits 0")
     func endOfInput() async throws {
         let bridge = try startInProcess { $0.speed = 5 }
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("slow"))]).runID
         let subscription = try await bridge.call("runs/follow", ["run_id": .string(runID)])["subscription"]
         bridge.send(["jsonrpc": "2.0", "id": "w", "method": "runs/wait", "params": ["run_id": .string(runID)]])
         bridge.send(["jsonrpc": "2.0", "id": "g", "method": "runs/get", "params": ["run_id": .string(runID)]])

@@ -25,7 +25,7 @@ struct ErrorTests {
         let answer = try await bridge.request("runs/list")
         #expect(answer["error"]?["code"] == -31010)
         #expect(answer["error"]?["message"]?.stringValue?.contains("v2") == true)
-        let started = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("echo"))])
+        let started = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("echo"))])
         #expect(started["run"]?["has_issues"] == nil, "v1 runs carry exactly the v1 fields")
     }
 

@@ -11,7 +11,7 @@ struct FollowTests {
           arguments: ["flaky", "chatty", "approval"])
     func exactlyOnceInOrder(agent: String) async throws {
         let bridge = try startInProcess()
-        let started = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id(agent)),
+        let started = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID(agent)),
                                                            "message": "go", "follow": true])
         let subscription = try #require(started["subscription"]?.stringValue)
         let runID = started.runID
@@ -44,7 +44,7 @@ struct FollowTests {
     func sharedFollows() async throws {
         // The chatty run must outlast the unfollow below, so its clock runs at 5x, not 50x.
         let bridge = try startInProcess { $0.speed = 5 }
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("chatty"))]).runID
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("chatty"))]).runID
         let first = try #require(try await bridge.call("runs/follow", ["run_id": .string(runID)])["subscription"]?
             .stringValue)
         let second = try #require(try await bridge.call("runs/follow", ["run_id": .string(runID), "offset": 5])[

@@ -13,7 +13,7 @@ struct MethodTests {
     ])
     func echoLifecycle(framing: Framing) async throws {
         let bridge = try startInProcess { $0.framing = framing }
-        let started = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("echo")),
+        let started = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("echo")),
                                                            "message": "ping"])
         let runID = started.runID
         #expect(started["run"]?["status"]?.stringValue == "pending")
@@ -50,7 +50,7 @@ struct MethodTests {
     @Test("respond approves the pending request without naming it, and the run completes")
     func approve() async throws {
         let bridge = try startInProcess()
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("approval"))]).runID
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("approval"))]).runID
         let waiting = try await bridge.call("runs/wait", ["run_id": .string(runID), "until": "attention",
                                                           "timeout_s": 30], timeout: 40)
         #expect(waiting["run"]?["status"] == "waiting")
@@ -79,7 +79,7 @@ struct MethodTests {
           arguments: ["list", "map"])
     func answerQuestions(shape: String) async throws {
         let bridge = try startInProcess()
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("questions"))]).runID
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("questions"))]).runID
         let waiting = try await bridge.call("runs/wait", ["run_id": .string(runID), "until": "attention",
                                                           "timeout_s": 30], timeout: 40)
         let request = try #require(waiting["pending_human_request"])
@@ -121,7 +121,7 @@ struct MethodTests {
     func nullsAndDefaults() async throws {
         let bridge = try startInProcess()
         let started = try await bridge.call("runs/start", [
-            "agent_id": .string(try SimAgents.id("echo")), "message": "hi", "sandbox_id": nil, "webhook_url": nil,
+            "agent_id": .string(try bridge.agentID("echo")), "message": "hi", "sandbox_id": nil, "webhook_url": nil,
             "follow": false, "team_id": nil,
         ])
         let runID = started.runID
@@ -154,7 +154,7 @@ struct MethodTests {
     @Test("stop ends an active run; stopping again is a documented no-op")
     func stop() async throws {
         let bridge = try startInProcess { $0.speed = 5 }
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("slow"))]).runID
         let stopped = try await bridge.call("runs/stop", ["run_id": .string(runID)])
         #expect(stopped["success"] == true)
         let got = try await bridge.call("runs/get", ["run_id": .string(runID)])
@@ -167,7 +167,7 @@ struct MethodTests {
     @Test("list filters and pages a team's runs; stats counts them and measures durations")
     func listAndStats() async throws {
         let bridge = try startInProcess()
-        let echo = try SimAgents.id("echo"), failing = try SimAgents.id("failing")
+        let echo = try bridge.agentID("echo"), failing = try bridge.agentID("failing")
         var ids: [String] = []
         for agent in [echo, echo, failing] {
             ids.append(try await bridge.call("runs/start", ["agent_id": .string(agent)]).runID)

@@ -39,7 +39,8 @@ struct InProcessMCPTests {
     /// The texts of a run's messages, through the tool.
     static func texts(_ bridge: InProcessBridge, runID: String, meta: JSONValue? = nil) async throws -> [String] {
         let listed = try await tool(bridge, "duvo_list_messages", ["run_id": .string(runID), "limit": 100], meta: meta)
-        return (listed["structuredContent"]?["messages"]?.arrayValue ?? []).compactMap { $0["text_content"]?.stringValue }
+        let messages = listed["structuredContent"]?["messages"]?.arrayValue ?? []
+        return messages.compactMap { $0["text_content"]?.stringValue }
     }
 
     @Test("a 2025 session lists the tools, starts and waits on a run, and asks the person through elicitation/create")
@@ -56,7 +57,8 @@ struct InProcessMCPTests {
         #expect((listed["tools"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue } == Self.tools)
         #expect(listed["resultType"] == nil, "a 2025 result carries no 2026 tag")
 
-        let started = try await Self.tool(bridge, "duvo_start_run", ["agent_id": .string(try SimAgents.id("approval"))])
+        let approval = try bridge.agentID("approval")
+        let started = try await Self.tool(bridge, "duvo_start_run", ["agent_id": .string(approval)])
         let runID = try #require(started["structuredContent"]?["run"]?["id"]?.stringValue)
         // The person answers the form the server sends while a wait is in flight.
         let person = Task {
@@ -82,7 +84,7 @@ struct InProcessMCPTests {
         #expect(try await Self.texts(bridge, runID: runID).contains("Approved: I sent the report to 3 recipients."))
     }
 
-    @Test("2026 requests stand on their own _meta; questions go through an input_required round, a forged state is refused")
+    @Test("2026 requests stand on their own _meta; questions go through input_required; a forged state is refused")
     func statelessInputRequired() async throws {
         let bridge = try InProcessBridge()
         let listed = try await bridge.call("tools/list", ["_meta": Self.meta()])
@@ -91,7 +93,7 @@ struct InProcessMCPTests {
         #expect((listed["tools"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue } == Self.tools)
 
         let started = try await Self.tool(bridge, "duvo_start_run",
-                                          ["agent_id": .string(try SimAgents.id("questions"))], meta: Self.meta())
+                                          ["agent_id": .string(try bridge.agentID("questions"))], meta: Self.meta())
         #expect(started["resultType"] == "complete")
         let runID = try #require(started["structuredContent"]?["run"]?["id"]?.stringValue)
         let wait: JSONValue = ["name": "duvo_wait_for_run", "arguments": ["run_id": .string(runID), "timeout_s": 20],
@@ -105,8 +107,9 @@ struct InProcessMCPTests {
         let (key, request) = try #require(requests.first)
         #expect(requests.count == 1)
         #expect(request["method"] == "elicitation/create")
-        #expect(request["params"]?["requestedSchema"]?["properties"]?["city"]?["enum"] == ["Lisbon", "Prague", "Berlin"])
-        #expect(request["params"]?["requestedSchema"]?["properties"]?["days"]?["type"] == "array")
+        let properties = request["params"]?["requestedSchema"]?["properties"]
+        #expect(properties?["city"]?["enum"] == ["Lisbon", "Prague", "Berlin"])
+        #expect(properties?["days"]?["type"] == "array")
         let state = try #require(round["requestState"]?.stringValue)
         let answers: JSONValue = [.init(stringLiteral: key): [
             "action": "accept", "content": ["city": "Lisbon", "days": ["Monday", "Friday"]],
@@ -139,8 +142,8 @@ struct InProcessMCPTests {
     func respondTool() async throws {
         let bridge = try InProcessBridge()
         let noForms = Self.meta(elicitation: false)
-        let started = try await Self.tool(bridge, "duvo_start_run", ["agent_id": .string(try SimAgents.id("approval"))],
-                                          meta: noForms)
+        let approval = try bridge.agentID("approval")
+        let started = try await Self.tool(bridge, "duvo_start_run", ["agent_id": .string(approval)], meta: noForms)
         let runID = try #require(started["structuredContent"]?["run"]?["id"]?.stringValue)
         let wait: JSONValue = ["run_id": .string(runID), "timeout_s": 20]
         var paused: JSONValue = .null
@@ -158,7 +161,8 @@ struct InProcessMCPTests {
         #expect(answered["resultType"] == "complete")
         var finished: JSONValue = .null
         for _ in 0..<10 where finished["finished"] != true {
-            finished = try await Self.tool(bridge, "duvo_wait_for_run", wait, meta: noForms)["structuredContent"] ?? .null
+            let waited = try await Self.tool(bridge, "duvo_wait_for_run", wait, meta: noForms)
+            finished = waited["structuredContent"] ?? .null
         }
         #expect(finished["status"] == "completed")
         #expect(try await Self.texts(bridge, runID: runID, meta: noForms)
@@ -168,7 +172,7 @@ struct InProcessMCPTests {
     @Test("a start is a task for a client that declares the extension: tasks/get to input_required, tasks/update, done")
     func runAsTask() async throws {
         let bridge = try InProcessBridge()
-        let approval = try SimAgents.id("approval")
+        let approval = try bridge.agentID("approval")
         let plain = try await Self.tool(bridge, "duvo_start_run", ["agent_id": .string(approval)], meta: Self.meta())
         #expect(plain["resultType"] == "complete", "no extension declared, no task")
         let created = try await bridge.call("tools/call", [
@@ -181,7 +185,8 @@ struct InProcessMCPTests {
         func poll(until statuses: Set<String>) async throws -> JSONValue {
             let deadline = Date().addingTimeInterval(60)
             while true {
-                let task = try await bridge.call("tasks/get", ["taskId": .string(taskID), "_meta": Self.meta(tasks: true)])
+                let task = try await bridge.call("tasks/get",
+                                                 ["taskId": .string(taskID), "_meta": Self.meta(tasks: true)])
                 #expect(task["resultType"] == "complete")
                 if let status = task["status"]?.stringValue, statuses.contains(status) { return task }
                 guard Date() < deadline else { throw TimedOut(what: "task \(taskID) in \(statuses)", stderr: "") }

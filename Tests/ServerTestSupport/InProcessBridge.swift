@@ -79,6 +79,21 @@ public final class InProcessBridge: RPCPeer {
         }
     }
 
+    /// The id of the simulator's built-in agent called `name` (echo, approval, questions, flaky, failing, slow, chatty,
+    /// interrupted), read from its catalog.
+    public func agentID(_ name: String) throws -> String {
+        guard let agent = simulator.catalog.agents.first(where: { $0.name == name }) else {
+            throw UnknownAgent(name: name)
+        }
+        return agent.id
+    }
+
+    /// The simulator has no agent of that name.
+    public struct UnknownAgent: Error, CustomStringConvertible {
+        public let name: String
+        public var description: String { "the simulator has no agent named '\(name)'" }
+    }
+
     public var diagnostics: String { "(in process; the server logs errors to this process's stderr)" }
 
     /// Writes one message in the client's framing.

@@ -13,7 +13,8 @@ package final class InMemoryTransport: ByteInput, ByteOutput {
     }
 
     /// A connected server transport and client; the client decodes the server's output with `framing`.
-    package static func pair(framing: Framing = .newlineDelimited) -> (server: InMemoryTransport, client: InMemoryClient)
+    package static func pair(framing: Framing = .newlineDelimited)
+        -> (server: InMemoryTransport, client: InMemoryClient)
     {
         let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
         let inbox = FrameInbox(framing: framing)
