@@ -31,7 +31,7 @@ struct ErrorTests {
 
     @Test("with no key the server starts, rpc.discover works, and Duvo methods say how to set the key")
     func noKey() async throws {
-        let bridge = try startInProcess { $0.withKey = false }
+        let bridge = try startInProcess { $0.withoutKey = true }
         #expect(try await bridge.call("rpc.discover")["methods"] != nil)
         let answer = try await bridge.request("runs/get", ["run_id": .string(UUID().uuidString)])
         #expect(answer["error"]?["code"] == -31009)

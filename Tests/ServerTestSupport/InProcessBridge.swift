@@ -20,8 +20,17 @@ public final class InProcessBridge: RPCPeer {
         public var speed: Double = 50
         public var pollScale: Double = 0.05
         public var apiVersion: APIVersion = .v2
-        /// Whether the client has the simulator's key (false: a server with no key configured).
-        public var withKey = true
+        /// The keys the simulator accepts, as `duvo sim --api-key` takes them (`KEY` or `KEY:TEAM1,TEAM2`); by
+        /// default one drawn at random.
+        public var simulatorKeys: [String]?
+        /// The simulator's teams.
+        public var simulatorTeams = [DefaultCredentials.team]
+        /// The key the server calls with: the one drawn for the simulator when nil.
+        public var key: String?
+        /// A server with no key configured, as `duvo rpc` without `DUVO_API_KEY`.
+        public var withoutKey = false
+        /// The team the server names (`DUVO_TEAM_ID`).
+        public var team: String? = DefaultCredentials.team
         /// The framing the client writes; the server detects it.
         public var framing: Framing = .newlineDelimited
         public var connection = RPCConnection.Configuration()
@@ -35,7 +44,7 @@ public final class InProcessBridge: RPCPeer {
     public let simulator: Simulator
     /// The simulator's address.
     public let baseURL: String
-    /// The key the simulator accepts (and the server uses, unless set up without one).
+    /// The key the server uses (unless set up without one): the simulator's own unless the setup names another.
     public let apiKey: String
     private let client: InMemoryClient
     private let stopReason: Locked<RPCConnection.StopReason?>
@@ -45,10 +54,12 @@ public final class InProcessBridge: RPCPeer {
     /// Starts the simulator and the server.
     /// - Throws: when the simulator cannot listen.
     public init(_ setup: Setup = Setup()) throws {
-        apiKey = Credentials.randomKey()
+        let drawn = Credentials.randomKey()
+        apiKey = setup.key ?? drawn
         let simulator = try Simulator(configuration: SimulatorConfiguration(
             host: "127.0.0.1", port: 0,
-            credentials: try Credentials(apiKeys: [apiKey], teams: [DefaultCredentials.team]), speed: setup.speed,
+            credentials: try Credentials(apiKeys: setup.simulatorKeys ?? [drawn], teams: setup.simulatorTeams),
+            speed: setup.speed,
             logger: Logger(label: "duvo sim (in process)", level: .error)))
         baseURL = try simulator.start()
         self.simulator = simulator
@@ -56,8 +67,8 @@ public final class InProcessBridge: RPCPeer {
             simulator.stop()
             throw Simulator.UnusableAddress(address: baseURL)
         }
-        let configuration = DuvoConfiguration(apiKey: setup.withKey ? APIKey(apiKey) : nil, baseURL: url,
-                                              apiVersion: setup.apiVersion, teamID: DefaultCredentials.team)
+        let configuration = DuvoConfiguration(apiKey: setup.withoutKey ? nil : APIKey(apiKey), baseURL: url,
+                                              apiVersion: setup.apiVersion, teamID: setup.team)
         let logger = Logger(label: "duvo rpc (in process)", level: .error)
         let (transport, client) = InMemoryTransport.pair(framing: setup.framing)
         let server = BridgeServer(transport: transport,
