@@ -32,21 +32,32 @@ let package = Package(
         .target(
             name: "DuvoCLI",
             dependencies: ["DuvoAPI", "DuvoBridge", "DuvoSimulator", "ArgumentKit", "JSONCore", "Diagnostics"]),
+        // The composition root of `duvo rpc` (JSON-RPC + MCP on one connection), for the executable and for tests.
+        .target(name: "DuvoServer", dependencies: ["DuvoBridge", "DuvoMCP", "DuvoAPI", "JSONRPC", "Diagnostics"]),
         // The one executable.
         .executableTarget(
             name: "duvo",
             dependencies: [
-                "DuvoBridge", "DuvoMCP", "DuvoCLI", "DuvoSimulator", "DuvoAPI", "JSONRPC", "ArgumentKit", "Diagnostics",
+                "DuvoServer", "DuvoMCP", "DuvoCLI", "DuvoAPI", "JSONRPC", "ArgumentKit", "Diagnostics",
             ]),
         // Tests: unit suites per layer, end-to-end suites that spawn the built `duvo` binary.
         .target(name: "TestSupport", dependencies: ["JSONCore", "JSONRPC"], path: "Tests/TestSupport"),
+        // The server of `duvo rpc` in memory, on a simulator in this process, for bridge and MCP tests.
+        .target(
+            name: "ServerTestSupport",
+            dependencies: ["DuvoServer", "DuvoMCP", "DuvoAPI", "DuvoSimulator", "JSONRPC", "JSONCore", "Diagnostics",
+                           "TestSupport"],
+            path: "Tests/ServerTestSupport"),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "DuvoAPITests", dependencies: ["DuvoAPI", "JSONCore", "Diagnostics", "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSONCore", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["DuvoSimulator", "HTTPServer", "JSONCore", "TestSupport"]),
-        .testTarget(name: "BridgeTests", dependencies: ["DuvoBridge", "DuvoAPI", "JSONCore", "TestSupport"]),
-        .testTarget(name: "MCPTests", dependencies: ["DuvoMCP", "JSONCore", "JSONRPC"]),
+        .testTarget(
+            name: "BridgeTests",
+            dependencies: ["DuvoBridge", "DuvoAPI", "JSONCore", "JSONRPC", "TestSupport", "ServerTestSupport"]),
+        .testTarget(
+            name: "MCPTests", dependencies: ["DuvoMCP", "JSONCore", "JSONRPC", "TestSupport", "ServerTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ArgumentKit", "DuvoCLI", "JSONCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

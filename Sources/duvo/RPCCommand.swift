@@ -1,9 +1,9 @@
 import ArgumentKit
 import Diagnostics
 import DuvoAPI
-import DuvoBridge
 import DuvoCLI
 import DuvoMCP
+import DuvoServer
 import Foundation
 import JSONRPC
 
@@ -75,18 +75,13 @@ enum RPCCommand {
         if endpoint.client.configuration.apiKey == nil {
             logger.warning("no API key configured: rpc.discover works, Duvo methods will explain how to set one")
         }
-        let bridge = Bridge(client: endpoint.client, tuning: endpoint.pollTuning, logger: logger)
-        var router = RPCRouter()
-        MethodTable.register(into: &router, bridge: bridge)
-        MCPServer.register(into: &router, bridge: bridge, options: mcpOptions)
-        let connection = RPCConnection(input: transport, output: transport, router: router,
-                                       configuration: configuration, logger: logger)
-        await connection.onShutdown { await bridge.shutdown() }
+        let server = BridgeServer(transport: transport, client: endpoint.client, tuning: endpoint.pollTuning,
+                                  mcp: mcpOptions, configuration: configuration, logger: logger)
         let signals = SignalTrap([SIGTERM, SIGINT]) { signal in
             logger.info("signal \(signal): shutting down")
-            Task { await connection.beginShutdown() }
+            Task { await server.beginShutdown() }
         }
-        let reason = await connection.run()
+        let reason = await server.run()
         signals.cancel()
         endpoint.simulator?.stop()
         logger.debug("stopped: \(reason)")

@@ -1,6 +1,16 @@
 import Foundation
 import JSONCore
+import ServerTestSupport
 import TestSupport
+
+/// The server of `duvo rpc` in this process, on a simulator in this process, set up as
+/// ``startBridge(_:wire:environment:)`` sets up the child (the simulated clock at 50x, polls at a twentieth);
+/// `configure` changes the setup.
+func startInProcess(_ configure: (inout InProcessBridge.Setup) -> Void = { _ in }) throws -> InProcessBridge {
+    var setup = InProcessBridge.Setup()
+    configure(&setup)
+    return try InProcessBridge(setup)
+}
 
 /// Starts `duvo rpc` on its embedded simulator, fast: the simulated clock at 50x and polls at a tenth of normal.
 func startBridge(_ extra: [String] = [], wire: RPCProcess.Wire = .ndjson, environment: [String: String] = [:])
@@ -40,7 +50,7 @@ func startBridgeOnSimulator(speed: Double, rateLimit: Int, bridgeArguments: [Str
 }
 
 /// Collects a subscription's notifications until its `runs/followEnded`, in arrival order.
-func collectFollow(_ bridge: RPCProcess, subscription: String, timeout: Double = 60) async throws -> [JSONValue] {
+func collectFollow(_ bridge: some RPCPeer, subscription: String, timeout: Double = 60) async throws -> [JSONValue] {
     var events: [JSONValue] = []
     while true {
         let frame = try await bridge.frame(timeout: timeout) { frame in
@@ -52,12 +62,12 @@ func collectFollow(_ bridge: RPCProcess, subscription: String, timeout: Double =
 }
 
 /// Polls `runs/get` until the run's status satisfies `done`.
-func waitForStatus(_ bridge: RPCProcess, runID: String, timeout: Double = 30,
+func waitForStatus(_ bridge: some RPCPeer, runID: String, timeout: Double = 30,
                    _ done: (String) -> Bool) async throws -> JSONValue {
     let result = try await bridge.call("runs/wait", ["run_id": .string(runID), "until": "attention",
                                                      "timeout_s": .double(timeout)], timeout: timeout + 10)
     if let status = result["run"]?["status"]?.stringValue, done(status) { return result }
-    throw TimedOut(what: "a status on run \(runID), last \(result)", stderr: bridge.stderr.text)
+    throw TimedOut(what: "a status on run \(runID), last \(result)", stderr: bridge.diagnostics)
 }
 
 extension JSONValue {

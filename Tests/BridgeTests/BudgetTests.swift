@@ -1,9 +1,11 @@
 import Foundation
 import JSONCore
+import ServerTestSupport
 import Testing
 import TestSupport
 
-/// Against a separately running `duvo sim` with its own key, team and rate limit, as against the real Duvo.
+/// Against a separately running `duvo sim` with its own key, team and rate limit, as against the real Duvo (the
+/// bridge's and the simulator's logs are checked); key and team errors in memory.
 @Suite("duvo rpc against duvo sim", .timeLimit(.minutes(3)))
 struct BudgetTests {
     @Test("many follows share one budget: every follow completes, and Duvo never has to answer 429")
@@ -33,19 +35,20 @@ struct BudgetTests {
 
     @Test("a wrong key is -31001 saying which variable to check; another team is -31002")
     func authErrors() async throws {
-        let simulator = try SimulatorProcess(speed: 50, extraArguments: ["--api-key", "dv_right:acme", "--team", "acme",
-                                                                        "--team", "other"])
-        defer { simulator.stop() }
-        let wrong = try RPCProcess(arguments: ["rpc"], environment: RPCProcess.cleanEnvironment(adding: [
-            "DUVO_BASE_URL": simulator.baseURL, "DUVO_API_KEY": "dv_wrong", "DUVO_TEAM_ID": "acme",
-        ]))
+        func bridge(key: String, team: String) throws -> InProcessBridge {
+            try startInProcess { setup in
+                setup.simulatorKeys = ["dv_right:acme"]
+                setup.simulatorTeams = ["acme", "other"]
+                setup.key = key
+                setup.team = team
+            }
+        }
+        let wrong = try bridge(key: "dv_wrong", team: "acme")
         let unauthorized = try await wrong.request("runs/list")
         #expect(unauthorized["error"]?["code"] == -31001)
         #expect(unauthorized["error"]?["message"]?.stringValue?.contains("DUVO_API_KEY") == true)
         #expect(unauthorized["error"]?["data"]?["http_status"] == 401)
-        let right = try RPCProcess(arguments: ["rpc"], environment: RPCProcess.cleanEnvironment(adding: [
-            "DUVO_BASE_URL": simulator.baseURL, "DUVO_API_KEY": "dv_right", "DUVO_TEAM_ID": "other",
-        ]))
+        let right = try bridge(key: "dv_right", team: "other")
         let forbidden = try await right.request("runs/list")
         #expect(forbidden["error"]?["code"] == -31002)
         #expect(try await right.call("runs/list", ["team_id": "acme"])["total"] == 0)

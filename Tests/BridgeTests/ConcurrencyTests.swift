@@ -1,15 +1,17 @@
 import Foundation
 import JSONCore
+import ServerTestSupport
 import Testing
 import TestSupport
 
-/// Requests run concurrently and can be cancelled; the process shuts down cleanly however it is asked to.
+/// Requests run concurrently and can be cancelled (in memory); the process shuts down cleanly however it is asked
+/// to (signals, LSP exit, a closed stdout: a child process, since the process is the point).
 @Suite("duvo rpc concurrency, cancellation and shutdown", .timeLimit(.minutes(2)))
 struct ConcurrencyTests {
     @Test("a long runs/wait does not hold back a runs/get sent after it")
     func waitDoesNotBlock() async throws {
-        let bridge = try startBridgeForSlowRuns()
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
+        let bridge = try startInProcess { $0.speed = 5 }
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("slow"))]).runID
         bridge.send(["jsonrpc": "2.0", "id": "wait", "method": "runs/wait",
                      "params": ["run_id": .string(runID), "timeout_s": 600]])
         let got = try await bridge.call("runs/get", ["run_id": .string(runID)])
@@ -18,9 +20,9 @@ struct ConcurrencyTests {
     }
 
     /// A bridge with a wait of a slow run in flight as request 99.
-    private func bridgeWaiting() async throws -> RPCProcess {
-        let bridge = try startBridgeForSlowRuns()
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
+    private func bridgeWaiting() async throws -> InProcessBridge {
+        let bridge = try startInProcess { $0.speed = 5 }
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("slow"))]).runID
         bridge.send(["jsonrpc": "2.0", "id": 99, "method": "runs/wait", "params": ["run_id": .string(runID)]])
         _ = try await bridge.call("runs/get", ["run_id": .string(runID)])
         return bridge
@@ -42,19 +44,19 @@ struct ConcurrencyTests {
         _ = try await bridge.call("rpc.discover")
         // Shutdown answers every request still owed an answer; the cancelled wait is owed none.
         bridge.closeInput()
-        #expect(await bridge.waitForExit(timeout: 10) == 0)
+        #expect(await bridge.stopped() == .endOfInput)
         #expect(!bridge.frames.contains { $0["id"] == 99 })
     }
 
     @Test("end of input answers what is in flight (cancelling long waits), ends follows, and exits 0")
     func endOfInput() async throws {
-        let bridge = try startBridgeForSlowRuns()
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
+        let bridge = try startInProcess { $0.speed = 5 }
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("slow"))]).runID
         let subscription = try await bridge.call("runs/follow", ["run_id": .string(runID)])["subscription"]
         bridge.send(["jsonrpc": "2.0", "id": "w", "method": "runs/wait", "params": ["run_id": .string(runID)]])
         bridge.send(["jsonrpc": "2.0", "id": "g", "method": "runs/get", "params": ["run_id": .string(runID)]])
         bridge.closeInput()
-        #expect(await bridge.waitForExit(timeout: 10) == 0)
+        #expect(await bridge.stopped() == .endOfInput)
         let frames = bridge.frames
         #expect(frames.first { $0["id"] == "g" }?["result"] != nil)
         #expect(frames.first { $0["id"] == "w" }?["error"]?["code"] == -32800)

@@ -1,14 +1,16 @@
 import Foundation
 import JSONCore
+import ServerTestSupport
 import Testing
 import TestSupport
 
 /// Duvo's errors map to documented codes with Duvo's words in `data`; configuration problems say how to fix them.
+/// In memory, except where the process's own output is the point (a key in its logs, a usage error's exit status).
 @Suite("duvo rpc errors", .timeLimit(.minutes(1)))
 struct ErrorTests {
     @Test("an unknown run is -31003 with Duvo's status, error and message in data")
     func notFound() async throws {
-        let bridge = try startBridge()
+        let bridge = try startInProcess()
         let answer = try await bridge.request("runs/get", ["run_id": .string(UUID().uuidString)])
         let error = try #require(answer["error"])
         #expect(error["code"] == -31003)
@@ -19,23 +21,23 @@ struct ErrorTests {
 
     @Test("listing runs on API v1 says it needs v2")
     func v1List() async throws {
-        let bridge = try startBridge(["--api-version", "v1"])
+        let bridge = try startInProcess { $0.apiVersion = .v1 }
         let answer = try await bridge.request("runs/list")
         #expect(answer["error"]?["code"] == -31010)
         #expect(answer["error"]?["message"]?.stringValue?.contains("v2") == true)
-        let started = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("echo"))])
+        let started = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("echo"))])
         #expect(started["run"]?["has_issues"] == nil, "v1 runs carry exactly the v1 fields")
     }
 
     @Test("with no key the server starts, rpc.discover works, and Duvo methods say how to set the key")
     func noKey() async throws {
-        let bridge = try RPCProcess(arguments: ["rpc"], environment: RPCProcess.cleanEnvironment())
+        let bridge = try startInProcess { $0.withoutKey = true }
         #expect(try await bridge.call("rpc.discover")["methods"] != nil)
         let answer = try await bridge.request("runs/get", ["run_id": .string(UUID().uuidString)])
         #expect(answer["error"]?["code"] == -31009)
         #expect(answer["error"]?["message"]?.stringValue?.contains("DUVO_API_KEY") == true)
         bridge.closeInput()
-        #expect(await bridge.waitForExit() == 0)
+        #expect(await bridge.stopped() == .endOfInput)
     }
 
     @Test("an unreachable Duvo is a network error, and the key appears nowhere in any output")

@@ -1,5 +1,6 @@
 import Foundation
 import JSONCore
+import ServerTestSupport
 import Testing
 import TestSupport
 
@@ -9,8 +10,8 @@ struct FollowTests {
     @Test("a follow delivers exactly the messages runs/messages returns, in order, then the terminal status",
           arguments: ["flaky", "chatty", "approval"])
     func exactlyOnceInOrder(agent: String) async throws {
-        let bridge = try startBridge()
-        let started = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id(agent)),
+        let bridge = try startInProcess()
+        let started = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID(agent)),
                                                            "message": "go", "follow": true])
         let subscription = try #require(started["subscription"]?.stringValue)
         let runID = started.runID
@@ -42,8 +43,8 @@ struct FollowTests {
     @Test("several follows of one run each get every message; offset skips; unfollow ends one early")
     func sharedFollows() async throws {
         // The chatty run must outlast the unfollow below, so its clock runs at 5x, not 50x.
-        let bridge = try startBridge(["--sim-speed", "5"])
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("chatty"))]).runID
+        let bridge = try startInProcess { $0.speed = 5 }
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("chatty"))]).runID
         let first = try #require(try await bridge.call("runs/follow", ["run_id": .string(runID)])["subscription"]?
             .stringValue)
         let second = try #require(try await bridge.call("runs/follow", ["run_id": .string(runID), "offset": 5])[
@@ -68,7 +69,7 @@ struct FollowTests {
 
     @Test("following an unknown run is an error answer, not a subscription")
     func unknownRun() async throws {
-        let bridge = try startBridge()
+        let bridge = try startInProcess()
         let answer = try await bridge.request("runs/follow", ["run_id": .string(UUID().uuidString)])
         #expect(answer["error"]?["code"] == -31003)
         #expect(answer["error"]?["data"]?["http_status"] == 404)

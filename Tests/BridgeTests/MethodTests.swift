@@ -1,17 +1,19 @@
 import Foundation
 import JSONCore
+import JSONRPC
+import ServerTestSupport
 import Testing
 import TestSupport
 
-/// Every method of `duvo rpc`, through the built binary over real pipes, against the simulator over real HTTP.
+/// Every method of `duvo rpc`, through the server in memory, against the simulator over real HTTP.
 @Suite("duvo rpc methods", .timeLimit(.minutes(2)))
 struct MethodTests {
     @Test("start, get, messages, send a message and wait: an echo run completes and answers", arguments: [
-        RPCProcess.Wire.ndjson, .contentLength,
+        Framing.newlineDelimited, .contentLength,
     ])
-    func echoLifecycle(wire: RPCProcess.Wire) async throws {
-        let bridge = try startBridge(wire: wire)
-        let started = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("echo")),
+    func echoLifecycle(framing: Framing) async throws {
+        let bridge = try startInProcess { $0.framing = framing }
+        let started = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("echo")),
                                                            "message": "ping"])
         let runID = started.runID
         #expect(started["run"]?["status"]?.stringValue == "pending")
@@ -42,13 +44,13 @@ struct MethodTests {
         let after = try await bridge.call("runs/messages", ["run_id": .string(runID), "all": true])
         #expect((after["total"]?.intValue ?? 0) > (all["total"]?.intValue ?? 0))
         bridge.closeInput()
-        #expect(await bridge.waitForExit() == 0)
+        #expect(await bridge.stopped() == .endOfInput)
     }
 
     @Test("respond approves the pending request without naming it, and the run completes")
     func approve() async throws {
-        let bridge = try startBridge()
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("approval"))]).runID
+        let bridge = try startInProcess()
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("approval"))]).runID
         let waiting = try await bridge.call("runs/wait", ["run_id": .string(runID), "until": "attention",
                                                           "timeout_s": 30], timeout: 40)
         #expect(waiting["run"]?["status"] == "waiting")
@@ -62,12 +64,12 @@ struct MethodTests {
         let done = try await bridge.call("runs/wait", ["run_id": .string(runID), "timeout_s": 30], timeout: 40)
         #expect(done["run"]?["status"] == "completed")
 
-        await #expect(throws: RPCProcess.ErrorAnswer.self) {
+        await #expect(throws: RPCErrorAnswer.self) {
             try await bridge.call("runs/respond", ["run_id": .string(runID), "approved": true])
         }
         do {
             _ = try await bridge.call("runs/respond", ["run_id": .string(runID), "approved": true])
-        } catch let error as RPCProcess.ErrorAnswer {
+        } catch let error as RPCErrorAnswer {
             #expect(error.code == -32602)
             #expect(error.message.contains("no pending human request"))
         }
@@ -76,8 +78,8 @@ struct MethodTests {
     @Test("respond answers questions by header and index, multi-select as an array, as a list or the older map",
           arguments: ["list", "map"])
     func answerQuestions(shape: String) async throws {
-        let bridge = try startBridge()
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("questions"))]).runID
+        let bridge = try startInProcess()
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("questions"))]).runID
         let waiting = try await bridge.call("runs/wait", ["run_id": .string(runID), "until": "attention",
                                                           "timeout_s": 30], timeout: 40)
         let request = try #require(waiting["pending_human_request"])
@@ -88,7 +90,7 @@ struct MethodTests {
         do {
             _ = try await bridge.call("runs/respond", ["run_id": .string(runID), "approved": true])
             Issue.record("an approval does not answer questions")
-        } catch let error as RPCProcess.ErrorAnswer {
+        } catch let error as RPCErrorAnswer {
             #expect(error.code == -32602)
             #expect(error.data?["field"] == "answers")
         }
@@ -117,9 +119,9 @@ struct MethodTests {
 
     @Test("every optional param may be null or at its declared default, with the result of leaving it out")
     func nullsAndDefaults() async throws {
-        let bridge = try startBridge()
+        let bridge = try startInProcess()
         let started = try await bridge.call("runs/start", [
-            "agent_id": .string(try SimAgents.id("echo")), "message": "hi", "sandbox_id": nil, "webhook_url": nil,
+            "agent_id": .string(try bridge.agentID("echo")), "message": "hi", "sandbox_id": nil, "webhook_url": nil,
             "follow": false, "team_id": nil,
         ])
         let runID = started.runID
@@ -144,15 +146,15 @@ struct MethodTests {
             _ = try await bridge.call("runs/respond", ["run_id": .string(runID), "request_id": nil, "approved": true,
                                                        "answers": nil])
             Issue.record("the run has nothing pending")
-        } catch let error as RPCProcess.ErrorAnswer {
+        } catch let error as RPCErrorAnswer {
             #expect(error.message.contains("no pending human request"), "request_id null is no id: \(error.message)")
         }
     }
 
     @Test("stop ends an active run; stopping again is a documented no-op")
     func stop() async throws {
-        let bridge = try startBridgeForSlowRuns()
-        let runID = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("slow"))]).runID
+        let bridge = try startInProcess { $0.speed = 5 }
+        let runID = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("slow"))]).runID
         let stopped = try await bridge.call("runs/stop", ["run_id": .string(runID)])
         #expect(stopped["success"] == true)
         let got = try await bridge.call("runs/get", ["run_id": .string(runID)])
@@ -164,8 +166,8 @@ struct MethodTests {
 
     @Test("list filters and pages a team's runs; stats counts them and measures durations")
     func listAndStats() async throws {
-        let bridge = try startBridge()
-        let echo = try SimAgents.id("echo"), failing = try SimAgents.id("failing")
+        let bridge = try startInProcess()
+        let echo = try bridge.agentID("echo"), failing = try bridge.agentID("failing")
         var ids: [String] = []
         for agent in [echo, echo, failing] {
             ids.append(try await bridge.call("runs/start", ["agent_id": .string(agent)]).runID)
@@ -191,7 +193,7 @@ struct MethodTests {
 
     @Test("rpc.discover answers with the very document in schema/openrpc.json")
     func discover() async throws {
-        let bridge = try startBridge()
+        let bridge = try startInProcess()
         let document = try await bridge.call("rpc.discover")
         let file = try Data(contentsOf: PackagePaths.root.appendingPathComponent("schema/openrpc.json"))
         #expect(document == (try JSONParser().parse(file)))

@@ -1,14 +1,15 @@
 import Foundation
 import JSONCore
+import ServerTestSupport
 import Testing
 import TestSupport
 
-/// JSON-RPC 2.0 to the letter, through the real binary: batches, ids, malformed input, framing.
+/// JSON-RPC 2.0 to the letter, through the server in memory: batches, ids, malformed input; framing on real pipes.
 @Suite("duvo rpc protocol", .timeLimit(.minutes(1)))
 struct ProtocolTests {
     @Test("ids of string, number, null and beyond 2^53 are echoed exactly as sent")
     func ids() async throws {
-        let bridge = try startBridge()
+        let bridge = try startInProcess()
         bridge.sendRaw(Array(#"""
             {"jsonrpc":"2.0","id":"abc","method":"rpc.discover"}
             {"jsonrpc":"2.0","id":12345678901234567890123,"method":"rpc.discover"}
@@ -17,8 +18,8 @@ struct ProtocolTests {
 
             """#.utf8))
         bridge.closeInput()
-        #expect(await bridge.waitForExit() == 0)
-        let text = bridge.stdoutText
+        #expect(await bridge.stopped() == .endOfInput)
+        let text = bridge.outputText
         #expect(text.contains(#""id":"abc""#))
         #expect(text.contains(#""id":12345678901234567890123,"#))
         #expect(text.contains(#""id":-7,"#))
@@ -27,7 +28,7 @@ struct ProtocolTests {
 
     @Test("a batch is answered with one array; notifications in it are not answered; [] is invalid")
     func batches() async throws {
-        let bridge = try startBridge()
+        let bridge = try startInProcess()
         bridge.sendRaw(Array(#"""
             [{"jsonrpc":"2.0","id":1,"method":"runs/get","params":{"run_id":"x"}},{"jsonrpc":"2.0","method":"runs/get"},{"jsonrpc":"2.0","id":2,"method":"nope"},5]
             []
@@ -35,7 +36,7 @@ struct ProtocolTests {
 
             """#.utf8))
         bridge.closeInput()
-        #expect(await bridge.waitForExit() == 0)
+        #expect(await bridge.stopped() == .endOfInput)
         let frames = bridge.frames
         #expect(frames.count == 2, "the all-notification batch gets no answer")
         let batch = try #require(frames.first { $0.arrayValue != nil }?.arrayValue)
@@ -49,7 +50,7 @@ struct ProtocolTests {
 
     @Test("garbage, wrong shapes and truncated frames get specific errors and the next frame is served")
     func malformed() async throws {
-        let bridge = try startBridge()
+        let bridge = try startInProcess()
         bridge.sendRaw(Array(#"""
             {"jsonrpc":"2.0","id":1,"method":"rpc.discover"
             not json at all
@@ -78,12 +79,12 @@ struct ProtocolTests {
         #expect(frames.first { $0["id"] == 6 }?["error"]?["code"] == -32602)
         _ = try await bridge.call("rpc.discover")
         bridge.closeInput()
-        #expect(await bridge.waitForExit() == 0)
+        #expect(await bridge.stopped() == .endOfInput)
     }
 
     @Test("a frame over the size cap gets an error, and the server keeps serving")
     func oversized() async throws {
-        let bridge = try startBridge(["--max-frame-bytes", "4096"])
+        let bridge = try startInProcess { $0.connection.maxFrameBytes = 4096 }
         let big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"runs/get\",\"params\":{\"run_id\":\""
             + String(repeating: "x", count: 10_000) + "\"}}\n"
         bridge.sendRaw(Array(big.utf8))
@@ -103,7 +104,7 @@ struct ProtocolTests {
 
     @Test("a run id is checked as a UUID in either case: a well-formed one reaches Duvo, anything else is -32602")
     func runIDs() async throws {
-        let bridge = try startBridge()
+        let bridge = try startInProcess()
         for id in ["550e8400-e29b-41d4-a716-446655440000", "550E8400-E29B-41D4-A716-44665544000A"] {
             let answer = try await bridge.request("runs/get", ["run_id": .string(id)])
             #expect(answer["error"]?["code"] != -32602, "\(id): \(answer)")
@@ -120,7 +121,7 @@ struct ProtocolTests {
 
     @Test("unknown methods are answered at once with -32601 naming the method")
     func unknownMethod() async throws {
-        let bridge = try startBridge()
+        let bridge = try startInProcess()
         // (server/discover is served since MCP 2026-07-28; resources/list is not.)
         let answer = try await bridge.request("resources/list")
         #expect(answer["error"]?["code"] == -32601)

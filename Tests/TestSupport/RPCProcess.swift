@@ -4,9 +4,9 @@ import JSONRPC
 
 /// A `duvo rpc` child process driven over real pipes, as an editor or script would drive it.
 ///
-/// Frames written by the child are decoded with the library's own ``FrameDecoder`` and kept in arrival order, so a
-/// test can wait for an answer by id or for a notification, and can inspect everything the process printed.
-public final class RPCProcess: Sendable {
+/// Frames written by the child are kept in a ``FrameLog``; the typed helpers (``RPCPeer/call(_:_:timeout:)`` and
+/// the rest) are shared with the in-memory server of the tests.
+public final class RPCProcess: RPCPeer {
     /// How frames are delimited on the pipe.
     public enum Wire: Sendable {
         case ndjson
@@ -14,24 +14,12 @@ public final class RPCProcess: Sendable {
     }
 
     /// A JSON-RPC error answer, thrown by ``call(_:_:timeout:)``.
-    public struct ErrorAnswer: Error, CustomStringConvertible {
-        public let code: Int
-        public let message: String
-        public let data: JSONValue?
-        public var description: String { "\(code): \(message)" }
-    }
-
-    private struct State {
-        var decoder: FrameDecoder
-        var frames: [JSONValue] = []
-        var undecodable: [[UInt8]] = []
-        var taken: Set<Int> = []
-        var nextID = 1
-    }
+    public typealias ErrorAnswer = RPCErrorAnswer
 
     private let process: Locked<Process>
     private let input: FileHandle
-    private let state: Locked<State>
+    /// What the child wrote on stdout, frame by frame.
+    public let log: FrameLog
     private let stdoutReader: PipeReader
     /// Everything the child wrote to stderr.
     public let stderr: PipeReader
@@ -49,22 +37,10 @@ public final class RPCProcess: Sendable {
         process.standardInput = stdin.childEnd
         process.standardOutput = stdout.childEnd
         process.standardError = stderr.childEnd
-        let state = Locked(State(decoder: FrameDecoder(framing: wire == .ndjson ? .newlineDelimited : .contentLength)))
-        self.state = state
+        let log = FrameLog(framing: wire == .ndjson ? .newlineDelimited : .contentLength)
+        self.log = log
         self.wire = wire
-        stdoutReader = PipeReader(stdout.parentEnd) { chunk in
-            state.withLock { state in
-                state.decoder.append(chunk)
-                while let event = state.decoder.next() {
-                    guard case .frame(let bytes) = event else { continue }
-                    if let value = try? JSONParser().parse(bytes) {
-                        state.frames.append(value)
-                    } else {
-                        state.undecodable.append(bytes)
-                    }
-                }
-            }
-        }
+        stdoutReader = PipeReader(stdout.parentEnd) { chunk in log.append(bytes: chunk) }
         self.stderr = PipeReader(stderr.parentEnd)
         input = stdin.parentEnd
         try ChildProcesses.run(process)
@@ -91,69 +67,9 @@ public final class RPCProcess: Sendable {
         try? input.write(contentsOf: Data(bytes))
     }
 
-    /// Sends a request and returns the whole answer frame (`result` or `error`).
-    public func request(_ method: String, _ params: JSONValue? = nil, timeout: Double = 30) async throws -> JSONValue {
-        let id = state.withLock { state -> Int in
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
-        var message: JSONValue = ["jsonrpc": "2.0", "id": .int(id), "method": .string(method)]
-        if let params { message["params"] = params }
-        send(message)
-        return try await frame(timeout: timeout) { $0["id"] == .int(id) && ($0["result"] != nil || $0["error"] != nil) }
-    }
+    /// The child's stderr so far.
+    public var diagnostics: String { stderr.text }
 
-    /// Sends a request and returns its `result`, or throws ``ErrorAnswer``.
-    public func call(_ method: String, _ params: JSONValue? = nil, timeout: Double = 30) async throws -> JSONValue {
-        let answer = try await request(method, params, timeout: timeout)
-        if let error = answer["error"] {
-            throw ErrorAnswer(code: error["code"]?.intValue ?? 0, message: error["message"]?.stringValue ?? "",
-                              data: error["data"])
-        }
-        return answer["result"] ?? .null
-    }
-
-    /// Sends a notification.
-    public func notify(_ method: String, _ params: JSONValue? = nil) {
-        var message: JSONValue = ["jsonrpc": "2.0", "method": .string(method)]
-        if let params { message["params"] = params }
-        send(message)
-    }
-
-    /// Waits for the first frame not yet taken that satisfies `predicate`, and takes it.
-    /// - Throws: `TimedOut` after `timeout` seconds (a failure, not a measurement).
-    public func frame(timeout: Double = 30, where predicate: @escaping @Sendable (JSONValue) -> Bool) async throws
-        -> JSONValue
-    {
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            let found: JSONValue? = state.withLock { state in
-                for (index, frame) in state.frames.enumerated() where !state.taken.contains(index) && predicate(frame) {
-                    state.taken.insert(index)
-                    return frame
-                }
-                return nil
-            }
-            if let found { return found }
-            if Date() > deadline { throw TimedOut(what: "a frame", stderr: stderr.text) }
-            try await Task.sleep(nanoseconds: 5_000_000)
-        }
-    }
-
-    /// Waits for the notification `method` (optionally of one subscription) and takes it.
-    public func notification(_ method: String, subscription: String? = nil, timeout: Double = 30) async throws
-        -> JSONValue
-    {
-        try await frame(timeout: timeout) { frame in
-            frame["id"] == nil && frame["method"]?.stringValue == method
-                && (subscription == nil || frame["params"]?["subscription"]?.stringValue == subscription)
-        }
-    }
-
-    /// Every frame received so far, in order.
-    public var frames: [JSONValue] { state.withLock { $0.frames } }
-    /// Frames that were not JSON (there should be none).
-    public var undecodableFrames: [[UInt8]] { state.withLock { $0.undecodable } }
     /// Everything written to stdout, raw.
     public var stdoutText: String { stdoutReader.text }
 

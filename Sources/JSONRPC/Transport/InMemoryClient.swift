@@ -1,9 +1,9 @@
 import JSONCore
 
 /// The client's end of an in-memory pipe, for tests: sends bytes or messages to the server and reads its frames.
-public final class InMemoryClient: Sendable {
+package final class InMemoryClient: Sendable {
     /// The framing used by ``send(_:)`` and to split what the server writes.
-    public let framing: Framing
+    package let framing: Framing
     private let input: AsyncStream<[UInt8]>.Continuation
     private let inbox: FrameInbox
 
@@ -14,49 +14,49 @@ public final class InMemoryClient: Sendable {
     }
 
     /// Sends raw bytes, exactly as given (no framing added).
-    public func send(bytes: [UInt8]) {
+    package func send(bytes: [UInt8]) {
         input.yield(bytes)
     }
 
     /// Sends raw text, exactly as given (no framing added).
-    public func send(raw text: String) {
+    package func send(raw text: String) {
         input.yield(Array(text.utf8))
     }
 
     /// Sends a message in the client's framing.
-    public func send(_ message: RPCMessage) {
+    package func send(_ message: RPCMessage) {
         input.yield(framing.encode(message.encoded()))
     }
 
     /// Sends any JSON value (valid message or not) in the client's framing.
-    public func send(json: JSONValue) {
+    package func send(json: JSONValue) {
         input.yield(framing.encode(JSONWriter().bytes(json)))
     }
 
     /// Ends the server's input, as a client closing stdin does.
-    public func closeInput() {
+    package func closeInput() {
         input.finish()
     }
 
     /// Closes the client's reading end: further writes by the server fail, as with EPIPE on a closed stdout.
-    public func closeOutput() {
+    package func closeOutput() {
         inbox.close()
     }
 
     /// The next frame the server wrote; `nil` after ``closeOutput()`` or when the calling task is cancelled.
     ///
     /// - Important: Waits as long as it takes; tests should bound the wait themselves.
-    public func nextFrame() async -> [UInt8]? {
+    package func nextFrame() async -> [UInt8]? {
         await inbox.next()
     }
 
     /// The next frame parsed as JSON; `nil` as for ``nextFrame()``.
     /// - Throws: ``JSONParseError`` when the server wrote a frame that is not JSON.
-    public func nextJSON() async throws -> JSONValue? {
+    package func nextJSON() async throws -> JSONValue? {
         guard let frame = await nextFrame() else { return nil }
         return try JSONParser().parse(frame)
     }
 
     /// Every byte the server wrote so far, framing included.
-    public var receivedBytes: [UInt8] { inbox.rawBytes }
+    package var receivedBytes: [UInt8] { inbox.rawBytes }
 }

@@ -2,7 +2,7 @@ import Synchronization
 
 /// The server's end of an in-memory pipe, for tests: what the paired ``InMemoryClient`` sends arrives here, and what
 /// is written here reaches the client.
-public final class InMemoryTransport: ByteInput, ByteOutput {
+package final class InMemoryTransport: ByteInput, ByteOutput {
     private let inbound: AsyncStream<[UInt8]>
     private let inbox: FrameInbox
     private let handedOut = Atomic<Bool>(false)
@@ -13,7 +13,8 @@ public final class InMemoryTransport: ByteInput, ByteOutput {
     }
 
     /// A connected server transport and client; the client decodes the server's output with `framing`.
-    public static func pair(framing: Framing = .newlineDelimited) -> (server: InMemoryTransport, client: InMemoryClient)
+    package static func pair(framing: Framing = .newlineDelimited)
+        -> (server: InMemoryTransport, client: InMemoryClient)
     {
         let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
         let inbox = FrameInbox(framing: framing)
@@ -24,7 +25,7 @@ public final class InMemoryTransport: ByteInput, ByteOutput {
     }
 
     /// The bytes the client sends; a second call gets an empty stream.
-    public func chunks() -> AsyncStream<[UInt8]> {
+    package func chunks() -> AsyncStream<[UInt8]> {
         if handedOut.exchange(true, ordering: .acquiringAndReleasing) {
             return AsyncStream { $0.finish() }
         }
@@ -33,7 +34,7 @@ public final class InMemoryTransport: ByteInput, ByteOutput {
 
     /// Hands bytes to the client.
     /// - Throws: ``TransportError/closed`` after ``InMemoryClient/closeOutput()``.
-    public func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         try inbox.deliver(bytes)
     }
 }

@@ -1,0 +1,156 @@
+import Diagnostics
+import DuvoAPI
+import DuvoMCP
+import DuvoServer
+import DuvoSimulator
+import Foundation
+import JSONCore
+import JSONRPC
+import TestSupport
+
+/// The server of `duvo rpc` in this process, on an in-memory pipe, against a simulator in this process on a free
+/// loopback port (real HTTP): what `duvo rpc --simulate=private` assembles, without a process.
+///
+/// It offers the helpers of ``RPCPeer`` (``RPCPeer/call(_:_:timeout:)``, ``RPCPeer/frame(timeout:where:)``,
+/// notifications), so a test body reads the same as against a child process.
+public final class InProcessBridge: RPCPeer {
+    /// How the test sets the server up; the defaults are those of `startBridge()`: the simulated clock at 50x and
+    /// polls at a twentieth of normal.
+    public struct Setup: Sendable {
+        public var speed: Double = 50
+        public var pollScale: Double = 0.05
+        public var apiVersion: APIVersion = .v2
+        /// The keys the simulator accepts, as `duvo sim --api-key` takes them (`KEY` or `KEY:TEAM1,TEAM2`); by
+        /// default one drawn at random.
+        public var simulatorKeys: [String]?
+        /// The simulator's teams.
+        public var simulatorTeams = [DefaultCredentials.team]
+        /// The key the server calls with: the one drawn for the simulator when nil.
+        public var key: String?
+        /// A server with no key configured, as `duvo rpc` without `DUVO_API_KEY`.
+        public var withoutKey = false
+        /// The team the server names (`DUVO_TEAM_ID`).
+        public var team: String? = DefaultCredentials.team
+        /// The framing the client writes; the server detects it.
+        public var framing: Framing = .newlineDelimited
+        public var connection = RPCConnection.Configuration()
+        public var mcp = MCPOptions()
+
+        public init() {}
+    }
+
+    public let log: FrameLog
+    /// The simulator the server talks to.
+    public let simulator: Simulator
+    /// The simulator's address.
+    public let baseURL: String
+    /// The key the server uses (unless set up without one): the simulator's own unless the setup names another.
+    public let apiKey: String
+    private let client: InMemoryClient
+    private let stopReason: Locked<RPCConnection.StopReason?>
+    private let reading: Task<Void, Never>
+    private let server: BridgeServer
+
+    /// Starts the simulator and the server.
+    /// - Throws: when the simulator cannot listen.
+    public init(_ setup: Setup = Setup()) throws {
+        let drawn = Credentials.randomKey()
+        apiKey = setup.key ?? drawn
+        let simulator = try Simulator(configuration: SimulatorConfiguration(
+            host: "127.0.0.1", port: 0,
+            credentials: try Credentials(apiKeys: setup.simulatorKeys ?? [drawn], teams: setup.simulatorTeams),
+            speed: setup.speed,
+            logger: Logger(label: "duvo sim (in process)", level: .error)))
+        baseURL = try simulator.start()
+        self.simulator = simulator
+        guard let url = URL(string: baseURL) else {
+            simulator.stop()
+            throw Simulator.UnusableAddress(address: baseURL)
+        }
+        let configuration = DuvoConfiguration(apiKey: setup.withoutKey ? nil : APIKey(apiKey), baseURL: url,
+                                              apiVersion: setup.apiVersion, teamID: setup.team)
+        let logger = Logger(label: "duvo rpc (in process)", level: .error)
+        let (transport, client) = InMemoryTransport.pair(framing: setup.framing)
+        let server = BridgeServer(transport: transport,
+                                  client: DuvoClient(configuration: configuration, logger: logger),
+                                  tuning: PollTuning(scale: setup.pollScale), mcp: setup.mcp,
+                                  configuration: setup.connection, logger: logger)
+        let log = FrameLog(framing: setup.framing)
+        self.log = log
+        self.client = client
+        self.server = server
+        let stopReason = Locked<RPCConnection.StopReason?>(nil)
+        self.stopReason = stopReason
+        Task {
+            let reason = await server.run()
+            stopReason.withLock { $0 = reason }
+        }
+        reading = Task {
+            while let frame = await client.nextFrame() { log.append(frame: frame) }
+        }
+    }
+
+    /// The id of the simulator's built-in agent called `name` (echo, approval, questions, flaky, failing, slow, chatty,
+    /// interrupted), read from its catalog.
+    public func agentID(_ name: String) throws -> String {
+        guard let agent = simulator.catalog.agents.first(where: { $0.name == name }) else {
+            throw UnknownAgent(name: name)
+        }
+        return agent.id
+    }
+
+    /// The simulator has no agent of that name.
+    public struct UnknownAgent: Error, CustomStringConvertible {
+        public let name: String
+        public var description: String { "the simulator has no agent named '\(name)'" }
+    }
+
+    public var diagnostics: String { "(in process; the server logs errors to this process's stderr)" }
+
+    /// Writes one message in the client's framing.
+    public func send(_ message: JSONValue) {
+        client.send(json: message)
+    }
+
+    /// Writes raw bytes, framing and all (for malformed-input tests).
+    public func sendRaw(_ bytes: [UInt8]) {
+        client.send(bytes: bytes)
+    }
+
+    /// Everything the server wrote, framing included.
+    public var outputText: String { String(decoding: client.receivedBytes, as: UTF8.self) }
+
+    /// Ends the server's input, as closing stdin does.
+    public func closeInput() {
+        client.closeInput()
+    }
+
+    /// Asks the server to shut down, as SIGTERM does.
+    public func beginShutdown() async {
+        await server.beginShutdown()
+    }
+
+    /// Why the server stopped, or nil when it has not within `timeout` seconds.
+    public func stopped(timeout: Double = 10) async -> RPCConnection.StopReason? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let reason = stopReason.withLock({ $0 }) { return reason }
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
+        return nil
+    }
+
+    deinit {
+        client.closeInput()
+        simulator.stop()
+        reading.cancel()
+    }
+}
+
+extension Simulator {
+    /// The simulator started but gave an address that is not a URL.
+    public struct UnusableAddress: Error, CustomStringConvertible {
+        public let address: String
+        public var description: String { "the simulator gave an unusable address '\(address)'" }
+    }
+}
