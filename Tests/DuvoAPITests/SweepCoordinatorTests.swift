@@ -57,7 +57,7 @@ struct SweepCoordinatorTests {
         try ChildProcesses.run(child)
         child.waitUntilExit()
         let file = directory.file("sweep-\(name).lease")
-        try "holder ghost \(child.processIdentifier) \(MonotonicClock.now() + 3600)\n"
+        try "holder ghost \(child.processIdentifier) \(MonotonicClock.now() + 3)  \(BootID.current.text)\n"
             .write(toFile: file, atomically: true, encoding: .utf8)
         let coordinator = FileSweepCoordinator(directory: directory, name: name, participant: "heir")
         #expect(try coordinator.acquireOrRenew(lifetime: 5), "the ghost holds nothing")
@@ -83,5 +83,50 @@ extension SweepCoordinatorTests {
         try await budget.acquire()
         #expect(await late.usedInWindow() == 2, "both count in the one file that exists now")
         #expect(FileManager.default.fileExists(atPath: directory.file("unrelated")))
+    }
+
+    private static func temporaryDirectory() throws -> RuntimeDirectory {
+        try RuntimeDirectory(path: FileManager.default.temporaryDirectory
+            .appendingPathComponent("duvo-rt-\(UUID().uuidString)").path)
+    }
+
+    @Test("a lease of a live pid written on another boot, or expiring beyond its term, holds nothing")
+    func impossibleLeases() throws {
+        let directory = try Self.temporaryDirectory()
+        let name = RuntimeDirectory.keyedName("k")
+        let file = directory.file("sweep-\(name).lease")
+        let coordinator = FileSweepCoordinator(directory: directory, name: name, participant: "heir")
+        let live = getpid()
+        let leases = [
+            ("another boot", "holder other \(live) \(MonotonicClock.now() + 3) \(BootID(high: 1, low: 2).text)\n", true),
+            ("30 days ahead", "holder other \(live) \(MonotonicClock.now() + 30 * 86400) \(BootID.current.text)\n", true),
+            ("no boot id", "holder other \(live) \(MonotonicClock.now() + 3)\n", true),
+            ("a real one", "holder other \(live) \(MonotonicClock.now() + 3) \(BootID.current.text)\n", false),
+        ]
+        for (what, line, free) in leases {
+            try line.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try coordinator.acquireOrRenew(lifetime: 5) == free, "\(what)")
+        }
+    }
+
+    @Test("symbolic links planted for the lease's temporary and lock files are refused, not followed")
+    func plantedLinks() throws {
+        for suffix in [".lease.tmp", ".lease.lock"] {
+            let directory = try Self.temporaryDirectory()
+            let name = RuntimeDirectory.keyedName("k")
+            let outside = FileManager.default.temporaryDirectory.appendingPathComponent("duvo-out-\(UUID().uuidString)")
+            try Data("precious".utf8).write(to: outside)
+            defer { try? FileManager.default.removeItem(at: outside) }
+            try FileManager.default.createSymbolicLink(atPath: directory.file("sweep-\(name)\(suffix)"),
+                                                       withDestinationPath: outside.path)
+            let coordinator = FileSweepCoordinator(directory: directory, name: name, participant: "me")
+            do {
+                _ = try coordinator.acquireOrRenew(lifetime: 5)
+                Issue.record("\(suffix): the link was followed")
+            } catch {
+                #expect("\(error)".contains("symbolic link"), "\(suffix): \(error)")
+            }
+            #expect(try Data(contentsOf: outside) == Data("precious".utf8), "\(suffix): the file outside is untouched")
+        }
     }
 }

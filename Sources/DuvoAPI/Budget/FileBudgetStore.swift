@@ -1,7 +1,8 @@
 /// A key's ledger in a file of the runtime directory, shared by every process of this user on this machine.
 ///
-/// Times are on `CLOCK_MONOTONIC`, which all processes of one boot share. The file (``BudgetLedgerFile``) holds send
-/// times, a penalty and random participant ids: nothing about the key, whose keyed hash only names the file.
+/// Times are on `CLOCK_MONOTONIC`, which all processes of one boot share (a file of another boot is discarded). The
+/// file (``BudgetLedgerFile``) holds send times, a penalty and random participant ids: nothing about the key, whose
+/// keyed hash only names the file.
 public final class FileBudgetStore: BudgetStore {
     private let file: BudgetLedgerFile
 

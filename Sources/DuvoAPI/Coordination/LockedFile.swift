@@ -17,16 +17,12 @@ final class LockedFile: Sendable {
     private let lockTimeout: Double
     /// The open lock file (one per process); also serialises this process's threads, which `flock` alone does not.
     private let lock = Mutex<Int32>(-1)
-    /// Test hook (`DUVO_TEST_LOCK_HOLD_MS`): stay inside the critical section this long, so a test can kill a process
-    /// that holds the lock.
-    private let testHold: UInt32
 
     /// The state file `path`, locked through `path + ".lock"`.
-    init(path: String, lockTimeout: Double = 2, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    init(path: String, lockTimeout: Double = 2) {
         self.path = path
         lockPath = path + ".lock"
         self.lockTimeout = lockTimeout
-        testHold = environment["DUVO_TEST_LOCK_HOLD_MS"].flatMap { UInt32($0) } ?? 0
     }
 
     deinit {
@@ -46,17 +42,18 @@ final class LockedFile: Sendable {
             var text = before
             let result = change(&text)
             if text != before { try write(text) }
-            if testHold > 0 { usleep(testHold * 1000) }
             return result
         }
     }
 
     /// The file's text as last written (empty when absent), read without the lock: a rename makes it whole.
     func read() throws(CoordinationError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return "" }
-            throw failure(path, "cannot open: \(Self.lastError())")
+        let fd: Int32
+        do {
+            fd = try OwnedFile.open(path, flags: O_RDONLY)
+        } catch {
+            if error.errno == ENOENT { return "" }
+            throw .file(path: path, error)
         }
         defer { close(fd) }
         var bytes: [UInt8] = []
@@ -74,8 +71,17 @@ final class LockedFile: Sendable {
     /// Replaces the file whole: writes a temporary file next to it, then renames it over the file.
     private func write(_ text: String) throws(CoordinationError) {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw failure(temporary, "cannot create: \(Self.lastError())") }
+        let fd: Int32
+        do {
+            fd = try OwnedFile.open(temporary, flags: O_WRONLY | O_CREAT)
+        } catch {
+            throw .file(path: temporary, error)
+        }
+        // Truncated only once known to be ours: O_TRUNC would act before the check.
+        guard ftruncate(fd, 0) == 0 else {
+            close(fd)
+            throw failure(temporary, "cannot truncate: \(Self.lastError())")
+        }
         let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
@@ -96,13 +102,16 @@ final class LockedFile: Sendable {
     private func lockCurrentFile(_ fd: inout Int32) throws(CoordinationError) {
         for _ in 0..<3 {
             if fd < 0 {
-                fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-                guard fd >= 0 else { throw failure(lockPath, "cannot open: \(Self.lastError())") }
+                do {
+                    fd = try OwnedFile.open(lockPath, flags: O_RDWR | O_CREAT)
+                } catch {
+                    throw .file(path: lockPath, error)
+                }
             }
-            try acquire(fd)
+            try Flock.acquire(fd, path: lockPath, timeout: lockTimeout)
             var held = stat()
             var current = stat()
-            if fstat(fd, &held) == 0, stat(lockPath, &current) == 0, held.st_ino == current.st_ino,
+            if fstat(fd, &held) == 0, lstat(lockPath, &current) == 0, held.st_ino == current.st_ino,
                held.st_dev == current.st_dev {
                 return
             }
@@ -111,22 +120,6 @@ final class LockedFile: Sendable {
             fd = -1
         }
         throw failure(lockPath, "the lock file keeps being replaced")
-    }
-
-    /// Takes the exclusive lock, polling so that a stopped holder costs at most `lockTimeout`.
-    private func acquire(_ fd: Int32) throws(CoordinationError) {
-        let deadline = MonotonicClock.now() + lockTimeout
-        var pause: UInt32 = 50
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR else {
-                throw failure(lockPath, "cannot lock: \(Self.lastError())")
-            }
-            guard MonotonicClock.now() < deadline else {
-                throw failure(lockPath, "another process has held the lock for over \(lockTimeout) s")
-            }
-            usleep(pause)
-            pause = min(pause * 2, 5_000)
-        }
     }
 
     private func failure(_ path: String, _ reason: String) -> CoordinationError { .file(path: path, reason: reason) }
