@@ -129,4 +129,22 @@ extension SweepCoordinatorTests {
             #expect(try Data(contentsOf: outside) == Data("precious".utf8), "\(suffix): the file outside is untouched")
         }
     }
+
+    @Test("a results file grown past 16 MiB by anyone is refused, not read into memory")
+    func hugeResults() throws {
+        let directory = try Self.temporaryDirectory()
+        let name = RuntimeDirectory.keyedName("k")
+        let path = directory.file("sweep-\(name).results")
+        #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        for _ in 0..<17 { try handle.write(contentsOf: Data(repeating: 0x20, count: 1 << 20)) }
+        try handle.close()
+        let coordinator = FileSweepCoordinator(directory: directory, name: name, participant: "me")
+        do {
+            _ = try coordinator.latest()
+            Issue.record("a 17 MiB file was read")
+        } catch {
+            #expect("\(error)".contains("larger than"), "\(error)")
+        }
+    }
 }

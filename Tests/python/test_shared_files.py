@@ -10,7 +10,6 @@ from __future__ import annotations
 import glob
 import os
 import random
-import signal
 import struct
 import subprocess
 import tempfile
@@ -21,7 +20,7 @@ import pytest
 
 from reliability_harness import TEAM, RPCChild, SimChild, unique_key
 from duvo_binary import duvo_bin
-from test_shared_sweeps import LEADS, Fleet, start_runs
+from test_shared_sweeps import LEADS, start_runs
 
 MAGIC = 0x31474442_4F565544  # "DUVOBDG1"
 WARNING = b"carrying on with"
@@ -147,19 +146,24 @@ def test_a_ledger_truncated_and_scribbled_on_while_three_bridges_serve_kills_non
     stop = threading.Event()
 
     def scribble(path: str) -> None:
+        # As fast as it can: cut the file anywhere, put any word where the active slot's index is, random bytes
+        # anywhere, or random bytes all over; the bridges' reads and writes land between any two of these.
         rng = random.Random(19)
-        while not stop.is_set():
-            with open(path, "r+b") as ledger:
-                size = os.fstat(ledger.fileno()).st_size
-                choice = rng.randrange(3)
+        fd = os.open(path, os.O_RDWR)
+        try:
+            while not stop.is_set():
+                size = os.fstat(fd).st_size
+                choice = rng.randrange(4)
                 if choice == 0:
-                    ledger.truncate(rng.randrange(size + 1))
+                    os.ftruncate(fd, rng.randrange(size + 1))
                 elif choice == 1:
-                    ledger.seek(rng.randrange(size + 1))
-                    ledger.write(rng.randbytes(rng.randrange(1, 4096)))
+                    os.pwrite(fd, rng.randbytes(8), 32)
+                elif choice == 2:
+                    os.pwrite(fd, rng.randbytes(rng.randrange(1, 4096)), rng.randrange(size + 1))
                 else:
-                    ledger.write(rng.randbytes(size))
-            time.sleep(0.002)
+                    os.pwrite(fd, rng.randbytes(max(size, 64)), 0)
+        finally:
+            os.close(fd)
 
     try:
         for bridge in bridges:
@@ -167,10 +171,14 @@ def test_a_ledger_truncated_and_scribbled_on_while_three_bridges_serve_kills_non
         (path,) = ledgers(runtime_dir)
         scribbler = threading.Thread(target=scribble, args=(path,), daemon=True)
         scribbler.start()
-        for round_ in range(40):
+        for round_ in range(100):
             for bridge in bridges:
-                answer = bridge.call("runs/list", {"limit": 1}, timeout=60)
-                assert "result" in answer, f"round {round_}: {answer}"
+                for n in range(20):
+                    bridge.send({"jsonrpc": "2.0", "id": f"r{round_}-{n}", "method": "runs/list",
+                                 "params": {"limit": 1}})
+            for bridge in bridges:
+                last = bridge.wait_for(lambda f: isinstance(f, dict) and f.get("id") == f"r{round_}-19", timeout=60)
+                assert "result" in last, f"round {round_}: {last}"
         stop.set()
         scribbler.join(timeout=30)
         for bridge in bridges:
@@ -203,18 +211,27 @@ def test_a_ledger_blocked_for_30_days_by_another_boot_holds_nobody_up(runtime_di
         sim.stop()
 
 
+def follower(sim: SimChild, key: str, runtime_dir: str) -> RPCChild:
+    return RPCChild(sim.url, key, rate_limit=300, extra=["--poll-scale", "0.25", "--log-level", "debug"],
+                    env_extra={"DUVO_RUNTIME_DIR": runtime_dir})
+
+
+def follow(proc: RPCChild, runs: list[str]) -> list[str]:
+    return [proc.result("runs/follow", {"run_id": run_id})["subscription"] for run_id in runs]
+
+
 @pytest.mark.parametrize("line", ["previous release", "another boot"])
-def test_a_sweep_lease_held_far_ahead_by_a_live_pid_is_taken_over(runtime_dir, line, monkeypatch):
-    monkeypatch.setenv("DUVO_RUNTIME_DIR", runtime_dir)
+def test_a_sweep_lease_held_far_ahead_by_a_live_pid_is_taken_over(runtime_dir, line):
     key, own = unique_key(), unique_key()
     sim = SimChild(key, ["--api-key", f"{own}:{TEAM}", "--no-rate-limit-headers", "--rate-limit", "300",
                          "--speed", "10", "--log-level", "debug"])
+    first = second = None
     try:
-        first = Fleet(sim, key, 1)
-        first.follow(start_runs(sim, own, 3, "slow"))
+        # Three runs make a process sweep, so it takes the lease: that names the lease file.
+        first = follower(sim, key, runtime_dir)
+        follow(first, start_runs(sim, own, 3, "slow"))
         wait_until(lambda: glob.glob(os.path.join(runtime_dir, "sweep-*.lease")))
-        os.kill(first.procs[0].pid, signal.SIGKILL)
-        first.close()
+        first.kill()
         (lease,) = glob.glob(os.path.join(runtime_dir, "sweep-*.lease"))
         ahead = time.monotonic() + 30 * 86400
         # This test's own pid: alive for as long as the lease is looked at.
@@ -223,15 +240,16 @@ def test_a_sweep_lease_held_far_ahead_by_a_live_pid_is_taken_over(runtime_dir, l
             text += " 0123456789abcdeffedcba9876543210"
         with open(lease, "w") as out:
             out.write(text + "\n")
-        second = Fleet(sim, key, 1)
-        try:
-            second.follow(start_runs(sim, own, 3, "slow"))
-            wait_until(lambda: LEADS in second.procs[0].stderr.bytes(), timeout=40)
-            frames = second.wait_all()
-            for events in frames.values():
-                assert events[-1]["params"]["reason"] == "terminal", events[-1]
-                assert not [f for f in events if f["method"] == "runs/followStalled"]
-        finally:
-            second.close()
+        second = follower(sim, key, runtime_dir)
+        subscriptions = follow(second, start_runs(sim, own, 3, "slow"))
+        wait_until(lambda: LEADS in second.stderr.bytes(), timeout=40)
+        for subscription in subscriptions:
+            ended = second.wait_for(lambda f: f.get("method") == "runs/followEnded"
+                                    and f["params"]["subscription"] == subscription, timeout=240)
+            assert ended["params"]["reason"] == "terminal", ended
+        assert not [f for f in second.snapshot() if f.get("method") == "runs/followStalled"]
     finally:
+        for proc in (first, second):
+            if proc:
+                proc.kill()
         sim.stop()

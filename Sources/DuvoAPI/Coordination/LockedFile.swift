@@ -10,7 +10,13 @@ import Glibc
 /// The kernel drops a `flock` when its holder dies, so a process killed mid-change (even by SIGKILL) blocks nobody;
 /// the file it was writing is a temporary one that the next writer overwrites. A holder that is stopped but alive is
 /// waited for only `lockTimeout` seconds, then the operation fails (the caller falls back to local coordination).
+/// Every file is opened through ``OwnedFile`` (no link followed, this user's regular files only), and one larger than
+/// ``maxBytes`` is not read.
 final class LockedFile: Sendable {
+    /// The most a state file may hold: far more than a lease or a sweep's results, and a bound on what a file
+    /// planted or grown by anyone else costs in memory.
+    static let maxBytes = 16 << 20
+
     /// The state file's path.
     let path: String
     private let lockPath: String
@@ -64,6 +70,7 @@ final class LockedFile: Sendable {
             guard count >= 0 else { throw failure(path, "cannot read: \(Self.lastError())") }
             if count == 0 { break }
             bytes += chunk[0..<count]
+            guard bytes.count <= Self.maxBytes else { throw failure(path, "larger than \(Self.maxBytes) bytes") }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
