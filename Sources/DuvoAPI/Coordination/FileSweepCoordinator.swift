@@ -91,7 +91,8 @@ public final class FileSweepCoordinator: SweepCoordinator {
 
         init?(text: String) {
             let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-            guard fields.count == 5, fields[0] == "holder", let pid = Int32(fields[2]),
+            // A pid of 0 or below would make `kill` probe a whole process group.
+            guard fields.count == 5, fields[0] == "holder", let pid = Int32(fields[2]), pid > 0,
                   let expires = Double(fields[3]), expires.isFinite, let boot = BootID(text: fields[4])
             else { return nil }
             self.init(token: String(fields[1]), pid: pid, expires: expires, boot: boot)

@@ -76,18 +76,19 @@ final class LockedFile: Sendable {
     }
 
     /// Replaces the file whole: writes a temporary file next to it, then renames it over the file.
+    ///
+    /// The temporary file is always made anew (under the lock, so no other writer of ours races for it): whatever
+    /// is at its name, a link planted there included, is removed, never followed or written through.
     private func write(_ text: String) throws(CoordinationError) {
         let temporary = path + ".tmp"
+        guard unlink(temporary) == 0 || errno == ENOENT else {
+            throw failure(temporary, "cannot remove: \(Self.lastError())")
+        }
         let fd: Int32
         do {
-            fd = try OwnedFile.open(temporary, flags: O_WRONLY | O_CREAT)
+            fd = try OwnedFile.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL)
         } catch {
             throw .file(path: temporary, error)
-        }
-        // Truncated only once known to be ours: O_TRUNC would act before the check.
-        guard ftruncate(fd, 0) == 0 else {
-            close(fd)
-            throw failure(temporary, "cannot truncate: \(Self.lastError())")
         }
         let bytes = Array(text.utf8)
         var written = 0
