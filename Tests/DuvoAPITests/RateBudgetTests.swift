@@ -81,3 +81,26 @@ private actor OrderLog {
     var entries: [RateBudget.Priority] = []
     func append(_ priority: RateBudget.Priority) { entries.append(priority) }
 }
+
+/// A store that grants everything and keeps the penalties it was given.
+private final class PenaltyRecorder: BudgetStore {
+    let penalties = Locked<[Double]>([])
+    func attempt(_ request: SlotRequest) -> SlotDecision { .granted }
+    func penalize(seconds: Double) { penalties.withLock { $0.append(seconds) } }
+    func noteStatusNews() {}
+    func leave(_ participant: String) {}
+    func usedInWindow() -> Int { 0 }
+    var label: String { "a recorder" }
+}
+
+extension RateBudgetTests {
+    @Test("a Retry-After of 30 days reaches any store as the longest penalty, 15 minutes: the next 429 renews it")
+    func longestPenalty() async {
+        let store = PenaltyRecorder()
+        let budget = RateBudget(limit: 10, store: store)
+        await budget.penalize(retryAfter: 30 * 86400)
+        await budget.penalize(retryAfter: 2)
+        #expect(store.penalties.withLock { $0 } == [BudgetLedger.longestPenalty, 2])
+    }
+}
+

@@ -112,9 +112,10 @@ public actor RateBudget {
     }
 
     /// Records that the server refused a request for rate: nobody (in any process) sends again for `retryAfter`
-    /// seconds.
+    /// seconds, at most ``BudgetLedger/longestPenalty`` (the next refusal renews it).
     public func penalize(retryAfter: Double) async {
-        do { try await store.penalize(seconds: retryAfter) } catch { lastResort.penalize(seconds: retryAfter) }
+        let seconds = min(retryAfter, BudgetLedger.longestPenalty)
+        do { try await store.penalize(seconds: seconds) } catch { lastResort.penalize(seconds: seconds) }
     }
 
     /// Takes the server's own count into account when it sends one: when it says nothing remains, wait for its reset.
