@@ -37,83 +37,83 @@ struct BudgetLedgerFileTests {
     }
 
     @Test("what one process writes, another reads: sends, the penalty and who waits")
-    func roundTrip() throws {
+    func roundTrip() async throws {
         let writer = store
-        for _ in 0..<3 { #expect(try writer.attempt(request("a")) == .granted) }
-        try writer.penalize(seconds: 30)
+        for _ in 0..<3 { #expect(try await writer.attempt(request("a")) == .granted) }
+        try await writer.penalize(seconds: 30)
         let reader = store
-        #expect(try reader.usedInWindow() == 3)
-        guard case .wait = try reader.attempt(request("b", .status)) else {
+        #expect(try await reader.usedInWindow() == 3)
+        guard case .wait = try await reader.attempt(request("b", .status)) else {
             Issue.record("the penalty was lost")
             return
         }
         // "b" now waits with a status: "a" (a client's call) is outranked even once the penalty is gone.
-        guard case .wait = try writer.attempt(request("a")) else {
+        guard case .wait = try await writer.attempt(request("a")) else {
             Issue.record("the waiter was lost")
             return
         }
     }
 
     @Test("a file in another format (the old text ledger) is rebuilt empty, not trusted")
-    func foreignFormat() throws {
+    func foreignFormat() async throws {
         try Data("duvo-budget 1\nblocked 99999999\nsends-us 1 2 3\n".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(try store.usedInWindow() == 0)
-        #expect(try store.attempt(request("a")) == .granted, "no penalty read from a foreign file")
+        #expect(try await store.usedInWindow() == 0)
+        #expect(try await store.attempt(request("a")) == .granted, "no penalty read from a foreign file")
         #expect(try words().first == 0x3147_4442_4f56_5544, "rebuilt in this layout")
-        #expect(try store.usedInWindow() == 1)
+        #expect(try await store.usedInWindow() == 1)
     }
 
     @Test("a damaged active slot is refused; a half-written inactive one (a writer killed mid-change) is ignored")
-    func tornSlots() throws {
+    func tornSlots() async throws {
         let writer = store
-        for _ in 0..<4 { _ = try writer.attempt(request("a")) }
+        for _ in 0..<4 { _ = try await writer.attempt(request("a")) }
         let header = try words()
         let slotWords = 8 + Int(header[2]) + 3 * Int(header[3])
         let active = 8 + Int(header[4]) * slotWords
         let inactive = 8 + (1 - Int(header[4])) * slotWords
         try overwrite(wordAt: inactive + 5, with: 3)
         try overwrite(wordAt: inactive + 7, with: 42)
-        #expect(try store.usedInWindow() == 4, "the last whole ledger stands")
+        #expect(try await store.usedInWindow() == 4, "the last whole ledger stands")
         try overwrite(wordAt: active + 8, with: Double(1).bitPattern)
-        #expect(try store.usedInWindow() == 0, "a slot whose checksum fails is not trusted")
-        #expect(try store.attempt(request("a")) == .granted)
-        #expect(try store.usedInWindow() == 1)
+        #expect(try await store.usedInWindow() == 0, "a slot whose checksum fails is not trusted")
+        #expect(try await store.attempt(request("a")) == .granted)
+        #expect(try await store.usedInWindow() == 1)
     }
 
     @Test("a file truncated behind the processes' backs is rebuilt, and nothing crashes")
-    func truncated() throws {
+    func truncated() async throws {
         let writer = store
-        _ = try writer.attempt(request("a"))
+        _ = try await writer.attempt(request("a"))
         try Data().write(to: URL(fileURLWithPath: path))
-        #expect(try writer.usedInWindow() == 0)
-        #expect(try writer.attempt(request("a")) == .granted)
-        #expect(try store.usedInWindow() == 1)
+        #expect(try await writer.usedInWindow() == 0)
+        #expect(try await writer.attempt(request("a")) == .granted)
+        #expect(try await store.usedInWindow() == 1)
     }
 
     @Test("a limit beyond the file's room grows the file; every send is kept")
-    func grows() throws {
+    func grows() async throws {
         let writer = store
-        for _ in 0..<1500 { #expect(try writer.attempt(request("a", limit: 3000)) == .granted) }
-        #expect(try store.usedInWindow() == 1500)
-        #expect(try writer.usedInWindow() == 1500, "the first process follows the grown file")
+        for _ in 0..<1500 { #expect(try await writer.attempt(request("a", limit: 3000)) == .granted) }
+        #expect(try await store.usedInWindow() == 1500)
+        #expect(try await writer.usedInWindow() == 1500, "the first process follows the grown file")
     }
 
     @Test("a ledger written on another boot is discarded: its penalty and sends mean nothing on this boot's clock")
-    func anotherBoot() throws {
+    func anotherBoot() async throws {
         let before = BudgetLedgerFile(path: path, boot: BootID(high: 1, low: 2))
-        try before.update { ledger in
+        try await before.update { ledger in
             for _ in 0..<5 { _ = ledger.attempt(request("a"), now: MonotonicClock.now()) }
             ledger.penalize(seconds: 600, now: MonotonicClock.now())
         }
-        #expect(try store.usedInWindow() == 0)
-        #expect(try store.attempt(request("a")) == .granted, "no penalty from another boot")
+        #expect(try await store.usedInWindow() == 0)
+        #expect(try await store.attempt(request("a")) == .granted, "no penalty from another boot")
         #expect(try words()[5] == BootID.current.high && words()[6] == BootID.current.low, "rebuilt for this boot")
     }
 
     @Test("times further ahead than any real wait are discarded: a penalty of 30 days, sends and waiters in the future")
-    func impossibleTimes() throws {
+    func impossibleTimes() async throws {
         let file = BudgetLedgerFile(path: path)
-        try file.update { ledger in
+        try await file.update { ledger in
             let now = MonotonicClock.now()
             var ghost = request("ghost", .status)
             ghost.waitingAfterGrant = .status
@@ -122,29 +122,29 @@ struct BudgetLedgerFileTests {
             ledger.sendTimes.insert(now - 1, at: 0)
             ledger.blockedUntil = now + 30 * 86400
         }
-        #expect(try store.usedInWindow() == 1, "the send in the future is gone")
-        #expect(try store.attempt(request("a")) == .granted, "neither the block nor the eternal waiter holds it up")
-        try store.penalize(seconds: 30 * 86400)
-        let blocked = try file.update { $0.blockedUntil - MonotonicClock.now() }
+        #expect(try await store.usedInWindow() == 1, "the send in the future is gone")
+        #expect(try await store.attempt(request("a")) == .granted, "neither the block nor the eternal waiter holds it up")
+        try await store.penalize(seconds: 30 * 86400)
+        let blocked = try await file.update { $0.blockedUntil - MonotonicClock.now() }
         #expect(blocked <= BudgetLedger.longestPenalty, "a Retry-After of 30 days is kept \(BudgetLedger.longestPenalty) s")
     }
 
     @Test("a ledger path that is a symbolic link is refused, and the file it points to stays as it was")
-    func symlinkRefused() throws {
+    func symlinkRefused() async throws {
         let outside = FileManager.default.temporaryDirectory.appendingPathComponent("duvo-outside-\(UUID().uuidString)")
         try Data("precious".utf8).write(to: outside)
         defer { try? FileManager.default.removeItem(at: outside) }
         try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: outside.path)
-        #expect(throws: CoordinationError.self) { try store.attempt(request("a")) }
+        await #expect(throws: CoordinationError.self) { try await store.attempt(request("a")) }
         #expect(try Data(contentsOf: outside) == Data("precious".utf8))
     }
 
     @Test("a file cut, scribbled on or re-headed at random between any two operations: rebuilt, never a crash")
-    func scribbled() throws {
+    func scribbled() async throws {
         var random = SeededGenerator(seed: 19)
         let writer = store
         for round in 0..<400 {
-            _ = try writer.attempt(request("p\(round % 3)", limit: 100))
+            _ = try await writer.attempt(request("p\(round % 3)", limit: 100))
             var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
             switch random.next() % 4 {
             case 0:
@@ -163,10 +163,40 @@ struct BudgetLedgerFileTests {
                 bytes += (0..<Int(random.next() % 256)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             }
             try Data(bytes).write(to: URL(fileURLWithPath: path))
-            let used = try store.usedInWindow()
+            let used = try await store.usedInWindow()
             #expect(used >= 0 && used <= 100)
         }
-        #expect(try store.attempt(request("a", limit: 1000)) == .granted)
+        #expect(try await store.attempt(request("a", limit: 1000)) == .granted)
+    }
+}
+
+extension BudgetLedgerFileTests {
+    @Test("callers waiting for a lock that another process holds take none of the cooperative pool's threads",
+          .timeLimit(.minutes(2)))
+    func waitsOffThePool() async throws {
+        _ = try await store.usedInWindow()
+        let holder = open(path, O_RDWR)
+        #expect(holder >= 0 && flock(holder, LOCK_EX) == 0)
+        // More waiters than the pool has threads: were they waiting on it, nothing else (this test's own polling
+        // included) would run until they gave up.
+        let count = ProcessInfo.processInfo.activeProcessorCount + 1
+        let started = Locked(0)
+        let finished = Locked(0)
+        let waiters = (0..<count).map { _ in
+            Task {
+                let file = BudgetLedgerFile(path: path, lockTimeout: 60)
+                started.withLock { $0 += 1 }
+                defer { finished.withLock { $0 += 1 } }
+                return try await file.update { $0.attempt(request("w"), now: MonotonicClock.now()) }
+            }
+        }
+        while started.withLock({ $0 }) < count { try await Task.sleep(nanoseconds: 10_000_000) }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(finished.withLock { $0 } == 0, "all still wait for the lock, and this test runs meanwhile")
+        flock(holder, LOCK_UN)
+        close(holder)
+        for waiter in waiters { _ = try await waiter.value }
+        #expect(try await store.usedInWindow() == count)
     }
 }
 

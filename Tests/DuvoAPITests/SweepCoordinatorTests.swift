@@ -60,7 +60,7 @@ struct SweepCoordinatorTests {
         try "holder ghost \(child.processIdentifier) \(MonotonicClock.now() + 3)  \(BootID.current.text)\n"
             .write(toFile: file, atomically: true, encoding: .utf8)
         let coordinator = FileSweepCoordinator(directory: directory, name: name, participant: "heir")
-        #expect(try coordinator.acquireOrRenew(lifetime: 5), "the ghost holds nothing")
+        #expect(try await coordinator.acquireOrRenew(lifetime: 5), "the ghost holds nothing")
     }
 }
 
@@ -91,7 +91,7 @@ extension SweepCoordinatorTests {
     }
 
     @Test("a lease of a live pid written on another boot, or expiring beyond its term, holds nothing")
-    func impossibleLeases() throws {
+    func impossibleLeases() async throws {
         let directory = try Self.temporaryDirectory()
         let name = RuntimeDirectory.keyedName("k")
         let file = directory.file("sweep-\(name).lease")
@@ -106,12 +106,12 @@ extension SweepCoordinatorTests {
         ]
         for (what, line, free) in leases {
             try line.write(toFile: file, atomically: true, encoding: .utf8)
-            #expect(try coordinator.acquireOrRenew(lifetime: 5) == free, "\(what)")
+            #expect(try await coordinator.acquireOrRenew(lifetime: 5) == free, "\(what)")
         }
     }
 
     @Test("symbolic links planted for the lease's temporary and lock files are never followed")
-    func plantedLinks() throws {
+    func plantedLinks() async throws {
         for suffix in [".lease.tmp", ".lease.lock"] {
             let directory = try Self.temporaryDirectory()
             let name = RuntimeDirectory.keyedName("k")
@@ -124,14 +124,14 @@ extension SweepCoordinatorTests {
             if suffix == ".lease.lock" {
                 // The lock file cannot be replaced under other processes' locks: it is refused.
                 do {
-                    _ = try coordinator.acquireOrRenew(lifetime: 5)
+                    _ = try await coordinator.acquireOrRenew(lifetime: 5)
                     Issue.record("the lock file's link was followed")
                 } catch {
                     #expect("\(error)".contains("symbolic link"), "\(error)")
                 }
             } else {
                 // The temporary file is made anew: the link is removed, not written through.
-                #expect(try coordinator.acquireOrRenew(lifetime: 5))
+                #expect(try await coordinator.acquireOrRenew(lifetime: 5))
                 #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == nil)
             }
             #expect(try Data(contentsOf: outside) == Data("precious".utf8), "\(suffix): the file outside is untouched")
@@ -139,7 +139,7 @@ extension SweepCoordinatorTests {
     }
 
     @Test("a results file grown past 16 MiB by anyone is refused, not read into memory")
-    func hugeResults() throws {
+    func hugeResults() async throws {
         let directory = try Self.temporaryDirectory()
         let name = RuntimeDirectory.keyedName("k")
         let path = directory.file("sweep-\(name).results")
@@ -149,7 +149,7 @@ extension SweepCoordinatorTests {
         try handle.close()
         let coordinator = FileSweepCoordinator(directory: directory, name: name, participant: "me")
         do {
-            _ = try coordinator.latest()
+            _ = try await coordinator.latest()
             Issue.record("a 17 MiB file was read")
         } catch {
             #expect("\(error)".contains("larger than"), "\(error)")

@@ -23,6 +23,7 @@ package final class BudgetLedgerFile: Sendable {
     private let lockTimeout: Double
     private let boot: BootID
     private let file = Mutex(OpenFile())
+    private let queue = FileQueue(label: "budget")
 
     /// "DUVOBDG1", the first word of every budget file this layout wrote.
     static let magic: UInt64 = 0x3147_4442_4f56_5544
@@ -66,10 +67,16 @@ package final class BudgetLedgerFile: Sendable {
     }
 
     /// Reads the ledger, lets `change` edit it, writes it back when it changed, and returns what `change` returned;
-    /// all under the lock.
+    /// all under the lock, on the file's own queue.
     /// - Throws: ``CoordinationError/file(path:reason:)`` when the lock cannot be taken in time, or the file cannot
     ///   be opened (a link, another user's), read or written (a full disk).
-    package func update<T>(_ change: (inout BudgetLedger) -> T) throws(CoordinationError) -> T {
+    package func update<T: Sendable>(_ change: @escaping @Sendable (inout BudgetLedger) -> T)
+        async throws(CoordinationError) -> T
+    {
+        try await queue.run { () throws(CoordinationError) in try self.updateNow(change) }
+    }
+
+    private func updateNow<T>(_ change: (inout BudgetLedger) -> T) throws(CoordinationError) -> T {
         try file.withLock { file throws(CoordinationError) -> T in
             let size = try lockCurrentFile(&file)
             let fd = file.fd

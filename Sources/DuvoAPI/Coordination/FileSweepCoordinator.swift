@@ -34,8 +34,8 @@ public final class FileSweepCoordinator: SweepCoordinator {
 
     public var label: String { "the runtime directory's sweep lease" }
 
-    public func acquireOrRenew(lifetime: Double) throws(CoordinationError) -> Bool {
-        try lease.update { text in
+    public func acquireOrRenew(lifetime: Double) async throws(CoordinationError) -> Bool {
+        try await lease.update { [token, pid, boot] text in
             let now = MonotonicClock.now()
             let holder = Holder(text: text)
             // One second of slack for a holder whose term was read from its clock a moment after ours.
@@ -48,19 +48,19 @@ public final class FileSweepCoordinator: SweepCoordinator {
         }
     }
 
-    public func release() throws(CoordinationError) {
-        try lease.update { text in
+    public func release() async throws(CoordinationError) {
+        try await lease.update { [token] text in
             if Holder(text: text)?.token == token { text = "" }
         }
     }
 
-    public func publish(_ snapshot: SweepSnapshot) throws(CoordinationError) {
+    public func publish(_ snapshot: SweepSnapshot) async throws(CoordinationError) {
         let text = String(decoding: JSONWriter().bytes(snapshot.json), as: UTF8.self)
-        try results.update { $0 = text }
+        try await results.update { $0 = text }
     }
 
-    public func latest() throws(CoordinationError) -> SweepSnapshot? {
-        let text = try results.read()
+    public func latest() async throws(CoordinationError) -> SweepSnapshot? {
+        let text = try await results.read()
         guard !text.isEmpty else { return nil }
         do {
             return SweepSnapshot(json: try JSONParser().parse(text))

@@ -23,6 +23,7 @@ final class LockedFile: Sendable {
     private let lockTimeout: Double
     /// The open lock file (one per process); also serialises this process's threads, which `flock` alone does not.
     private let lock = Mutex<Int32>(-1)
+    private let queue = FileQueue(label: "state")
 
     /// The state file `path`, locked through `path + ".lock"`.
     init(path: String, lockTimeout: Double = 2) {
@@ -39,12 +40,21 @@ final class LockedFile: Sendable {
     /// Reads the file (empty when absent), lets `change` edit its text, writes the result back when it differs, and
     /// returns what `change` returned; all under the lock.
     /// - Throws: ``CoordinationError/file(path:reason:)`` when the lock cannot be taken in time or I/O fails.
-    func update<T>(_ change: (inout String) -> T) throws(CoordinationError) -> T {
+    func update<T: Sendable>(_ change: @escaping @Sendable (inout String) -> T) async throws(CoordinationError) -> T {
+        try await queue.run { () throws(CoordinationError) in try self.updateNow(change) }
+    }
+
+    /// The file's text as last written (empty when absent), read without the lock: a rename makes it whole.
+    func read() async throws(CoordinationError) -> String {
+        try await queue.run { () throws(CoordinationError) in try self.readNow() }
+    }
+
+    private func updateNow<T>(_ change: (inout String) -> T) throws(CoordinationError) -> T {
         try lock.withLock { fd throws(CoordinationError) -> T in
             try lockCurrentFile(&fd)
             let held = fd
             defer { flock(held, LOCK_UN) }
-            let before = try read()
+            let before = try readNow()
             var text = before
             let result = change(&text)
             if text != before { try write(text) }
@@ -52,8 +62,7 @@ final class LockedFile: Sendable {
         }
     }
 
-    /// The file's text as last written (empty when absent), read without the lock: a rename makes it whole.
-    func read() throws(CoordinationError) -> String {
+    private func readNow() throws(CoordinationError) -> String {
         let fd: Int32
         do {
             fd = try OwnedFile.open(path, flags: O_RDONLY)
