@@ -1,3 +1,4 @@
+import Diagnostics
 import DuvoAPI
 import Foundation
 import JSONCore
@@ -154,5 +155,27 @@ extension SweepCoordinatorTests {
         } catch {
             #expect("\(error)".contains("larger than"), "\(error)")
         }
+    }
+
+    @Test("a runtime directory whose lease cannot be used: this process sweeps alone, and says so once")
+    func leaseUnusable() async throws {
+        let directory = try Self.temporaryDirectory()
+        let fds = try ChildPipe.closeOnExecPipe()
+        let logger = Logger(label: "test", level: .warning, fd: fds[1])
+        let coordination = try Coordination.make(mode: .runtimeDirectory, secret: "dv_key", baseURL: "http://x",
+                                                 environment: ["DUVO_RUNTIME_DIR": directory.path], logger: logger)
+        let name = RuntimeDirectory.keyedName(RuntimeDirectory.keyedName("dv_key", "http://x"), "team")
+        // A lock file that cannot be used (a planted link, like a full disk or a lock held too long) for good.
+        try FileManager.default.createSymbolicLink(atPath: directory.file("sweep-\(name).lease.lock"),
+                                                   withDestinationPath: "/dev/null")
+        let sweeps = try #require(coordination.sweeps(team: "team"))
+        for _ in 0..<3 { #expect(try await sweeps.acquireOrRenew(lifetime: 5), "it leads its own sweeps") }
+        close(fds[1])
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while case let count = read(fds[0], &buffer, buffer.count), count > 0 { bytes += buffer[0..<count] }
+        close(fds[0])
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.components(separatedBy: "carrying on with sweeps of this process alone").count == 2, "\(text)")
     }
 }

@@ -138,6 +138,30 @@ def test_a_full_disk_kills_no_call_it_warns_once_and_carries_on(full_disk):
         sim.stop()
 
 
+def test_follows_on_a_full_disk_are_swept_by_the_process_alone(full_disk):
+    """Three runs make a process sweep, and the sweep lease cannot be written: the process sweeps for itself."""
+    key = unique_key()
+    sim = SimChild(key, ["--rate-limit", "300", "--speed", "10"])
+    proc = None
+    try:
+        fill(full_disk)
+        proc = follower(sim, key, full_disk)
+        for subscription in follow(proc, start_runs(sim, key, 3, "slow")):
+            ended = proc.wait_for(lambda f: f.get("method") == "runs/followEnded"
+                                  and f["params"]["subscription"] == subscription, timeout=240)
+            assert ended["params"]["reason"] == "terminal", ended
+        assert not [f for f in proc.snapshot() if f.get("method") == "runs/followStalled"]
+        assert LEADS in proc.stderr.bytes(), "it swept itself"
+        warnings = [line for line in proc.stderr.bytes().splitlines() if WARNING in line]
+        assert len(warnings) == 2, f"one warning for the ledger, one for the lease: {warnings}"
+        assert [b"budget-" in line for line in warnings].count(True) == 1, warnings
+        assert [b"sweep-" in line for line in warnings].count(True) == 1, warnings
+    finally:
+        if proc:
+            proc.kill()
+        sim.stop()
+
+
 def test_a_ledger_truncated_and_scribbled_on_while_three_bridges_serve_kills_none(runtime_dir):
     key = unique_key()
     sim = SimChild(key, ["--rate-limit", "0", "--speed", "50"])
