@@ -160,8 +160,11 @@ extension SweepCoordinatorTests {
     @Test("a runtime directory whose lease cannot be used: this process sweeps alone, and says so once")
     func leaseUnusable() async throws {
         let directory = try Self.temporaryDirectory()
-        let fds = try ChildPipe.closeOnExecPipe()
-        let logger = Logger(label: "test", level: .warning, fd: fds[1])
+        let logPath = directory.path + ".log"
+        let logFD = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        #expect(logFD >= 0)
+        defer { close(logFD) }
+        let logger = Logger(label: "test", level: .warning, fd: logFD)
         let coordination = try Coordination.make(mode: .runtimeDirectory, secret: "dv_key", baseURL: "http://x",
                                                  environment: ["DUVO_RUNTIME_DIR": directory.path], logger: logger)
         let name = RuntimeDirectory.keyedName(RuntimeDirectory.keyedName("dv_key", "http://x"), "team")
@@ -170,12 +173,7 @@ extension SweepCoordinatorTests {
                                                    withDestinationPath: "/dev/null")
         let sweeps = try #require(coordination.sweeps(team: "team"))
         for _ in 0..<3 { #expect(try await sweeps.acquireOrRenew(lifetime: 5), "it leads its own sweeps") }
-        close(fds[1])
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while case let count = read(fds[0], &buffer, buffer.count), count > 0 { bytes += buffer[0..<count] }
-        close(fds[0])
-        let text = String(decoding: bytes, as: UTF8.self)
+        let text = try String(contentsOfFile: logPath, encoding: .utf8)
         #expect(text.components(separatedBy: "carrying on with sweeps of this process alone").count == 2, "\(text)")
     }
 }
