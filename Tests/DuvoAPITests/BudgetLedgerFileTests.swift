@@ -100,7 +100,8 @@ struct BudgetLedgerFileTests {
 
     @Test("a ledger written on another boot is discarded: its penalty and sends mean nothing on this boot's clock")
     func anotherBoot() async throws {
-        let before = BudgetLedgerFile(path: path, boot: BootID(high: 1, low: 2))
+        let other = try #require(BootID(text: "01234567-89ab-cdef-0123-456789abcdef"))
+        let before = BudgetLedgerFile(path: path, boot: other)
         try await before.update { ledger in
             for _ in 0..<5 { _ = ledger.attempt(request("a"), now: MonotonicClock.now()) }
             ledger.penalize(seconds: 600, now: MonotonicClock.now())
@@ -123,10 +124,12 @@ struct BudgetLedgerFileTests {
             ledger.blockedUntil = now + 30 * 86400
         }
         #expect(try await store.usedInWindow() == 1, "the send in the future is gone")
-        #expect(try await store.attempt(request("a")) == .granted, "neither the block nor the eternal waiter holds it up")
+        #expect(try await store.attempt(request("a")) == .granted,
+                "neither the block nor the eternal waiter holds it up")
         try await store.penalize(seconds: 30 * 86400)
         let blocked = try await file.update { $0.blockedUntil - MonotonicClock.now() }
-        #expect(blocked <= BudgetLedger.longestPenalty, "a Retry-After of 30 days is kept \(BudgetLedger.longestPenalty) s")
+        #expect(blocked <= BudgetLedger.longestPenalty,
+                "a Retry-After of 30 days is kept \(BudgetLedger.longestPenalty) s")
     }
 
     @Test("a ledger path that is a symbolic link is refused, and the file it points to stays as it was")

@@ -104,3 +104,37 @@ extension RateBudgetTests {
     }
 }
 
+/// A shared log on a manual clock that takes `delay` seconds of it to answer how much it holds.
+private final class SlowLog: BudgetStore {
+    let now = Locked(0.0)
+    let delay: Double
+    private let ledger: LocalBudgetStore
+
+    init(delay: Double) {
+        self.delay = delay
+        let now = now
+        ledger = LocalBudgetStore(clock: { now.withLock { $0 } })
+    }
+
+    func attempt(_ request: SlotRequest) -> SlotDecision { ledger.attempt(request) }
+    func penalize(seconds: Double) { ledger.penalize(seconds: seconds) }
+    func noteStatusNews() {}
+    func leave(_ participant: String) {}
+    func usedInWindow() -> Int {
+        defer { now.withLock { $0 += delay } }
+        return ledger.usedInWindow()
+    }
+    var label: String { "a slow log" }
+}
+
+extension RateBudgetTests {
+    @Test("a process alone never sees others on its key, even when the shared log is slow to answer at a window's edge")
+    func aloneAtTheWindowsEdge() async throws {
+        let log = SlowLog(delay: 1)
+        let budget = RateBudget(limit: 10, store: log, clock: { log.now.withLock { $0 } })
+        try await budget.acquire(.interactive)
+        log.now.withLock { $0 = BudgetLedger.window - 0.5 }
+        #expect(await budget.othersSentLately() == false, "the one send in the log is this process's own")
+    }
+}
+

@@ -98,14 +98,18 @@ extension SweepCoordinatorTests {
         let file = directory.file("sweep-\(name).lease")
         let coordinator = FileSweepCoordinator(directory: directory, name: name, participant: "heir")
         let live = getpid()
-        let leases = [
-            ("another boot", "holder other \(live) \(MonotonicClock.now() + 3) \(BootID(high: 1, low: 2).text)\n", true),
-            ("30 days ahead", "holder other \(live) \(MonotonicClock.now() + 30 * 86400) \(BootID.current.text)\n", true),
-            ("no boot id", "holder other \(live) \(MonotonicClock.now() + 3)\n", true),
-            ("pid 0, a process group", "holder other 0 \(MonotonicClock.now() + 3) \(BootID.current.text)\n", true),
-            ("a real one", "holder other \(live) \(MonotonicClock.now() + 3) \(BootID.current.text)\n", false),
+        let other = try #require(BootID(text: "01234567-89ab-cdef-0123-456789abcdef"))
+        let here = BootID.current.text
+        // What the lease line holds after its pid: expiry (seconds from now) and boot id.
+        let leases: [(String, Int32, Double, String, Bool)] = [
+            ("another boot", live, 3, " " + other.text, true),
+            ("30 days ahead", live, 30 * 86400, " " + here, true),
+            ("no boot id", live, 3, "", true),
+            ("pid 0, a process group", 0, 3, " " + here, true),
+            ("a real one", live, 3, " " + here, false),
         ]
-        for (what, line, free) in leases {
+        for (what, pid, ahead, boot, free) in leases {
+            let line = "holder other \(pid) \(MonotonicClock.now() + ahead)\(boot)\n"
             try line.write(toFile: file, atomically: true, encoding: .utf8)
             #expect(try await coordinator.acquireOrRenew(lifetime: 5) == free, "\(what)")
         }

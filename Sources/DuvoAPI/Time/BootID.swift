@@ -9,12 +9,9 @@ package struct BootID: Sendable, Hashable {
     /// The id's 128 bits as two words.
     package let high: UInt64
     package let low: UInt64
+}
 
-    package init(high: UInt64, low: UInt64) {
-        self.high = high
-        self.low = low
-    }
-
+extension BootID {
     /// The boot id in its usual text form (`8-4-4-4-12` hexadecimal digits); nil unless it is one.
     package init?(text: some StringProtocol) {
         let digits = String(text.filter { $0 != "-" && $0 != "\n" })
