@@ -81,3 +81,60 @@ private actor OrderLog {
     var entries: [RateBudget.Priority] = []
     func append(_ priority: RateBudget.Priority) { entries.append(priority) }
 }
+
+/// A store that grants everything and keeps the penalties it was given.
+private final class PenaltyRecorder: BudgetStore {
+    let penalties = Locked<[Double]>([])
+    func attempt(_ request: SlotRequest) -> SlotDecision { .granted }
+    func penalize(seconds: Double) { penalties.withLock { $0.append(seconds) } }
+    func noteStatusNews() {}
+    func leave(_ participant: String) {}
+    func usedInWindow() -> Int { 0 }
+    var label: String { "a recorder" }
+}
+
+extension RateBudgetTests {
+    @Test("a Retry-After of 30 days reaches any store as the longest penalty, 15 minutes: the next 429 renews it")
+    func longestPenalty() async {
+        let store = PenaltyRecorder()
+        let budget = RateBudget(limit: 10, store: store)
+        await budget.penalize(retryAfter: 30 * 86400)
+        await budget.penalize(retryAfter: 2)
+        #expect(store.penalties.withLock { $0 } == [BudgetLedger.longestPenalty, 2])
+    }
+}
+
+/// A shared log on a manual clock that takes `delay` seconds of it to answer how much it holds.
+private final class SlowLog: BudgetStore {
+    let now = Locked(0.0)
+    let delay: Double
+    private let ledger: LocalBudgetStore
+
+    init(delay: Double) {
+        self.delay = delay
+        let now = now
+        ledger = LocalBudgetStore(clock: { now.withLock { $0 } })
+    }
+
+    func attempt(_ request: SlotRequest) -> SlotDecision { ledger.attempt(request) }
+    func penalize(seconds: Double) { ledger.penalize(seconds: seconds) }
+    func noteStatusNews() {}
+    func leave(_ participant: String) {}
+    func usedInWindow() -> Int {
+        defer { now.withLock { $0 += delay } }
+        return ledger.usedInWindow()
+    }
+    var label: String { "a slow log" }
+}
+
+extension RateBudgetTests {
+    @Test("a process alone never sees others on its key, even when the shared log is slow to answer at a window's edge")
+    func aloneAtTheWindowsEdge() async throws {
+        let log = SlowLog(delay: 1)
+        let budget = RateBudget(limit: 10, store: log, clock: { log.now.withLock { $0 } })
+        try await budget.acquire(.interactive)
+        log.now.withLock { $0 = BudgetLedger.window - 0.5 }
+        #expect(await budget.othersSentLately() == false, "the one send in the log is this process's own")
+    }
+}
+

@@ -1,5 +1,6 @@
 import JSONRPC
 import Testing
+import TestSupport
 
 @Suite("Frame decoding")
 struct FrameDecoderTests {

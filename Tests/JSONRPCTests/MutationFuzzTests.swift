@@ -1,6 +1,7 @@
 import JSONCore
 import JSONRPC
 import Testing
+import TestSupport
 
 /// Valid frames with bytes flipped, inserted and deleted, from a fixed seed: the same cases on every run.
 @Suite("Mutation fuzzing")

@@ -6,20 +6,30 @@
 /// words 6-7     number of send times, number of waiters
 /// then          the send times (Double, oldest first), then per waiter: id, priority, expires
 /// ```
-/// A slot is read back only when every count fits the slot, the checksum matches and every value makes sense: a
-/// torn, foreign or damaged slot is refused (the file is then rebuilt), never trusted.
+/// A slot is read back only when every count fits the slot and the bytes read, the checksum matches and every value
+/// makes sense: a torn, foreign or damaged slot is refused (the file is then rebuilt), never trusted.
 extension BudgetLedger {
     /// Words of a slot before its send times.
     static let slotHeaderWords = 8
+    /// The most send times and waiters a slot may be laid out for: far beyond any real limit, and small enough that
+    /// no size computed from them overflows.
+    static let slotCapacityLimits = (sends: 1 << 20, waiters: 1 << 16)
 
     /// The size of a slot that holds up to `sendCapacity` send times and `waiterCapacity` waiters.
+    /// - Important: both are within ``slotCapacityLimits``.
     static func slotBytes(sendCapacity: Int, waiterCapacity: Int) -> Int {
         8 * (slotHeaderWords + sendCapacity + 3 * waiterCapacity)
     }
 
-    /// Reads the ledger in the slot at `slot`; nil unless the slot holds a whole, consistent ledger.
-    init?(slot: UnsafeRawPointer, sendCapacity: Int, waiterCapacity: Int) {
-        func word(_ index: Int) -> UInt64 { slot.load(fromByteOffset: 8 * index, as: UInt64.self) }
+    /// Reads the ledger in `slot`, laid out for `sendCapacity` send times and `waiterCapacity` waiters; nil unless the
+    /// bytes hold a whole, consistent ledger. Any bytes at all may come in: every count is checked against the slot's
+    /// capacities and against `slot.count` before it is used.
+    package init?(slot: UnsafeRawBufferPointer, sendCapacity: Int, waiterCapacity: Int) {
+        guard (0...Self.slotCapacityLimits.sends).contains(sendCapacity),
+              (0...Self.slotCapacityLimits.waiters).contains(waiterCapacity),
+              slot.count >= Self.slotBytes(sendCapacity: sendCapacity, waiterCapacity: waiterCapacity)
+        else { return nil }
+        func word(_ index: Int) -> UInt64 { slot.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self) }
         func double(_ index: Int) -> Double { Double(bitPattern: word(index)) }
         let sends = word(6)
         let waiting = word(7)
@@ -32,7 +42,8 @@ extension BudgetLedger {
         reserveTokens = double(3)
         reserveRefilledAt = double(4)
         evenSpreadAt = double(5)
-        guard ![blockedUntil, lastStatusNews, reserveTokens, reserveRefilledAt, evenSpreadAt].contains(where: \.isNaN)
+        guard blockedUntil.isFinite, reserveTokens.isFinite,
+              ![lastStatusNews, reserveRefilledAt, evenSpreadAt].contains(where: { $0.isNaN || $0 == .infinity })
         else {
             return nil
         }
@@ -54,36 +65,36 @@ extension BudgetLedger {
         }
     }
 
-    /// Writes the ledger into the slot at `slot`; false (nothing written) when it holds more than the slot's
-    /// capacities.
-    func write(slot: UnsafeMutableRawPointer, sendCapacity: Int, waiterCapacity: Int) -> Bool {
-        guard sendTimes.count <= sendCapacity, waiters.count <= waiterCapacity else { return false }
-        func store(_ index: Int, _ value: UInt64) { slot.storeBytes(of: value, toByteOffset: 8 * index, as: UInt64.self) }
-        store(1, blockedUntil.bitPattern)
-        store(2, lastStatusNews.bitPattern)
-        store(3, reserveTokens.bitPattern)
-        store(4, reserveRefilledAt.bitPattern)
-        store(5, evenSpreadAt.bitPattern)
-        store(6, UInt64(sendTimes.count))
-        store(7, UInt64(waiters.count))
-        for (index, time) in sendTimes.enumerated() { store(Self.slotHeaderWords + index, time.bitPattern) }
-        var next = Self.slotHeaderWords + sendTimes.count
+    /// The slot's used words as bytes (the rest of the slot is never read); nil when the ledger holds more than the
+    /// slot's capacities.
+    package func encoded(sendCapacity: Int, waiterCapacity: Int) -> [UInt8]? {
+        guard sendTimes.count <= sendCapacity, waiters.count <= waiterCapacity else { return nil }
+        var words = [UInt64](repeating: 0, count: Self.slotHeaderWords)
+        words[1] = blockedUntil.bitPattern
+        words[2] = lastStatusNews.bitPattern
+        words[3] = reserveTokens.bitPattern
+        words[4] = reserveRefilledAt.bitPattern
+        words[5] = evenSpreadAt.bitPattern
+        words[6] = UInt64(sendTimes.count)
+        words[7] = UInt64(waiters.count)
+        words += sendTimes.map(\.bitPattern)
         for (participant, waiter) in waiters {
-            store(next, ParticipantID.number(participant))
-            store(next + 1, UInt64(waiter.priority.rawValue))
-            store(next + 2, waiter.expires.bitPattern)
-            next += 3
+            words += [ParticipantID.number(participant), UInt64(waiter.priority.rawValue), waiter.expires.bitPattern]
         }
-        store(0, Self.checksum(UnsafeRawPointer(slot), words: next))
-        return true
+        var bytes = words.withUnsafeBytes { Array($0) }
+        bytes.withUnsafeMutableBytes { slot in
+            slot.storeBytes(of: Self.checksum(UnsafeRawBufferPointer(slot), words: words.count), as: UInt64.self)
+        }
+        return bytes
     }
 
     /// FNV-1a over words 1..<`words`, a word at a time: cheap enough for every request, and a torn or foreign slot
     /// matches it only by chance.
-    private static func checksum(_ slot: UnsafeRawPointer, words: Int) -> UInt64 {
+    /// - Important: `slot` holds at least `words` words.
+    private static func checksum(_ slot: UnsafeRawBufferPointer, words: Int) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for index in 1..<max(1, words) {
-            hash = (hash ^ slot.load(fromByteOffset: 8 * index, as: UInt64.self)) &* 0x100_0000_01b3
+            hash = (hash ^ slot.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self)) &* 0x100_0000_01b3
         }
         return hash
     }

@@ -18,6 +18,9 @@ public struct BudgetLedger: Sendable, Hashable {
     public static let heartbeat: Double = 1
     /// The pause of a caller that found a free slot but must leave it to a more urgent waiter.
     public static let yieldPause: Double = 0.01
+    /// The longest penalty kept: a 429 that asks for more is honoured this long, and the next one renews it. A ledger
+    /// that says more (from another boot, or damaged) is not believed.
+    public static let longestPenalty: Double = 900
 
     /// Send times within the window, oldest first.
     public var sendTimes: [Double] = []
@@ -84,7 +87,21 @@ public struct BudgetLedger: Sendable, Hashable {
 
     /// Nobody sends for `seconds` from `now` (the server refused a request for rate).
     public mutating func penalize(seconds: Double, now: Double) {
-        blockedUntil = max(blockedUntil, now + max(0.1, seconds))
+        blockedUntil = max(blockedUntil, now + min(Self.longestPenalty, max(0.1, seconds)))
+    }
+
+    /// Forgets what no participant of this boot can have written at or before `now`: a penalty longer than
+    /// ``longestPenalty``, send times and status news in the future, registrations longer than ``waiterLifetime``,
+    /// an even spread over an hour ahead. Such values come from a damaged file or a clock of another boot, and
+    /// believing them would block the key for good.
+    public mutating func discardImpossible(now: Double) {
+        let slack = 1.0
+        if blockedUntil > now + Self.longestPenalty + slack { blockedUntil = 0 }
+        if let last = sendTimes.last, last > now + slack { sendTimes.removeAll { $0 > now + slack } }
+        waiters = waiters.filter { $0.value.expires <= now + Self.waiterLifetime + slack }
+        if lastStatusNews > now + slack { lastStatusNews = -Double.infinity }
+        if reserveRefilledAt > now + slack { reserveRefilledAt = -Double.infinity }
+        if evenSpreadAt > now + 3600 { evenSpreadAt = -Double.infinity }
     }
 
     /// Statuses are about to be reported (a follow was registered): clients' calls leave the status reserve free.

@@ -4,31 +4,32 @@ import Synchronization
 import Glibc
 #endif
 
-/// A key's ``BudgetLedger`` in a small binary file of the runtime directory, mapped into memory and changed in place
-/// under an exclusive `flock` on the file itself, kept open for the life of the process.
+/// A key's ``BudgetLedger`` in a small binary file of the runtime directory, read and changed with `pread` and
+/// `pwrite` under an exclusive `flock` on the file itself, kept open for the life of the process.
 ///
-/// A request costs three system calls (lock, `fstat`, unlock) and no parsing of text: the text file it replaces was
-/// read, parsed, printed, written to a temporary file and renamed on every request, which doubled the bridge's own
-/// latency. The file holds a 64-byte header (magic, version, slot capacities, the active slot) and two slots (see
-/// ``BudgetLedger/init(slot:sendCapacity:waiterCapacity:)``): a change is written to the inactive slot, then one
-/// aligned word makes it the active one, so a process killed at any moment (even by SIGKILL, holding the lock) leaves
-/// the last whole ledger behind, and the kernel drops its lock. A file that is not ours (another format, torn header,
-/// bad checksum) is rebuilt empty, never trusted; that costs at most a minute of exactness, as a restart would.
-/// No `fsync`: the ledger matters only while this boot's processes run.
-final class BudgetLedgerFile: Sendable {
+/// The file holds a 64-byte header (magic, version, slot capacities, the active slot, the boot that wrote it) and two
+/// slots (see ``BudgetLedger/init(slot:sendCapacity:waiterCapacity:)``): a change is written to the inactive slot,
+/// then one aligned word makes it the active one, so a process killed at any moment (even by SIGKILL, holding the
+/// lock) leaves the last whole ledger behind, and the kernel drops its lock. Whatever the file holds is only read
+/// into this process's memory and checked there: a file that is not ours (another format, torn header, bad checksum,
+/// shorter than its header says, truncated or scribbled on by anyone) is rebuilt empty, never trusted, and one of
+/// another boot too (its times are on another boot's monotonic clock). That costs at most a minute of exactness, as
+/// a restart would. The file's blocks are written whole when it is laid out, so a full disk shows as a failed write
+/// (the caller carries on with a budget of its own), never as a signal. No `fsync`: the ledger matters only while
+/// this boot's processes run.
+package final class BudgetLedgerFile: Sendable {
     /// The file's path.
-    let path: String
+    package let path: String
     private let lockTimeout: Double
-    /// Test hook (`DUVO_TEST_LOCK_HOLD_MS`): stay inside the critical section this long, so a test can kill a process
-    /// that holds the lock.
-    private let testHold: UInt32
-    private let mapping = Mutex(Mapping())
+    private let boot: BootID
+    private let file = Mutex(OpenFile())
+    private let queue = FileQueue(label: "budget")
 
     /// "DUVOBDG1", the first word of every budget file this layout wrote.
     static let magic: UInt64 = 0x3147_4442_4f56_5544
-    /// The layout's version, the header's second word (2: the even spread joined the ledger).
-    static let version: UInt64 = 2
-    /// The header's size in bytes.
+    /// The layout's version, the header's second word (2: the even spread joined the ledger; 3: the boot id).
+    static let version: UInt64 = 3
+    /// The header's size in bytes: magic, version, send and waiter capacities, active slot, boot id (two words), 0.
     static let headerBytes = 64
     /// Send times a new file has room for: a few minutes' worth at Duvo's limit; the file grows when a higher limit
     /// needs more.
@@ -36,169 +37,176 @@ final class BudgetLedgerFile: Sendable {
     /// Waiting processes a new file has room for.
     static let initialWaiterCapacity = 128
 
-    /// The open file and its mapping in this process.
-    private struct Mapping {
+    /// The open file in this process.
+    private struct OpenFile {
         var fd: Int32 = -1
-        var base: UnsafeMutableRawPointer?
-        var length = 0
-        /// When the file's modification time was last refreshed (``RuntimeDirectory/prune(olderThan:)`` goes by it,
-        /// and stores through a mapping do not always update it).
+        /// When the file's modification time was last refreshed (``RuntimeDirectory/prune(olderThan:)`` goes by it).
         var touchedAt = -Double.infinity
     }
 
-    /// The ledger file `path`.
-    init(path: String, lockTimeout: Double = 2, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// Where the slots are, as the header says.
+    private struct Layout {
+        var sends = BudgetLedgerFile.initialSendCapacity
+        var waiters = BudgetLedgerFile.initialWaiterCapacity
+        var active = 0
+
+        var slotBytes: Int { BudgetLedger.slotBytes(sendCapacity: sends, waiterCapacity: waiters) }
+        var fileBytes: Int { BudgetLedgerFile.headerBytes + 2 * slotBytes }
+        func offset(ofSlot slot: Int) -> Int { BudgetLedgerFile.headerBytes + slot * slotBytes }
+    }
+
+    /// The ledger file `path`; `boot` is the boot whose times it holds (this one, but for tests).
+    package init(path: String, lockTimeout: Double = 2, boot: BootID = .current) {
         self.path = path
         self.lockTimeout = lockTimeout
-        testHold = environment["DUVO_TEST_LOCK_HOLD_MS"].flatMap { UInt32($0) } ?? 0
+        self.boot = boot
     }
 
     deinit {
-        mapping.withLock { Self.close(&$0) }
+        file.withLock { if $0.fd >= 0 { close($0.fd) } }
     }
 
     /// Reads the ledger, lets `change` edit it, writes it back when it changed, and returns what `change` returned;
-    /// all under the lock.
-    /// - Throws: ``CoordinationError/file(path:reason:)`` when the lock cannot be taken in time or the file cannot be
-    ///   opened, sized or mapped.
-    func update<T>(_ change: (inout BudgetLedger) -> T) throws(CoordinationError) -> T {
-        try mapping.withLock { mapping throws(CoordinationError) -> T in
-            let size = try lockCurrentFile(&mapping)
-            let fd = mapping.fd
+    /// all under the lock, on the file's own queue.
+    /// - Throws: ``CoordinationError/file(path:reason:)`` when the lock cannot be taken in time, or the file cannot
+    ///   be opened (a link, another user's), read or written (a full disk).
+    package func update<T: Sendable>(_ change: @escaping @Sendable (inout BudgetLedger) -> T)
+        async throws(CoordinationError) -> T
+    {
+        try await queue.run { () throws(CoordinationError) in try self.updateNow(change) }
+    }
+
+    private func updateNow<T>(_ change: (inout BudgetLedger) -> T) throws(CoordinationError) -> T {
+        try file.withLock { file throws(CoordinationError) -> T in
+            let size = try lockCurrentFile(&file)
+            let fd = file.fd
             defer { flock(fd, LOCK_UN) }
             let now = MonotonicClock.now()
-            if now - mapping.touchedAt > 60 {
+            if now - file.touchedAt > 60 {
                 futimens(fd, nil)
-                mapping.touchedAt = now
+                file.touchedAt = now
             }
-            var capacities = (sends: Self.initialSendCapacity, waiters: Self.initialWaiterCapacity)
-            var ledger = BudgetLedger()
-            var valid = false
-            if size >= Self.headerBytes {
-                try map(&mapping, length: size)
-                if let read = Self.read(mapping, size: size) {
-                    (ledger, capacities, valid) = (read.ledger, read.capacities, true)
-                }
-            }
-            let before = ledger
+            let read = try read(fd, size: size)
+            var ledger = read?.ledger ?? BudgetLedger()
+            ledger.discardImpossible(now: now)
             let result = change(&ledger)
-            if !valid || ledger != before {
-                if !valid || !Self.writeInactive(mapping, ledger: ledger, capacities: capacities) {
-                    try rebuild(&mapping, size: size, ledger: ledger, capacities: capacities)
-                }
-            }
-            if testHold > 0 { usleep(testHold * 1000) }
+            if let read, ledger == read.ledger { return result }
+            if let read, try writeInactive(fd, ledger: ledger, layout: read.layout) { return result }
+            try rebuild(fd, ledger: ledger, layout: read?.layout ?? Layout())
             return result
         }
     }
 
-    /// The ledger in the active slot, with the slot capacities; nil when the file is not a whole ledger of ours.
-    private static func read(_ mapping: Mapping, size: Int)
-        -> (ledger: BudgetLedger, capacities: (sends: Int, waiters: Int))?
-    {
-        guard let base = mapping.base else { return nil }
-        func word(_ index: Int) -> UInt64 { base.load(fromByteOffset: 8 * index, as: UInt64.self) }
-        guard word(0) == magic, word(1) == version, word(2) <= 1 << 24, word(3) <= 1 << 16, word(4) <= 1 else {
-            return nil
+    /// The ledger in the active slot and where the slots are; nil when the file is not a whole ledger of ours, of
+    /// this boot.
+    private func read(_ fd: Int32, size: Int) throws(CoordinationError) -> (ledger: BudgetLedger, layout: Layout)? {
+        guard size >= Self.headerBytes else { return nil }
+        let header = try readBytes(fd, count: Self.headerBytes, at: 0)
+        guard header.count == Self.headerBytes else { return nil }
+        let word = { (index: Int) in
+            header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self) }
         }
-        let capacities = (sends: Int(word(2)), waiters: Int(word(3)))
-        let slot = BudgetLedger.slotBytes(sendCapacity: capacities.sends, waiterCapacity: capacities.waiters)
-        guard size >= headerBytes + 2 * slot else { return nil }
-        let active = base + headerBytes + Int(word(4)) * slot
-        guard let ledger = BudgetLedger(slot: active, sendCapacity: capacities.sends,
-                                        waiterCapacity: capacities.waiters)
+        let limits = BudgetLedger.slotCapacityLimits
+        guard word(0) == Self.magic, word(1) == Self.version, word(2) <= UInt64(limits.sends),
+              word(3) <= UInt64(limits.waiters), word(4) <= 1, BootID(high: word(5), low: word(6)) == boot
         else { return nil }
-        return (ledger, capacities)
+        let layout = Layout(sends: Int(word(2)), waiters: Int(word(3)), active: Int(word(4)))
+        guard size >= layout.fileBytes else { return nil }
+        let slot = try readBytes(fd, count: layout.slotBytes, at: layout.offset(ofSlot: layout.active))
+        let ledger = slot.withUnsafeBytes {
+            BudgetLedger(slot: $0, sendCapacity: layout.sends, waiterCapacity: layout.waiters)
+        }
+        return ledger.map { ($0, layout) }
     }
 
     /// Writes `ledger` to the inactive slot and makes it the active one; false when it does not fit.
-    private static func writeInactive(_ mapping: Mapping, ledger: BudgetLedger,
-                                      capacities: (sends: Int, waiters: Int)) -> Bool {
-        guard let base = mapping.base else { return false }
-        let slot = BudgetLedger.slotBytes(sendCapacity: capacities.sends, waiterCapacity: capacities.waiters)
-        let inactive = 1 - base.load(fromByteOffset: 32, as: UInt64.self)
-        guard ledger.write(slot: base + headerBytes + Int(inactive) * slot, sendCapacity: capacities.sends,
-                           waiterCapacity: capacities.waiters)
-        else { return false }
-        base.storeBytes(of: inactive, toByteOffset: 32, as: UInt64.self)
+    private func writeInactive(_ fd: Int32, ledger: BudgetLedger, layout: Layout) throws(CoordinationError) -> Bool {
+        guard let bytes = ledger.encoded(sendCapacity: layout.sends, waiterCapacity: layout.waiters) else {
+            return false
+        }
+        let inactive = 1 - layout.active
+        try writeBytes(fd, bytes, at: layout.offset(ofSlot: inactive))
+        try writeBytes(fd, Self.bytes(of: [UInt64(inactive)]), at: 32)
         return true
     }
 
-    /// Lays the file out anew around `ledger`, with room for it (capacities doubled as often as needed). The magic
-    /// word goes last, so a process killed halfway leaves a file the next one rebuilds again.
-    private func rebuild(_ mapping: inout Mapping, size current: Int, ledger: BudgetLedger,
-                         capacities: (sends: Int, waiters: Int)) throws(CoordinationError) {
-        var capacities = capacities
-        while ledger.sendTimes.count > capacities.sends { capacities.sends *= 2 }
-        while ledger.waiters.count > capacities.waiters { capacities.waiters *= 2 }
-        let size = Self.headerBytes
-            + 2 * BudgetLedger.slotBytes(sendCapacity: capacities.sends, waiterCapacity: capacities.waiters)
-        if let base = mapping.base, mapping.length <= current { base.storeBytes(of: 0, as: UInt64.self) }
-        // Shrinking to nothing first zeroes whatever a foreign writer left.
-        guard ftruncate(mapping.fd, 0) == 0, ftruncate(mapping.fd, off_t(size)) == 0 else {
-            throw failure("cannot size: \(Self.lastError())")
+    /// Lays the file out anew around `ledger`, with room for it (capacities doubled as often as needed), writing
+    /// every byte so that the file has no holes. The magic word goes last, so a process killed or a disk filled
+    /// halfway leaves a file the next one rebuilds again.
+    private func rebuild(_ fd: Int32, ledger: BudgetLedger, layout: Layout) throws(CoordinationError) {
+        // Never below the initial room: a header may have said 0, which no doubling grows.
+        var layout = Layout(sends: max(layout.sends, Self.initialSendCapacity),
+                            waiters: max(layout.waiters, Self.initialWaiterCapacity), active: 0)
+        while ledger.sendTimes.count > layout.sends { layout.sends *= 2 }
+        while ledger.waiters.count > layout.waiters { layout.waiters *= 2 }
+        let limits = BudgetLedger.slotCapacityLimits
+        guard layout.sends <= limits.sends, layout.waiters <= limits.waiters,
+              let slot = ledger.encoded(sendCapacity: layout.sends, waiterCapacity: layout.waiters) else {
+            throw failure("the ledger does not fit the file laid out for it")
         }
-        try map(&mapping, length: size)
-        guard let base = mapping.base else { throw failure("cannot map") }
-        for (index, word) in [Self.version, UInt64(capacities.sends), UInt64(capacities.waiters), 0].enumerated() {
-            base.storeBytes(of: word, toByteOffset: 8 * (index + 1), as: UInt64.self)
-        }
-        guard ledger.write(slot: base + Self.headerBytes, sendCapacity: capacities.sends,
-                           waiterCapacity: capacities.waiters)
-        else { throw failure("the ledger does not fit the file laid out for it") }
-        base.storeBytes(of: Self.magic, as: UInt64.self)
+        var bytes = Self.bytes(of: [0, Self.version, UInt64(layout.sends), UInt64(layout.waiters), 0, boot.high,
+                                    boot.low, 0])
+        bytes += slot
+        bytes += [UInt8](repeating: 0, count: layout.fileBytes - bytes.count)
+        // Shrinking to nothing first drops whatever a foreign writer left beyond the new size.
+        guard ftruncate(fd, 0) == 0 else { throw failure("cannot truncate: \(Self.lastError())") }
+        try writeBytes(fd, bytes, at: 0)
+        try writeBytes(fd, Self.bytes(of: [Self.magic]), at: 0)
     }
 
-    /// Maps `length` bytes of the open file, unless they already are.
-    private func map(_ mapping: inout Mapping, length: Int) throws(CoordinationError) {
-        guard mapping.base == nil || mapping.length != length else { return }
-        if let base = mapping.base { munmap(base, mapping.length) }
-        mapping.base = nil
-        guard let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, mapping.fd, 0), base != MAP_FAILED
-        else { throw failure("cannot map: \(Self.lastError())") }
-        mapping.base = base
-        mapping.length = length
+    /// Up to `count` bytes at `offset`: fewer when the file is shorter (someone truncated it).
+    private func readBytes(_ fd: Int32, count: Int, at offset: Int) throws(CoordinationError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = bytes.withUnsafeMutableBytes {
+                pread(fd, $0.baseAddress?.advanced(by: done), count - done, off_t(offset + done))
+            }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else { throw failure("cannot read: \(Self.lastError())") }
+            if got == 0 { break }
+            done += got
+        }
+        return Array(bytes[0..<done])
     }
+
+    private func writeBytes(_ fd: Int32, _ bytes: [UInt8], at offset: Int) throws(CoordinationError) {
+        var done = 0
+        while done < bytes.count {
+            let put = bytes.withUnsafeBytes {
+                pwrite(fd, $0.baseAddress?.advanced(by: done), bytes.count - done, off_t(offset + done))
+            }
+            if put < 0 && errno == EINTR { continue }
+            guard put > 0 else { throw failure("cannot write: \(Self.lastError())") }
+            done += put
+        }
+    }
+
+    private static func bytes(of words: [UInt64]) -> [UInt8] { words.withUnsafeBytes { Array($0) } }
 
     /// Locks the file that is at `path` now and returns its size: a file pruned since it was opened (see
     /// ``RuntimeDirectory/prune(olderThan:)``) has no link left, so the open one is swapped for the one at `path`.
-    private func lockCurrentFile(_ mapping: inout Mapping) throws(CoordinationError) -> Int {
+    private func lockCurrentFile(_ file: inout OpenFile) throws(CoordinationError) -> Int {
         for _ in 0..<3 {
-            if mapping.fd < 0 {
-                mapping.fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-                guard mapping.fd >= 0 else { throw failure("cannot open: \(Self.lastError())") }
+            if file.fd < 0 {
+                do {
+                    file.fd = try OwnedFile.open(path, flags: O_RDWR | O_CREAT)
+                } catch {
+                    throw .file(path: path, error)
+                }
             }
-            try acquire(mapping.fd)
+            try Flock.acquire(file.fd, path: path, timeout: lockTimeout)
             var info = stat()
-            guard fstat(mapping.fd, &info) == 0 else {
-                flock(mapping.fd, LOCK_UN)
+            guard fstat(file.fd, &info) == 0 else {
+                flock(file.fd, LOCK_UN)
                 throw failure("cannot stat: \(Self.lastError())")
             }
             if info.st_nlink > 0 { return Int(info.st_size) }
-            flock(mapping.fd, LOCK_UN)
-            Self.close(&mapping)
+            flock(file.fd, LOCK_UN)
+            close(file.fd)
+            file = OpenFile()
         }
         throw failure("the file keeps being removed")
-    }
-
-    /// Takes the exclusive lock, polling so that a stopped holder costs at most `lockTimeout`.
-    private func acquire(_ fd: Int32) throws(CoordinationError) {
-        let deadline = MonotonicClock.now() + lockTimeout
-        var pause: UInt32 = 50
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR else { throw failure("cannot lock: \(Self.lastError())") }
-            guard MonotonicClock.now() < deadline else {
-                throw failure("another process has held the lock for over \(lockTimeout) s")
-            }
-            usleep(pause)
-            pause = min(pause * 2, 5_000)
-        }
-    }
-
-    private static func close(_ mapping: inout Mapping) {
-        if let base = mapping.base { munmap(base, mapping.length) }
-        if mapping.fd >= 0 { Glibc.close(mapping.fd) }
-        mapping = Mapping()
     }
 
     private func failure(_ reason: String) -> CoordinationError { .file(path: path, reason: reason) }

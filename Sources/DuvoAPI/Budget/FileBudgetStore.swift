@@ -1,7 +1,8 @@
 /// A key's ledger in a file of the runtime directory, shared by every process of this user on this machine.
 ///
-/// Times are on `CLOCK_MONOTONIC`, which all processes of one boot share. The file (``BudgetLedgerFile``) holds send
-/// times, a penalty and random participant ids: nothing about the key, whose keyed hash only names the file.
+/// Times are on `CLOCK_MONOTONIC`, which all processes of one boot share (a file of another boot is discarded). The
+/// file (``BudgetLedgerFile``) holds send times, a penalty and random participant ids: nothing about the key, whose
+/// keyed hash only names the file.
 public final class FileBudgetStore: BudgetStore {
     private let file: BudgetLedgerFile
 
@@ -12,27 +13,27 @@ public final class FileBudgetStore: BudgetStore {
 
     public var label: String { "the runtime directory's budget file" }
 
-    public func attempt(_ request: SlotRequest) throws(CoordinationError) -> SlotDecision {
+    public func attempt(_ request: SlotRequest) async throws(CoordinationError) -> SlotDecision {
         // Ids read back from the file are canonical; the caller's must be too, or it would outrank itself.
-        var request = request
-        request.participant = ParticipantID.canonical(request.participant)
-        return try file.update { $0.attempt(request, now: MonotonicClock.now()) }
+        var canonical = request
+        canonical.participant = ParticipantID.canonical(request.participant)
+        return try await file.update { [canonical] in $0.attempt(canonical, now: MonotonicClock.now()) }
     }
 
-    public func penalize(seconds: Double) throws(CoordinationError) {
-        try file.update { $0.penalize(seconds: seconds, now: MonotonicClock.now()) }
+    public func penalize(seconds: Double) async throws(CoordinationError) {
+        try await file.update { $0.penalize(seconds: seconds, now: MonotonicClock.now()) }
     }
 
-    public func noteStatusNews() throws(CoordinationError) {
-        try file.update { $0.noteStatusNews(now: MonotonicClock.now()) }
+    public func noteStatusNews() async throws(CoordinationError) {
+        try await file.update { $0.noteStatusNews(now: MonotonicClock.now()) }
     }
 
-    public func leave(_ participant: String) throws(CoordinationError) {
+    public func leave(_ participant: String) async throws(CoordinationError) {
         let participant = ParticipantID.canonical(participant)
-        try file.update { $0.leave(participant) }
+        try await file.update { $0.leave(participant) }
     }
 
-    public func usedInWindow() throws(CoordinationError) -> Int {
-        try file.update { $0.used(now: MonotonicClock.now()) }
+    public func usedInWindow() async throws(CoordinationError) -> Int {
+        try await file.update { $0.used(now: MonotonicClock.now()) }
     }
 }

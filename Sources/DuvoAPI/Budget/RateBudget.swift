@@ -112,9 +112,10 @@ public actor RateBudget {
     }
 
     /// Records that the server refused a request for rate: nobody (in any process) sends again for `retryAfter`
-    /// seconds.
+    /// seconds, at most ``BudgetLedger/longestPenalty`` (the next refusal renews it).
     public func penalize(retryAfter: Double) async {
-        do { try await store.penalize(seconds: retryAfter) } catch { lastResort.penalize(seconds: retryAfter) }
+        let seconds = min(retryAfter, BudgetLedger.longestPenalty)
+        do { try await store.penalize(seconds: seconds) } catch { lastResort.penalize(seconds: seconds) }
     }
 
     /// Takes the server's own count into account when it sends one: when it says nothing remains, wait for its reset.
@@ -136,13 +137,15 @@ public actor RateBudget {
     }
 
     /// Whether other processes sent requests on the shared log within the last window: it holds more than this
-    /// process's own. (Each own send is stamped after the log counted it, so it stays in this count at least as long
-    /// as in the log's: a process alone never sees others.) False without a limit, or when the log cannot be read.
+    /// process's own. (Each own send is stamped after the log counted it, and own sends are counted as of a moment
+    /// before the log counts: so each stays in this count at least as long as in the log's, however long the log
+    /// takes to answer, and a process alone never sees others.) False without a limit, or when the log cannot be read.
     public func othersSentLately() async -> Bool {
         guard limit > 0 else { return false }
+        let asked = clock()
         let used: Int
         do { used = try await store.usedInWindow() } catch { return false }
-        BudgetLedger.forget(&ownSendTimes, endingBefore: clock())
+        BudgetLedger.forget(&ownSendTimes, endingBefore: asked)
         return used > ownSendTimes.count
     }
 

@@ -15,20 +15,25 @@ public struct Coordination: Sendable {
     private let directory: RuntimeDirectory?
     private let redis: RESPClient?
     private let gate: FailoverGate?
+    /// Says when the runtime directory's sweep lease cannot be used (its own gate: the budget's file may fail while
+    /// the lease works, and one gate for both would say so over and over).
+    private let directoryGate: FailoverGate?
     private let keyName: String
 
     /// Per-process behaviour: no shared store, no sweep coordination.
     public static let off = Coordination(mode: .off, budgetStore: nil, participant: ParticipantID.make(),
-                                         directory: nil, redis: nil, gate: nil, keyName: "")
+                                         directory: nil, redis: nil, gate: nil, directoryGate: nil, keyName: "")
 
     private init(mode: CoordinationMode, budgetStore: (any BudgetStore)?, participant: String,
-                 directory: RuntimeDirectory?, redis: RESPClient?, gate: FailoverGate?, keyName: String) {
+                 directory: RuntimeDirectory?, redis: RESPClient?, gate: FailoverGate?, directoryGate: FailoverGate?,
+                 keyName: String) {
         self.mode = mode
         self.budgetStore = budgetStore
         self.participant = participant
         self.directory = directory
         self.redis = redis
         self.gate = gate
+        self.directoryGate = directoryGate
         self.keyName = keyName
     }
 
@@ -51,9 +56,10 @@ public struct Coordination: Sendable {
         let participant = ParticipantID.make()
         let file = FileBudgetStore(directory: directory, name: keyName)
         let local = FailoverBudgetStore(primary: file, fallback: LocalBudgetStore(), gate: FailoverGate(logger: logger))
+        let directoryGate = FailoverGate(logger: logger)
         guard case .redis(let endpoint) = mode else {
             return Coordination(mode: mode, budgetStore: local, participant: participant, directory: directory,
-                                redis: nil, gate: nil, keyName: keyName)
+                                redis: nil, gate: nil, directoryGate: directoryGate, keyName: keyName)
         }
         for secret in [endpoint.password, endpoint.percentEncodedPassword].compactMap({ $0 }) where !secret.isEmpty {
             logger.redact(secret)
@@ -63,14 +69,16 @@ public struct Coordination: Sendable {
         let store = FailoverBudgetStore(primary: RedisBudgetStore(client: client, name: keyName), fallback: local,
                                         gate: gate)
         return Coordination(mode: mode, budgetStore: store, participant: participant, directory: directory,
-                            redis: client, gate: gate, keyName: keyName)
+                            redis: client, gate: gate, directoryGate: directoryGate, keyName: keyName)
     }
 
     /// The sweep coordinator for `team`; nil when coordination is off (every process sweeps for itself).
     public func sweeps(team: String) -> (any SweepCoordinator)? {
-        guard let directory else { return nil }
+        guard let directory, let directoryGate else { return nil }
         let name = RuntimeDirectory.keyedName(keyName, team)
-        let file = FileSweepCoordinator(directory: directory, name: name, participant: participant)
+        let file = FailoverSweepCoordinator(
+            primary: FileSweepCoordinator(directory: directory, name: name, participant: participant),
+            fallback: SoloSweepCoordinator(), gate: directoryGate)
         guard let redis, let gate else { return file }
         return FailoverSweepCoordinator(
             primary: RedisSweepCoordinator(client: redis, name: name, participant: participant), fallback: file,

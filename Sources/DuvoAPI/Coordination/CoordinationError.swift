@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Why shared coordination (the runtime directory's files, Redis) could not be used for one operation.
 public enum CoordinationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A file of the runtime directory could not be opened, locked, read or written.
@@ -9,6 +13,16 @@ public enum CoordinationError: Error, Sendable, Hashable, CustomStringConvertibl
         switch self {
         case .file(let path, let reason): "coordination file \(path): \(reason)"
         case .redis(let endpoint, let reason): "Redis at \(endpoint): \(reason)"
+        }
+    }
+}
+
+extension CoordinationError {
+    /// `path` of the runtime directory was not opened (see ``OwnedFile``).
+    static func file(path: String, _ error: OwnedFileError) -> CoordinationError {
+        switch error {
+        case .cannotOpen(_, let code): .file(path: path, reason: "cannot open: \(String(cString: strerror(code)))")
+        case .untrusted(_, let reason): .file(path: path, reason: "refused, \(reason)")
         }
     }
 }

@@ -1,5 +1,6 @@
-/// Redis sweep coordination that falls back to the runtime directory's while Redis is unreachable (see
-/// ``FailoverGate``): the processes of each machine then elect their own leader until Redis is back.
+/// Sweep coordination with a fallback (see ``FailoverGate``): Redis falling back to the runtime directory's lease
+/// (the processes of each machine then elect their own leader until Redis is back), the directory's lease to sweeps
+/// of this process alone.
 public final class FailoverSweepCoordinator: SweepCoordinator {
     private let coordinators: Failover<any SweepCoordinator>
 

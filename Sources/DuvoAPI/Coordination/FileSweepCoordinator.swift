@@ -6,48 +6,61 @@ import Glibc
 
 /// Sweep leadership and results in the runtime directory, for the processes of this user on this machine.
 ///
-/// The lease file holds the holder's random token, its pid and the lease's expiry on `CLOCK_MONOTONIC`; it is changed
-/// only under the file's lock. A lease whose pid no longer exists is free at once (a SIGKILLed leader), one that
-/// expired is free too (a stopped one). Results are one JSON file replaced whole by rename.
+/// The lease file holds the holder's random token, its pid, the lease's expiry on `CLOCK_MONOTONIC` and the boot that
+/// clock belongs to; it is changed only under the file's lock. A lease whose pid no longer exists is free at once (a
+/// SIGKILLed leader), one that expired is free too (a stopped one), and so is one that cannot be real: written on
+/// another boot (its pid is some other process now), or expiring further ahead than the term asked for. Results are
+/// one JSON file replaced whole by rename.
 public final class FileSweepCoordinator: SweepCoordinator {
     private let lease: LockedFile
     private let results: LockedFile
     private let token: String
     private let pid = getpid()
+    private let boot: BootID
 
     /// The lease and results for `name` (a ``RuntimeDirectory/keyedName(_:)`` of key, base URL and team).
     /// - Parameter participant: this process's id in the lease and in published snapshots.
-    public init(directory: RuntimeDirectory, name: String, participant: String) {
+    public convenience init(directory: RuntimeDirectory, name: String, participant: String) {
+        self.init(directory: directory, name: name, participant: participant, boot: .current)
+    }
+
+    /// As above, with `boot` as the boot whose clock the lease's expiry is on (this one, but for tests).
+    package init(directory: RuntimeDirectory, name: String, participant: String, boot: BootID) {
         lease = LockedFile(path: directory.file("sweep-" + name + ".lease"))
         results = LockedFile(path: directory.file("sweep-" + name + ".results"))
         token = participant
+        self.boot = boot
     }
 
     public var label: String { "the runtime directory's sweep lease" }
 
-    public func acquireOrRenew(lifetime: Double) throws(CoordinationError) -> Bool {
-        try lease.update { text in
+    public func acquireOrRenew(lifetime: Double) async throws(CoordinationError) -> Bool {
+        try await lease.update { [token, pid, boot] text in
             let now = MonotonicClock.now()
             let holder = Holder(text: text)
-            if let holder, holder.token != token, holder.expires > now, Self.isAlive(holder.pid) { return false }
-            text = Holder(token: token, pid: pid, expires: now + lifetime).text
+            // One second of slack for a holder whose term was read from its clock a moment after ours.
+            if let holder, holder.token != token, holder.boot == boot, holder.expires > now,
+               holder.expires <= now + lifetime + 1, Self.isAlive(holder.pid) {
+                return false
+            }
+            text = Holder(token: token, pid: pid, expires: now + lifetime, boot: boot).text
             return true
         }
     }
 
-    public func release() throws(CoordinationError) {
-        try lease.update { text in
+    public func release() async throws(CoordinationError) {
+        try await lease.update { [token] text in
             if Holder(text: text)?.token == token { text = "" }
         }
     }
 
-    public func publish(_ snapshot: SweepSnapshot) throws(CoordinationError) {
+    public func publish(_ snapshot: SweepSnapshot) async throws(CoordinationError) {
         let text = String(decoding: JSONWriter().bytes(snapshot.json), as: UTF8.self)
-        try results.update { $0 = text }
+        try await results.update { $0 = text }
     }
 
-    public func latest() throws(CoordinationError) -> SweepSnapshot? {
-        let text = try results.read()
+    public func latest() async throws(CoordinationError) -> SweepSnapshot? {
+        let text = try await results.read()
         guard !text.isEmpty else { return nil }
         do {
             return SweepSnapshot(json: try JSONParser().parse(text))
@@ -61,25 +74,30 @@ public final class FileSweepCoordinator: SweepCoordinator {
         kill(pid, 0) == 0 || errno == EPERM
     }
 
-    /// The lease file's one line: `holder <token> <pid> <expires>`.
+    /// The lease file's one line: `holder <token> <pid> <expires> <boot id>` (a line without the boot id, from an
+    /// older version, holds nothing).
     private struct Holder {
         let token: String
         let pid: Int32
         let expires: Double
+        let boot: BootID
 
-        init(token: String, pid: Int32, expires: Double) {
+        init(token: String, pid: Int32, expires: Double, boot: BootID) {
             self.token = token
             self.pid = pid
             self.expires = expires
+            self.boot = boot
         }
 
         init?(text: String) {
             let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-            guard fields.count == 4, fields[0] == "holder", let pid = Int32(fields[2]),
-                  let expires = Double(fields[3]) else { return nil }
-            self.init(token: String(fields[1]), pid: pid, expires: expires)
+            // A pid of 0 or below would make `kill` probe a whole process group.
+            guard fields.count == 5, fields[0] == "holder", let pid = Int32(fields[2]), pid > 0,
+                  let expires = Double(fields[3]), expires.isFinite, let boot = BootID(text: fields[4])
+            else { return nil }
+            self.init(token: String(fields[1]), pid: pid, expires: expires, boot: boot)
         }
 
-        var text: String { "holder \(token) \(pid) \(expires)\n" }
+        var text: String { "holder \(token) \(pid) \(expires) \(boot.text)\n" }
     }
 }

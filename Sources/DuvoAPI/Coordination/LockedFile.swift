@@ -10,23 +10,26 @@ import Glibc
 /// The kernel drops a `flock` when its holder dies, so a process killed mid-change (even by SIGKILL) blocks nobody;
 /// the file it was writing is a temporary one that the next writer overwrites. A holder that is stopped but alive is
 /// waited for only `lockTimeout` seconds, then the operation fails (the caller falls back to local coordination).
+/// Every file is opened through ``OwnedFile`` (no link followed, this user's regular files only), and one larger than
+/// ``maxBytes`` is not read.
 final class LockedFile: Sendable {
+    /// The most a state file may hold: far more than a lease or a sweep's results, and a bound on what a file
+    /// planted or grown by anyone else costs in memory.
+    static let maxBytes = 16 << 20
+
     /// The state file's path.
     let path: String
     private let lockPath: String
     private let lockTimeout: Double
     /// The open lock file (one per process); also serialises this process's threads, which `flock` alone does not.
     private let lock = Mutex<Int32>(-1)
-    /// Test hook (`DUVO_TEST_LOCK_HOLD_MS`): stay inside the critical section this long, so a test can kill a process
-    /// that holds the lock.
-    private let testHold: UInt32
+    private let queue = FileQueue(label: "state")
 
     /// The state file `path`, locked through `path + ".lock"`.
-    init(path: String, lockTimeout: Double = 2, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    init(path: String, lockTimeout: Double = 2) {
         self.path = path
         lockPath = path + ".lock"
         self.lockTimeout = lockTimeout
-        testHold = environment["DUVO_TEST_LOCK_HOLD_MS"].flatMap { UInt32($0) } ?? 0
     }
 
     deinit {
@@ -37,26 +40,35 @@ final class LockedFile: Sendable {
     /// Reads the file (empty when absent), lets `change` edit its text, writes the result back when it differs, and
     /// returns what `change` returned; all under the lock.
     /// - Throws: ``CoordinationError/file(path:reason:)`` when the lock cannot be taken in time or I/O fails.
-    func update<T>(_ change: (inout String) -> T) throws(CoordinationError) -> T {
+    func update<T: Sendable>(_ change: @escaping @Sendable (inout String) -> T) async throws(CoordinationError) -> T {
+        try await queue.run { () throws(CoordinationError) in try self.updateNow(change) }
+    }
+
+    /// The file's text as last written (empty when absent), read without the lock: a rename makes it whole.
+    func read() async throws(CoordinationError) -> String {
+        try await queue.run { () throws(CoordinationError) in try self.readNow() }
+    }
+
+    private func updateNow<T>(_ change: (inout String) -> T) throws(CoordinationError) -> T {
         try lock.withLock { fd throws(CoordinationError) -> T in
             try lockCurrentFile(&fd)
             let held = fd
             defer { flock(held, LOCK_UN) }
-            let before = try read()
+            let before = try readNow()
             var text = before
             let result = change(&text)
             if text != before { try write(text) }
-            if testHold > 0 { usleep(testHold * 1000) }
             return result
         }
     }
 
-    /// The file's text as last written (empty when absent), read without the lock: a rename makes it whole.
-    func read() throws(CoordinationError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return "" }
-            throw failure(path, "cannot open: \(Self.lastError())")
+    private func readNow() throws(CoordinationError) -> String {
+        let fd: Int32
+        do {
+            fd = try OwnedFile.open(path, flags: O_RDONLY)
+        } catch {
+            if error.errno == ENOENT { return "" }
+            throw .file(path: path, error)
         }
         defer { close(fd) }
         var bytes: [UInt8] = []
@@ -67,15 +79,26 @@ final class LockedFile: Sendable {
             guard count >= 0 else { throw failure(path, "cannot read: \(Self.lastError())") }
             if count == 0 { break }
             bytes += chunk[0..<count]
+            guard bytes.count <= Self.maxBytes else { throw failure(path, "larger than \(Self.maxBytes) bytes") }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Replaces the file whole: writes a temporary file next to it, then renames it over the file.
+    ///
+    /// The temporary file is always made anew (under the lock, so no other writer of ours races for it): whatever
+    /// is at its name, a link planted there included, is removed, never followed or written through.
     private func write(_ text: String) throws(CoordinationError) {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw failure(temporary, "cannot create: \(Self.lastError())") }
+        guard unlink(temporary) == 0 || errno == ENOENT else {
+            throw failure(temporary, "cannot remove: \(Self.lastError())")
+        }
+        let fd: Int32
+        do {
+            fd = try OwnedFile.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL)
+        } catch {
+            throw .file(path: temporary, error)
+        }
         let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
@@ -96,13 +119,16 @@ final class LockedFile: Sendable {
     private func lockCurrentFile(_ fd: inout Int32) throws(CoordinationError) {
         for _ in 0..<3 {
             if fd < 0 {
-                fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-                guard fd >= 0 else { throw failure(lockPath, "cannot open: \(Self.lastError())") }
+                do {
+                    fd = try OwnedFile.open(lockPath, flags: O_RDWR | O_CREAT)
+                } catch {
+                    throw .file(path: lockPath, error)
+                }
             }
-            try acquire(fd)
+            try Flock.acquire(fd, path: lockPath, timeout: lockTimeout)
             var held = stat()
             var current = stat()
-            if fstat(fd, &held) == 0, stat(lockPath, &current) == 0, held.st_ino == current.st_ino,
+            if fstat(fd, &held) == 0, lstat(lockPath, &current) == 0, held.st_ino == current.st_ino,
                held.st_dev == current.st_dev {
                 return
             }
@@ -111,22 +137,6 @@ final class LockedFile: Sendable {
             fd = -1
         }
         throw failure(lockPath, "the lock file keeps being replaced")
-    }
-
-    /// Takes the exclusive lock, polling so that a stopped holder costs at most `lockTimeout`.
-    private func acquire(_ fd: Int32) throws(CoordinationError) {
-        let deadline = MonotonicClock.now() + lockTimeout
-        var pause: UInt32 = 50
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR else {
-                throw failure(lockPath, "cannot lock: \(Self.lastError())")
-            }
-            guard MonotonicClock.now() < deadline else {
-                throw failure(lockPath, "another process has held the lock for over \(lockTimeout) s")
-            }
-            usleep(pause)
-            pause = min(pause * 2, 5_000)
-        }
     }
 
     private func failure(_ path: String, _ reason: String) -> CoordinationError { .file(path: path, reason: reason) }
