@@ -51,6 +51,54 @@ struct PlatformBoundaryTests {
         #expect(platform.contains { Self.importsCLibrary($0.text) }, "Sources/Platform no longer wraps the C library?")
     }
 
+    /// C functions and types that Foundation re-exports on Linux, so a file importing only Foundation can still call
+    /// them: each is platform code, and belongs in `Sources/Platform`.
+    static let cNames = [
+        "strerror", "errno", "fcntl", "flock", "usleep", "nanosleep", "clock_gettime", "getpid", "getuid", "geteuid",
+        "isatty", "setsockopt", "getsockopt", "getaddrinfo", "posix_spawn", "posix_spawnattr_init", "dlsym", "waitpid",
+        "futimens", "fstat", "lstat", "readlink", "dup2", "pipe", "kill", "gmtime_r", "timegm", "mkdir", "unlink",
+        "recv", "pthread_rwlock_init", "timespec", "timeval", "pollfd", "sockaddr_storage", "addrinfo", "signal",
+    ]
+
+    /// The lines of `text` (comments skipped) that call one of ``cNames`` unqualified, or read `errno`.
+    static func cLibraryCalls(_ text: String) throws -> [String] {
+        let names = cNames.joined(separator: "|")
+        let pattern = try NSRegularExpression(pattern: "(?<![.\\w])(?:(?:\(names))\\(|errno\\b(?!:| \\\\\\()|\"/proc/)")
+        return text.split(whereSeparator: \.isNewline).map(String.init).filter { line in
+            let code = line.trimmingCharacters(in: .whitespaces)
+            guard !code.hasPrefix("//") else { return false }
+            let range = NSRange(line.startIndex..., in: line)
+            return pattern.firstMatch(in: line, range: range) != nil
+        }
+    }
+
+    @Test("no file outside Sources/Platform calls the C library through Foundation's re-export of Glibc")
+    func noHiddenCalls() throws {
+        var offenders: [String] = []
+        for file in try Self.sources()
+        where !file.path.hasPrefix("Sources/Platform/") && !Self.waiting.contains(file.path) {
+            offenders += try Self.cLibraryCalls(file.text).map { "\(file.path): \($0)" }
+        }
+        #expect(offenders == [], "call Platform (Sources/Platform) instead of the C library")
+    }
+
+    @Test("the call check finds C calls and leaves methods, labels and comments alone")
+    func recognisesCalls() throws {
+        #expect(try Self.cLibraryCalls("let pid = getpid()").count == 1)
+        #expect(try Self.cLibraryCalls("return String(cString: strerror(errno))").count == 1)
+        #expect(try Self.cLibraryCalls("if count < 0 && errno == EINTR { continue }").count == 1)
+        #expect(try Self.cLibraryCalls("var spec = timespec()").count == 1)
+        #expect(try Self.cLibraryCalls("let data = procFile(\"/proc/locks\")").count == 1)
+        #expect(try Self.cLibraryCalls("""
+            let pid = Platform.processID()
+            throw .cannotOpen(path: path, errno: code)
+            case .writeFailed(let code): "write failed (errno \\(code))"
+            if error.errno == Platform.ErrorCode.noSuchFile { return nil }
+            // flock(2) is what the kernel releases when the holder dies
+            try await send(request)
+            """).isEmpty)
+    }
+
     @Test("a file waiting for its move still imports Glibc; once moved, it leaves the waiting list")
     func waitingListIsCurrent() throws {
         let files = Dictionary(uniqueKeysWithValues: try Self.sources().map { ($0.path, $0.text) })
@@ -73,8 +121,15 @@ struct PlatformBoundaryTests {
     func noPlatformClaim() throws {
         let manifest = try String(
             contentsOf: PackagePaths.root.appendingPathComponent("Package.swift"), encoding: .utf8)
-        let code = manifest.split(whereSeparator: \.isNewline).filter { !$0.trimmingCharacters(in: .whitespaces)
-            .hasPrefix("//") }
-        #expect(!code.contains { $0.contains("platforms:") }, "nothing is built or tested on macOS")
+        #expect(!Self.claimsPlatforms(manifest), "nothing is built or tested on macOS")
+        #expect(Self.claimsPlatforms("let package = Package(\n    name: \"x\",\n    platforms: [.macOS(.v15)],\n"))
+        #expect(!Self.claimsPlatforms("// No `platforms:` claim: Linux only.\nlet package = Package(name: \"x\")"))
+    }
+
+    /// Whether a manifest's code (not its comments) declares `platforms:`.
+    static func claimsPlatforms(_ manifest: String) -> Bool {
+        manifest.split(whereSeparator: \.isNewline)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("//") }
+            .contains { $0.contains("platforms:") }
     }
 }
