@@ -6,8 +6,6 @@ extension Platform {
     /// The errno codes callers tell apart.
     package enum ErrorCode {
         package static let interrupted = EINTR
-        package static let wouldBlock = EAGAIN
-        package static let wouldBlockAlias = EWOULDBLOCK
         package static let brokenPipe = EPIPE
         package static let inputOutput = EIO
         package static let noSuchFile = ENOENT
@@ -19,15 +17,10 @@ extension Platform {
         package static let tooManyFilesInSystem = ENFILE
         package static let noBuffers = ENOBUFS
         package static let noMemory = ENOMEM
-        package static let inProgress = EINPROGRESS
-        package static let timedOut = ETIMEDOUT
     }
 
     /// The calling thread's errno.
-    package static var lastError: Int32 {
-        get { errno }
-        set { errno = newValue }
-    }
+    package static var lastError: Int32 { errno }
 
     /// Whether the last call failed with EAGAIN or EWOULDBLOCK.
     package static var lastErrorIsWouldBlock: Bool { errno == EAGAIN || errno == EWOULDBLOCK }

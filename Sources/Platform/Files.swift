@@ -139,19 +139,6 @@ extension Platform {
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     }
 
-    /// The file status flags of `fd` (`F_GETFL`).
-    package static func statusFlags(_ fd: Int32) -> Int32 {
-        fcntl(fd, F_GETFL)
-    }
-
-    /// Sets the file status flags of `fd` (`F_SETFL`).
-    package static func setStatusFlags(_ fd: Int32, _ flags: Int32) {
-        _ = fcntl(fd, F_SETFL, flags)
-    }
-
-    /// `O_NONBLOCK`, for ``statusFlags(_:)``.
-    package static let nonBlockingFlag = O_NONBLOCK
-
     /// Makes `fd` non-blocking.
     package static func setNonBlocking(_ fd: Int32) {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)

@@ -10,7 +10,6 @@ extension Platform {
         package static let interrupt = Signal(number: SIGINT)
         package static let terminate = Signal(number: SIGTERM)
         package static let kill = Signal(number: SIGKILL)
-        package static let hangUp = Signal(number: SIGHUP)
         package static let brokenPipe = Signal(number: SIGPIPE)
     }
 
