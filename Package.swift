@@ -5,7 +5,8 @@ import PackageDescription
 
 let package = Package(
     name: "duvo-bridge",
-    platforms: [.macOS(.v15)],
+    // No `platforms:` claim: duvo-bridge is built and tested on Linux (glibc) only. Sources/Platform holds every
+    // system call; a port to macOS starts there.
     products: [
         .executable(name: "duvo", targets: ["duvo"]),
         .library(name: "DuvoBridge", targets: ["DuvoBridge"]),
@@ -13,17 +14,19 @@ let package = Package(
     ],
     targets: [
         // Layer 0: pieces that know nothing of Duvo or of each other.
+        // The only target that imports Glibc or calls Linux-only interfaces.
+        .target(name: "Platform"),
         .target(name: "JSONCore"),
         .target(name: "Digest"),
-        .target(name: "Diagnostics"),
+        .target(name: "Diagnostics", dependencies: ["Platform"]),
         .target(name: "ArgumentKit"),
-        .target(name: "HTTPServer", dependencies: ["Diagnostics"]),
-        .target(name: "JSONRPC", dependencies: ["JSONCore", "Diagnostics"]),
+        .target(name: "HTTPServer", dependencies: ["Diagnostics", "Platform"]),
+        .target(name: "JSONRPC", dependencies: ["JSONCore", "Diagnostics", "Platform"]),
         // libcurl (the library FoundationNetworking already loads on Linux), bound directly for https and proxies.
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Layer 1: the Duvo API, served (simulator) and consumed (client core).
-        .target(name: "DuvoSimulator", dependencies: ["HTTPServer", "JSONCore", "Diagnostics"]),
-        .target(name: "DuvoAPI", dependencies: ["JSONCore", "Diagnostics", "Digest", "CCurl"]),
+        .target(name: "DuvoSimulator", dependencies: ["HTTPServer", "JSONCore", "Diagnostics", "Platform"]),
+        .target(name: "DuvoAPI", dependencies: ["JSONCore", "Diagnostics", "Digest", "CCurl", "Platform"]),
         // Layer 2: the product's front doors, all on the same core.
         .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics"]),
         .target(
@@ -31,14 +34,16 @@ let package = Package(
             dependencies: ["DuvoBridge", "DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics", "ArgumentKit", "Digest"]),
         .target(
             name: "DuvoCLI",
-            dependencies: ["DuvoAPI", "DuvoBridge", "DuvoSimulator", "ArgumentKit", "JSONCore", "Diagnostics"]),
+            dependencies: [
+                "DuvoAPI", "DuvoBridge", "DuvoSimulator", "ArgumentKit", "JSONCore", "Diagnostics", "Platform",
+            ]),
         // The composition root of `duvo rpc` (JSON-RPC + MCP on one connection), for the executable and for tests.
         .target(name: "DuvoServer", dependencies: ["DuvoBridge", "DuvoMCP", "DuvoAPI", "JSONRPC", "Diagnostics"]),
         // The one executable.
         .executableTarget(
             name: "duvo",
             dependencies: [
-                "DuvoServer", "DuvoMCP", "DuvoCLI", "DuvoAPI", "JSONRPC", "ArgumentKit", "Diagnostics",
+                "DuvoServer", "DuvoMCP", "DuvoCLI", "DuvoAPI", "JSONRPC", "ArgumentKit", "Diagnostics", "Platform",
             ]),
         // Tests: unit suites per layer, end-to-end suites that spawn the built `duvo` binary.
         .target(name: "TestSupport", dependencies: ["JSONCore", "JSONRPC"], path: "Tests/TestSupport"),
@@ -50,6 +55,7 @@ let package = Package(
             path: "Tests/ServerTestSupport"),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform", "TestSupport"]),
         .testTarget(name: "DuvoAPITests", dependencies: ["DuvoAPI", "JSONCore", "Diagnostics", "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSONCore", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["DuvoSimulator", "HTTPServer", "JSONCore", "TestSupport"]),

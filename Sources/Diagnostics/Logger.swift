@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Synchronization
 
 /// Writes log lines to stderr (never stdout, which carries protocol frames), with secrets redacted.
@@ -47,10 +43,10 @@ public struct Logger: Sendable {
             var bytes = Array(line.utf8)
             var written = 0
             while written < bytes.count {
-                let result = bytes.withUnsafeMutableBytes { raw in
-                    write(shared.fd, raw.baseAddress! + written, raw.count - written)
+                let result = bytes.withUnsafeBytes { raw in
+                    Platform.write(fd: shared.fd, UnsafeRawBufferPointer(rebasing: raw[written...]))
                 }
-                if result < 0 && errno == EINTR { continue }
+                if result < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
                 if result <= 0 { break }
                 written += result
             }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Platform
 
 /// Serves one accepted connection on its own thread with blocking reads, until the client closes it, it idles out,
 /// or the server stops.
@@ -30,14 +26,14 @@ final class HTTPConnection: Sendable {
     /// Reads, parses, answers; returns when the connection is finished, having closed the socket.
     func serve() {
         defer { onClose(fd) }
-        Socket.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-        Socket.setReceiveTimeout(fd, seconds: limits.idleTimeoutSeconds)
-        Socket.setSendTimeout(fd, seconds: 30)
+        Platform.setNoDelay(fd)
+        Platform.setReceiveTimeout(fd, seconds: Double(limits.idleTimeoutSeconds))
+        Platform.setSendTimeout(fd, seconds: 30)
         var parser = HTTPRequestParser(limits: limits)
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let count = chunk.withUnsafeMutableBytes { raw in recv(fd, raw.baseAddress, raw.count, 0) }
-            if count < 0 && errno == EINTR { continue }
+            let count = chunk.withUnsafeMutableBytes { raw in Platform.receive(fd: fd, into: raw) }
+            if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             // 0 is an orderly close, <0 an error or the idle timeout (EAGAIN): either way the connection is done.
             guard count > 0 else { return }
             parser.append(chunk[0..<count])
@@ -76,20 +72,12 @@ final class HTTPConnection: Sendable {
                     return false
                 }
                 output.removeAll()
-                sleep(for: delay)
+                Platform.sleep(for: delay)
             }
             output.append(contentsOf: response.serialized(keepAlive: keepAlive, includeBody: request.method != "HEAD"))
             if !keepAlive { return false }
             // Answers to pipelined requests are batched into one write; flush before reading more.
             if !parser.hasPartialRequest { return true }
         }
-    }
-
-    private func sleep(for duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        guard seconds > 0 || attoseconds > 0 else { return }
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
     }
 }

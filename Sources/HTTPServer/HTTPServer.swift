@@ -1,12 +1,7 @@
 import Dispatch
 import Foundation
+import Platform
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A small HTTP/1.1 server on POSIX sockets: one thread accepts, one thread per connection serves.
 ///
@@ -73,7 +68,7 @@ public final class HTTPServer: Sendable {
     @discardableResult
     public func start() throws(HTTPServerError) -> UInt16 {
         // A client that disconnects mid-write must not kill the process; MSG_NOSIGNAL covers send, this the rest.
-        signal(SIGPIPE, SIG_IGN)
+        Platform.ignoreBrokenPipe()
         let fd = try Listener.open(host: host, port: port)
         let bound = Listener.boundPort(of: fd)
         state.withLock {
@@ -96,8 +91,8 @@ public final class HTTPServer: Sendable {
             // Under the lock: a descriptor is removed from the set before it is closed, so every one shut down
             // here is still ours and not a reused number. shutdown wakes a thread blocked in accept or recv; the
             // owning thread then closes the descriptor.
-            if state.listener >= 0 { _ = shutdown(state.listener, Int32(SHUT_RDWR)) }
-            for fd in state.connections { _ = shutdown(fd, Int32(SHUT_RDWR)) }
+            if state.listener >= 0 { Platform.shutdown(state.listener) }
+            for fd in state.connections { Platform.shutdown(fd) }
             return wasRunning
         }
         guard wasRunning else { return }
@@ -107,24 +102,27 @@ public final class HTTPServer: Sendable {
     private func acceptLoop(_ listener: Int32) {
         defer {
             state.withLock { state in
-                close(listener)
+                Platform.close(listener)
                 state.listener = -1
             }
             acceptDone.signal()
         }
         while true {
-            let fd = accept(listener, nil, nil)
+            let fd = Platform.accept(listener)
             if fd < 0 {
                 if state.withLock({ $0.stopped }) { return }
-                switch errno {
-                case EINTR, ECONNABORTED, EPROTO: continue
-                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
-                    usleep(10_000)
+                switch Platform.lastError {
+                case Platform.ErrorCode.interrupted, Platform.ErrorCode.connectionAborted,
+                    Platform.ErrorCode.protocolError:
+                    continue
+                case Platform.ErrorCode.tooManyFiles, Platform.ErrorCode.tooManyFilesInSystem,
+                    Platform.ErrorCode.noBuffers, Platform.ErrorCode.noMemory:
+                    Platform.sleep(microseconds: 10_000)
                     continue
                 default: return
                 }
             }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            Platform.setCloseOnExec(fd)
             let admitted = state.withLock { state -> Bool in
                 guard !state.stopped, state.connections.count < limits.maxConnections else { return false }
                 state.connections.insert(fd)
@@ -137,7 +135,7 @@ public final class HTTPServer: Sendable {
             let connection = HTTPConnection(fd: fd, limits: limits, handler: handler, errorResponder: errorResponder) {
                 [self] fd in
                 state.withLock { _ = $0.connections.remove(fd) }
-                close(fd)
+                Platform.close(fd)
             }
             let thread = Thread { connection.serve() }
             thread.stackSize = 1 << 20
@@ -150,6 +148,6 @@ public final class HTTPServer: Sendable {
             status: 503, headers: ["Content-Type": "text/plain", "Retry-After": "1"],
             body: Array("too many connections\n".utf8))
         _ = Socket.sendAll(fd, response.serialized(keepAlive: false))
-        close(fd)
+        Platform.close(fd)
     }
 }

@@ -1,10 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Dispatch
 import DuvoCLI
+import Platform
 
 /// Turns Ctrl-C (SIGINT) and SIGTERM into cancellation of the command's task, so a follow or wait can erase its
 /// status line and a simulator can stop before the process exits: the only place `duvo` handles those signals
@@ -17,13 +13,13 @@ enum InterruptTrap {
     /// ``graceSeconds`` of the signal is ended with exit status 130.
     static func value(of task: Task<ExitCode, Never>) async -> ExitCode {
         var sources: [any DispatchSourceSignal] = []
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        for signal in [Platform.Signal.interrupt, .terminate] {
+            Platform.ignore(signal)
+            let source = DispatchSource.makeSignalSource(signal: signal.number, queue: .global())
             source.setEventHandler {
                 task.cancel()
                 DispatchQueue.global().asyncAfter(deadline: .now() + graceSeconds) {
-                    exit(ExitCode.interrupted.rawValue)
+                    Platform.exit(ExitCode.interrupted.rawValue)
                 }
             }
             source.resume()

@@ -6,6 +6,7 @@ import DuvoMCP
 import DuvoServer
 import Foundation
 import JSONRPC
+import Platform
 
 /// `duvo rpc`: the bridge. JSON-RPC 2.0 (and MCP) on stdin/stdout, Duvo over HTTP.
 enum RPCCommand {
@@ -77,7 +78,7 @@ enum RPCCommand {
         }
         let server = BridgeServer(transport: transport, client: endpoint.client, tuning: endpoint.pollTuning,
                                   mcp: mcpOptions, configuration: configuration, logger: logger)
-        let signals = SignalTrap([SIGTERM, SIGINT]) { signal in
+        let signals = SignalTrap([.terminate, .interrupt]) { signal in
             logger.info("signal \(signal): shutting down")
             Task { await server.beginShutdown() }
         }

@@ -1,11 +1,7 @@
 // The one `duvo` executable: `duvo rpc`, `duvo sim`, `duvo runs ...`, `duvo completion ...`.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 // Writes to a closed pipe fail with EPIPE (handled where output is written) instead of killing the process.
-signal(SIGPIPE, SIG_IGN)
+Platform.ignoreBrokenPipe()
 let status = await RootCommand.main(Array(CommandLine.arguments.dropFirst()))
-exit(status)
+Platform.exit(status)

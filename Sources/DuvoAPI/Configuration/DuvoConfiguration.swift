@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Platform
 
 /// Everything the client core needs to talk to Duvo, resolved once from flags, environment and key files.
 public struct DuvoConfiguration: Sendable {
@@ -117,11 +118,11 @@ public struct DuvoConfiguration: Sendable {
     /// Why the file at `path` could not be read, in the system's words (`No such file or directory`, `Permission
     /// denied`): Foundation's own error says less on Linux, so the open is repeated to read `errno`.
     private static func reason(_ error: any Error, path: String) -> String {
-        let fd = open(path, O_RDONLY)
+        let fd = Platform.open(path, flags: Platform.OpenFlag.readOnly, mode: 0)
         guard fd < 0 else {
-            close(fd)
+            Platform.close(fd)
             return (error as NSError).localizedDescription  // it opens, so the content was the problem (not UTF-8)
         }
-        return String(cString: strerror(errno))
+        return Platform.lastErrorDescription()
     }
 }

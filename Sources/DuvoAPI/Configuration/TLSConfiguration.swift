@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+import Platform
 
 /// Which certificate authorities an https connection trusts: the system store unless a file or folder is named, and
 /// then exactly what is named.
@@ -46,7 +42,7 @@ public struct TLSConfiguration: Sendable, Hashable {
         let file = caFile.flatMap { $0.isEmpty ? nil : ("--ca-file", $0) }
             ?? value("DUVO_CA_FILE") ?? value("SSL_CERT_FILE") ?? value("CURL_CA_BUNDLE")
         if let (source, path) = file {
-            guard access(path, R_OK) == 0 else {
+            guard Platform.isReadable(path) else {
                 throw .notConfigured("\(source) names '\(path)', which cannot be read; point it at a PEM file of CA "
                     + "certificates")
             }
@@ -58,8 +54,7 @@ public struct TLSConfiguration: Sendable, Hashable {
             configuration.caFile = path
         }
         if let (source, path) = value("SSL_CERT_DIR") {
-            var status = stat()
-            guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+            guard let status = Platform.status(path: path), status.isDirectory else {
                 throw .notConfigured("\(source) names '\(path)', which is not a readable folder; point it at a "
                     + "folder of CA certificates hashed by `openssl rehash`")
             }

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// The bytes of one connection to Redis, plain TCP or TLS, so that ``RESPClient`` speaks RESP the same way on both.
 ///
@@ -27,14 +25,14 @@ enum RedisStreamError: Error, Sendable {
 
 /// Waits until `fd` is ready for `events` or `deadline` passes.
 /// - Returns: false when the deadline passed first.
-func waitUntilReady(_ fd: Int32, events: Int32, deadline: Double) throws(RedisStreamError) -> Bool {
+func waitUntilReady(_ fd: Int32, events: Platform.PollEvents, deadline: Double) throws(RedisStreamError) -> Bool {
     while true {
         let remaining = deadline - MonotonicClock.now()
         guard remaining > 0 else { return false }
-        var poller = pollfd(fd: fd, events: Int16(events), revents: 0)
-        let ready = poll(&poller, 1, Int32(min(remaining * 1000, 60_000).rounded(.up)))
-        if ready < 0 && errno == EINTR { continue }
-        guard ready >= 0 else { throw .failed(String(cString: strerror(errno))) }
+        let ready = Platform.poll(fd, for: events, timeoutMilliseconds: Int32(min(remaining * 1000, 60_000).rounded(.up)))
+            .count
+        if ready < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
+        guard ready >= 0 else { throw .failed(Platform.lastErrorDescription()) }
         if ready > 0 { return true }
     }
 }
@@ -50,38 +48,38 @@ final class PlainRedisStream: RedisByteStream {
         } catch {
             throw .failed("cannot connect (\(error))")
         }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        Platform.setNonBlocking(fd)
     }
 
     func write(_ bytes: [UInt8], deadline: Double) throws(RedisStreamError) {
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { raw in
-                send(fd, raw.baseAddress.map { $0 + written }, raw.count - written, Int32(MSG_NOSIGNAL))
+                Platform.send(fd: fd, UnsafeRawBufferPointer(rebasing: raw[written...]))
             }
             if count > 0 {
                 written += count
-            } else if count < 0 && errno == EINTR {
+            } else if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted {
                 continue
-            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                guard try waitUntilReady(fd, events: Int32(POLLOUT), deadline: deadline) else { throw .timedOut }
+            } else if count < 0 && Platform.lastErrorIsWouldBlock {
+                guard try waitUntilReady(fd, events: .writable, deadline: deadline) else { throw .timedOut }
             } else {
-                throw .failed("cannot send: \(String(cString: strerror(errno)))")
+                throw .failed("cannot send: \(Platform.lastErrorDescription())")
             }
         }
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Double) throws(RedisStreamError) -> Int {
         while true {
-            let count = recv(fd, buffer.baseAddress, buffer.count, 0)
+            let count = Platform.receive(fd: fd, into: buffer)
             if count >= 0 { return count }
-            if errno == EINTR { continue }
-            guard errno == EAGAIN || errno == EWOULDBLOCK else {
-                throw .failed(String(cString: strerror(errno)))
+            if Platform.lastError == Platform.ErrorCode.interrupted { continue }
+            guard Platform.lastErrorIsWouldBlock else {
+                throw .failed(Platform.lastErrorDescription())
             }
-            guard try waitUntilReady(fd, events: Int32(POLLIN), deadline: deadline) else { throw .timedOut }
+            guard try waitUntilReady(fd, events: .readable, deadline: deadline) else { throw .timedOut }
         }
     }
 
-    func close() { _ = Glibc.close(fd) }
+    func close() { Platform.close(fd) }
 }

@@ -1,8 +1,6 @@
 import CCurl
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// A TLS connection to Redis (`rediss://`), made by libcurl (`CURLOPT_CONNECT_ONLY`) with the same trust settings
 /// and certificate checks as https: the chain against ``TLSConfiguration``'s CAs, and the host name (or IP address)
@@ -71,7 +69,7 @@ final class TLSRedisStream: RedisByteStream, @unchecked Sendable {
             switch code {
             case CURLE_OK: written += sent
             case CURLE_AGAIN:
-                guard try waitUntilReady(fd, events: Int32(POLLOUT), deadline: deadline) else { throw .timedOut }
+                guard try waitUntilReady(fd, events: .writable, deadline: deadline) else { throw .timedOut }
             default: throw .failed("cannot send over TLS (\(String(cString: curl_easy_strerror(code))))")
             }
         }
@@ -84,7 +82,7 @@ final class TLSRedisStream: RedisByteStream, @unchecked Sendable {
             switch code {
             case CURLE_OK: return received
             case CURLE_AGAIN:
-                guard try waitUntilReady(fd, events: Int32(POLLIN), deadline: deadline) else { throw .timedOut }
+                guard try waitUntilReady(fd, events: .readable, deadline: deadline) else { throw .timedOut }
             default: throw .failed("cannot receive over TLS (\(String(cString: curl_easy_strerror(code))))")
             }
         }

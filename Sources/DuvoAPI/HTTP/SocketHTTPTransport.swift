@@ -1,11 +1,7 @@
 import Dispatch
 import Foundation
+import Platform
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A plain-HTTP/1.1 transport on POSIX sockets with a pool of keep-alive connections, for `http://` endpoints (the
 /// simulator, a local proxy) reached directly. It costs about half the CPU per call of ``CurlTransport``, which serves
@@ -28,12 +24,12 @@ public final class SocketHTTPTransport: HTTPTransport {
     /// A transport keeping up to `maxIdlePerHost` idle connections per host for reuse.
     public init(maxIdlePerHost: Int = 64) {
         self.maxIdlePerHost = maxIdlePerHost
-        signal(SIGPIPE, SIG_IGN)
+        Platform.ignoreBrokenPipe()
     }
 
     deinit {
         pool.withLock { pool in
-            for sockets in pool.values { for socket in sockets { close(socket.fd) } }
+            for sockets in pool.values { for socket in sockets { Platform.close(socket.fd) } }
         }
     }
 
@@ -63,14 +59,14 @@ public final class SocketHTTPTransport: HTTPTransport {
             case .pending: return await onWorkerResult { SocketIO.exchange(fd: fd, request: nil, timeout: timeout) }
             }
         } onCancel: {
-            _ = shutdown(fd, Int32(SHUT_RDWR))
+            Platform.shutdown(fd)
         }
         switch outcome {
         case .success(let (response, keepAlive)):
-            if keepAlive && !Task.isCancelled { checkin(key, fd) } else { close(fd) }
+            if keepAlive && !Task.isCancelled { checkin(key, fd) } else { Platform.close(fd) }
             return response
         case .failure(let error):
-            close(fd)
+            Platform.close(fd)
             if Task.isCancelled { throw .cancelled }
             throw error
         }
@@ -96,7 +92,7 @@ public final class SocketHTTPTransport: HTTPTransport {
         let now = MonotonicClock.now()
         while let candidate = pool.withLock({ $0[key]?.popLast() }) {
             if now - candidate.since < 30, SocketIO.isOpenAndQuiet(candidate.fd) { return candidate.fd }
-            close(candidate.fd)
+            Platform.close(candidate.fd)
         }
         return nil
     }
@@ -109,7 +105,7 @@ public final class SocketHTTPTransport: HTTPTransport {
             pool[key] = sockets
             return true
         }
-        if !kept { close(fd) }
+        if !kept { Platform.close(fd) }
     }
 
     private func onWorker<T: Sendable>(_ body: @escaping @Sendable () throws(TransportError) -> T)

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// Opening files of the runtime directory so that nothing planted there is used: no symlink is followed
 /// (`O_NOFOLLOW`), and what is opened must be a regular file that this user owns, with no access for others.
@@ -14,21 +12,21 @@ package enum OwnedFile {
     /// - Throws: ``OwnedFileError`` when it cannot be opened or is not a private regular file of this user
     ///   (the descriptor is then closed).
     package static func open(_ path: String, flags: Int32) throws(OwnedFileError) -> Int32 {
-        let fd = Glibc.open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = Platform.open(
+            path, flags: flags | Platform.OpenFlag.noFollow | Platform.OpenFlag.closeOnExec, mode: 0o600)
         guard fd >= 0 else {
-            let code = errno
+            let code = Platform.lastError
             // O_NOFOLLOW on a symlink fails with ELOOP: say what it is, not "too many levels of links".
-            if code == ELOOP { throw .untrusted(path: path, reason: "it is a symbolic link") }
+            if code == Platform.ErrorCode.tooManyLinks { throw .untrusted(path: path, reason: "it is a symbolic link") }
             throw .cannotOpen(path: path, errno: code)
         }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let code = errno
-            close(fd)
+        guard let info = Platform.status(fd: fd) else {
+            let code = Platform.lastError
+            Platform.close(fd)
             throw .cannotOpen(path: path, errno: code)
         }
         if let reason = untrustedReason(info) {
-            close(fd)
+            Platform.close(fd)
             throw .untrusted(path: path, reason: reason)
         }
         return fd
@@ -36,11 +34,12 @@ package enum OwnedFile {
 
     /// Why a file with this `stat` must not be used, or nil when it is a regular file of this user that no one else
     /// may write.
-    package static func untrustedReason(_ info: stat) -> String? {
-        if (info.st_mode & S_IFMT) != S_IFREG { return "it is not a regular file" }
-        if info.st_uid != geteuid() { return "it belongs to uid \(info.st_uid), not to you (uid \(geteuid()))" }
-        if info.st_mode & 0o022 != 0 {
-            return "others may write it (mode \(String(info.st_mode & 0o777, radix: 8)))"
+    package static func untrustedReason(_ info: Platform.FileStatus) -> String? {
+        if !info.isRegularFile { return "it is not a regular file" }
+        let me = Platform.effectiveUserID()
+        if info.owner != me { return "it belongs to uid \(info.owner), not to you (uid \(me))" }
+        if info.mode & 0o022 != 0 {
+            return "others may write it (mode \(String(info.mode & 0o777, radix: 8)))"
         }
         return nil
     }
@@ -61,7 +60,7 @@ package enum OwnedFileError: Error, Sendable, Hashable, CustomStringConvertible 
 
     package var description: String {
         switch self {
-        case .cannotOpen(let path, let code): "cannot open \(path): \(String(cString: strerror(code)))"
+        case .cannotOpen(let path, let code): "cannot open \(path): \(Platform.errorDescription(code))"
         case .untrusted(let path, let reason): "refusing \(path): \(reason)"
         }
     }

@@ -1,8 +1,6 @@
 import Digest
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// The per-user directory where `duvo` processes of one user meet: the shared simulator's state, the rate budget
 /// shared by processes on one key, the sweep lease.
@@ -35,7 +33,7 @@ public struct RuntimeDirectory: Sendable, Hashable {
         if let xdg = environment["XDG_RUNTIME_DIR"], xdg.hasPrefix("/") {
             return (xdg.hasSuffix("/") ? String(xdg.dropLast()) : xdg) + "/duvo"
         }
-        return "/tmp/duvo-\(getuid())"
+        return "/tmp/duvo-\(Platform.userID())"
     }
 
     /// Opens this user's runtime directory: the one `DUVO_RUNTIME_DIR` names, else the default location.
@@ -77,29 +75,33 @@ public struct RuntimeDirectory: Sendable, Hashable {
         } catch {
             return 0  // nothing to tidy in a directory that cannot be listed; the next start tries again
         }
-        let cutoff = time(nil) - Int(age)
+        let cutoff = Platform.wallSeconds() - Int(age)
         var removed = 0
         for name in names where name.hasPrefix("budget-") || name.hasPrefix("sweep-") {
-            var info = stat()
-            if lstat(file(name), &info) == 0, info.st_mtim.tv_sec < cutoff, unlink(file(name)) == 0 { removed += 1 }
+            if let info = Platform.linkStatus(path: file(name)), info.modifiedSeconds < cutoff,
+                Platform.unlink(file(name)) == 0
+            {
+                removed += 1
+            }
         }
         return removed
     }
 
     private static func ensurePrivate(_ path: String, named: Bool) throws(RuntimeDirectoryError) {
-        if mkdir(path, 0o700) != 0, errno != EEXIST {
-            throw .cannotCreate(path: path, reason: String(cString: strerror(errno)))
+        if Platform.makeDirectory(path, mode: 0o700) != 0, Platform.lastError != Platform.ErrorCode.exists {
+            throw .cannotCreate(path: path, reason: Platform.lastErrorDescription())
         }
-        var info = stat()
-        guard lstat(path, &info) == 0 else {
-            throw .cannotCreate(path: path, reason: String(cString: strerror(errno)))
+        guard let info = Platform.linkStatus(path: path) else {
+            throw .cannotCreate(path: path, reason: Platform.lastErrorDescription())
         }
-        guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .notADirectory(path: path) }
-        guard info.st_uid == geteuid() else { throw .ownedByAnotherUser(path: path, owner: info.st_uid) }
+        guard info.isDirectory else { throw .notADirectory(path: path) }
+        guard info.owner == Platform.effectiveUserID() else {
+            throw .ownedByAnotherUser(path: path, owner: info.owner)
+        }
         // Never tightened in place: files planted while it was open would stay, and a directory the user named
         // (a shared 2775 one, /tmp) is not ours to change.
-        if info.st_mode & 0o077 != 0 {
-            throw .tooOpen(path: path, mode: UInt32(info.st_mode & 0o7777), named: named)
+        if info.mode & 0o077 != 0 {
+            throw .tooOpen(path: path, mode: info.permissions, named: named)
         }
     }
 }
@@ -126,7 +128,7 @@ public enum RuntimeDirectoryError: Error, Sendable, Hashable, CustomStringConver
             "the runtime directory \(path) is not a directory (a link or a file sits there); remove it or set "
                 + "DUVO_RUNTIME_DIR"
         case .ownedByAnotherUser(let path, let owner):
-            "refusing the runtime directory \(path): it belongs to uid \(owner), not to you (uid \(geteuid())); "
+            "refusing the runtime directory \(path): it belongs to uid \(owner), not to you (uid \(Platform.effectiveUserID())); "
                 + "remove it or set DUVO_RUNTIME_DIR to a directory of your own"
         case .tooOpen(let path, let mode, true):
             "refusing DUVO_RUNTIME_DIR=\(path): its mode \(String(mode, radix: 8)) lets other users in; name a "

@@ -1,9 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import DuvoAPI
 import Foundation
+import Platform
 import Synchronization
 
 /// An advisory lock on a file (`flock`), held until ``unlock()`` or until the holder exits: the kernel releases it
@@ -19,7 +17,7 @@ final class FileLock: Sendable {
     /// - Throws: ``SharedSimulatorError/runtime(_:)`` when it cannot be opened or is not this user's own file.
     init(path: String) throws(SharedSimulatorError) {
         do {
-            fd = try OwnedFile.open(path, flags: O_RDWR | O_CREAT)
+            fd = try OwnedFile.open(path, flags: Platform.OpenFlag.readWrite | Platform.OpenFlag.create)
         } catch {
             throw .runtime(error.description)
         }
@@ -27,17 +25,16 @@ final class FileLock: Sendable {
 
     /// The lock file's inode, to recognise its holder in `/proc/locks`.
     var inode: UInt64? {
-        var info = stat()
-        return fstat(fd, &info) == 0 ? UInt64(info.st_ino) : nil
+        Platform.status(fd: fd)?.inode
     }
 
-    deinit { close(fd) }
+    deinit { Platform.close(fd) }
 
     /// Takes the lock if no one holds it; returns whether it did.
     func tryLock() -> Bool {
         while true {
-            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return true }
-            if errno != EINTR { return false }
+            if Platform.tryLockExclusive(fd) == 0 { return true }
+            if Platform.lastError != Platform.ErrorCode.interrupted { return false }
         }
     }
 
@@ -52,9 +49,9 @@ final class FileLock: Sendable {
         // A thread of its own, not a Dispatch queue: on Linux the global queues share the cooperative pool's few
         // threads, and a wait of seconds there stalls every task of the process.
         Thread.detachNewThread {
-            while flock(self.fd, LOCK_EX) != 0 && errno == EINTR {}
+            while Platform.lockExclusive(self.fd) != 0 && Platform.lastError == Platform.ErrorCode.interrupted {}
             let late = self.abandoned.withLock { abandoned in
-                if abandoned { flock(self.fd, LOCK_UN) }
+                if abandoned { Platform.unlock(self.fd) }
                 return abandoned
             }
             if !late { taken.signal() }
@@ -70,6 +67,6 @@ final class FileLock: Sendable {
 
     /// Lets go of the lock.
     func unlock() {
-        flock(fd, LOCK_UN)
+        Platform.unlock(fd)
     }
 }

@@ -1,7 +1,5 @@
 import DuvoAPI
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// Whole small files of the runtime directory (`sim.json`), read and written through ``OwnedFile``.
 enum OwnedFileContents {
@@ -16,19 +14,19 @@ enum OwnedFileContents {
     static func read(_ path: String, limit: Int) throws(Failure) -> [UInt8]? {
         let fd: Int32
         do {
-            fd = try OwnedFile.open(path, flags: O_RDONLY)
+            fd = try OwnedFile.open(path, flags: Platform.OpenFlag.readOnly)
         } catch {
-            if error.errno == ENOENT { return nil }
+            if error.errno == Platform.ErrorCode.noSuchFile { return nil }
             throw Failure(description: error.description)
         }
-        defer { close(fd) }
+        defer { Platform.close(fd) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = Glibc.read(fd, &buffer, buffer.count)
-            if count < 0 && errno == EINTR { continue }
+            let count = buffer.withUnsafeMutableBytes { Platform.read(fd: fd, into: $0) }
+            if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             guard count >= 0 else {
-                throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+                throw Failure(description: "cannot read \(path): \(Platform.lastErrorDescription())")
             }
             if count == 0 { return bytes }
             guard bytes.count + count <= limit else {
@@ -42,21 +40,22 @@ enum OwnedFileContents {
     /// the same pid, or a link) is removed first, never written through.
     /// - Throws: ``Failure`` when it cannot be created or written.
     static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
-        unlink(path)
+        Platform.unlink(path)
         let fd: Int32
         do {
-            fd = try OwnedFile.open(path, flags: O_WRONLY | O_CREAT | O_EXCL)
+            fd = try OwnedFile.open(
+                path, flags: Platform.OpenFlag.writeOnly | Platform.OpenFlag.create | Platform.OpenFlag.exclusive)
         } catch {
             throw Failure(description: error.description)
         }
-        defer { close(fd) }
+        defer { Platform.close(fd) }
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
+            let written = bytes[offset...].withUnsafeBytes { Platform.write(fd: fd, $0) }
+            if written < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             guard written > 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(path)
+                let reason = Platform.lastErrorDescription()
+                Platform.unlink(path)
                 throw Failure(description: "cannot write \(path): \(reason)")
             }
             offset += written

@@ -4,9 +4,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// The one background simulator per user that `duvo runs ... --simulate` shares, so a run started by one command
 /// can be read and answered by the next, as with the real Duvo.
@@ -55,12 +53,10 @@ struct SharedSimulator: Sendable {
 
     /// Seconds since the running simulator last received a request (the state file's modification time).
     func idleSeconds() -> Double? {
-        guard let fd = openState(O_RDONLY) else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return nil }
-        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-        return max(0, Date().timeIntervalSince1970 - modified)
+        guard let fd = openState(Platform.OpenFlag.readOnly) else { return nil }
+        defer { Platform.close(fd) }
+        guard let info = Platform.status(fd: fd) else { return nil }
+        return max(0, Date().timeIntervalSince1970 - info.modified)
     }
 
     /// The running shared simulator, started first (detached, from `executable`) when none runs.
@@ -108,12 +104,12 @@ struct SharedSimulator: Sendable {
         guard let state = try running() else { return .none }
         let alive = try FileLock(path: aliveLockPath)
         if let reason = impostorReason(pid: state.pid, aliveLock: alive) {
-            unlink(statePath)
+            Platform.unlink(statePath)
             return .stale(pid: state.pid, reason: reason)
         }
-        kill(state.pid, SIGTERM)
+        Platform.send(.terminate, to: state.pid)
         if await !BlockingWork.run({ alive.lock(waitingUpTo: 10) }) {
-            kill(state.pid, SIGKILL)
+            Platform.send(.kill, to: state.pid)
             guard await BlockingWork.run({ alive.lock(waitingUpTo: 5) }) else {
                 throw .runtime("the shared simulator (pid \(state.pid)) did not stop")
             }
@@ -155,27 +151,24 @@ struct SharedSimulator: Sendable {
         } catch {
             throw .runtime("cannot write \(statePath): \(error)")
         }
-        let temporary = statePath + ".\(getpid()).tmp"
+        let temporary = statePath + ".\(Platform.processID()).tmp"
         do {
             try OwnedFileContents.write(Array(data), to: temporary)
         } catch {
             throw .runtime("cannot write \(statePath): \(error)")
         }
-        guard rename(temporary, statePath) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
+        guard Platform.rename(temporary, to: statePath) == 0 else {
+            let reason = Platform.lastErrorDescription()
+            Platform.unlink(temporary)
             throw .runtime("cannot replace \(statePath): \(reason)")
         }
     }
 
     /// Sets the state file's modification time to when the last request arrived, for `duvo sim status`.
     func noteActivity(secondsAgo: Double) {
-        guard let fd = openState(O_WRONLY) else { return }
-        defer { close(fd) }
-        let when = Date().timeIntervalSince1970 - secondsAgo
-        var times = [timespec(tv_sec: Int(when), tv_nsec: Int((when - floor(when)) * 1e9))]
-        times.append(times[0])
-        _ = futimens(fd, times)
+        guard let fd = openState(Platform.OpenFlag.writeOnly) else { return }
+        defer { Platform.close(fd) }
+        Platform.setTimes(fd: fd, seconds: Date().timeIntervalSince1970 - secondsAgo)
     }
 
     /// `sim.json` opened with `flags`, or nil when it is not there or not this user's own file (``readState()``
@@ -192,7 +185,7 @@ struct SharedSimulator: Sendable {
     func removeState(ifOwnedBy pid: Int32) {
         do {
             guard let state = try readState(), state.pid == pid else { return }
-            unlink(statePath)
+            Platform.unlink(statePath)
         } catch {
             // An unreadable file is not ours to judge; `duvo sim stop` reports it.
         }
@@ -203,37 +196,38 @@ struct SharedSimulator: Sendable {
     private func start(speed: Double, executable: String, environment: [String: String])
         throws(SharedSimulatorError) -> SharedSimulatorState
     {
-        var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else {
-            throw .cannotStart("no pipe: \(String(cString: strerror(errno)))")
+        guard let pipe = Platform.pipe() else {
+            throw .cannotStart("no pipe: \(Platform.lastErrorDescription())")
         }
         // Close-on-exec, so no other child this process spawns keeps the starter waiting for end of file.
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        Platform.setCloseOnExec(pipe.read)
+        Platform.setCloseOnExec(pipe.write)
         let log: Int32
         do {
-            log = try OwnedFile.open(logPath, flags: O_WRONLY | O_CREAT | O_APPEND)
+            log = try OwnedFile.open(
+                logPath, flags: Platform.OpenFlag.writeOnly | Platform.OpenFlag.create | Platform.OpenFlag.append)
         } catch {
-            close(ends[0])
-            close(ends[1])
+            Platform.close(pipe.read)
+            Platform.close(pipe.write)
             throw .cannotStart(error.description)
         }
-        let pid: pid_t
+        let pid: Int32
         do {
             pid = try DetachedProcess.spawn(
                 executable, arguments: ["sim", "serve-shared", "--speed", String(speed)],
-                environment: environment, outputFD: ends[1], logFD: log)
+                environment: environment, outputFD: pipe.write, logFD: log)
         } catch {
-            close(ends[0])
-            close(ends[1])
-            close(log)
+            Platform.close(pipe.read)
+            Platform.close(pipe.write)
+            Platform.close(log)
             throw .cannotStart(error.description)
         }
-        close(ends[1])
-        close(log)
+        Platform.close(pipe.write)
+        Platform.close(log)
         // Reap it when it ends, so a long-lived parent (a test process) is not left with a zombie.
-        Thread.detachNewThread { _ = waitpid(pid, nil, 0) }
-        let line = Self.readLine(from: ends[0], timeoutSeconds: 20)
-        close(ends[0])
+        Thread.detachNewThread { Platform.waitForExit(of: pid) }
+        let line = Self.readLine(from: pipe.read, timeoutSeconds: 20)
+        Platform.close(pipe.read)
         guard let line, line.hasPrefix("http") else {
             throw .cannotStart("it printed no address (see \(logPath))")
         }
@@ -251,12 +245,11 @@ struct SharedSimulator: Sendable {
         while !bytes.contains(UInt8(ascii: "\n")) {
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else { return nil }
-            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, Int32(remaining * 1000))
-            if ready < 0 && errno == EINTR { continue }
+            let ready = Platform.poll(fd, for: .readable, timeoutMilliseconds: Int32(remaining * 1000)).count
+            if ready < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             guard ready > 0 else { return nil }
-            let count = read(fd, &buffer, buffer.count)
-            if count < 0 && errno == EINTR { continue }
+            let count = buffer.withUnsafeMutableBytes { Platform.read(fd: fd, into: $0) }
+            if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             guard count > 0 else { break }
             bytes += buffer[0..<count]
         }

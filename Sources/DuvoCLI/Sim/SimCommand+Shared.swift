@@ -3,6 +3,7 @@ import Diagnostics
 import DuvoSimulator
 import Foundation
 import JSONCore
+import Platform
 
 /// `duvo sim status`, `duvo sim stop` and `duvo sim serve-shared`: the shared background simulator.
 extension SimCommand {
@@ -73,7 +74,7 @@ extension SimCommand {
         configuration.credentials = try Credentials(apiKeys: [key], teams: [DefaultCredentials.team])
         let simulator = try Simulator(configuration: configuration)
         let url = try simulator.start()
-        let pid = getpid()
+        let pid = Platform.processID()
         try shared.write(SharedSimulatorState(
             url: url, apiKey: key, team: DefaultCredentials.team, pid: pid,
             speed: configuration.speed, idleTimeoutSeconds: idleTimeout,

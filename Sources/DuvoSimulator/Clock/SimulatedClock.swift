@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Platform
 
 /// The simulator's notion of "now": it starts at the real wall-clock time and runs `speed` times faster.
 ///
@@ -33,14 +29,10 @@ public final class SimulatedClock: Sendable {
     }
 
     private static func wallMilliseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+        Platform.wallMilliseconds()
     }
 
     static func monotonicNanoseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+        Platform.monotonicNanoseconds()
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Platform
 
 /// ISO 8601 timestamps as the simulator writes and reads them.
 ///
@@ -14,11 +10,11 @@ public enum Timestamp {
         let parts = utcParts(milliseconds)
         var out: [UInt8] = []
         out.reserveCapacity(20)
-        append(Int(parts.tm_year) + 1900, width: 4, to: &out)
+        append(parts.year, width: 4, to: &out)
         out.append(UInt8(ascii: "-"))
-        append(Int(parts.tm_mon) + 1, width: 2, to: &out)
+        append(parts.month, width: 2, to: &out)
         out.append(UInt8(ascii: "-"))
-        append(Int(parts.tm_mday), width: 2, to: &out)
+        append(parts.day, width: 2, to: &out)
         out.append(UInt8(ascii: "T"))
         appendTimeOfDay(parts, to: &out)
         out.append(UInt8(ascii: "Z"))
@@ -30,10 +26,10 @@ public enum Timestamp {
         let parts = utcParts(milliseconds)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        var out: [UInt8] = Array(days[Int(parts.tm_wday) % 7].utf8) + Array(", ".utf8)
-        append(Int(parts.tm_mday), width: 2, to: &out)
-        out += Array(" \(months[Int(parts.tm_mon) % 12]) ".utf8)
-        append(Int(parts.tm_year) + 1900, width: 4, to: &out)
+        var out: [UInt8] = Array(days[parts.weekday % 7].utf8) + Array(", ".utf8)
+        append(parts.day, width: 2, to: &out)
+        out += Array(" \(months[(parts.month - 1) % 12]) ".utf8)
+        append(parts.year, width: 4, to: &out)
         out.append(UInt8(ascii: " "))
         appendTimeOfDay(parts, to: &out)
         out += Array(" GMT".utf8)
@@ -41,20 +37,17 @@ public enum Timestamp {
     }
 
     /// The UTC calendar fields of `milliseconds` since the epoch.
-    private static func utcParts(_ milliseconds: Int64) -> tm {
-        var seconds = time_t(floorDiv(milliseconds, 1000))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return parts
+    private static func utcParts(_ milliseconds: Int64) -> Platform.CalendarFields {
+        Platform.utcFields(epochSeconds: floorDiv(milliseconds, 1000))
     }
 
     /// Appends `HH:MM:SS`.
-    private static func appendTimeOfDay(_ parts: tm, to out: inout [UInt8]) {
-        append(Int(parts.tm_hour), width: 2, to: &out)
+    private static func appendTimeOfDay(_ parts: Platform.CalendarFields, to out: inout [UInt8]) {
+        append(parts.hour, width: 2, to: &out)
         out.append(UInt8(ascii: ":"))
-        append(Int(parts.tm_min), width: 2, to: &out)
+        append(parts.minute, width: 2, to: &out)
         out.append(UInt8(ascii: ":"))
-        append(Int(parts.tm_sec), width: 2, to: &out)
+        append(parts.second, width: 2, to: &out)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` into milliseconds since the epoch; nil when invalid.
@@ -106,14 +99,9 @@ public enum Timestamp {
         default:
             return nil
         }
-        var parts = tm()
-        parts.tm_year = Int32(year - 1900)
-        parts.tm_mon = Int32(month - 1)
-        parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(hour)
-        parts.tm_min = Int32(minute)
-        parts.tm_sec = Int32(second)
-        let epoch = Int64(timegm(&parts)) - Int64(offsetSeconds)
+        let fields = Platform.CalendarFields(year: year, month: month, day: day, hour: hour, minute: minute,
+                                             second: second)
+        let epoch = Platform.epochSeconds(utc: fields) - Int64(offsetSeconds)
         return epoch * 1000 + Int64(fractionMs)
     }
 

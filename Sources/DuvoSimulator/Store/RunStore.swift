@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// All runs of a simulator, shared by every connection thread behind one reader-writer lock.
 ///

@@ -1,12 +1,7 @@
 import Dispatch
 import Foundation
+import Platform
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// Reads a file descriptor with blocking read(2) on a dedicated thread, one batch per request from the consumer.
 ///
@@ -69,12 +64,12 @@ final class BlockingReader: Sendable {
     /// so the two never read at once. `nil` leaves the rest (waiting longer, end of input, errors) to the thread.
     private func readIfArrivingSoon() -> [UInt8]? {
         guard !state.withLock({ $0.finished }) else { return nil }
-        var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&request, 1, Self.inlineWaitMilliseconds) == 1, request.revents & Int16(POLLIN) != 0 else {
+        let poll = Platform.poll(fd, for: .readable, timeoutMilliseconds: Self.inlineWaitMilliseconds)
+        guard poll.count == 1, poll.returned.contains(.readable) else {
             return nil
         }
         let chunk = [UInt8](unsafeUninitializedCapacity: bufferSize) { raw, initialized in
-            initialized = max(0, read(fd, raw.baseAddress, raw.count))
+            initialized = max(0, Platform.read(fd: fd, into: UnsafeMutableRawBufferPointer(raw)))
         }
         return chunk.isEmpty ? nil : chunk
     }
@@ -109,20 +104,17 @@ final class BlockingReader: Sendable {
     /// One read(2): the bytes read, or `nil` at end of input or on an error other than EINTR/EAGAIN.
     private func readOnce(into buffer: inout [UInt8]) -> [UInt8]? {
         while true {
-            let count = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress, raw.count) }
+            let count = buffer.withUnsafeMutableBytes { raw in Platform.read(fd: fd, into: raw) }
             if count > 0 { return Array(buffer[0..<count]) }
             if count == 0 { return nil }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: waitUntilReady(fd, events: Int16(POLLIN))
-            default: return nil
-            }
+            if Platform.lastError == Platform.ErrorCode.interrupted { continue }
+            guard Platform.lastErrorIsWouldBlock else { return nil }
+            waitUntilReady(fd, events: .readable)
         }
     }
 }
 
 /// Blocks until `fd` is ready for `events` (for descriptors a parent left non-blocking).
-func waitUntilReady(_ fd: Int32, events: Int16) {
-    var request = pollfd(fd: fd, events: events, revents: 0)
-    _ = poll(&request, 1, -1)
+func waitUntilReady(_ fd: Int32, events: Platform.PollEvents) {
+    _ = Platform.poll(fd, for: events, timeoutMilliseconds: -1)
 }

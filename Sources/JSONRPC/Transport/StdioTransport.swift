@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Platform
 
 /// The process's stdin and stdout as a JSON-RPC transport.
 ///
@@ -19,7 +15,7 @@ public final class StdioTransport: ByteInput, ByteOutput {
     public init(inputFD: Int32, outputFD: Int32) {
         self.inputFD = inputFD
         self.outputFD = outputFD
-        signal(SIGPIPE, SIG_IGN)
+        Platform.ignoreBrokenPipe()
     }
 
     /// The transport for `duvo rpc`: reads fd 0, and writes frames to a private duplicate of the real stdout.
@@ -28,10 +24,10 @@ public final class StdioTransport: ByteInput, ByteOutput {
     ///   from any library lands in the log rather than in the middle of a frame. The duplicate is close-on-exec, so
     ///   child processes never inherit the protocol pipe.
     public static func takingOverStandardStreams() -> StdioTransport {
-        fflush(nil)
-        let frames = fcntl(1, F_DUPFD_CLOEXEC, 3)
+        Platform.flushStandardIO()
+        let frames = Platform.duplicateCloseOnExec(1, minimum: 3)
         guard frames >= 0 else { return StdioTransport(inputFD: 0, outputFD: 1) }
-        _ = dup2(2, 1)
+        Platform.duplicate(2, onto: 1)
         return StdioTransport(inputFD: 0, outputFD: frames)
     }
 
@@ -51,13 +47,15 @@ public final class StdioTransport: ByteInput, ByteOutput {
                 offset += written
                 continue
             }
-            if written == 0 { throw TransportError.writeFailed(errno: EIO) }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: waitUntilReady(outputFD, events: Int16(POLLOUT))
-            case EPIPE: throw TransportError.closed
-            case let code: throw TransportError.writeFailed(errno: code)
+            if written == 0 { throw TransportError.writeFailed(errno: Platform.ErrorCode.inputOutput) }
+            let code = Platform.lastError
+            if code == Platform.ErrorCode.interrupted { continue }
+            if Platform.lastErrorIsWouldBlock {
+                waitUntilReady(outputFD, events: .writable)
+                continue
             }
+            if code == Platform.ErrorCode.brokenPipe { throw TransportError.closed }
+            throw TransportError.writeFailed(errno: code)
         }
     }
 }
@@ -66,14 +64,14 @@ extension StdioTransport {
     /// True when the output is a pipe or socket with room for `count` bytes now: POSIX guarantees a pipe that polls
     /// writable takes a write of up to `PIPE_BUF` bytes whole, without blocking.
     public func canWriteWithoutBlocking(_ count: Int) -> Bool {
-        guard count <= Int(PIPE_BUF) else { return false }
-        var poller = pollfd(fd: outputFD, events: Int16(POLLOUT), revents: 0)
-        return poll(&poller, 1, 0) == 1 && poller.revents & Int16(POLLOUT) != 0
+        guard count <= Platform.pipeAtomicWrite else { return false }
+        let poll = Platform.poll(outputFD, for: .writable, timeoutMilliseconds: 0)
+        return poll.count == 1 && poll.returned.contains(.writable)
     }
 }
 
 /// write(2), named apart from ``StdioTransport/write(_:)``.
 private func systemWrite(_ fd: Int32, _ base: UnsafeRawPointer?, _ offset: Int, _ count: Int) -> Int {
     guard let base else { return 0 }
-    return write(fd, base + offset, count - offset)
+    return Platform.write(fd: fd, UnsafeRawBufferPointer(start: base + offset, count: count - offset))
 }
