@@ -48,7 +48,7 @@ struct PlatformBoundaryTests {
         "strerror", "errno", "fcntl", "flock", "usleep", "nanosleep", "clock_gettime", "getpid", "getuid", "geteuid",
         "isatty", "setsockopt", "getsockopt", "getaddrinfo", "posix_spawn", "posix_spawnattr_init", "dlsym", "waitpid",
         "futimens", "fstat", "lstat", "readlink", "dup2", "pipe", "kill", "gmtime_r", "timegm", "mkdir", "unlink",
-        "recv", "pthread_rwlock_init", "timespec", "timeval", "pollfd", "sockaddr_storage", "addrinfo", "signal",
+        "recv", "pread", "pwrite", "ftruncate", "pthread_rwlock_init", "timespec", "timeval", "pollfd", "sockaddr_storage", "addrinfo", "signal",
     ]
 
     /// The lines of `text` (comments skipped) that call one of ``cNames`` unqualified, or read `errno`.
@@ -78,6 +78,7 @@ struct PlatformBoundaryTests {
         #expect(try Self.cLibraryCalls("return String(cString: strerror(errno))").count == 1)
         #expect(try Self.cLibraryCalls("if count < 0 && errno == EINTR { continue }").count == 1)
         #expect(try Self.cLibraryCalls("var spec = timespec()").count == 1)
+        #expect(try Self.cLibraryCalls("let got = pread(fd, base, count, off_t(offset))").count == 1)
         #expect(try Self.cLibraryCalls("let data = procFile(\"/proc/locks\")").count == 1)
         #expect(try Self.cLibraryCalls("""
             let pid = Platform.processID()
