@@ -36,6 +36,21 @@ extension Platform {
         Glibc.write(fd, bytes.baseAddress, bytes.count)
     }
 
+    /// `pread(2)` into `buffer` from `offset`: the count read, 0 at end of file, or -1 with ``lastError`` set.
+    package static func read(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
+    }
+
+    /// `pwrite(2)` of `bytes` at `offset`: the count written, or -1 with ``lastError`` set.
+    package static func write(fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> Int {
+        pwrite(fd, bytes.baseAddress, bytes.count, off_t(offset))
+    }
+
+    /// `ftruncate(2)`: 0, or -1 with ``lastError`` set.
+    package static func truncate(fd: Int32, size: Int) -> Int32 {
+        ftruncate(fd, off_t(size))
+    }
+
     /// `unlink(2)`: 0, or -1 with ``lastError`` set.
     @discardableResult
     package static func unlink(_ path: String) -> Int32 {
@@ -69,19 +84,29 @@ extension Platform {
         package var modifiedSeconds: Int
         /// The nanoseconds past ``modifiedSeconds``.
         package var modifiedNanoseconds: Int
+        /// The device the inode is on (with ``inode``, names the file).
+        package var device: UInt64
+        /// The size in bytes.
+        package var size: Int
+        /// The number of hard links (0: the file was removed while open).
+        package var links: UInt64
 
         package init(mode: UInt32, owner: UInt32, inode: UInt64 = 0, modifiedSeconds: Int = 0,
-                     modifiedNanoseconds: Int = 0) {
+                     modifiedNanoseconds: Int = 0, device: UInt64 = 0, size: Int = 0, links: UInt64 = 0) {
             self.mode = mode
             self.owner = owner
             self.inode = inode
             self.modifiedSeconds = modifiedSeconds
             self.modifiedNanoseconds = modifiedNanoseconds
+            self.device = device
+            self.size = size
+            self.links = links
         }
 
         init(_ info: stat) {
             self.init(mode: UInt32(info.st_mode), owner: UInt32(info.st_uid), inode: UInt64(info.st_ino),
-                      modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec))
+                      modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec),
+                      device: UInt64(info.st_dev), size: Int(info.st_size), links: UInt64(info.st_nlink))
         }
 
         /// A regular file.
@@ -117,6 +142,11 @@ extension Platform {
         var times = [timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))]
         times.append(times[0])
         _ = futimens(fd, times)
+    }
+
+    /// Sets a file's access and modification times to now (`futimens` with no times).
+    package static func touch(fd: Int32) {
+        _ = futimens(fd, nil)
     }
 
     /// The real uid of this process.

@@ -14,6 +14,17 @@ extension Platform {
         _ = kill(pid, signal.number)
     }
 
+    /// Whether a process with `pid` exists (`kill(pid, 0)`; EPERM means it exists but is another user's).
+    package static func processExists(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+
+    /// The text of this boot's id (`/proc/sys/kernel/random/boot_id`), or nil where the kernel does not tell it.
+    package static func bootIDText() -> String? {
+        let data = readProcFile("/proc/sys/kernel/random/boot_id", limit: 64)
+        return data.isEmpty ? nil : String(decoding: data, as: UTF8.self)
+    }
+
     /// Blocks until child `pid` ends, reaping it.
     package static func waitForExit(of pid: Int32) {
         _ = waitpid(pid, nil, 0)

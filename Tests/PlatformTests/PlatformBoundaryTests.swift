@@ -5,14 +5,6 @@ import TestSupport
 /// Platform code lives in `Sources/Platform` only, so a port to another system touches one target.
 @Suite("Platform code in one place")
 struct PlatformBoundaryTests {
-    /// Files that still call the C library themselves while another branch rewrites them; each must leave this list
-    /// (the test says so) once it calls `Platform` instead.
-    static let waiting: Set<String> = [
-        "Sources/DuvoAPI/Budget/BudgetLedgerFile.swift",
-        "Sources/DuvoAPI/Coordination/LockedFile.swift",
-        "Sources/DuvoAPI/Coordination/FileSweepCoordinator.swift",
-    ]
-
     /// The package's Swift sources with their paths relative to the package root.
     static func sources() throws -> [(path: String, text: String)] {
         let root = PackagePaths.root.appendingPathComponent("Sources")
@@ -43,8 +35,7 @@ struct PlatformBoundaryTests {
         let files = try Self.sources()
         #expect(files.count > 100, "the Sources tree was not found under \(PackagePaths.root.path)")
         let offenders = files.filter { file in
-            !file.path.hasPrefix("Sources/Platform/") && !Self.waiting.contains(file.path)
-                && Self.importsCLibrary(file.text)
+            !file.path.hasPrefix("Sources/Platform/") && Self.importsCLibrary(file.text)
         }
         #expect(offenders.map(\.path) == [], "call Platform (Sources/Platform) instead of the C library")
         let platform = files.filter { $0.path.hasPrefix("Sources/Platform/") }
@@ -57,7 +48,7 @@ struct PlatformBoundaryTests {
         "strerror", "errno", "fcntl", "flock", "usleep", "nanosleep", "clock_gettime", "getpid", "getuid", "geteuid",
         "isatty", "setsockopt", "getsockopt", "getaddrinfo", "posix_spawn", "posix_spawnattr_init", "dlsym", "waitpid",
         "futimens", "fstat", "lstat", "readlink", "dup2", "pipe", "kill", "gmtime_r", "timegm", "mkdir", "unlink",
-        "recv", "pthread_rwlock_init", "timespec", "timeval", "pollfd", "sockaddr_storage", "addrinfo", "signal",
+        "recv", "pread", "pwrite", "ftruncate", "pthread_rwlock_init", "timespec", "timeval", "pollfd", "sockaddr_storage", "addrinfo", "signal",
     ]
 
     /// The lines of `text` (comments skipped) that call one of ``cNames`` unqualified, or read `errno`.
@@ -75,8 +66,7 @@ struct PlatformBoundaryTests {
     @Test("no file outside Sources/Platform calls the C library through Foundation's re-export of Glibc")
     func noHiddenCalls() throws {
         var offenders: [String] = []
-        for file in try Self.sources()
-        where !file.path.hasPrefix("Sources/Platform/") && !Self.waiting.contains(file.path) {
+        for file in try Self.sources() where !file.path.hasPrefix("Sources/Platform/") {
             offenders += try Self.cLibraryCalls(file.text).map { "\(file.path): \($0)" }
         }
         #expect(offenders == [], "call Platform (Sources/Platform) instead of the C library")
@@ -88,6 +78,7 @@ struct PlatformBoundaryTests {
         #expect(try Self.cLibraryCalls("return String(cString: strerror(errno))").count == 1)
         #expect(try Self.cLibraryCalls("if count < 0 && errno == EINTR { continue }").count == 1)
         #expect(try Self.cLibraryCalls("var spec = timespec()").count == 1)
+        #expect(try Self.cLibraryCalls("let got = pread(fd, base, count, off_t(offset))").count == 1)
         #expect(try Self.cLibraryCalls("let data = procFile(\"/proc/locks\")").count == 1)
         #expect(try Self.cLibraryCalls("""
             let pid = Platform.processID()
@@ -97,15 +88,6 @@ struct PlatformBoundaryTests {
             // flock(2) is what the kernel releases when the holder dies
             try await send(request)
             """).isEmpty)
-    }
-
-    @Test("a file waiting for its move still imports Glibc; once moved, it leaves the waiting list")
-    func waitingListIsCurrent() throws {
-        let files = Dictionary(uniqueKeysWithValues: try Self.sources().map { ($0.path, $0.text) })
-        for path in Self.waiting.sorted() {
-            let text = try #require(files[path], "\(path) is gone: remove it from the waiting list")
-            #expect(Self.importsCLibrary(text), "\(path) no longer imports Glibc: remove it from the waiting list")
-        }
     }
 
     @Test("the import check recognises the forms an import takes")

@@ -1,8 +1,6 @@
 import Foundation
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// A key's ``BudgetLedger`` in a small binary file of the runtime directory, read and changed with `pread` and
 /// `pwrite` under an exclusive `flock` on the file itself, kept open for the life of the process.
@@ -63,7 +61,7 @@ package final class BudgetLedgerFile: Sendable {
     }
 
     deinit {
-        file.withLock { if $0.fd >= 0 { close($0.fd) } }
+        file.withLock { if $0.fd >= 0 { Platform.close($0.fd) } }
     }
 
     /// Reads the ledger, lets `change` edit it, writes it back when it changed, and returns what `change` returned;
@@ -80,10 +78,10 @@ package final class BudgetLedgerFile: Sendable {
         try file.withLock { file throws(CoordinationError) -> T in
             let size = try lockCurrentFile(&file)
             let fd = file.fd
-            defer { flock(fd, LOCK_UN) }
+            defer { Platform.unlock(fd) }
             let now = MonotonicClock.now()
             if now - file.touchedAt > 60 {
-                futimens(fd, nil)
+                Platform.touch(fd: fd)
                 file.touchedAt = now
             }
             let read = try read(fd, size: size)
@@ -149,7 +147,7 @@ package final class BudgetLedgerFile: Sendable {
         bytes += slot
         bytes += [UInt8](repeating: 0, count: layout.fileBytes - bytes.count)
         // Shrinking to nothing first drops whatever a foreign writer left beyond the new size.
-        guard ftruncate(fd, 0) == 0 else { throw failure("cannot truncate: \(Self.lastError())") }
+        guard Platform.truncate(fd: fd, size: 0) == 0 else { throw failure("cannot truncate: \(Self.lastError())") }
         try writeBytes(fd, bytes, at: 0)
         try writeBytes(fd, Self.bytes(of: [Self.magic]), at: 0)
     }
@@ -160,9 +158,9 @@ package final class BudgetLedgerFile: Sendable {
         var done = 0
         while done < count {
             let got = bytes.withUnsafeMutableBytes {
-                pread(fd, $0.baseAddress?.advanced(by: done), count - done, off_t(offset + done))
+                Platform.read(fd: fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[done...]), at: offset + done)
             }
-            if got < 0 && errno == EINTR { continue }
+            if got < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             guard got >= 0 else { throw failure("cannot read: \(Self.lastError())") }
             if got == 0 { break }
             done += got
@@ -174,9 +172,9 @@ package final class BudgetLedgerFile: Sendable {
         var done = 0
         while done < bytes.count {
             let put = bytes.withUnsafeBytes {
-                pwrite(fd, $0.baseAddress?.advanced(by: done), bytes.count - done, off_t(offset + done))
+                Platform.write(fd: fd, UnsafeRawBufferPointer(rebasing: $0[done...]), at: offset + done)
             }
-            if put < 0 && errno == EINTR { continue }
+            if put < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             guard put > 0 else { throw failure("cannot write: \(Self.lastError())") }
             done += put
         }
@@ -190,20 +188,19 @@ package final class BudgetLedgerFile: Sendable {
         for _ in 0..<3 {
             if file.fd < 0 {
                 do {
-                    file.fd = try OwnedFile.open(path, flags: O_RDWR | O_CREAT)
+                    file.fd = try OwnedFile.open(path, flags: Platform.OpenFlag.readWrite | Platform.OpenFlag.create)
                 } catch {
                     throw .file(path: path, error)
                 }
             }
             try Flock.acquire(file.fd, path: path, timeout: lockTimeout)
-            var info = stat()
-            guard fstat(file.fd, &info) == 0 else {
-                flock(file.fd, LOCK_UN)
+            guard let info = Platform.status(fd: file.fd) else {
+                Platform.unlock(file.fd)
                 throw failure("cannot stat: \(Self.lastError())")
             }
-            if info.st_nlink > 0 { return Int(info.st_size) }
-            flock(file.fd, LOCK_UN)
-            close(file.fd)
+            if info.links > 0 { return info.size }
+            Platform.unlock(file.fd)
+            Platform.close(file.fd)
             file = OpenFile()
         }
         throw failure("the file keeps being removed")
@@ -211,5 +208,5 @@ package final class BudgetLedgerFile: Sendable {
 
     private func failure(_ reason: String) -> CoordinationError { .file(path: path, reason: reason) }
 
-    private static func lastError() -> String { String(cString: strerror(errno)) }
+    private static func lastError() -> String { Platform.lastErrorDescription() }
 }

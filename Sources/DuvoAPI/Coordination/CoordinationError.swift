@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// Why shared coordination (the runtime directory's files, Redis) could not be used for one operation.
 public enum CoordinationError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -21,7 +19,7 @@ extension CoordinationError {
     /// `path` of the runtime directory was not opened (see ``OwnedFile``).
     static func file(path: String, _ error: OwnedFileError) -> CoordinationError {
         switch error {
-        case .cannotOpen(_, let code): .file(path: path, reason: "cannot open: \(String(cString: strerror(code)))")
+        case .cannotOpen(_, let code): .file(path: path, reason: "cannot open: \(Platform.errorDescription(code))")
         case .untrusted(_, let reason): .file(path: path, reason: "refused, \(reason)")
         }
     }

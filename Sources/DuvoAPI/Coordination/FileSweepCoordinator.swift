@@ -1,8 +1,6 @@
 import Foundation
 import JSONCore
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// Sweep leadership and results in the runtime directory, for the processes of this user on this machine.
 ///
@@ -15,7 +13,7 @@ public final class FileSweepCoordinator: SweepCoordinator {
     private let lease: LockedFile
     private let results: LockedFile
     private let token: String
-    private let pid = getpid()
+    private let pid = Platform.processID()
     private let boot: BootID
 
     /// The lease and results for `name` (a ``RuntimeDirectory/keyedName(_:)`` of key, base URL and team).
@@ -71,7 +69,7 @@ public final class FileSweepCoordinator: SweepCoordinator {
 
     /// Whether a process with `pid` exists (EPERM: it exists but is another user's, which the directory rules out).
     private static func isAlive(_ pid: Int32) -> Bool {
-        kill(pid, 0) == 0 || errno == EPERM
+        Platform.processExists(pid)
     }
 
     /// The lease file's one line: `holder <token> <pid> <expires> <boot id>` (a line without the boot id, from an

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// The exclusive `flock` of the runtime directory's shared files (budget ledger, sweep lease and results).
 enum Flock {
@@ -10,14 +8,14 @@ enum Flock {
     static func acquire(_ fd: Int32, path: String, timeout: Double) throws(CoordinationError) {
         let deadline = MonotonicClock.now() + timeout
         var pause: UInt32 = 50
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR else {
-                throw .file(path: path, reason: "cannot lock: \(String(cString: strerror(errno)))")
+        while Platform.tryLockExclusive(fd) != 0 {
+            guard Platform.lastErrorIsWouldBlock || Platform.lastError == Platform.ErrorCode.interrupted else {
+                throw .file(path: path, reason: "cannot lock: \(Platform.lastErrorDescription())")
             }
             guard MonotonicClock.now() < deadline else {
                 throw .file(path: path, reason: "another process has held the lock for over \(timeout) s")
             }
-            usleep(pause)
+            Platform.sleep(microseconds: pause)
             pause = min(pause * 2, 5_000)
         }
     }

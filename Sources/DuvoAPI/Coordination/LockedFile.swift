@@ -1,8 +1,6 @@
 import Foundation
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// A small state file of the runtime directory, changed only under an exclusive `flock` on a companion lock file and
 /// replaced whole by `rename`, so a reader never sees half a write.
@@ -34,7 +32,7 @@ final class LockedFile: Sendable {
 
     deinit {
         let fd = lock.withLock { $0 }
-        if fd >= 0 { close(fd) }
+        if fd >= 0 { Platform.close(fd) }
     }
 
     /// Reads the file (empty when absent), lets `change` edit its text, writes the result back when it differs, and
@@ -53,7 +51,7 @@ final class LockedFile: Sendable {
         try lock.withLock { fd throws(CoordinationError) -> T in
             try lockCurrentFile(&fd)
             let held = fd
-            defer { flock(held, LOCK_UN) }
+            defer { Platform.unlock(held) }
             let before = try readNow()
             var text = before
             let result = change(&text)
@@ -65,17 +63,17 @@ final class LockedFile: Sendable {
     private func readNow() throws(CoordinationError) -> String {
         let fd: Int32
         do {
-            fd = try OwnedFile.open(path, flags: O_RDONLY)
+            fd = try OwnedFile.open(path, flags: Platform.OpenFlag.readOnly)
         } catch {
-            if error.errno == ENOENT { return "" }
+            if error.errno == Platform.ErrorCode.noSuchFile { return "" }
             throw .file(path: path, error)
         }
-        defer { close(fd) }
+        defer { Platform.close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
+            let count = chunk.withUnsafeMutableBytes { Platform.read(fd: fd, into: $0) }
+            if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             guard count >= 0 else { throw failure(path, "cannot read: \(Self.lastError())") }
             if count == 0 { break }
             bytes += chunk[0..<count]
@@ -90,28 +88,29 @@ final class LockedFile: Sendable {
     /// is at its name, a link planted there included, is removed, never followed or written through.
     private func write(_ text: String) throws(CoordinationError) {
         let temporary = path + ".tmp"
-        guard unlink(temporary) == 0 || errno == ENOENT else {
+        guard Platform.unlink(temporary) == 0 || Platform.lastError == Platform.ErrorCode.noSuchFile else {
             throw failure(temporary, "cannot remove: \(Self.lastError())")
         }
         let fd: Int32
         do {
-            fd = try OwnedFile.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL)
+            fd = try OwnedFile.open(
+                temporary, flags: Platform.OpenFlag.writeOnly | Platform.OpenFlag.create | Platform.OpenFlag.exclusive)
         } catch {
             throw .file(path: temporary, error)
         }
         let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
+            let count = bytes[written...].withUnsafeBytes { Platform.write(fd: fd, $0) }
+            if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             guard count > 0 else {
-                close(fd)
+                Platform.close(fd)
                 throw failure(temporary, "cannot write: \(Self.lastError())")
             }
             written += count
         }
-        close(fd)
-        guard rename(temporary, path) == 0 else { throw failure(path, "cannot replace: \(Self.lastError())") }
+        Platform.close(fd)
+        guard Platform.rename(temporary, to: path) == 0 else { throw failure(path, "cannot replace: \(Self.lastError())") }
     }
 
     /// Locks the file that is at `lockPath` now: a lock file pruned and made anew since it was opened (see
@@ -120,20 +119,18 @@ final class LockedFile: Sendable {
         for _ in 0..<3 {
             if fd < 0 {
                 do {
-                    fd = try OwnedFile.open(lockPath, flags: O_RDWR | O_CREAT)
+                    fd = try OwnedFile.open(lockPath, flags: Platform.OpenFlag.readWrite | Platform.OpenFlag.create)
                 } catch {
                     throw .file(path: lockPath, error)
                 }
             }
             try Flock.acquire(fd, path: lockPath, timeout: lockTimeout)
-            var held = stat()
-            var current = stat()
-            if fstat(fd, &held) == 0, lstat(lockPath, &current) == 0, held.st_ino == current.st_ino,
-               held.st_dev == current.st_dev {
+            if let held = Platform.status(fd: fd), let current = Platform.linkStatus(path: lockPath),
+               held.inode == current.inode, held.device == current.device {
                 return
             }
-            flock(fd, LOCK_UN)
-            close(fd)
+            Platform.unlock(fd)
+            Platform.close(fd)
             fd = -1
         }
         throw failure(lockPath, "the lock file keeps being replaced")
@@ -141,5 +138,5 @@ final class LockedFile: Sendable {
 
     private func failure(_ path: String, _ reason: String) -> CoordinationError { .file(path: path, reason: reason) }
 
-    private static func lastError() -> String { String(cString: strerror(errno)) }
+    private static func lastError() -> String { Platform.lastErrorDescription() }
 }

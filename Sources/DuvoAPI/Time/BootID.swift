@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// This boot of the machine, as the kernel names it (`/proc/sys/kernel/random/boot_id`), for times on
 /// ``MonotonicClock`` kept in files: such a time means something only to processes of the boot that wrote it, and a
@@ -28,12 +26,7 @@ extension BootID {
 
     /// This boot's id; zero where the kernel does not tell it (then every reader agrees on it, as before).
     package static let current: BootID = {
-        let fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return BootID(high: 0, low: 0) }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard count > 0 else { return BootID(high: 0, low: 0) }
-        return BootID(text: String(decoding: buffer[0..<count], as: UTF8.self)) ?? BootID(high: 0, low: 0)
+        guard let text = Platform.bootIDText() else { return BootID(high: 0, low: 0) }
+        return BootID(text: text) ?? BootID(high: 0, low: 0)
     }()
 }
