@@ -138,3 +138,51 @@ extension RateBudgetTests {
     }
 }
 
+extension RateBudgetTests {
+    @Test("a process alone never sees others on its key while the log has counted a send whose grant is on its way back")
+    func aloneWhileAGrantComesBack() async throws {
+        let log = HeldGrants()
+        let budget = RateBudget(limit: 10, store: log)
+        let send = Task { try await budget.acquire(.interactive) }
+        // The log has counted the send; its answer is held, so the budget has not stamped it as its own yet.
+        while log.counted.withLock({ $0 }) == 0 { try await Task.sleep(nanoseconds: 1_000_000) }
+        #expect(await budget.othersSentLately() == false, "the one send in the log is this process's own")
+        log.release()
+        try await send.value
+        #expect(await budget.othersSentLately() == false)
+    }
+}
+
+/// A shared log that counts each granted send at once but holds its answer until ``release()``: the moment when the
+/// log knows of a send that its sender has not heard back about (a slow file queue or Redis on a loaded machine).
+private final class HeldGrants: BudgetStore {
+    let counted = Locked(0)
+    private let ledger = LocalBudgetStore()
+    private let gate = Locked<[CheckedContinuation<Void, Never>]?>([])
+
+    func attempt(_ request: SlotRequest) async -> SlotDecision {
+        let decision = ledger.attempt(request)
+        counted.withLock { $0 += 1 }
+        await withCheckedContinuation { continuation in
+            let held = gate.withLock { waiting -> Bool in
+                guard waiting != nil else { return false }
+                waiting?.append(continuation)
+                return true
+            }
+            if !held { continuation.resume() }
+        }
+        return decision
+    }
+
+    func release() {
+        for continuation in gate.withLock({ waiting in defer { waiting = nil }; return waiting ?? [] }) {
+            continuation.resume()
+        }
+    }
+
+    func penalize(seconds: Double) { ledger.penalize(seconds: seconds) }
+    func noteStatusNews() {}
+    func leave(_ participant: String) {}
+    func usedInWindow() -> Int { ledger.usedInWindow() }
+    var label: String { "a log that holds its grants" }
+}

@@ -38,6 +38,9 @@ public actor RateBudget {
     /// When this process's own requests of the last window were granted (oldest first), to tell them from other
     /// processes' in the shared log.
     private var ownSendTimes: [Double] = []
+    /// Requests of this process the store is deciding on: the store may have counted one already while this actor,
+    /// free during the wait, answers ``othersSentLately()`` before the grant is stamped in ``ownSendTimes``.
+    private var attemptsInFlight = 0
 
     /// A budget of `limit` requests per minute, of which background work may use `backgroundShare`.
     /// - Parameters:
@@ -97,7 +100,9 @@ public actor RateBudget {
             let request = SlotRequest(participant: participant, priority: priority,
                                       waitingAfterGrant: highestWaiting(besides: priority), allowances: allowances)
             let decision: SlotDecision
+            attemptsInFlight += 1
             do { decision = try await store.attempt(request) } catch { decision = lastResort.attempt(request) }
+            attemptsInFlight -= 1
             switch decision {
             case .granted:
                 totalAcquired += 1
@@ -139,14 +144,16 @@ public actor RateBudget {
     /// Whether other processes sent requests on the shared log within the last window: it holds more than this
     /// process's own. (Each own send is stamped after the log counted it, and own sends are counted as of a moment
     /// before the log counts: so each stays in this count at least as long as in the log's, however long the log
-    /// takes to answer, and a process alone never sees others.) False without a limit, or when the log cannot be read.
+    /// takes to answer; a request the log may have counted but whose grant has not come back yet counts as this
+    /// process's own too: so a process alone never sees others.) False without a limit, or when the log cannot be
+    /// read.
     public func othersSentLately() async -> Bool {
         guard limit > 0 else { return false }
         let asked = clock()
         let used: Int
         do { used = try await store.usedInWindow() } catch { return false }
         BudgetLedger.forget(&ownSendTimes, endingBefore: asked)
-        return used > ownSendTimes.count
+        return used > ownSendTimes.count + attemptsInFlight
     }
 
     /// How many callers of this process are waiting for a slot.
