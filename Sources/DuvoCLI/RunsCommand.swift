@@ -7,7 +7,7 @@ import DuvoAPI
 ///
 /// Output is the documented text on stdout (JSON with `--json`); errors go to stderr as `error: <message>`; the
 /// exit code says what happened (see ``ExitCode``).
-public enum RunsCommand {
+package enum RunsCommand {
     /// The subcommands, in the order `--help` lists them.
     static let subcommands: [any RunsSubcommand.Type] = [
         StartCommand.self, GetCommand.self, MessagesCommand.self, SendMessageCommand.self, RespondCommand.self,
@@ -15,7 +15,7 @@ public enum RunsCommand {
     ]
 
     /// The `runs` command group: the connection options and `--json`, inherited by every subcommand.
-    public static let spec = Command(
+    package static let spec = Command(
         "runs", abstract: "Start, inspect, follow and answer Duvo runs",
         discussion: """
             Add --json to any command for machine-readable output; --simulate runs against a built-in simulator.
@@ -30,7 +30,7 @@ public enum RunsCommand {
 
     /// Runs `duvo runs` with `arguments` (the words after `runs`); cancelling the calling task interrupts it.
     /// - Returns: the exit code (see ``ExitCode``).
-    public static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
+    package static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         let parsed: ParsedCommand
         let level: LogLevel
         let command: any RunsSubcommand.Type

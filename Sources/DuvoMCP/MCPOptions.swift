@@ -2,28 +2,28 @@
 ///
 /// The defaults are what `duvo rpc` uses; `--read-only`, `--tools` and `--exclude-tools` (see
 /// ``MCPServer/options(from:)``) change the tool selection.
-public struct MCPOptions: Sendable {
+package struct MCPOptions: Sendable {
     /// Offer only tools that change nothing (reads and waits); waits then never answer a person's request either.
-    public var readOnly: Bool
+    package var readOnly: Bool
     /// The only tools to offer, by name; `nil` offers every tool.
-    public var include: [String]?
+    package var include: [String]?
     /// Tools not to offer, by name (applied after `include`).
-    public var exclude: [String]
+    package var exclude: [String]
     /// The version announced in `serverInfo`.
-    public var serverVersion: String
+    package var serverVersion: String
     /// The longest a single `duvo_wait_for_run` call blocks, in seconds (clients give up on a call after 60 s).
-    public var maxWaitSeconds: Double
+    package var maxWaitSeconds: Double
     /// How often a wait with a progress token reports progress, in seconds.
-    public var progressInterval: Double
+    package var progressInterval: Double
     /// Messages `duvo_list_messages` returns when no `limit` is given.
-    public var defaultMessageLimit: Int
+    package var defaultMessageLimit: Int
     /// Roughly how many characters of messages one `duvo_list_messages` answer may hold.
-    public var maxMessageCharacters: Int
+    package var maxMessageCharacters: Int
     /// The longest a single text field of a message may be before it is shortened.
-    public var maxTextCharacters: Int
+    package var maxTextCharacters: Int
 
     /// Options with every tool offered and the documented limits.
-    public init(readOnly: Bool = false, include: [String]? = nil, exclude: [String] = [],
+    package init(readOnly: Bool = false, include: [String]? = nil, exclude: [String] = [],
                 serverVersion: String = "0.1.0") {
         self.readOnly = readOnly
         self.include = include

@@ -5,7 +5,7 @@ import Foundation
 extension MCPServer {
     /// The options of `duvo rpc` that choose the MCP tools, each with an environment twin for clients that can only
     /// set variables.
-    public static let options: [Option] = [
+    package static let options: [Option] = [
         .flag("read-only", help: "MCP: offer only tools that change nothing (reads and waits).",
               environment: "DUVO_MCP_READ_ONLY"),
         .value("tools", valueName: "a,b", help: "MCP: offer only these tools (comma-separated names).",
@@ -16,7 +16,7 @@ extension MCPServer {
 
     /// The MCP options a command line asked for.
     /// - Throws: ``UsageError`` naming an unknown tool and listing the valid names.
-    public static func options(from parsed: ParsedCommand) throws(UsageError) -> MCPOptions {
+    package static func options(from parsed: ParsedCommand) throws(UsageError) -> MCPOptions {
         let include = try toolNames(parsed.value("tools"), option: "tools", commandPath: parsed.commandPath)
         let exclude = try toolNames(parsed.value("exclude-tools"), option: "exclude-tools",
                                     commandPath: parsed.commandPath)

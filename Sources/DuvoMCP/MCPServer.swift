@@ -7,12 +7,12 @@ import JSONRPC
 ///
 /// Nothing here needs a flag: the MCP methods sit in the same router as the JSON-RPC methods, and any other unknown
 /// request is answered -32601 at once by the router.
-public enum MCPServer {
+package enum MCPServer {
     /// Adds the MCP methods to `router`, with tools that run through `bridge`.
     ///
     /// - Important: Call it once per connection: the 2025 session state (negotiated revision, client capabilities,
     ///   log level) lives in an actor created here. 2026 requests use none of it.
-    public static func register(into router: inout RPCRouter, bridge: Bridge, options: MCPOptions) {
+    package static func register(into router: inout RPCRouter, bridge: Bridge, options: MCPOptions) {
         let session = MCPSession()
         let catalog = ToolCatalog(options: options)
         let tasks = TaskBoard(bridge: bridge, catalog: catalog)

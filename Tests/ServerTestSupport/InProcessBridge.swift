@@ -13,39 +13,39 @@ import TestSupport
 ///
 /// It offers the helpers of ``RPCPeer`` (``RPCPeer/call(_:_:timeout:)``, ``RPCPeer/frame(timeout:where:)``,
 /// notifications), so a test body reads the same as against a child process.
-public final class InProcessBridge: RPCPeer {
+package final class InProcessBridge: RPCPeer {
     /// How the test sets the server up; the defaults are those of `startBridge()`: the simulated clock at 50x and
     /// polls at a twentieth of normal.
-    public struct Setup: Sendable {
-        public var speed: Double = 50
-        public var pollScale: Double = 0.05
-        public var apiVersion: APIVersion = .v2
+    package struct Setup: Sendable {
+        package var speed: Double = 50
+        package var pollScale: Double = 0.05
+        package var apiVersion: APIVersion = .v2
         /// The keys the simulator accepts, as `duvo sim --api-key` takes them (`KEY` or `KEY:TEAM1,TEAM2`); by
         /// default one drawn at random.
-        public var simulatorKeys: [String]?
+        package var simulatorKeys: [String]?
         /// The simulator's teams.
-        public var simulatorTeams = [DefaultCredentials.team]
+        package var simulatorTeams = [DefaultCredentials.team]
         /// The key the server calls with: the one drawn for the simulator when nil.
-        public var key: String?
+        package var key: String?
         /// A server with no key configured, as `duvo rpc` without `DUVO_API_KEY`.
-        public var withoutKey = false
+        package var withoutKey = false
         /// The team the server names (`DUVO_TEAM_ID`).
-        public var team: String? = DefaultCredentials.team
+        package var team: String? = DefaultCredentials.team
         /// The framing the client writes; the server detects it.
-        public var framing: Framing = .newlineDelimited
-        public var connection = RPCConnection.Configuration()
-        public var mcp = MCPOptions()
+        package var framing: Framing = .newlineDelimited
+        package var connection = RPCConnection.Configuration()
+        package var mcp = MCPOptions()
 
-        public init() {}
+        package init() {}
     }
 
-    public let log: FrameLog
+    package let log: FrameLog
     /// The simulator the server talks to.
-    public let simulator: Simulator
+    package let simulator: Simulator
     /// The simulator's address.
-    public let baseURL: String
+    package let baseURL: String
     /// The key the server uses (unless set up without one): the simulator's own unless the setup names another.
-    public let apiKey: String
+    package let apiKey: String
     private let client: InMemoryClient
     private let stopReason: Locked<RPCConnection.StopReason?>
     private let reading: Task<Void, Never>
@@ -53,7 +53,7 @@ public final class InProcessBridge: RPCPeer {
 
     /// Starts the simulator and the server.
     /// - Throws: when the simulator cannot listen.
-    public init(_ setup: Setup = Setup()) throws {
+    package init(_ setup: Setup = Setup()) throws {
         let drawn = Credentials.randomKey()
         apiKey = setup.key ?? drawn
         let simulator = try Simulator(configuration: SimulatorConfiguration(
@@ -92,7 +92,7 @@ public final class InProcessBridge: RPCPeer {
 
     /// The id of the simulator's built-in agent called `name` (echo, approval, questions, flaky, failing, slow, chatty,
     /// interrupted), read from its catalog.
-    public func agentID(_ name: String) throws -> String {
+    package func agentID(_ name: String) throws -> String {
         guard let agent = simulator.catalog.agents.first(where: { $0.name == name }) else {
             throw UnknownAgent(name: name)
         }
@@ -100,38 +100,38 @@ public final class InProcessBridge: RPCPeer {
     }
 
     /// The simulator has no agent of that name.
-    public struct UnknownAgent: Error, CustomStringConvertible {
-        public let name: String
-        public var description: String { "the simulator has no agent named '\(name)'" }
+    package struct UnknownAgent: Error, CustomStringConvertible {
+        package let name: String
+        package var description: String { "the simulator has no agent named '\(name)'" }
     }
 
-    public var diagnostics: String { "(in process; the server logs errors to this process's stderr)" }
+    package var diagnostics: String { "(in process; the server logs errors to this process's stderr)" }
 
     /// Writes one message in the client's framing.
-    public func send(_ message: JSONValue) {
+    package func send(_ message: JSONValue) {
         client.send(json: message)
     }
 
     /// Writes raw bytes, framing and all (for malformed-input tests).
-    public func sendRaw(_ bytes: [UInt8]) {
+    package func sendRaw(_ bytes: [UInt8]) {
         client.send(bytes: bytes)
     }
 
     /// Everything the server wrote, framing included.
-    public var outputText: String { String(decoding: client.receivedBytes, as: UTF8.self) }
+    package var outputText: String { String(decoding: client.receivedBytes, as: UTF8.self) }
 
     /// Ends the server's input, as closing stdin does.
-    public func closeInput() {
+    package func closeInput() {
         client.closeInput()
     }
 
     /// Asks the server to shut down, as SIGTERM does.
-    public func beginShutdown() async {
+    package func beginShutdown() async {
         await server.beginShutdown()
     }
 
     /// Why the server stopped, or nil when it has not within `timeout` seconds.
-    public func stopped(timeout: Double = 10) async -> RPCConnection.StopReason? {
+    package func stopped(timeout: Double = 10) async -> RPCConnection.StopReason? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let reason = stopReason.withLock({ $0 }) { return reason }
@@ -149,8 +149,8 @@ public final class InProcessBridge: RPCPeer {
 
 extension Simulator {
     /// The simulator started but gave an address that is not a URL.
-    public struct UnusableAddress: Error, CustomStringConvertible {
-        public let address: String
-        public var description: String { "the simulator gave an unusable address '\(address)'" }
+    package struct UnusableAddress: Error, CustomStringConvertible {
+        package let address: String
+        package var description: String { "the simulator gave an unusable address '\(address)'" }
     }
 }

@@ -3,53 +3,53 @@
 ///
 /// A pure value: the in-memory store keeps one, the file store reads and writes one under a lock, and the Redis
 /// store's Lua script applies the same rule to the same fields. Times are seconds on the store's clock.
-public struct BudgetLedger: Sendable, Hashable {
+package struct BudgetLedger: Sendable, Hashable {
     /// A participant waiting for a slot: its most urgent waiting caller, and when the entry lapses unless renewed.
-    public struct Waiter: Sendable, Hashable {
-        public var priority: RateBudget.Priority
-        public var expires: Double
+    package struct Waiter: Sendable, Hashable {
+        package var priority: RateBudget.Priority
+        package var expires: Double
     }
 
     /// The span the log covers: a minute plus a second of slack for network latency.
-    public static let window: Double = 61
+    package static let window: Double = 61
     /// How long a waiter's registration lives without a heartbeat: a killed process stops outranking others after this.
-    public static let waiterLifetime: Double = 3
+    package static let waiterLifetime: Double = 3
     /// The longest a waiter sleeps before looking again (and renewing its registration).
-    public static let heartbeat: Double = 1
+    package static let heartbeat: Double = 1
     /// The pause of a caller that found a free slot but must leave it to a more urgent waiter.
-    public static let yieldPause: Double = 0.01
+    package static let yieldPause: Double = 0.01
     /// The longest penalty kept: a 429 that asks for more is honoured this long, and the next one renews it. A ledger
     /// that says more (from another boot, or damaged) is not believed.
-    public static let longestPenalty: Double = 900
+    package static let longestPenalty: Double = 900
 
     /// Send times within the window, oldest first.
-    public var sendTimes: [Double] = []
+    package var sendTimes: [Double] = []
     /// Nobody sends before this (a 429's Retry-After).
-    public var blockedUntil: Double = 0
+    package var blockedUntil: Double = 0
     /// When news of a status was last sent or expected (a follow was registered).
-    public var lastStatusNews: Double = -Double.infinity
+    package var lastStatusNews: Double = -Double.infinity
     /// Participants with callers waiting, by participant id.
-    public var waiters: [String: Waiter] = [:]
+    package var waiters: [String: Waiter] = [:]
     /// Status requests that may still dip into the status reserve at once (refilled at the reserve's rate).
-    public var reserveTokens: Double = 0
+    package var reserveTokens: Double = 0
     /// When ``reserveTokens`` was last refilled.
-    public var reserveRefilledAt: Double = -Double.infinity
+    package var reserveRefilledAt: Double = -Double.infinity
     /// When every send so far would have gone had the key's sends been spread evenly over the minute, one every
     /// ``Allowances/backgroundSpacing`` (a virtual clock, advanced by every grant of every priority). Background
     /// work goes only while it is not ahead of now by more than a short burst, so it fills what other requests
     /// leave of an even spread: sends bunched in a minute's first seconds (twenty processes starting, a pace of
     /// each process's own) would fill the log and leave the rest of the minute silent, and a sliding log replays
     /// such a shape every minute.
-    public var evenSpreadAt: Double = -Double.infinity
+    package var evenSpreadAt: Double = -Double.infinity
 
-    public init() {}
+    package init() {}
 
     /// Applies the rule for one attempt at `now` and returns whether the request may go.
     ///
     /// A request may go when the penalty has passed, the log holds fewer than its priority's allowance, and no other
     /// live participant has a more urgent caller waiting. The attempt also renews the participant's registration:
     /// `request.waiting` while it waits, `request.waitingAfterGrant` once granted.
-    public mutating func attempt(_ request: SlotRequest, now: Double) -> SlotDecision {
+    package mutating func attempt(_ request: SlotRequest, now: Double) -> SlotDecision {
         purge(now: now)
         let allowed = request.allowances.allowance(for: request.priority,
                                                    statusesFlowing: now - lastStatusNews < Self.window)
@@ -86,7 +86,7 @@ public struct BudgetLedger: Sendable, Hashable {
     }
 
     /// Nobody sends for `seconds` from `now` (the server refused a request for rate).
-    public mutating func penalize(seconds: Double, now: Double) {
+    package mutating func penalize(seconds: Double, now: Double) {
         blockedUntil = max(blockedUntil, now + min(Self.longestPenalty, max(0.1, seconds)))
     }
 
@@ -94,7 +94,7 @@ public struct BudgetLedger: Sendable, Hashable {
     /// ``longestPenalty``, send times and status news in the future, registrations longer than ``waiterLifetime``,
     /// an even spread over an hour ahead. Such values come from a damaged file or a clock of another boot, and
     /// believing them would block the key for good.
-    public mutating func discardImpossible(now: Double) {
+    package mutating func discardImpossible(now: Double) {
         let slack = 1.0
         if blockedUntil > now + Self.longestPenalty + slack { blockedUntil = 0 }
         if let last = sendTimes.last, last > now + slack { sendTimes.removeAll { $0 > now + slack } }
@@ -105,17 +105,17 @@ public struct BudgetLedger: Sendable, Hashable {
     }
 
     /// Statuses are about to be reported (a follow was registered): clients' calls leave the status reserve free.
-    public mutating func noteStatusNews(now: Double) {
+    package mutating func noteStatusNews(now: Double) {
         lastStatusNews = max(lastStatusNews, now)
     }
 
     /// Forgets that `participant` waits (its last caller was cancelled or it is leaving).
-    public mutating func leave(_ participant: String) {
+    package mutating func leave(_ participant: String) {
         waiters[participant] = nil
     }
 
     /// Requests in the window ending at `now`.
-    public mutating func used(now: Double) -> Int {
+    package mutating func used(now: Double) -> Int {
         purge(now: now)
         return sendTimes.count
     }
@@ -145,17 +145,17 @@ public struct BudgetLedger: Sendable, Hashable {
 }
 
 /// One caller's attempt to take a slot in the shared log.
-public struct SlotRequest: Sendable, Hashable {
+package struct SlotRequest: Sendable, Hashable {
     /// The process asking (a random id per process; never the key).
-    public var participant: String
+    package var participant: String
     /// This caller's priority.
-    public var priority: RateBudget.Priority
+    package var priority: RateBudget.Priority
     /// The most urgent of the participant's other waiting callers, which stays registered once this one is granted.
-    public var waitingAfterGrant: RateBudget.Priority?
+    package var waitingAfterGrant: RateBudget.Priority?
     /// How much of the log each priority may fill.
-    public var allowances: Allowances
+    package var allowances: Allowances
 
-    public init(participant: String, priority: RateBudget.Priority, waitingAfterGrant: RateBudget.Priority?,
+    package init(participant: String, priority: RateBudget.Priority, waitingAfterGrant: RateBudget.Priority?,
                 allowances: Allowances) {
         self.participant = participant
         self.priority = priority
@@ -165,44 +165,44 @@ public struct SlotRequest: Sendable, Hashable {
 }
 
 /// How much of the shared log each priority may fill.
-public struct Allowances: Sendable, Hashable {
+package struct Allowances: Sendable, Hashable {
     /// Requests per minute for the key.
-    public var limit: Int
+    package var limit: Int
     /// What background work may fill.
-    public var background: Int
+    package var background: Int
     /// What clients' calls may fill while statuses are being reported (the rest is the status reserve).
-    public var interactiveWhileStatuses: Int
+    package var interactiveWhileStatuses: Int
 
     /// Allowances for `limit` with background work held to `backgroundShare` and a status reserve of `statusReserve`.
-    public init(limit: Int, backgroundShare: Double, statusReserve: Double = 0.2) {
+    package init(limit: Int, backgroundShare: Double, statusReserve: Double = 0.2) {
         self.limit = limit
         background = max(1, Int(Double(limit) * backgroundShare))
         interactiveWhileStatuses = max(1, limit - Int((Double(limit) * statusReserve).rounded(.up)))
     }
 
     /// How fast a kind of request may go: `burst` back to back, then `perSecond` on average.
-    public struct Pace: Sendable, Hashable {
-        public var perSecond: Double
-        public var burst: Double
+    package struct Pace: Sendable, Hashable {
+        package var perSecond: Double
+        package var burst: Double
     }
 
     /// How fast status requests may take from the reserve once clients' calls filled the rest: the reserve per
     /// minute, evenly, with bursts of a sixth of it (nil when there is no reserve).
-    public var reservePace: Pace? {
+    package var reservePace: Pace? {
         let reserve = Double(limit - interactiveWhileStatuses)
         guard reserve > 0 else { return nil }
         return Pace(perSecond: reserve / 60, burst: max(2, reserve / 6))
     }
 
     /// The interval between two sends of an even spread that fills the background allowance in one window.
-    public var backgroundSpacing: Double { BudgetLedger.window / Double(background) }
+    package var backgroundSpacing: Double { BudgetLedger.window / Double(background) }
 
     /// How far ahead of now the even spread may be for background work to go: a burst of a tenth of its allowance
     /// (at least 3) back to back.
-    public var backgroundTolerance: Double { (max(3, Double(background) / 10).rounded(.down) - 1) * backgroundSpacing }
+    package var backgroundTolerance: Double { (max(3, Double(background) / 10).rounded(.down) - 1) * backgroundSpacing }
 
     /// What `priority` may fill now.
-    public func allowance(for priority: RateBudget.Priority, statusesFlowing: Bool) -> Int {
+    package func allowance(for priority: RateBudget.Priority, statusesFlowing: Bool) -> Int {
         switch priority {
         case .background: background
         case .interactive: statusesFlowing ? interactiveWhileStatuses : limit
@@ -212,7 +212,7 @@ public struct Allowances: Sendable, Hashable {
 }
 
 /// What the shared log says to one attempt.
-public enum SlotDecision: Sendable, Hashable {
+package enum SlotDecision: Sendable, Hashable {
     /// Counted: send the request now.
     case granted
     /// Look again after this many seconds.

@@ -3,7 +3,7 @@
 /// Every operation is atomic with respect to every other participant of the same store. A store that cannot reach
 /// its medium throws ``CoordinationError``; ``RateBudget`` then carries on with a local ledger (see
 /// ``FailoverBudgetStore``).
-public protocol BudgetStore: Sendable {
+package protocol BudgetStore: Sendable {
     /// Applies ``BudgetLedger/attempt(_:now:)`` on the store's clock.
     func attempt(_ request: SlotRequest) async throws(CoordinationError) -> SlotDecision
     /// Applies ``BudgetLedger/penalize(seconds:now:)``.

@@ -2,33 +2,33 @@
 ///
 /// While the primary is unreachable every operation goes to the fallback (see ``FailoverGate``), so requests keep
 /// flowing within the limit as the fallback knows it; once the primary answers again it is used again.
-public final class FailoverBudgetStore: BudgetStore {
+package final class FailoverBudgetStore: BudgetStore {
     private let stores: Failover<any BudgetStore>
 
     /// `primary` while it works, else `fallback`, switching through `gate`.
-    public init(primary: any BudgetStore, fallback: any BudgetStore, gate: FailoverGate) {
+    package init(primary: any BudgetStore, fallback: any BudgetStore, gate: FailoverGate) {
         stores = Failover(primary: primary, fallback: fallback, gate: gate, labels: (primary.label, fallback.label))
     }
 
-    public var label: String { stores.primary.label }
+    package var label: String { stores.primary.label }
 
-    public func attempt(_ request: SlotRequest) async throws(CoordinationError) -> SlotDecision {
+    package func attempt(_ request: SlotRequest) async throws(CoordinationError) -> SlotDecision {
         try await stores.route { store throws(CoordinationError) in try await store.attempt(request) }
     }
 
-    public func penalize(seconds: Double) async throws(CoordinationError) {
+    package func penalize(seconds: Double) async throws(CoordinationError) {
         try await stores.route { store throws(CoordinationError) in try await store.penalize(seconds: seconds) }
     }
 
-    public func noteStatusNews() async throws(CoordinationError) {
+    package func noteStatusNews() async throws(CoordinationError) {
         try await stores.route { store throws(CoordinationError) in try await store.noteStatusNews() }
     }
 
-    public func leave(_ participant: String) async throws(CoordinationError) {
+    package func leave(_ participant: String) async throws(CoordinationError) {
         try await stores.route { store throws(CoordinationError) in try await store.leave(participant) }
     }
 
-    public func usedInWindow() async throws(CoordinationError) -> Int {
+    package func usedInWindow() async throws(CoordinationError) -> Int {
         try await stores.route { store throws(CoordinationError) in try await store.usedInWindow() }
     }
 }

@@ -3,37 +3,37 @@
 /// Times are on `CLOCK_MONOTONIC`, which all processes of one boot share (a file of another boot is discarded). The
 /// file (``BudgetLedgerFile``) holds send times, a penalty and random participant ids: nothing about the key, whose
 /// keyed hash only names the file.
-public final class FileBudgetStore: BudgetStore {
+package final class FileBudgetStore: BudgetStore {
     private let file: BudgetLedgerFile
 
     /// The ledger for `name` (a ``RuntimeDirectory/keyedName(_:)`` of the key and base URL) in `directory`.
-    public init(directory: RuntimeDirectory, name: String) {
+    package init(directory: RuntimeDirectory, name: String) {
         file = BudgetLedgerFile(path: directory.file("budget-" + name + ".ledger"))
     }
 
-    public var label: String { "the runtime directory's budget file" }
+    package var label: String { "the runtime directory's budget file" }
 
-    public func attempt(_ request: SlotRequest) async throws(CoordinationError) -> SlotDecision {
+    package func attempt(_ request: SlotRequest) async throws(CoordinationError) -> SlotDecision {
         // Ids read back from the file are canonical; the caller's must be too, or it would outrank itself.
         var canonical = request
         canonical.participant = ParticipantID.canonical(request.participant)
         return try await file.update { [canonical] in $0.attempt(canonical, now: MonotonicClock.now()) }
     }
 
-    public func penalize(seconds: Double) async throws(CoordinationError) {
+    package func penalize(seconds: Double) async throws(CoordinationError) {
         try await file.update { $0.penalize(seconds: seconds, now: MonotonicClock.now()) }
     }
 
-    public func noteStatusNews() async throws(CoordinationError) {
+    package func noteStatusNews() async throws(CoordinationError) {
         try await file.update { $0.noteStatusNews(now: MonotonicClock.now()) }
     }
 
-    public func leave(_ participant: String) async throws(CoordinationError) {
+    package func leave(_ participant: String) async throws(CoordinationError) {
         let participant = ParticipantID.canonical(participant)
         try await file.update { $0.leave(participant) }
     }
 
-    public func usedInWindow() async throws(CoordinationError) -> Int {
+    package func usedInWindow() async throws(CoordinationError) -> Int {
         try await file.update { $0.used(now: MonotonicClock.now()) }
     }
 }

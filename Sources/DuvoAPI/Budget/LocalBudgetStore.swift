@@ -1,37 +1,37 @@
 import Synchronization
 
 /// A ledger for this process alone (`--coordination off`, and the fallback when shared coordination fails).
-public final class LocalBudgetStore: BudgetStore {
+package final class LocalBudgetStore: BudgetStore {
     private let ledger = Mutex(BudgetLedger())
     private let clock: @Sendable () -> Double
 
     /// A ledger read on `clock` (seconds; a manual clock in tests).
-    public init(clock: @escaping @Sendable () -> Double = MonotonicClock.now) {
+    package init(clock: @escaping @Sendable () -> Double = MonotonicClock.now) {
         self.clock = clock
     }
 
-    public var label: String { "this process" }
+    package var label: String { "this process" }
 
-    public func attempt(_ request: SlotRequest) -> SlotDecision {
+    package func attempt(_ request: SlotRequest) -> SlotDecision {
         let now = clock()
         return ledger.withLock { $0.attempt(request, now: now) }
     }
 
-    public func penalize(seconds: Double) {
+    package func penalize(seconds: Double) {
         let now = clock()
         ledger.withLock { $0.penalize(seconds: seconds, now: now) }
     }
 
-    public func noteStatusNews() {
+    package func noteStatusNews() {
         let now = clock()
         ledger.withLock { $0.noteStatusNews(now: now) }
     }
 
-    public func leave(_ participant: String) {
+    package func leave(_ participant: String) {
         ledger.withLock { $0.leave(participant) }
     }
 
-    public func usedInWindow() -> Int {
+    package func usedInWindow() -> Int {
         let now = clock()
         return ledger.withLock { $0.used(now: now) }
     }

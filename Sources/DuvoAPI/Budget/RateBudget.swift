@@ -9,24 +9,24 @@
 /// replays such a burst every minute. Background work (message fetches and polls for follows and waits) may use only
 /// part of the allowance, paced evenly across the minute (every process's together), leaving room for what a client
 /// asked for. After a 429 everyone (every process) waits out the server's reset.
-public actor RateBudget {
+package actor RateBudget {
     /// Who is asking. When several wait for the same free slot, the higher priority goes first: news of a status
     /// (a sweep, the read of a run waiting for a person), then what a client asked, then background work (message
     /// fetches, routine polls), which may also use only a share of the allowance. This holds across processes.
-    public enum Priority: Int, Sendable, Comparable {
+    package enum Priority: Int, Sendable, Comparable {
         case background = 0
         case interactive = 1
         case status = 2
 
-        public static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rawValue < rhs.rawValue }
+        package static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
     /// Requests per minute (0 = unlimited).
-    public nonisolated let limit: Int
+    package nonisolated let limit: Int
     /// The fraction of the allowance that background work may use.
-    public nonisolated let backgroundShare: Double
+    package nonisolated let backgroundShare: Double
     /// Where the shared log lives.
-    public nonisolated let store: any BudgetStore
+    package nonisolated let store: any BudgetStore
     private nonisolated let allowances: Allowances
     private nonisolated let participant: String
     private nonisolated let clock: @Sendable () -> Double
@@ -47,7 +47,7 @@ public actor RateBudget {
     ///   - store: the shared log; by default one for this process alone.
     ///   - clock: monotonic seconds, for this process's own ledger (a manual clock in tests) and for telling its own
     ///     requests from others'.
-    public init(limit: Int, backgroundShare: Double = 0.8, store: (any BudgetStore)? = nil,
+    package init(limit: Int, backgroundShare: Double = 0.8, store: (any BudgetStore)? = nil,
                 clock: @escaping @Sendable () -> Double = MonotonicClock.now) {
         self.limit = max(0, limit)
         self.backgroundShare = backgroundShare
@@ -60,14 +60,14 @@ public actor RateBudget {
     }
 
     /// The number of requests a priority may have in flight within one window.
-    public nonisolated func allowance(for priority: Priority) -> Int {
+    package nonisolated func allowance(for priority: Priority) -> Int {
         allowances.allowance(for: priority, statusesFlowing: false)
     }
 
     /// Waits until a request may be sent (and nobody of a higher priority, here or in another process, waits for
     /// it), then counts it.
     /// - Throws: `CancellationError` when the waiting task is cancelled.
-    public func acquire(_ priority: Priority = .interactive) async throws {
+    package func acquire(_ priority: Priority = .interactive) async throws {
         guard limit > 0 else {
             totalAcquired += 1
             return
@@ -118,26 +118,26 @@ public actor RateBudget {
 
     /// Records that the server refused a request for rate: nobody (in any process) sends again for `retryAfter`
     /// seconds, at most ``BudgetLedger/longestPenalty`` (the next refusal renews it).
-    public func penalize(retryAfter: Double) async {
+    package func penalize(retryAfter: Double) async {
         let seconds = min(retryAfter, BudgetLedger.longestPenalty)
         do { try await store.penalize(seconds: seconds) } catch { lastResort.penalize(seconds: seconds) }
     }
 
     /// Takes the server's own count into account when it sends one: when it says nothing remains, wait for its reset.
     /// Nothing depends on it: Duvo's documents promise only the limit and 429 with Retry-After.
-    public func observe(remaining: Int?, resetSeconds: Double?) async {
+    package func observe(remaining: Int?, resetSeconds: Double?) async {
         guard let remaining, remaining <= 0, let resetSeconds else { return }
         await penalize(retryAfter: resetSeconds)
     }
 
     /// Statuses are about to be reported (a follow was just registered): from now on clients' calls leave the status
     /// reserve free, so a burst of starts cannot fill the log before the first status is polled.
-    public func expectStatusNews() async {
+    package func expectStatusNews() async {
         do { try await store.noteStatusNews() } catch { lastResort.noteStatusNews() }
     }
 
     /// Requests counted in the current window (every process on the store together).
-    public func usedInWindow() async -> Int {
+    package func usedInWindow() async -> Int {
         do { return try await store.usedInWindow() } catch { return lastResort.usedInWindow() }
     }
 
@@ -147,7 +147,7 @@ public actor RateBudget {
     /// takes to answer; a request the log may have counted but whose grant has not come back yet counts as this
     /// process's own too: so a process alone never sees others.) False without a limit, or when the log cannot be
     /// read.
-    public func othersSentLately() async -> Bool {
+    package func othersSentLately() async -> Bool {
         guard limit > 0 else { return false }
         let asked = clock()
         let used: Int
@@ -157,10 +157,10 @@ public actor RateBudget {
     }
 
     /// How many callers of this process are waiting for a slot.
-    public func waitingCount() -> Int { waiting.values.reduce(0, +) }
+    package func waitingCount() -> Int { waiting.values.reduce(0, +) }
 
     /// Requests this process counted since the budget was made.
-    public func acquiredCount() -> Int { totalAcquired }
+    package func acquiredCount() -> Int { totalAcquired }
 
     private func isOutranked(_ priority: Priority) -> Bool {
         waiting.contains { $0.key > priority && $0.value > 0 }

@@ -4,20 +4,20 @@
 /// machines' clocks need not agree: send times in a sorted set; the penalty, the last status news, the reserve's
 /// tokens and the even spread in a hash; the waiters (`priority expiry`) in another hash. Keys are named by a keyed
 /// hash of the API key and base URL and expire two minutes after their last use.
-public final class RedisBudgetStore: BudgetStore {
+package final class RedisBudgetStore: BudgetStore {
     private let client: RESPClient
     private let keys: [String]
 
     /// The ledger for `name` (a ``RuntimeDirectory/keyedName(_:)`` of the key and base URL) on `client`'s server.
-    public init(client: RESPClient, name: String) {
+    package init(client: RESPClient, name: String) {
         self.client = client
         let prefix = "duvo:{\(name)}:budget:"
         keys = [prefix + "sends", prefix + "meta", prefix + "waiters"]
     }
 
-    public var label: String { "the budget in \(client.endpoint)" }
+    package var label: String { "the budget in \(client.endpoint)" }
 
-    public func attempt(_ request: SlotRequest) async throws(CoordinationError) -> SlotDecision {
+    package func attempt(_ request: SlotRequest) async throws(CoordinationError) -> SlotDecision {
         let reply = try await run("attempt", request.participant, String(request.priority.rawValue),
                                   String(request.waitingAfterGrant?.rawValue ?? -1),
                                   String(request.allowances.limit), String(request.allowances.background),
@@ -29,19 +29,19 @@ public final class RedisBudgetStore: BudgetStore {
         return granted == "1" ? .granted : .wait(seconds: seconds)
     }
 
-    public func penalize(seconds: Double) async throws(CoordinationError) {
+    package func penalize(seconds: Double) async throws(CoordinationError) {
         _ = try await run("penalize", String(seconds))
     }
 
-    public func noteStatusNews() async throws(CoordinationError) {
+    package func noteStatusNews() async throws(CoordinationError) {
         _ = try await run("status")
     }
 
-    public func leave(_ participant: String) async throws(CoordinationError) {
+    package func leave(_ participant: String) async throws(CoordinationError) {
         _ = try await run("leave", participant)
     }
 
-    public func usedInWindow() async throws(CoordinationError) -> Int {
+    package func usedInWindow() async throws(CoordinationError) -> Int {
         let reply = try await run("count")
         guard case .integer(let count) = reply else {
             throw .redis(endpoint: client.endpoint.description, reason: "EVALSHA: unexpected count reply, \(reply.summary)")

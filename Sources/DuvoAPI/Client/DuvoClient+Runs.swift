@@ -3,7 +3,7 @@ import JSONCore
 
 extension DuvoClient {
     /// The largest page `GET /runs/{id}/messages` accepts on the configured version (50 on v1, 100 on v2).
-    public var maxMessagePageSize: Int { configuration.apiVersion == .v1 ? 50 : 100 }
+    package var maxMessagePageSize: Int { configuration.apiVersion == .v1 ? 50 : 100 }
 
     private var version: String { configuration.apiVersion.rawValue }
 
@@ -20,7 +20,7 @@ extension DuvoClient {
     /// sent again once it may have reached Duvo: when the answer is lost, the run is looked for instead (see
     /// ``recoverStart(after:agentID:message:teamID:sentAt:)``).
     /// - Returns: Duvo's body, `{"run": {...}}`, or `{"run": {...}, "recovered": true}` for a run found that way.
-    public func startRun(agentID: String, message: String?, sandboxID: String?, webhookURL: String?,
+    package func startRun(agentID: String, message: String?, sandboxID: String?, webhookURL: String?,
                          teamID: String? = nil) async throws(DuvoAPIError) -> JSONValue {
         var body: [String: JSONValue] = ["agent_id": .string(agentID)]
         if let message { body["message"] = .string(message) }
@@ -48,21 +48,21 @@ extension DuvoClient {
     }
 
     /// Reads a run and its pending human request: `GET /runs/{id}`.
-    public func getRun(_ runID: String, priority: RateBudget.Priority = .interactive)
+    package func getRun(_ runID: String, priority: RateBudget.Priority = .interactive)
         async throws(DuvoAPIError) -> JSONValue
     {
         try await send(APIRequest(.get, runPath(runID), operation: "get run"), priority: priority)
     }
 
     /// Reads one page of a run's messages: `GET /runs/{id}/messages?limit&offset`.
-    public func messages(_ runID: String, limit: Int?, offset: Int?, priority: RateBudget.Priority = .interactive)
+    package func messages(_ runID: String, limit: Int?, offset: Int?, priority: RateBudget.Priority = .interactive)
         async throws(DuvoAPIError) -> JSONValue
     {
         try await datedMessages(runID, limit: limit, offset: offset, priority: priority).body
     }
 
     /// Like ``messages(_:limit:offset:priority:)``, with the server's clock when it answered.
-    public func datedMessages(_ runID: String, limit: Int?, offset: Int?, priority: RateBudget.Priority = .interactive)
+    package func datedMessages(_ runID: String, limit: Int?, offset: Int?, priority: RateBudget.Priority = .interactive)
         async throws(DuvoAPIError) -> APIAnswer
     {
         var query: [(String, String)] = []
@@ -75,7 +75,7 @@ extension DuvoClient {
     /// Posts a user message, which resumes a waiting, completed or interrupted run. Never sent again once it may
     /// have reached Duvo: when the answer is lost, the message is looked for among the run's newest.
     /// - Returns: `{"message": {...}}`, with `"recovered": true` for a message found that way.
-    public func postMessage(_ runID: String, text: String) async throws(DuvoAPIError) -> JSONValue {
+    package func postMessage(_ runID: String, text: String) async throws(DuvoAPIError) -> JSONValue {
         let sentAt = Date()
         do {
             let answer = try await send(APIRequest(.post, runPath(runID, "/messages"), body: ["message": .string(text)],
@@ -88,7 +88,7 @@ extension DuvoClient {
     }
 
     /// Answers a human-in-the-loop request with `{"approved": …}` or `{"answers": {…}}`. Never retried once sent.
-    public func respond(_ runID: String, requestID: String, body: JSONValue) async throws(DuvoAPIError) -> JSONValue {
+    package func respond(_ runID: String, requestID: String, body: JSONValue) async throws(DuvoAPIError) -> JSONValue {
         let path = runPath(runID, "/human-requests/\(Self.encode(requestID))/respond")
         do {
             return try await send(APIRequest(.post, path, body: body, operation: "respond to human request"))
@@ -98,13 +98,13 @@ extension DuvoClient {
     }
 
     /// Stops a run (a no-op on a run that is not active). Safe to retry: stopping twice is stopping once.
-    public func stopRun(_ runID: String) async throws(DuvoAPIError) -> JSONValue {
+    package func stopRun(_ runID: String) async throws(DuvoAPIError) -> JSONValue {
         try await send(APIRequest(.post, runPath(runID, "/stop"), isIdempotent: true, operation: "stop run"))
     }
 
     /// Lists a team's runs (v2 only): `GET /v2/teams/{team}/runs`.
     /// - Throws: ``DuvoAPIError/unsupported(_:)`` on v1, ``DuvoAPIError/missingTeam(for:)`` without a team.
-    public func listRuns(_ filter: RunListFilter, teamID: String? = nil,
+    package func listRuns(_ filter: RunListFilter, teamID: String? = nil,
                          priority: RateBudget.Priority = .interactive) async throws(DuvoAPIError) -> JSONValue {
         guard configuration.apiVersion == .v2 else {
             throw .unsupported("listing runs needs API v2 (GET /v2/teams/{team}/runs); set DUVO_API_VERSION=v2 "
@@ -116,5 +116,5 @@ extension DuvoClient {
     }
 
     /// Whether team-wide listing is available, which lets follows watch many runs with one request.
-    public var canListRuns: Bool { configuration.apiVersion == .v2 && configuration.teamID != nil }
+    package var canListRuns: Bool { configuration.apiVersion == .v2 && configuration.teamID != nil }
 }

@@ -8,12 +8,12 @@ import JSONCore
 /// either returns Duvo's JSON body whole (unknown fields included) or throws a ``DuvoAPIError`` a user can act on.
 public final class DuvoClient: Sendable {
     /// What this client talks to and how.
-    public let configuration: DuvoConfiguration
+    package let configuration: DuvoConfiguration
     /// The allowance shared by everything in the process (and, through ``coordination``, by other processes on
     /// the same key).
-    public let budget: RateBudget
+    package let budget: RateBudget
     /// How this process shares the key with others: the budget's store and the sweep coordinators.
-    public let coordination: Coordination
+    package let coordination: Coordination
     private let transport: any HTTPTransport
     /// Where diagnostics go (stderr); the recovery of lost writes logs through it too.
     let logger: Logger
@@ -38,13 +38,13 @@ public final class DuvoClient: Sendable {
     }
 
     /// The transport for a base URL: plain sockets for `http`, libcurl for `https`.
-    public static func defaultTransport(for baseURL: URL) -> any HTTPTransport {
+    package static func defaultTransport(for baseURL: URL) -> any HTTPTransport {
         TransportSelection.transport(for: baseURL)
     }
 
     /// Sends `request` and returns the JSON body of a 2xx answer.
     /// - Throws: ``DuvoAPIError``; never includes the API key.
-    public func send(_ request: APIRequest, priority: RateBudget.Priority = .interactive)
+    package func send(_ request: APIRequest, priority: RateBudget.Priority = .interactive)
         async throws(DuvoAPIError) -> JSONValue
     {
         try await answer(request, priority: priority).body
@@ -56,7 +56,7 @@ public final class DuvoClient: Sendable {
     /// waiting for the process's own rate budget does not count. A 429's `Retry-After` is always waited out (when it
     /// fits the deadline), whatever the budget's limit. With `trace` logging each exchange is logged.
     /// - Throws: ``DuvoAPIError``; never includes a secret.
-    public func answer(_ request: APIRequest, priority: RateBudget.Priority = .interactive)
+    package func answer(_ request: APIRequest, priority: RateBudget.Priority = .interactive)
         async throws(DuvoAPIError) -> APIAnswer
     {
         guard let key = configuration.apiKey else { throw DuvoAPIError.missingKey }
@@ -155,7 +155,7 @@ public final class DuvoClient: Sendable {
     /// Percent-encodes one path segment or query component (slashes included, so ids cannot escape their segment):
     /// every UTF-8 byte outside RFC 3986's unreserved set becomes `%XX`.
     // Bytes, not Foundation's `addingPercentEncoding`, which went through CFString and cost 3% of a `runs/get`.
-    public static func encode(_ component: String) -> String {
+    package static func encode(_ component: String) -> String {
         guard !component.utf8.allSatisfy(isUnreserved) else { return component }
         let hex = Array("0123456789ABCDEF".utf8)
         var encoded: [UInt8] = []

@@ -1,26 +1,26 @@
 /// The filters and paging of v2's `GET /teams/{team}/runs`, as the operations guide lists them.
-public struct RunListFilter: Sendable, Equatable {
+package struct RunListFilter: Sendable, Equatable {
     /// Only runs of this agent.
-    public var agentID: String?
+    package var agentID: String?
     /// Only runs in these statuses (sent comma-separated).
-    public var statuses: [String]
+    package var statuses: [String]
     /// Only runs created at or after this ISO 8601 time.
-    public var since: String?
+    package var since: String?
     /// Only runs Duvo flagged (true) or did not flag (false).
-    public var hasIssues: Bool?
+    package var hasIssues: Bool?
     /// Only runs flagged with this severity: critical, medium or low.
-    public var issueSeverity: String?
+    package var issueSeverity: String?
     /// Page size, 1-100.
-    public var limit: Int?
+    package var limit: Int?
     /// Rows to skip.
-    public var offset: Int?
+    package var offset: Int?
     /// created_at, started_at, completed_at or updated_at.
-    public var sortBy: String?
+    package var sortBy: String?
     /// asc or desc.
-    public var sortOrder: String?
+    package var sortOrder: String?
 
     /// A filter; everything optional.
-    public init(agentID: String? = nil, statuses: [String] = [], since: String? = nil, hasIssues: Bool? = nil,
+    package init(agentID: String? = nil, statuses: [String] = [], since: String? = nil, hasIssues: Bool? = nil,
                 issueSeverity: String? = nil, limit: Int? = nil, offset: Int? = nil, sortBy: String? = nil,
                 sortOrder: String? = nil) {
         self.agentID = agentID

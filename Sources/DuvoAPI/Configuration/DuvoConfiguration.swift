@@ -5,26 +5,26 @@ import Platform
 /// Everything the client core needs to talk to Duvo, resolved once from flags, environment and key files.
 public struct DuvoConfiguration: Sendable {
     /// The production API.
-    public static let defaultBaseURL = "https://api.duvo.ai"
+    package static let defaultBaseURL = "https://api.duvo.ai"
     /// The deadline of a call when none is configured.
     public static let defaultTimeout: TimeInterval = 30
     /// Duvo's documented per-key limit.
     public static let defaultRateLimitPerMinute = 300
 
     /// The key, or nil when none is configured (the server still starts; Duvo calls then fail with advice).
-    public var apiKey: APIKey?
+    package var apiKey: APIKey?
     /// The API's root without a version, e.g. `https://api.duvo.ai`.
-    public var baseURL: URL
+    package var baseURL: URL
     /// Which API generation to call.
-    public var apiVersion: APIVersion
+    package var apiVersion: APIVersion
     /// The team for v2's team-scoped endpoints (start and list).
-    public var teamID: String?
+    package var teamID: String?
     /// Requests per minute this process allows itself, for every method and follow together (0 = unlimited).
-    public var rateLimitPerMinute: Int
+    package var rateLimitPerMinute: Int
     /// The deadline of one call in seconds, covering all its attempts and back-offs (`DUVO_TIMEOUT` / `--timeout`).
-    public var requestTimeout: TimeInterval
+    package var requestTimeout: TimeInterval
     /// How retries of safe requests behave.
-    public var retry: RetryPolicy
+    package var retry: RetryPolicy
 
     /// A configuration with explicit values (tests and embedding).
     public init(apiKey: APIKey?, baseURL: URL, apiVersion: APIVersion = .default, teamID: String? = nil,
@@ -47,7 +47,7 @@ public struct DuvoConfiguration: Sendable {
     ///     `DUVO_TIMEOUT`, in seconds).
     /// - Throws: ``DuvoAPIError/notConfigured(_:)`` for an unreadable key file (saying why), a bad URL, an unknown
     ///   version or a timeout that is not a positive number of seconds.
-    public static func resolve(environment: [String: String], apiKeyFile: String? = nil, baseURL: String? = nil,
+    package static func resolve(environment: [String: String], apiKeyFile: String? = nil, baseURL: String? = nil,
                                apiVersion: String? = nil, teamID: String? = nil,
                                rateLimitPerMinute: Int? = nil, timeout: String? = nil)
         throws(DuvoAPIError) -> DuvoConfiguration
@@ -96,7 +96,7 @@ public struct DuvoConfiguration: Sendable {
 
     /// The deadline of a call: `flag` (`--timeout`), else `DUVO_TIMEOUT`, else ``defaultTimeout``, in seconds.
     /// - Throws: ``DuvoAPIError/notConfigured(_:)`` for anything but a number of seconds in (0, 86400].
-    public static func deadline(flag: String?, environment: [String: String]) throws(DuvoAPIError) -> TimeInterval {
+    package static func deadline(flag: String?, environment: [String: String]) throws(DuvoAPIError) -> TimeInterval {
         guard let text = flag ?? environment["DUVO_TIMEOUT"].flatMap({ $0.isEmpty ? nil : $0 }) else {
             return defaultTimeout
         }
@@ -107,10 +107,10 @@ public struct DuvoConfiguration: Sendable {
     }
 
     /// What a deadline must be, for messages about a bad one.
-    public static let deadlineRule = "a number of seconds more than 0 and at most 86400, such as 30"
+    package static let deadlineRule = "a number of seconds more than 0 and at most 86400, such as 30"
 
     /// `text` as a call's deadline in seconds, or nil when it is not one (see ``deadlineRule``).
-    public static func deadlineSeconds(_ text: String) -> TimeInterval? {
+    package static func deadlineSeconds(_ text: String) -> TimeInterval? {
         guard let seconds = Double(text), seconds > 0, seconds <= 86_400 else { return nil }
         return seconds
     }

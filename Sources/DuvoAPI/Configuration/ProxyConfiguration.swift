@@ -6,26 +6,26 @@ import Foundation
 /// `HTTP_PROXY` (curl ignores the upper-case name because a CGI program gets it from a request's `Proxy:` header;
 /// like Go's net/http we accept it except when `REQUEST_METHOD` says we run under CGI), then `all_proxy`, `ALL_PROXY`.
 /// `no_proxy` / `NO_PROXY` lists hosts reached directly (curl's matching: suffixes, `*`, IP ranges).
-public struct ProxyConfiguration: Sendable, Hashable {
+package struct ProxyConfiguration: Sendable, Hashable {
     /// The proxy's URL (credentials included), or nil to connect directly.
-    public var url: String?
+    package var url: String?
     /// curl's `NO_PROXY` list, or nil.
-    public var noProxy: String?
+    package var noProxy: String?
     /// The variable the proxy came from, for messages.
-    public var source: String?
+    package var source: String?
 
     /// No proxy.
-    public static let direct = ProxyConfiguration()
+    package static let direct = ProxyConfiguration()
 
     /// A configuration naming its proxy explicitly.
-    public init(url: String? = nil, noProxy: String? = nil, source: String? = nil) {
+    package init(url: String? = nil, noProxy: String? = nil, source: String? = nil) {
         self.url = url
         self.noProxy = noProxy
         self.source = source
     }
 
     /// The proxy settings for a base URL with `scheme` (`http` or `https`).
-    public static func resolve(environment: [String: String], scheme: String) -> ProxyConfiguration {
+    package static func resolve(environment: [String: String], scheme: String) -> ProxyConfiguration {
         func value(_ name: String) -> (String, String)? {
             environment[name].flatMap { $0.isEmpty ? nil : (name, $0) }
         }
@@ -39,7 +39,7 @@ public struct ProxyConfiguration: Sendable, Hashable {
     }
 
     /// The proxy URL's password, raw and percent-decoded, and the user:password pair: texts no output may show.
-    public var secrets: [String] {
+    package var secrets: [String] {
         guard let url else { return [] }
         let text = url.contains("://") ? url : "http://" + url
         guard let components = URLComponents(string: text), let encoded = components.percentEncodedPassword,
@@ -52,7 +52,7 @@ public struct ProxyConfiguration: Sendable, Hashable {
     }
 
     /// The proxy's host and port (`proxy.example:3128`), for messages that must name it without its credentials.
-    public var hostDescription: String? {
+    package var hostDescription: String? {
         guard let url else { return nil }
         guard let components = URLComponents(string: url.contains("://") ? url : "http://" + url),
               let host = components.host else { return nil }
@@ -60,7 +60,7 @@ public struct ProxyConfiguration: Sendable, Hashable {
     }
 
     /// The proxy URL with its password replaced, for messages.
-    public var displayURL: String? {
+    package var displayURL: String? {
         guard var text = url else { return nil }
         for secret in secrets { text = text.replacingOccurrences(of: ":" + secret + "@", with: ":[redacted]@") }
         return text

@@ -10,29 +10,29 @@ import Platform
 /// the public CAs as well, name a file that holds the system bundle plus the private CA. `SSL_CERT_FILE` wins over
 /// `CURL_CA_BUNDLE` (curl's tool reads them the other way round) because images often set `CURL_CA_BUNDLE` to the
 /// system bundle, which would silently hide the CA a user named with the OpenSSL variable.
-public struct TLSConfiguration: Sendable, Hashable {
+package struct TLSConfiguration: Sendable, Hashable {
     /// A PEM file of trusted CAs, replacing the system store; nil when none is named.
-    public var caFile: String?
+    package var caFile: String?
     /// A folder of hashed CA certificates, replacing the system store (searched besides ``caFile`` when both are
     /// named); nil when none is named.
-    public var caDirectory: String?
+    package var caDirectory: String?
 
     /// The system's trust store.
-    public static let system = TLSConfiguration()
+    package static let system = TLSConfiguration()
 
     /// A configuration naming its CAs explicitly.
-    public init(caFile: String? = nil, caDirectory: String? = nil) {
+    package init(caFile: String? = nil, caDirectory: String? = nil) {
         self.caFile = caFile
         self.caDirectory = caDirectory
     }
 
     /// The variables that can make a CA trusted, for error messages.
-    public static let advice = "set SSL_CERT_FILE or SSL_CERT_DIR, or DUVO_CA_FILE / --ca-file, to trust its CA"
+    package static let advice = "set SSL_CERT_FILE or SSL_CERT_DIR, or DUVO_CA_FILE / --ca-file, to trust its CA"
 
     /// Reads the trust settings from a flag and the environment.
     /// - Parameter caFile: `--ca-file`, which wins over every variable.
     /// - Throws: ``DuvoAPIError/notConfigured(_:)`` naming the variable when its file or folder cannot be read.
-    public static func resolve(environment: [String: String], caFile: String? = nil)
+    package static func resolve(environment: [String: String], caFile: String? = nil)
         throws(DuvoAPIError) -> TLSConfiguration
     {
         func value(_ name: String) -> (String, String)? {

@@ -7,11 +7,11 @@ import Foundation
 /// the API key and base URL (and team, for sweeps), so nothing shared reveals the key.
 public struct Coordination: Sendable {
     /// The mode this was made for.
-    public let mode: CoordinationMode
+    package let mode: CoordinationMode
     /// The shared budget's store; nil when every process keeps its own (``CoordinationMode/off``).
-    public let budgetStore: (any BudgetStore)?
+    package let budgetStore: (any BudgetStore)?
     /// This process's random id in shared ledgers, leases and snapshots.
-    public let participant: String
+    package let participant: String
     private let directory: RuntimeDirectory?
     private let redis: RESPClient?
     private let gate: FailoverGate?
@@ -44,7 +44,7 @@ public struct Coordination: Sendable {
     ///   - logger: where the one warning of a Redis outage goes; the Redis password is redacted from it.
     /// - Throws: ``RuntimeDirectoryError`` when the runtime directory is missing and cannot be made, or is not
     ///   this user's alone: sharing a key through another user's directory would let them spend or starve it.
-    public static func make(mode: CoordinationMode, secret: String, baseURL: String,
+    package static func make(mode: CoordinationMode, secret: String, baseURL: String,
                             environment: [String: String], tls: TLSConfiguration = .system, logger: Logger)
         throws(RuntimeDirectoryError)
         -> Coordination
@@ -73,7 +73,7 @@ public struct Coordination: Sendable {
     }
 
     /// The sweep coordinator for `team`; nil when coordination is off (every process sweeps for itself).
-    public func sweeps(team: String) -> (any SweepCoordinator)? {
+    package func sweeps(team: String) -> (any SweepCoordinator)? {
         guard let directory, let directoryGate else { return nil }
         let name = RuntimeDirectory.keyedName(keyName, team)
         let file = FailoverSweepCoordinator(

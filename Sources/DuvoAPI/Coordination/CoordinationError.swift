@@ -1,13 +1,13 @@
 import Platform
 
 /// Why shared coordination (the runtime directory's files, Redis) could not be used for one operation.
-public enum CoordinationError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum CoordinationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A file of the runtime directory could not be opened, locked, read or written.
     case file(path: String, reason: String)
     /// Redis could not be reached or answered with an error (the description never holds the password).
     case redis(endpoint: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .file(let path, let reason): "coordination file \(path): \(reason)"
         case .redis(let endpoint, let reason): "Redis at \(endpoint): \(reason)"

@@ -1,5 +1,5 @@
 /// How processes on one key share its budget and sweeps (`--coordination`, `DUVO_COORDINATION`).
-public enum CoordinationMode: Sendable, Hashable, CustomStringConvertible {
+package enum CoordinationMode: Sendable, Hashable, CustomStringConvertible {
     /// Every process for itself (`off`): its own budget, its own sweeps.
     case off
     /// The processes of this user on this machine meet in the runtime directory (the default, `local`).
@@ -11,7 +11,7 @@ public enum CoordinationMode: Sendable, Hashable, CustomStringConvertible {
     /// Parses the option's value: unset or empty or `local` is the runtime directory, `off`, or a `redis://` or
     /// `rediss://` URL.
     /// - Throws: ``RedisEndpointError`` for anything else (its text never repeats a password).
-    public init(parsing text: String?) throws(RedisEndpointError) {
+    package init(parsing text: String?) throws(RedisEndpointError) {
         switch text?.lowercased() {
         case nil, "", "local": self = .runtimeDirectory
         case "off": self = .off
@@ -24,7 +24,7 @@ public enum CoordinationMode: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .off: "off"
         case .runtimeDirectory: "local"

@@ -1,14 +1,14 @@
 /// A primary and a fallback of the same kind (budget stores, sweep coordinators) and the gate that picks between them.
-public struct Failover<Target: Sendable>: Sendable {
+package struct Failover<Target: Sendable>: Sendable {
     /// What is used while it works.
-    public let primary: Target
+    package let primary: Target
     /// What is used while the primary is unreachable.
-    public let fallback: Target
+    package let fallback: Target
     private let gate: FailoverGate
     private let labels: (primary: String, fallback: String)
 
     /// `primary` while it works, else `fallback`; `labels` name them in the log lines (never secrets).
-    public init(primary: Target, fallback: Target, gate: FailoverGate, labels: (primary: String, fallback: String)) {
+    package init(primary: Target, fallback: Target, gate: FailoverGate, labels: (primary: String, fallback: String)) {
         self.primary = primary
         self.fallback = fallback
         self.gate = gate
@@ -16,7 +16,7 @@ public struct Failover<Target: Sendable>: Sendable {
     }
 
     /// Runs `operation` on the primary or the fallback, as the gate decides.
-    public func route<T>(_ operation: (Target) async throws(CoordinationError) -> T) async throws(CoordinationError)
+    package func route<T>(_ operation: (Target) async throws(CoordinationError) -> T) async throws(CoordinationError)
         -> T
     {
         try await gate.run(primaryLabel: labels.primary, fallbackLabel: labels.fallback,

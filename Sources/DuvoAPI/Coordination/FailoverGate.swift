@@ -6,7 +6,7 @@ import Synchronization
 /// After a failure the primary is skipped for a back-off (0.5 s doubling to 30 s); then one call probes it while the
 /// others keep using the fallback. The first failure of an outage is logged as a warning, the recovery likewise;
 /// failed probes in between only at debug level.
-public final class FailoverGate: Sendable {
+package final class FailoverGate: Sendable {
     private struct State {
         var down = false
         var probing = false
@@ -19,18 +19,18 @@ public final class FailoverGate: Sendable {
     private let clock: @Sendable () -> Double
 
     /// A gate that logs to `logger` and reads `clock` (monotonic seconds) for its back-off.
-    public init(logger: Logger, clock: @escaping @Sendable () -> Double = MonotonicClock.now) {
+    package init(logger: Logger, clock: @escaping @Sendable () -> Double = MonotonicClock.now) {
         self.logger = logger
         self.clock = clock
     }
 
     /// Whether the primary is currently considered unreachable.
-    public var isDown: Bool { state.withLock { $0.down } }
+    package var isDown: Bool { state.withLock { $0.down } }
 
     /// Runs `primary`, or `fallback` while the primary is down and not due for a probe, or when it fails now.
     /// - Parameters:
     ///   - primaryLabel, fallbackLabel: what the two are, for the log lines (never secrets).
-    public func run<T>(primaryLabel: String, fallbackLabel: String,
+    package func run<T>(primaryLabel: String, fallbackLabel: String,
                        primary: () async throws(CoordinationError) -> T,
                        fallback: () async throws(CoordinationError) -> T) async throws(CoordinationError) -> T {
         let now = clock()

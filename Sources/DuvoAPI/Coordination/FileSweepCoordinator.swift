@@ -9,7 +9,7 @@ import Platform
 /// SIGKILLed leader), one that expired is free too (a stopped one), and so is one that cannot be real: written on
 /// another boot (its pid is some other process now), or expiring further ahead than the term asked for. Results are
 /// one JSON file replaced whole by rename.
-public final class FileSweepCoordinator: SweepCoordinator {
+package final class FileSweepCoordinator: SweepCoordinator {
     private let lease: LockedFile
     private let results: LockedFile
     private let token: String
@@ -18,7 +18,7 @@ public final class FileSweepCoordinator: SweepCoordinator {
 
     /// The lease and results for `name` (a ``RuntimeDirectory/keyedName(_:)`` of key, base URL and team).
     /// - Parameter participant: this process's id in the lease and in published snapshots.
-    public convenience init(directory: RuntimeDirectory, name: String, participant: String) {
+    package convenience init(directory: RuntimeDirectory, name: String, participant: String) {
         self.init(directory: directory, name: name, participant: participant, boot: .current)
     }
 
@@ -30,9 +30,9 @@ public final class FileSweepCoordinator: SweepCoordinator {
         self.boot = boot
     }
 
-    public var label: String { "the runtime directory's sweep lease" }
+    package var label: String { "the runtime directory's sweep lease" }
 
-    public func acquireOrRenew(lifetime: Double) async throws(CoordinationError) -> Bool {
+    package func acquireOrRenew(lifetime: Double) async throws(CoordinationError) -> Bool {
         try await lease.update { [token, pid, boot] text in
             let now = MonotonicClock.now()
             let holder = Holder(text: text)
@@ -46,18 +46,18 @@ public final class FileSweepCoordinator: SweepCoordinator {
         }
     }
 
-    public func release() async throws(CoordinationError) {
+    package func release() async throws(CoordinationError) {
         try await lease.update { [token] text in
             if Holder(text: text)?.token == token { text = "" }
         }
     }
 
-    public func publish(_ snapshot: SweepSnapshot) async throws(CoordinationError) {
+    package func publish(_ snapshot: SweepSnapshot) async throws(CoordinationError) {
         let text = String(decoding: JSONWriter().bytes(snapshot.json), as: UTF8.self)
         try await results.update { $0 = text }
     }
 
-    public func latest() async throws(CoordinationError) -> SweepSnapshot? {
+    package func latest() async throws(CoordinationError) -> SweepSnapshot? {
         let text = try await results.read()
         guard !text.isEmpty else { return nil }
         do {

@@ -9,11 +9,11 @@ import Synchronization
 /// pool. Each command has one deadline, `timeout` seconds after it starts, for its write and every read of its
 /// reply (setting up a connection has one more); a reply that breaks ``RESPReader``'s limits fails the command at
 /// once. Either way the connection is dropped and the error names the command and the reply's type, never the reply.
-public final class RESPClient: Sendable {
+package final class RESPClient: Sendable {
     /// The server.
-    public let endpoint: RedisEndpoint
+    package let endpoint: RedisEndpoint
     /// The longest a command may take, and setting up a connection.
-    public let timeout: Double
+    package let timeout: Double
     private let tls: TLSConfiguration
     private let queue = DispatchQueue(label: "duvo.redis")
     private let stream = Mutex<(any RedisByteStream)?>(nil)
@@ -23,7 +23,7 @@ public final class RESPClient: Sendable {
 
     /// A client of `endpoint` (over TLS for `rediss://`, trusting what `tls` names); nothing is connected until the
     /// first command.
-    public init(endpoint: RedisEndpoint, timeout: Double = 1, tls: TLSConfiguration = .system) {
+    package init(endpoint: RedisEndpoint, timeout: Double = 1, tls: TLSConfiguration = .system) {
         self.endpoint = endpoint
         self.timeout = timeout
         self.tls = tls
@@ -37,7 +37,7 @@ public final class RESPClient: Sendable {
     /// - Throws: ``CoordinationError/redis(endpoint:reason:)`` when the server cannot be reached, does not answer in
     ///   time or answers with bytes that are not a RESP reply within limits; the connection is then closed and the
     ///   next command reconnects.
-    public func run(_ arguments: [String]) async throws(CoordinationError) -> RESPValue {
+    package func run(_ arguments: [String]) async throws(CoordinationError) -> RESPValue {
         let enqueued = MonotonicClock.now()
         let result: Result<RESPValue, CoordinationError> = await withCheckedContinuation { continuation in
             queue.async {
@@ -53,7 +53,7 @@ public final class RESPClient: Sendable {
     }
 
     /// Closes the connection (the next command reconnects).
-    public func disconnect() {
+    package func disconnect() {
         queue.sync { dropConnection() }
     }
 

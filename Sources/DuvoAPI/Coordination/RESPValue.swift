@@ -1,5 +1,5 @@
 /// One reply of a Redis server in RESP2.
-public enum RESPValue: Sendable, Hashable {
+package enum RESPValue: Sendable, Hashable {
     /// `+OK`
     case simple(String)
     /// `-ERR ...`
@@ -12,7 +12,7 @@ public enum RESPValue: Sendable, Hashable {
     case array([RESPValue]?)
 
     /// The reply as text, for simple strings, bulk strings and integers.
-    public var text: String? {
+    package var text: String? {
         switch self {
         case .simple(let text): text
         case .bulk(let bytes?): String(decoding: bytes, as: UTF8.self)
@@ -23,7 +23,7 @@ public enum RESPValue: Sendable, Hashable {
 
     /// What kind of reply this is, for error messages: its type and size, never its content (a server error keeps
     /// its code and the start of its message, printable characters only, so a hostile server cannot flood a log).
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .simple: "a simple string"
         case .error(let message): "an error (\(Self.printable(message, limit: 80)))"

@@ -2,20 +2,20 @@ import Foundation
 
 /// Where Redis is: `redis://[[user]:password@]host[:port][/db]`, or `rediss://...` for TLS, parsed once. Its
 /// description never holds the password.
-public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
-    public let host: String
+package struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
+    package let host: String
     /// Whether the connection is TLS (`rediss://`).
-    public let tls: Bool
-    public let port: Int
-    public let database: Int
+    package let tls: Bool
+    package let port: Int
+    package let database: Int
     /// The ACL user, when the URL names one (`AUTH user password`); else the password alone is sent (`AUTH password`).
-    public let user: String?
+    package let user: String?
     /// The password (secret: redact it from logs).
-    public let password: String?
+    package let password: String?
 
     /// Parses a `redis://` or `rediss://` URL.
     /// - Throws: ``RedisEndpointError`` naming what is wrong, without repeating the password.
-    public init(url text: String) throws(RedisEndpointError) {
+    package init(url text: String) throws(RedisEndpointError) {
         guard let components = URLComponents(string: text),
               let scheme = components.scheme?.lowercased(), scheme == "redis" || scheme == "rediss" else {
             throw RedisEndpointError(reason: "expected redis://host:port/db, or rediss:// for TLS")
@@ -46,11 +46,11 @@ public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
     package let percentEncodedPassword: String?
 
     /// `redis://host:port/db` (or `rediss://`), with any credentials left out.
-    public var description: String { "\(tls ? "rediss" : "redis")://\(host):\(port)/\(database)" }
+    package var description: String { "\(tls ? "rediss" : "redis")://\(host):\(port)/\(database)" }
 }
 
 /// A `--coordination`/`DUVO_COORDINATION` Redis URL that cannot be used.
-public struct RedisEndpointError: Error, Sendable, Hashable, CustomStringConvertible {
-    public let reason: String
-    public var description: String { "the coordination URL is not usable: \(reason)" }
+package struct RedisEndpointError: Error, Sendable, Hashable, CustomStringConvertible {
+    package let reason: String
+    package var description: String { "the coordination URL is not usable: \(reason)" }
 }

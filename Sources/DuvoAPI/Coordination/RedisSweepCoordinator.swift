@@ -5,23 +5,23 @@ import JSONCore
 /// The lease is a key taken with `SET NX PX` and renewed or released by scripts that first compare its value with
 /// this process's token, so a process never extends or deletes a lease another one took after its own expired.
 /// Results are a hash (`sequence`, `taken_at`, `leader`, `payload`) replaced by one `HSET`.
-public final class RedisSweepCoordinator: SweepCoordinator {
+package final class RedisSweepCoordinator: SweepCoordinator {
     private let client: RESPClient
     private let leaseKey: String
     private let resultsKey: String
     private let token: String
 
     /// The lease and results for `name` (a ``RuntimeDirectory/keyedName(_:)`` of key, base URL and team).
-    public init(client: RESPClient, name: String, participant: String) {
+    package init(client: RESPClient, name: String, participant: String) {
         self.client = client
         leaseKey = "duvo:{\(name)}:sweep:lease"
         resultsKey = "duvo:{\(name)}:sweep:results"
         token = participant
     }
 
-    public var label: String { "the sweep lease in \(client.endpoint)" }
+    package var label: String { "the sweep lease in \(client.endpoint)" }
 
-    public func acquireOrRenew(lifetime: Double) async throws(CoordinationError) -> Bool {
+    package func acquireOrRenew(lifetime: Double) async throws(CoordinationError) -> Bool {
         let milliseconds = String(max(1, Int(lifetime * 1000)))
         let taken = try await client.run(["SET", leaseKey, token, "NX", "PX", milliseconds])
         if case .simple("OK") = taken { return true }
@@ -30,11 +30,11 @@ public final class RedisSweepCoordinator: SweepCoordinator {
         return renewed == .integer(1)
     }
 
-    public func release() async throws(CoordinationError) {
+    package func release() async throws(CoordinationError) {
         _ = try await Self.release.run(on: client, keys: [leaseKey], arguments: [token])
     }
 
-    public func publish(_ snapshot: SweepSnapshot) async throws(CoordinationError) {
+    package func publish(_ snapshot: SweepSnapshot) async throws(CoordinationError) {
         let payload = String(decoding: JSONWriter().bytes(snapshot.payload), as: UTF8.self)
         try check(try await client.run(["HSET", resultsKey, "sequence", String(snapshot.sequence),
                                         "taken_at", String(snapshot.takenAt), "leader", snapshot.leader,
@@ -42,7 +42,7 @@ public final class RedisSweepCoordinator: SweepCoordinator {
         try check(try await client.run(["PEXPIRE", resultsKey, "3600000"]))
     }
 
-    public func latest() async throws(CoordinationError) -> SweepSnapshot? {
+    package func latest() async throws(CoordinationError) -> SweepSnapshot? {
         let reply = try await client.run(["HGETALL", resultsKey])
         try check(reply)
         guard case .array(let items?) = reply, !items.isEmpty else { return nil }

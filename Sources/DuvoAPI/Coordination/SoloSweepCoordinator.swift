@@ -1,16 +1,16 @@
 /// Sweeps for this process alone, as with `--coordination off`: the fallback while the runtime directory's lease
 /// cannot be used (a full disk, a lock held too long), so that follows go on being swept rather than waiting for a
 /// leader that cannot be elected.
-public final class SoloSweepCoordinator: SweepCoordinator {
-    public init() {}
+package final class SoloSweepCoordinator: SweepCoordinator {
+    package init() {}
 
-    public var label: String { "sweeps of this process alone" }
+    package var label: String { "sweeps of this process alone" }
 
-    public func acquireOrRenew(lifetime: Double) -> Bool { true }
+    package func acquireOrRenew(lifetime: Double) -> Bool { true }
 
-    public func release() {}
+    package func release() {}
 
-    public func publish(_ snapshot: SweepSnapshot) {}
+    package func publish(_ snapshot: SweepSnapshot) {}
 
-    public func latest() -> SweepSnapshot? { nil }
+    package func latest() -> SweepSnapshot? { nil }
 }

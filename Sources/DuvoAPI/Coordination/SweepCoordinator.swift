@@ -5,7 +5,7 @@ import JSONCore
 ///
 /// The lease expires unless renewed, so a leader that dies (even by SIGKILL) or hangs is replaced within `lifetime`
 /// seconds; the file implementation also notices at once that the holder's process is gone.
-public protocol SweepCoordinator: Sendable {
+package protocol SweepCoordinator: Sendable {
     /// Takes the lease when it is free, expired or held by a dead process, or renews it when this coordinator already
     /// holds it; returns whether this process now leads, for `lifetime` seconds.
     func acquireOrRenew(lifetime: Double) async throws(CoordinationError) -> Bool
@@ -20,17 +20,17 @@ public protocol SweepCoordinator: Sendable {
 }
 
 /// What one sweep saw, as the leader published it.
-public struct SweepSnapshot: Sendable, Hashable {
+package struct SweepSnapshot: Sendable, Hashable {
     /// Increases with every publication of a leader (a new leader continues from the latest it read).
-    public var sequence: Int
+    package var sequence: Int
     /// When the sweep was taken, in seconds since 1970 (wall clock, comparable across machines).
-    public var takenAt: Double
+    package var takenAt: Double
     /// The publishing process's random id.
-    public var leader: String
+    package var leader: String
     /// What the sweep found (its shape is the poll scheduler's business).
-    public var payload: JSONValue
+    package var payload: JSONValue
 
-    public init(sequence: Int, takenAt: Double, leader: String, payload: JSONValue) {
+    package init(sequence: Int, takenAt: Double, leader: String, payload: JSONValue) {
         self.sequence = sequence
         self.takenAt = takenAt
         self.leader = leader
@@ -38,13 +38,13 @@ public struct SweepSnapshot: Sendable, Hashable {
     }
 
     /// The snapshot as one JSON object.
-    public var json: JSONValue {
+    package var json: JSONValue {
         ["sequence": .number(JSONNumber(sequence)), "taken_at": .number(JSONNumber(takenAt)),
          "leader": .string(leader), "payload": payload]
     }
 
     /// Reads a snapshot from ``json``; nil when a field is missing.
-    public init?(json: JSONValue) {
+    package init?(json: JSONValue) {
         guard let sequence = json["sequence"]?.intValue, let takenAt = json["taken_at"]?.doubleValue,
               let leader = json["leader"]?.stringValue, let payload = json["payload"] else { return nil }
         self.init(sequence: sequence, takenAt: takenAt, leader: leader, payload: payload)

@@ -34,7 +34,7 @@ public enum DuvoAPIError: Error, Sendable, Hashable {
     indirect case outcomeUnknown(failure: DuvoAPIError, check: String)
 
     /// The refused request's details, for the HTTP-status cases (also under ``outcomeUnknown(failure:check:)``).
-    public var upstream: UpstreamError? {
+    package var upstream: UpstreamError? {
         switch self {
         case .unauthorized(let error), .forbidden(let error), .notFound(let error), .rejected(let error),
              .rateLimited(let error), .unavailable(let error), .unexpectedStatus(let error):
@@ -45,7 +45,7 @@ public enum DuvoAPIError: Error, Sendable, Hashable {
     }
 
     /// The call that got no answer, for the network and timeout cases (also under ``outcomeUnknown(failure:check:)``).
-    public var failedCall: FailedCall? {
+    package var failedCall: FailedCall? {
         switch self {
         case .network(let call), .timeout(let call): call
         case .outcomeUnknown(let failure, _): failure.failedCall
@@ -55,7 +55,7 @@ public enum DuvoAPIError: Error, Sendable, Hashable {
 
     /// Whether a write that ended this way may still have been carried out by Duvo: the request was sent and the
     /// answer was lost (a dropped connection, no answer in time, or 502/503/504 from a front end between us and Duvo).
-    public var mayHaveReachedDuvo: Bool {
+    package var mayHaveReachedDuvo: Bool {
         switch self {
         case .network(let call), .timeout(let call): !call.cause.requestCertainlyNotSent
         case .unavailable(let error): [502, 503, 504].contains(error.httpStatus)
@@ -65,13 +65,13 @@ public enum DuvoAPIError: Error, Sendable, Hashable {
     }
 
     /// A sentence for a person: what happened and, where there is one, what to do. Each part is said once.
-    public var message: String {
+    package var message: String {
         guard let advice else { return what }
         return what + (what.hasSuffix(".") ? " " : ". ") + advice
     }
 
     /// What happened, without advice.
-    public var what: String {
+    package var what: String {
         switch self {
         case .notConfigured(let text), .unsupported(let text): text
         case .unauthorized(let error), .forbidden(let error), .notFound(let error), .rejected(let error),
@@ -93,7 +93,7 @@ public enum DuvoAPIError: Error, Sendable, Hashable {
     }
 
     /// What to do about it, or nil when the message says it all.
-    public var advice: String? {
+    package var advice: String? {
         switch self {
         case .unauthorized: "Check DUVO_API_KEY (or DUVO_API_KEY_FILE / --api-key-file)."
         case .forbidden: "The key does not belong to that team; check DUVO_TEAM_ID."
@@ -111,12 +111,12 @@ public enum DuvoAPIError: Error, Sendable, Hashable {
     }
 
     /// The advice given when no key is configured.
-    public static let missingKey = DuvoAPIError.notConfigured(
+    package static let missingKey = DuvoAPIError.notConfigured(
         "No Duvo API key is configured. Set DUVO_API_KEY, or DUVO_API_KEY_FILE / --api-key-file to a file holding "
             + "it, or run with --simulate to use the built-in simulator.")
 
     /// The advice given when a v2 team-scoped call has no team.
-    public static func missingTeam(for operation: String) -> DuvoAPIError {
+    package static func missingTeam(for operation: String) -> DuvoAPIError {
         .notConfigured("\(operation) on API v2 needs a team: set DUVO_TEAM_ID (or --team-id, or pass team_id). "
             + "Starting and following runs needs none.")
     }

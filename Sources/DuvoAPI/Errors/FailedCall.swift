@@ -2,22 +2,22 @@
 /// tried, and within which deadline.
 public struct FailedCall: Sendable, Equatable {
     /// The operation, e.g. `get run`.
-    public var operation: String
+    package var operation: String
     /// `GET` or `POST`.
-    public var method: String
+    package var method: String
     /// The path called, without the query.
-    public var path: String
+    package var path: String
     /// What the last attempt ran into, as the transport said it (redacted).
-    public var cause: TransportError
+    package var cause: TransportError
     /// Attempts made, the first included.
-    public var attempts: Int
+    package var attempts: Int
     /// Seconds from the first attempt until giving up.
-    public var elapsedSeconds: Double
+    package var elapsedSeconds: Double
     /// The call's deadline in seconds (`DUVO_TIMEOUT` / `--timeout`).
-    public var deadlineSeconds: Double
+    package var deadlineSeconds: Double
 
     /// A failed call.
-    public init(operation: String, method: String, path: String, cause: TransportError, attempts: Int,
+    package init(operation: String, method: String, path: String, cause: TransportError, attempts: Int,
                 elapsedSeconds: Double, deadlineSeconds: Double) {
         self.operation = operation
         self.method = method
@@ -29,7 +29,7 @@ public struct FailedCall: Sendable, Equatable {
     }
 
     /// The cause in words, e.g. `connection refused`, without the operation (the error's message names it once).
-    public var causeDescription: String {
+    package var causeDescription: String {
         switch cause {
         case .connectFailed(let detail), .connectionLost(let detail), .certificateRejected(let detail),
              .proxyRejected(let detail): detail
@@ -40,7 +40,7 @@ public struct FailedCall: Sendable, Equatable {
 
     /// A short kind for machines: `connect_failed`, `connection_lost`, `certificate_rejected`, `proxy_rejected`,
     /// `timed_out`, `cancelled`.
-    public var causeKind: String {
+    package var causeKind: String {
         switch cause {
         case .connectFailed: "connect_failed"
         case .connectionLost: "connection_lost"
@@ -52,7 +52,7 @@ public struct FailedCall: Sendable, Equatable {
     }
 
     /// `1 attempt in 0.3 s` / `3 attempts in 30.2 s`.
-    public var effort: String {
+    package var effort: String {
         "\(attempts) attempt\(attempts == 1 ? "" : "s") in \(Self.seconds(elapsedSeconds)) s"
     }
 

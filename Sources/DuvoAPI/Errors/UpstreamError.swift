@@ -4,27 +4,27 @@
 /// read, in ``DuvoClient``, so no API key can reach a message, a log line or a client.
 public struct UpstreamError: Sendable, Hashable {
     /// The operation, e.g. `start run`.
-    public var operation: String
+    package var operation: String
     /// `GET` or `POST`.
-    public var method: String
+    package var method: String
     /// The path called, without the query, e.g. `/v2/runs/…`.
-    public var path: String
+    package var path: String
     /// The HTTP status.
-    public var httpStatus: Int
+    package var httpStatus: Int
     /// Duvo's machine-readable `error` field, when the body had one.
-    public var error: String?
+    package var error: String?
     /// Duvo's human-readable `message` field, when the body had one.
-    public var message: String?
+    package var message: String?
     /// Seconds Duvo asked us to wait (`Retry-After`), when given.
-    public var retryAfterSeconds: Double?
+    package var retryAfterSeconds: Double?
     /// A one-line description of a body that was not Duvo's JSON error shape, e.g. `an HTML page titled '502 Bad
     /// Gateway'` (from a proxy), never the raw bytes.
-    public var bodySummary: String?
+    package var bodySummary: String?
     /// Attempts made, the first included.
-    public var attempts: Int
+    package var attempts: Int
 
     /// A description of a refused request.
-    public init(operation: String, method: String, path: String, httpStatus: Int, error: String? = nil,
+    package init(operation: String, method: String, path: String, httpStatus: Int, error: String? = nil,
                 message: String? = nil, retryAfterSeconds: Double? = nil, bodySummary: String? = nil,
                 attempts: Int = 1) {
         self.operation = operation
@@ -39,7 +39,7 @@ public struct UpstreamError: Sendable, Hashable {
     }
 
     /// One line: `start run: Duvo answered 400 invalid_field: agent_id must be a UUID`.
-    public var summary: String {
+    package var summary: String {
         var text = "\(operation): Duvo answered \(httpStatus)"
         if let error { text += " \(error)" }
         if let message { text += ": \(message)" } else if let bodySummary, !bodySummary.isEmpty { text += " with \(bodySummary)" }

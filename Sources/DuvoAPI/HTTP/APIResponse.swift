@@ -3,11 +3,11 @@ import JSONCore
 /// What came back from one HTTP exchange, before it is judged a success or an error.
 public struct APIResponse: Sendable {
     /// The HTTP status code.
-    public var status: Int
+    package var status: Int
     /// Response headers with lower-cased names.
-    public var headers: [String: String]
+    package var headers: [String: String]
     /// The raw body.
-    public var body: [UInt8]
+    package var body: [UInt8]
 
     /// A response.
     public init(status: Int, headers: [String: String], body: [UInt8]) {
@@ -17,10 +17,10 @@ public struct APIResponse: Sendable {
     }
 
     /// The server's clock when it answered, from `Date` (whole seconds since the epoch); nil without one.
-    public var serverDate: Double? { headers["date"].flatMap(HTTPDate.parse) }
+    package var serverDate: Double? { headers["date"].flatMap(HTTPDate.parse) }
 
     /// Seconds to wait before retrying, from `Retry-After` (seconds form) or `x-ratelimit-reset`.
-    public var retryAfterSeconds: Double? {
+    package var retryAfterSeconds: Double? {
         if let text = headers["retry-after"], let seconds = Double(text.trimmingCharacters(in: .whitespaces)) {
             return max(0, seconds)
         }

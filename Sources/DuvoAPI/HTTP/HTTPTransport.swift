@@ -27,13 +27,13 @@ public enum TransportError: Error, Sendable, Equatable {
     case proxyRejected(String)
 
     /// Whether the request certainly never reached the server.
-    public var requestCertainlyNotSent: Bool {
+    package var requestCertainlyNotSent: Bool {
         if case .connectFailed = self { return true }
         return false
     }
 
     /// Whether trying again cannot succeed: the caller gave up, or the certificate will not verify next time either.
-    public var isFinal: Bool {
+    package var isFinal: Bool {
         switch self {
         case .cancelled, .certificateRejected, .proxyRejected: true
         default: false

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// A fast local answer is awaited inline for at most 2 ms; slower exchanges run their blocking socket calls on a
 /// thread of their own, never on Swift's cooperative pool (which has only as many threads as cores). Cancelling the calling task shuts the socket down, which ends the exchange at once.
-public final class SocketHTTPTransport: HTTPTransport {
+package final class SocketHTTPTransport: HTTPTransport {
     private let pool = Mutex<[String: [IdleSocket]]>([:])
     private let maxIdlePerHost: Int
 
@@ -22,7 +22,7 @@ public final class SocketHTTPTransport: HTTPTransport {
     static let inlineWait = 0.002
 
     /// A transport keeping up to `maxIdlePerHost` idle connections per host for reuse.
-    public init(maxIdlePerHost: Int = 64) {
+    package init(maxIdlePerHost: Int = 64) {
         self.maxIdlePerHost = maxIdlePerHost
         Platform.ignoreBrokenPipe()
     }
@@ -33,7 +33,7 @@ public final class SocketHTTPTransport: HTTPTransport {
         }
     }
 
-    public func send(method: String, url: URL, headers: [String: String], body: [UInt8]?,
+    package func send(method: String, url: URL, headers: [String: String], body: [UInt8]?,
                      timeout: TimeInterval) async throws(TransportError) -> APIResponse {
         guard let host = url.host, let target = Self.requestTarget(of: url.absoluteString) else {
             throw .connectFailed("not an http URL: \(url.absoluteString)")

@@ -5,23 +5,23 @@ import JSONCore
 /// Answers may name a question by its text, its header, or its 0-based index (the CLI docs speak of question ids);
 /// they are sent keyed by question text, as the API reference says. A multi-select answer may be an array or a
 /// comma-separated string; it is sent comma-separated.
-public struct HumanResponse: Sendable {
+package struct HumanResponse: Sendable {
     /// The request being answered, as in `pending_human_request`.
-    public let request: JSONValue
+    package let request: JSONValue
 
     /// A response builder for `request`.
-    public init(request: JSONValue) {
+    package init(request: JSONValue) {
         self.request = request
     }
 
     /// The questions' texts, in order.
-    public var questionTexts: [String] {
+    package var questionTexts: [String] {
         (request["questions"]?.arrayValue ?? []).compactMap { $0["question"]?.stringValue }
     }
 
     /// The request body for `approved` or `answers` (values: string or array of strings).
     /// - Throws: ``HumanResponseError`` saying what shape is expected.
-    public func body(approved: Bool?, answers: [String: JSONValue]?) throws(HumanResponseError) -> JSONValue {
+    package func body(approved: Bool?, answers: [String: JSONValue]?) throws(HumanResponseError) -> JSONValue {
         let type = request["type"]?.stringValue ?? "approval"
         switch (approved, answers) {
         case (.some, .some): throw .bothGiven

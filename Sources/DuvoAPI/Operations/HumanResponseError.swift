@@ -20,7 +20,7 @@ public enum HumanResponseError: Error, Sendable, Equatable {
     case answeredTwice(question: String)
 
     /// The params field the problem is about, for `-32602`'s `data.field`.
-    public var field: String {
+    package var field: String {
         switch self {
         case .nothingPending, .notThePendingRequest: "request_id"
         case .bothGiven, .neitherGiven, .needsApproval: "approved"
@@ -30,7 +30,7 @@ public enum HumanResponseError: Error, Sendable, Equatable {
     }
 
     /// What is wrong and what to send instead.
-    public var message: String {
+    package var message: String {
         switch self {
         case .nothingPending(let status):
             "the run has no pending human request (status: \(status)); wait until it is 'waiting'"

@@ -4,7 +4,7 @@ extension DuvoClient {
     /// Reads every message of a run from `offset` on, page by page at the largest page size the API allows.
     ///
     /// - Returns: `{messages, total, limit, offset}` shaped like one page holding everything.
-    public func allMessages(_ runID: String, from offset: Int = 0, priority: RateBudget.Priority = .interactive)
+    package func allMessages(_ runID: String, from offset: Int = 0, priority: RateBudget.Priority = .interactive)
         async throws(DuvoAPIError) -> JSONValue
     {
         var collected: [JSONValue] = []
@@ -25,7 +25,7 @@ extension DuvoClient {
 
     /// Reads every run matching `filter` (v2), page by page, up to `cap` runs.
     /// - Returns: `{data, total, limit, offset}` shaped like one page holding everything read.
-    public func allRuns(_ filter: RunListFilter, teamID: String? = nil, cap: Int = 10_000,
+    package func allRuns(_ filter: RunListFilter, teamID: String? = nil, cap: Int = 10_000,
                         priority: RateBudget.Priority = .interactive) async throws(DuvoAPIError) -> JSONValue {
         var collected: [JSONValue] = []
         var total = 0

@@ -1,7 +1,7 @@
 import JSONCore
 
 /// Why answering a run's pending request failed: Duvo refused or could not be reached, or the answer does not fit.
-public enum RespondFailure: Error, Sendable {
+package enum RespondFailure: Error, Sendable {
     /// The call to Duvo failed.
     case duvo(DuvoAPIError)
     /// Nothing is pending, or the answer does not fit the pending request (carried, to explain what would).
@@ -15,7 +15,7 @@ extension DuvoClient {
     /// Both front doors (`runs/respond`, `duvo runs respond`) answer through this one function.
     /// - Returns: Duvo's body, `{"human_request": {...}}`.
     /// - Throws: ``RespondFailure``.
-    public func respondToPending(runID: String, requestID: String?, approved: Bool?,
+    package func respondToPending(runID: String, requestID: String?, approved: Bool?,
                                  answers: [String: JSONValue]?) async throws(RespondFailure) -> JSONValue {
         let snapshot: JSONValue
         do {

@@ -2,20 +2,20 @@ import Foundation
 import JSONCore
 
 /// The operations guide's aggregated views, computed for the user: counts by status, failure rate, durations.
-public struct RunStatistics: Sendable {
+package struct RunStatistics: Sendable {
     /// Runs matching the filter, as Duvo counted them.
-    public var total: Int
+    package var total: Int
     /// Runs actually read (the list is read up to a cap).
-    public var counted: Int
+    package var counted: Int
     /// How many runs are in each status.
-    public var counts: [String: Int]
+    package var counts: [String: Int]
     /// failed / terminal runs, or nil when none is terminal.
-    public var failureRate: Double?
+    package var failureRate: Double?
     /// Durations in seconds (completed_at - started_at) of runs that have both.
-    public var durations: [Double]
+    package var durations: [Double]
 
     /// Statistics over `runs` (Duvo run objects), out of `total` matching.
-    public init(runs: [JSONValue], total: Int) {
+    package init(runs: [JSONValue], total: Int) {
         self.total = total
         counted = runs.count
         var counts: [String: Int] = [:]
@@ -35,7 +35,7 @@ public struct RunStatistics: Sendable {
     }
 
     /// The `runs/stats` result object.
-    public var json: JSONValue {
+    package var json: JSONValue {
         let duration: JSONValue
         if durations.isEmpty {
             duration = ["count": 0, "min": nil, "mean": nil, "p50": nil, "p95": nil, "max": nil]
@@ -58,7 +58,7 @@ public struct RunStatistics: Sendable {
     }
 
     /// Seconds since 1970 of an ISO 8601 time, with or without fractional seconds.
-    public static func parseDate(_ text: String) -> Double? {
+    package static func parseDate(_ text: String) -> Double? {
         if let date = try? Date(text, strategy: .iso8601) { return date.timeIntervalSince1970 }
         let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         return (try? fractional.parse(text))?.timeIntervalSince1970
@@ -67,7 +67,7 @@ public struct RunStatistics: Sendable {
 
 extension DuvoClient {
     /// Reads the runs matching `agentID`/`since` (up to `cap`) and computes ``RunStatistics``.
-    public func statistics(agentID: String?, since: String?, teamID: String? = nil, cap: Int = 1_000)
+    package func statistics(agentID: String?, since: String?, teamID: String? = nil, cap: Int = 1_000)
         async throws(DuvoAPIError) -> RunStatistics
     {
         let filter = RunListFilter(agentID: agentID, since: since, sortBy: "created_at", sortOrder: "desc")

@@ -1,29 +1,29 @@
 import JSONCore
 
 /// When a wait is satisfied.
-public enum WaitCondition: String, Sendable {
+package enum WaitCondition: String, Sendable {
     /// The run reached a terminal status.
     case terminal
     /// The run reached a terminal status or waits for a person.
     case attention
 
     /// Whether `status` satisfies the condition.
-    public func isMet(by status: RunStatus) -> Bool {
+    package func isMet(by status: RunStatus) -> Bool {
         status.isTerminal || (self == .attention && status.needsAttention)
     }
 }
 
 /// What a wait saw last: the run, its pending request, and whether time ran out first.
-public struct WaitOutcome: Sendable {
+package struct WaitOutcome: Sendable {
     /// The run as last read.
-    public var run: JSONValue
+    package var run: JSONValue
     /// The pending human request as last read (null when none).
-    public var pendingHumanRequest: JSONValue
+    package var pendingHumanRequest: JSONValue
     /// Whether the wait ended because its time ran out.
-    public var timedOut: Bool
+    package var timedOut: Bool
 
     /// The `runs/wait` result object.
-    public var json: JSONValue {
+    package var json: JSONValue {
         ["run": run, "pending_human_request": pendingHumanRequest, "timed_out": .bool(timedOut)]
     }
 }
@@ -36,7 +36,7 @@ extension PollScheduler {
     /// wait observes (for progress reports).
     /// - Throws: ``DuvoAPIError`` when Duvo refuses to tell, or when the run could not be read at all before the time
     ///   ran out (the last failure); `.cancelled` when the caller's task is cancelled.
-    public func wait(runID: String, until condition: WaitCondition, timeout: Double, client: DuvoClient,
+    package func wait(runID: String, until condition: WaitCondition, timeout: Double, client: DuvoClient,
                      onStatus: (@Sendable (String, JSONValue) async -> Void)? = nil)
         async throws(DuvoAPIError) -> WaitOutcome
     {
@@ -44,7 +44,7 @@ extension PollScheduler {
     }
 
     /// ``wait(runID:until:timeout:client:onStatus:)`` reading the run first through `transport`.
-    public func wait(runID: String, until condition: WaitCondition, timeout: Double, transport: any PollTransport,
+    package func wait(runID: String, until condition: WaitCondition, timeout: Double, transport: any PollTransport,
                      onStatus: (@Sendable (String, JSONValue) async -> Void)? = nil)
         async throws(DuvoAPIError) -> WaitOutcome
     {

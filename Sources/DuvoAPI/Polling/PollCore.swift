@@ -10,7 +10,7 @@ import JSONCore
 /// Why sweeps see every change: a sweep lists the team's runs by `updated_at`, newest first, down to the newest
 /// `updated_at` the previous successful sweep saw (the same second included). Every change bumps `updated_at`, so
 /// a change is in the first sweep that starts after it, and a failed sweep leaves that floor where it was.
-public struct PollCore {
+package struct PollCore {
     let tuning: PollTuning
     /// Whether the API can list the team's runs (the precondition of sweeps).
     let canListRuns: Bool
@@ -29,7 +29,7 @@ public struct PollCore {
     let stickySweeps: Bool
 
     /// A core with these settings and nothing watched.
-    public init(tuning: PollTuning, canListRuns: Bool, pageSize: Int, rateLimit: Int, stickySweeps: Bool = false) {
+    package init(tuning: PollTuning, canListRuns: Bool, pageSize: Int, rateLimit: Int, stickySweeps: Bool = false) {
         self.tuning = tuning
         self.canListRuns = canListRuns
         self.pageSize = pageSize
@@ -38,7 +38,7 @@ public struct PollCore {
     }
 
     /// Takes in `event` at `now` (monotonic seconds) and returns what must happen, in order.
-    public mutating func step(_ event: PollEvent, now: Double) -> [PollEffect] {
+    package mutating func step(_ event: PollEvent, now: Double) -> [PollEffect] {
         var effects: [PollEffect] = []
         switch event {
         case .subscribed(let id, let runID, let offset, let messages, let knownRun):
@@ -67,10 +67,10 @@ public struct PollCore {
     }
 
     /// How many runs are watched.
-    public var watchedRunCount: Int { runs.count }
+    package var watchedRunCount: Int { runs.count }
 
     /// Whether nothing is left to drive: shut down, or nothing watched.
-    public var isIdle: Bool { isShutDown || runs.isEmpty }
+    package var isIdle: Bool { isShutDown || runs.isEmpty }
 
     /// Whether team-wide sweeps watch the runs: the API can list them and enough runs are watched to be worth it.
     var usesSweeps: Bool {
@@ -78,18 +78,18 @@ public struct PollCore {
     }
 
     /// Whether enough runs are watched for team-wide sweeps (this process's own, or another's it takes in).
-    public var wantsSweeps: Bool { !isIdle && usesSweeps }
+    package var wantsSweeps: Bool { !isIdle && usesSweeps }
 
     /// Whether sweeps are in use and working, so a run's own polls can stop once it has been read.
-    public var sweepsAreReliable: Bool {
+    package var sweepsAreReliable: Bool {
         usesSweeps && sweep.failures < tuning.sweepFailuresBeforeFallback
     }
 
     /// Sweeps started so far (the next sweep's number).
-    public var sweepsStarted: Int { sweep.started }
+    package var sweepsStarted: Int { sweep.started }
 
     /// Whether a sweep listed `runID` lately.
-    public func wasListed(_ runID: String) -> Bool { sweep.recentlyListed[runID] != nil }
+    package func wasListed(_ runID: String) -> Bool { sweep.recentlyListed[runID] != nil }
 
     mutating func takeTicket() -> UInt64 {
         defer { nextTicket += 1 }
@@ -153,7 +153,7 @@ public struct PollCore {
     }
 
     /// Whether `id` is a live subscription.
-    public func isSubscribed(_ id: UInt64) -> Bool { runOfSubscription[id] != nil }
+    package func isSubscribed(_ id: UInt64) -> Bool { runOfSubscription[id] != nil }
 
     // MARK: - What is due
 
@@ -206,7 +206,7 @@ public struct PollCore {
     }
 
     /// The earliest moment after `now` something not yet under way falls due (at most one tick away).
-    public func nextWake(after now: Double) -> Double {
+    package func nextWake(after now: Double) -> Double {
         var wake = now + tuning.tick
         if usesSweeps && sweep.mayLead && sweep.current == nil { wake = min(wake, sweep.nextDue) }
         for run in runs.values where run.inFlight == nil {

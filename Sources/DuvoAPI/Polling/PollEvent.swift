@@ -1,7 +1,7 @@
 import JSONCore
 
 /// What can happen to the poll scheduler's core: the input of ``PollCore/step(_:now:)``.
-public enum PollEvent: Sendable {
+package enum PollEvent: Sendable {
     /// A follow or wait of `runID` starts, wanting messages from position `fromOffset` (when `messages`).
     /// `knownRun` is the run as Duvo just returned it, if the caller has it.
     case subscribed(id: UInt64, runID: String, fromOffset: Int, messages: Bool, knownRun: JSONValue?)
@@ -32,7 +32,7 @@ public enum PollEvent: Sendable {
 }
 
 /// What the core asks its driver to do: the output of ``PollCore/step(_:now:)``.
-public enum PollEffect: Sendable, Hashable {
+package enum PollEffect: Sendable, Hashable {
     /// Make a request and feed its answer back as ``PollEvent/answered(_:_:)`` or ``PollEvent/failed(_:_:)``.
     case send(PollRequest)
     /// Hand an event to a subscription (``RunEvent/ended(status:reason:error:)`` also finishes its stream).
@@ -46,7 +46,7 @@ public enum PollEffect: Sendable, Hashable {
 }
 
 /// How loud a ``PollEffect/log(_:_:)`` line is.
-public enum PollLogLevel: Sendable, Hashable {
+package enum PollLogLevel: Sendable, Hashable {
     /// Routine: a retry, a sweep cut short.
     case debug
     /// A follow ended on an error.

@@ -4,7 +4,7 @@ import JSONCore
 ///
 /// `ticket` ties the answer to the request: an answer whose ticket the core no longer waits for (the run was
 /// unfollowed and followed again meanwhile) is ignored.
-public enum PollRequest: Sendable, Hashable {
+package enum PollRequest: Sendable, Hashable {
     /// Reads a run and its pending human request.
     case readRun(ticket: UInt64, runID: String, priority: RateBudget.Priority)
     /// Reads a page of a run's messages from position `from`.
@@ -13,7 +13,7 @@ public enum PollRequest: Sendable, Hashable {
     case listPage(ticket: UInt64, offset: Int)
 
     /// The ticket the answer carries back.
-    public var ticket: UInt64 {
+    package var ticket: UInt64 {
         switch self {
         case .readRun(let ticket, _, _), .readMessages(let ticket, _, _, _, _), .listPage(let ticket, _): ticket
         }
@@ -21,7 +21,7 @@ public enum PollRequest: Sendable, Hashable {
 }
 
 /// What Duvo answered to a ``PollRequest``.
-public enum PollAnswer: Sendable {
+package enum PollAnswer: Sendable {
     /// `GET /runs/{id}`: `{"run": ..., "pending_human_request": ...}`.
     case run(JSONValue)
     /// `GET /runs/{id}/messages`, with the server's clock.

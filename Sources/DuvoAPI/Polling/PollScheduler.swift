@@ -19,11 +19,11 @@ import JSONCore
 /// cancels them at ``shutdown()``.
 public actor PollScheduler {
     /// A handle on one subscription: its id (for ``unsubscribe(_:)``) and its events.
-    public struct Subscription: Sendable {
+    package struct Subscription: Sendable {
         /// The subscription's id, unique in this process.
-        public let id: UInt64
+        package let id: UInt64
         /// The run's events; finishes after ``RunEvent/ended(status:reason:error:)``.
-        public let events: AsyncStream<RunEvent>
+        package let events: AsyncStream<RunEvent>
     }
 
     var core: PollCore
@@ -42,7 +42,7 @@ public actor PollScheduler {
     private var existenceWaiters: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
 
     /// A scheduler polling through `client` on the system clock, sharing sweeps through the client's coordination.
-    public init(client: DuvoClient, tuning: PollTuning = PollTuning(), logger: Logger) {
+    package init(client: DuvoClient, tuning: PollTuning = PollTuning(), logger: Logger) {
         let coordinator = client.canListRuns ? client.configuration.teamID.flatMap(client.coordination.sweeps) : nil
         self.init(transport: client, clock: SystemTimeSource(), tuning: tuning, logger: logger,
                   sweepCoordinator: coordinator, participant: client.coordination.participant)
@@ -51,7 +51,7 @@ public actor PollScheduler {
     /// A scheduler polling through `transport` on `clock`. With a `sweepCoordinator`, the team-wide sweeps are shared
     /// with the other processes on the key: the one holding its lease sweeps and publishes (as `participant`), the
     /// others take in what it published.
-    public init(transport: any PollTransport, clock: any TimeSource, tuning: PollTuning = PollTuning(),
+    package init(transport: any PollTransport, clock: any TimeSource, tuning: PollTuning = PollTuning(),
                 logger: Logger, sweepCoordinator: (any SweepCoordinator)? = nil, participant: String = "") {
         self.transport = transport
         self.clock = clock
@@ -71,7 +71,7 @@ public actor PollScheduler {
     /// The first event is the run's current status (previous nil); in per-run mode it comes after any messages
     /// already there, under sweeps it may come before them. `knownRun` is the run as Duvo just returned it (say,
     /// the answer that started it): under sweeps it stands for the first look, as a recent sweep's listing does.
-    public func subscribe(runID: String, fromOffset offset: Int = 0, messages: Bool = true,
+    package func subscribe(runID: String, fromOffset offset: Int = 0, messages: Bool = true,
                           knownRun: JSONValue? = nil) -> Subscription {
         let id = nextID
         nextID += 1
@@ -86,7 +86,7 @@ public actor PollScheduler {
     /// Ends a subscription early; its stream gets `ended(reason: unfollowed)`.
     /// - Returns: false when the subscription had already ended.
     @discardableResult
-    public func unsubscribe(_ id: UInt64) -> Bool {
+    package func unsubscribe(_ id: UInt64) -> Bool {
         guard core.isSubscribed(id) else { return false }
         handle(.unsubscribed(id: id))
         return true
@@ -94,7 +94,7 @@ public actor PollScheduler {
 
     /// Ends every subscription with reason `shutdown`, cancels every request under way, stops polling and hands
     /// the sweep lease on.
-    public func shutdown() async {
+    package func shutdown() async {
         handle(.shutdown)
         for request in requests.values { request.cancel() }
         requests = [:]
@@ -104,14 +104,14 @@ public actor PollScheduler {
     }
 
     /// Says whether this process may run the team-wide sweeps itself (see ``PollEvent/leadership(_:)``).
-    public func setLeadership(_ leads: Bool) {
+    package func setLeadership(_ leads: Bool) {
         handle(.leadership(leads))
     }
 
     /// Whether team-wide sweeps show that `runID` exists, so that a caller need not read it: true when a sweep listed
     /// it lately or the next sweep to start lists it (a wait of one sweep interval, a couple of seconds); false when
     /// sweeps are not in use, or fail, or do not list it (a run that has not changed lately), and the caller must ask.
-    public func listedBySweeps(_ runID: String) async -> Bool {
+    package func listedBySweeps(_ runID: String) async -> Bool {
         guard core.sweepsAreReliable, !core.isShutDown else { return false }
         if core.wasListed(runID) { return true }
         let needed = core.sweepsStarted
@@ -121,10 +121,10 @@ public actor PollScheduler {
     }
 
     /// How many runs are being watched (for stats and tests).
-    public func watchedRunCount() -> Int { core.watchedRunCount }
+    package func watchedRunCount() -> Int { core.watchedRunCount }
 
     /// How many requests are under way (for tests: none after shutdown).
-    public func requestsUnderWay() -> Int { requests.count }
+    package func requestsUnderWay() -> Int { requests.count }
 
     // MARK: - Driving the core
 

@@ -3,7 +3,7 @@ import JSONCore
 /// The Duvo calls the poll scheduler makes, behind a protocol so that tests can drive it in process.
 ///
 /// ``DuvoClient`` is the real one: every call goes through its rate budget and retries.
-public protocol PollTransport: Sendable {
+package protocol PollTransport: Sendable {
     /// Whether team-wide listing is available (API v2 with a team), which lets sweeps watch many runs at once.
     var canListRuns: Bool { get }
     /// The largest page of messages one request may ask for.
@@ -25,8 +25,8 @@ public protocol PollTransport: Sendable {
 
 extension DuvoClient: PollTransport {
     /// The configured limit of the process's rate budget.
-    public var rateLimitPerMinute: Int { budget.limit }
+    package var rateLimitPerMinute: Int { budget.limit }
 
     /// Whether the shared budget holds other processes' requests of the last minute.
-    public func othersUseKey() async -> Bool { await budget.othersSentLately() }
+    package func othersUseKey() async -> Bool { await budget.othersSentLately() }
 }

@@ -2,43 +2,43 @@
 /// guide's table suggests (short runs every few seconds, long runs every minute or two).
 public struct PollTuning: Sendable {
     /// Intervals by the time a run has been watched: (watched for less than, poll every) in seconds.
-    public var ageIntervals: [(upTo: Double, every: Double)]
+    package var ageIntervals: [(upTo: Double, every: Double)]
     /// The interval for runs watched longer than the last entry.
-    public var oldestInterval: Double
+    package var oldestInterval: Double
     /// The interval right after a run changed: activity is likely to continue.
-    public var activeInterval: Double
+    package var activeInterval: Double
     /// Polls of different runs that may be under way at once.
-    public var concurrency: Int
+    package var concurrency: Int
     /// Multiplies every interval (tests and fast simulators use less than 1).
-    public var scale: Double
+    package var scale: Double
     /// How often a team-wide sweep lists recently updated runs, when sweeps are used.
-    public var sweepInterval: Double
+    package var sweepInterval: Double
     /// From how many watched runs on sweeps are used instead of one poll per run (when the API can list runs).
-    public var sweepThreshold: Int
+    package var sweepThreshold: Int
     /// The part of the rate budget sweeps may use (they are spaced out further when the limit is low).
-    public var sweepShare: Double
+    package var sweepShare: Double
     /// The most pages (of 100 runs) one sweep reads.
-    public var maxSweepPages: Int
+    package var maxSweepPages: Int
     /// Message-only fetches that may be under way at once (sweep mode); the budget paces them anyway.
-    public var fetchConcurrency: Int
+    package var fetchConcurrency: Int
     /// How long a run newly watched under sweeps waits to be listed before it gets its own first poll (at least two
     /// and a half sweep intervals).
-    public var firstLookGrace: Double
+    package var firstLookGrace: Double
     /// Sweeps that must complete without listing a run newly watched under sweeps before it gets its own first
     /// read (however long they take: a read of its own competes with the sweep for the budget)...
-    public var firstLookSweeps: Int
+    package var firstLookSweeps: Int
     /// ...but no longer than this, in seconds (sweeps that stopped coming).
-    public var firstLookPatience: Double
+    package var firstLookPatience: Double
     /// How long after a fetch a confirming fetch waits (one of the API's whole-second timestamps).
-    public var confirmationDelay: Double
+    package var confirmationDelay: Double
     /// Failed sweeps in a row after which every run goes back to its own polls.
-    public var sweepFailuresBeforeFallback: Int
+    package var sweepFailuresBeforeFallback: Int
     /// How far ahead in the message-fetch queue a run that ended goes (its last fetch ends its follows), in seconds.
-    public var finalFetchHeadStart: Double
+    package var finalFetchHeadStart: Double
     /// How long a run listed by a sweep counts as known to exist (so following it needs no read of its own).
-    public var listingMemory: Double
+    package var listingMemory: Double
     /// The scheduler's longest pause between looks at what is due, in seconds (not scaled).
-    public var tick: Double
+    package var tick: Double
 
     /// The defaults: 2 s for two minutes, 10 s to a quarter hour, then 30 s; 1 s after a change.
     public init(scale: Double = 1, concurrency: Int = 16) {
@@ -63,7 +63,7 @@ public struct PollTuning: Sendable {
     }
 
     /// The next poll's delay for a run watched for `age` seconds that did or did not just change.
-    public func interval(age: Double, changed: Bool) -> Double {
+    package func interval(age: Double, changed: Bool) -> Double {
         if changed { return activeInterval * scale }
         let base = ageIntervals.first { age < $0.upTo }?.every ?? oldestInterval
         return base * scale

@@ -1,7 +1,7 @@
 import JSONCore
 
 /// Something a follow or a wait learns about a run, in the order it must be reported.
-public enum RunEvent: Sendable, Hashable {
+package enum RunEvent: Sendable, Hashable {
     /// A message at its 0-based position in the run; each position is reported once, in order.
     case message(index: Int, message: JSONValue)
     /// The run's status changed (or is reported for the first time, with `previous` nil).
@@ -16,7 +16,7 @@ public enum RunEvent: Sendable, Hashable {
 }
 
 /// Why a subscription ended.
-public enum FollowEndReason: String, Sendable {
+package enum FollowEndReason: String, Sendable {
     /// The run reached a terminal status, after all its messages were reported.
     case terminal
     /// The subscriber asked to stop (or its wait timed out).

@@ -11,24 +11,24 @@ import Platform
 /// allowance and where `--simulate` traffic goes, and a directory that was open to others may hold their files.
 /// Its mode is never changed: a wider one is refused with what to do. Nothing in it holds a secret of Duvo's: name
 /// things by ``keyedName(_:)``, and open its files with ``OwnedFile``.
-public struct RuntimeDirectory: Sendable, Hashable {
+package struct RuntimeDirectory: Sendable, Hashable {
     /// The environment variable naming the directory (for tests, and for separating "machines" on one host).
-    public static let variable = "DUVO_RUNTIME_DIR"
+    package static let variable = "DUVO_RUNTIME_DIR"
 
     /// The directory's absolute path.
-    public let path: String
+    package let path: String
 
     /// Opens a directory at `path`, creating it (and nothing above it) with mode 0700.
     /// - Parameter named: whether the user named it (`DUVO_RUNTIME_DIR`): only the wording of a refusal differs.
     /// - Throws: ``RuntimeDirectoryError`` when it cannot be created or is not safely this user's.
-    public init(path: String, named: Bool = false) throws(RuntimeDirectoryError) {
+    package init(path: String, named: Bool = false) throws(RuntimeDirectoryError) {
         self.path = path
         try Self.ensurePrivate(path, named: named)
     }
 
     /// The default location for this user: `$XDG_RUNTIME_DIR/duvo`, else `/tmp/duvo-<uid>`; `DUVO_RUNTIME_DIR`
     /// overrides both when it is an absolute path (``current(environment:)`` refuses a relative one).
-    public static func defaultPath(environment: [String: String]) -> String {
+    package static func defaultPath(environment: [String: String]) -> String {
         if let explicit = environment[variable], explicit.hasPrefix("/") { return explicit }
         if let xdg = environment["XDG_RUNTIME_DIR"], xdg.hasPrefix("/") {
             return (xdg.hasSuffix("/") ? String(xdg.dropLast()) : xdg) + "/duvo"
@@ -39,7 +39,7 @@ public struct RuntimeDirectory: Sendable, Hashable {
     /// Opens this user's runtime directory: the one `DUVO_RUNTIME_DIR` names, else the default location.
     /// - Throws: ``RuntimeDirectoryError/relative(_:)`` for a `DUVO_RUNTIME_DIR` that is not an absolute path (it
     ///   would name a different directory in every working directory); else as ``init(path:named:)``.
-    public static func current(environment: [String: String] = ProcessInfo.processInfo.environment)
+    package static func current(environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(RuntimeDirectoryError) -> RuntimeDirectory
     {
         if let explicit = environment[variable], !explicit.isEmpty {
@@ -50,11 +50,11 @@ public struct RuntimeDirectory: Sendable, Hashable {
     }
 
     /// The path of `name` inside the directory.
-    public func file(_ name: String) -> String { path + "/" + name }
+    package func file(_ name: String) -> String { path + "/" + name }
 
     /// A file name derived from secrets (a key, a base URL) without revealing them: a hex SHA-256 of the parts,
     /// keyed with a fixed label, shortened to 16 bytes.
-    public static func keyedName(_ parts: String...) -> String {
+    package static func keyedName(_ parts: String...) -> String {
         var digest = SHA256()
         digest.update(Array("duvo-bridge/runtime/v1".utf8))
         for part in parts {
@@ -68,7 +68,7 @@ public struct RuntimeDirectory: Sendable, Hashable {
     /// key or base URL (each `--simulate` has its own) adds a few, and their content is stale after a minute anyway.
     /// - Returns: how many files were removed.
     @discardableResult
-    public func prune(olderThan age: Double) -> Int {
+    package func prune(olderThan age: Double) -> Int {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path)
@@ -107,7 +107,7 @@ public struct RuntimeDirectory: Sendable, Hashable {
 }
 
 /// Why the runtime directory cannot be used.
-public enum RuntimeDirectoryError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum RuntimeDirectoryError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `mkdir` or `stat` failed.
     case cannotCreate(path: String, reason: String)
     /// Something other than a directory (a symlink, a file) sits at the path.
@@ -120,7 +120,7 @@ public enum RuntimeDirectoryError: Error, Sendable, Hashable, CustomStringConver
     /// `DUVO_RUNTIME_DIR` is not an absolute path.
     case relative(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .cannotCreate(let path, let reason):
             "cannot create the runtime directory \(path): \(reason); set DUVO_RUNTIME_DIR to a directory you own"

@@ -3,7 +3,7 @@ import DuvoAPI
 
 extension ExitCode {
     /// The exit code for a failed call to Duvo, by what the user has to do about it.
-    public init(_ error: DuvoAPIError) {
+    package init(_ error: DuvoAPIError) {
         switch error {
         case .notConfigured, .unsupported, .unauthorized, .forbidden: self = .configuration
         case .notFound, .rejected, .unexpectedStatus: self = .refused

@@ -10,41 +10,41 @@
 /// | 5 | timeout: `wait --timeout` expired, or a request got no answer in time |
 /// | 10-13 | with `--exit-status`: the run failed, was stopped, was interrupted, waits for a human |
 /// | 130 | interrupted by Ctrl-C (SIGINT) or SIGTERM |
-public struct ExitCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+package struct ExitCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
     /// The process exit status.
-    public let rawValue: Int32
+    package let rawValue: Int32
 
     /// An exit code with this status.
-    public init(rawValue: Int32) {
+    package init(rawValue: Int32) {
         self.rawValue = rawValue
     }
 
     /// The command did what was asked.
-    public static let success = ExitCode(rawValue: 0)
+    package static let success = ExitCode(rawValue: 0)
     /// Duvo refused the request, or the request cannot be made as asked (no pending human request).
-    public static let refused = ExitCode(rawValue: 1)
+    package static let refused = ExitCode(rawValue: 1)
     /// The command line is wrong; the message names the flag.
-    public static let usage = ExitCode(rawValue: 2)
+    package static let usage = ExitCode(rawValue: 2)
     /// The key, team or API version is missing or rejected.
-    public static let configuration = ExitCode(rawValue: 3)
+    package static let configuration = ExitCode(rawValue: 3)
     /// Duvo could not be reached or kept failing.
-    public static let unavailable = ExitCode(rawValue: 4)
+    package static let unavailable = ExitCode(rawValue: 4)
     /// Time ran out.
-    public static let timeout = ExitCode(rawValue: 5)
+    package static let timeout = ExitCode(rawValue: 5)
     /// With `--exit-status`: the run ended `failed`.
-    public static let runFailed = ExitCode(rawValue: 10)
+    package static let runFailed = ExitCode(rawValue: 10)
     /// With `--exit-status`: the run ended `stopped`.
-    public static let runStopped = ExitCode(rawValue: 11)
+    package static let runStopped = ExitCode(rawValue: 11)
     /// With `--exit-status`: the run ended `interrupted`.
-    public static let runInterrupted = ExitCode(rawValue: 12)
+    package static let runInterrupted = ExitCode(rawValue: 12)
     /// With `--exit-status`: the run waits for a human (`wait --until attention`).
-    public static let runWaiting = ExitCode(rawValue: 13)
+    package static let runWaiting = ExitCode(rawValue: 13)
     /// The user pressed Ctrl-C (128 + SIGINT, as shells report it).
-    public static let interrupted = ExitCode(rawValue: 130)
+    package static let interrupted = ExitCode(rawValue: 130)
 
     /// The code `--exit-status` reports for a run that stopped moving in `status`; success for `completed` and for
     /// statuses this version does not know.
-    public init(runStatus status: String) {
+    package init(runStatus status: String) {
         switch status {
         case "failed": self = .runFailed
         case "stopped": self = .runStopped
@@ -68,5 +68,5 @@ public struct ExitCode: RawRepresentable, Sendable, Hashable, CustomStringConver
     }
 
     /// The status as a number, e.g. `10`.
-    public var description: String { String(rawValue) }
+    package var description: String { String(rawValue) }
 }

@@ -1,5 +1,5 @@
 /// One of the two output streams a command writes to.
-public enum OutputStream: Sendable, Hashable {
+package enum OutputStream: Sendable, Hashable {
     /// Stdout: the command's output (text, or JSON with `--json`).
     case output
     /// Stderr: errors, warnings and logs.
@@ -10,7 +10,7 @@ public enum OutputStream: Sendable, Hashable {
 ///
 /// The `duvo` executable passes its real descriptors (fds 0, 1, 2); tests pass a capturing implementation that keeps
 /// what was written, says whether it pretends to be a terminal, and answers prompts from a script.
-public protocol StandardStreams: Sendable {
+package protocol StandardStreams: Sendable {
     /// Writes `text` as is (no newline added) to `stream`.
     func write(_ text: String, to stream: OutputStream)
     /// Whether stdout is a terminal (colour and the live status line are for terminals only).

@@ -2,16 +2,16 @@ import Diagnostics
 
 /// What a command runs with besides its arguments: the environment, the standard streams, and the `duvo` binary
 /// to start for the shared simulator. Injected, so the command line runs inside a test process.
-public struct CommandContext: Sendable {
+package struct CommandContext: Sendable {
     /// The process environment.
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// Where output goes and prompts are read from.
-    public var streams: any StandardStreams
+    package var streams: any StandardStreams
     /// The `duvo` executable, started detached as the shared background simulator.
-    public var executablePath: String
+    package var executablePath: String
 
     /// A context with these parts.
-    public init(environment: [String: String], streams: any StandardStreams, executablePath: String) {
+    package init(environment: [String: String], streams: any StandardStreams, executablePath: String) {
         self.environment = environment
         self.streams = streams
         self.executablePath = executablePath

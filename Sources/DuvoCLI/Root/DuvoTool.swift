@@ -3,26 +3,26 @@ import ArgumentKit
 /// The `duvo` command line as one value: its command tree (for help and shell completions) and the commands that
 /// run in process (`runs`, `sim`, `completion`). `duvo rpc` takes over the process's stdio, so the executable runs
 /// it itself; it is named here through its spec so help and completions include it.
-public struct DuvoTool: Sendable {
+package struct DuvoTool: Sendable {
     /// The version printed by `duvo --version` and announced in MCP's `serverInfo`.
-    public static let version = "0.1.0"
+    package static let version = "0.1.0"
 
     /// The commands the executable runs itself (`rpc`), for help and completions.
     let externalCommands: [Command]
 
     /// The tool, with the specs of the commands the executable runs itself.
-    public init(externalCommands: [Command]) {
+    package init(externalCommands: [Command]) {
         self.externalCommands = externalCommands
     }
 
     /// The whole command tree, `duvo` at its root.
-    public var tree: Command {
+    package var tree: Command {
         Command("duvo", abstract: "Drive Duvo agent runs from editors, LLM tools and scripts",
                 subcommands: externalCommands + [RunsCommand.spec, SimCommand.spec, CompletionCommand.spec])
     }
 
     /// The text `duvo` and `duvo --help` print.
-    public var overview: String {
+    package var overview: String {
         let commands = tree.subcommands.filter { !$0.hidden }
         let width = (commands.map(\.name.count).max() ?? 0) + 2
         let rows = commands.map { "  " + $0.name.padding(width) + $0.abstract }
@@ -44,7 +44,7 @@ public struct DuvoTool: Sendable {
 
     /// Runs `duvo <arguments>` (without the program name) for every command but `rpc`.
     /// - Returns: the exit code; nothing here ends the process.
-    public func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
+    package func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         guard let first = arguments.first else {
             context.print(overview)
             return .success

@@ -9,9 +9,9 @@ import Foundation
 ///
 /// There is deliberately no `--api-key` flag: a key on a command line is visible to every user of the machine in
 /// `ps`. Use `DUVO_API_KEY` or a key file.
-public enum ConnectionOptions {
+package enum ConnectionOptions {
     /// The shared options, with their environment twins.
-    public static let options: [Option] = [
+    package static let options: [Option] = [
         .value("api-key-file", valueName: "PATH", help: "Read the API key from this file (else DUVO_API_KEY).",
                environment: "DUVO_API_KEY_FILE"),
         .value("base-url", valueName: "URL", help: "Duvo API root without version.",
@@ -43,20 +43,20 @@ public enum ConnectionOptions {
     ]
 
     /// A resolved connection: the client to use, and the simulator it talks to when `--simulate` was given.
-    public struct Endpoint: Sendable {
+    package struct Endpoint: Sendable {
         /// The client core, configured.
-        public let client: DuvoClient
+        package let client: DuvoClient
         /// The in-process simulator, when one was started; stop it on exit.
-        public let simulator: Simulator?
+        package let simulator: Simulator?
         /// Poll intervals for follows and waits.
-        public let pollTuning: PollTuning
+        package let pollTuning: PollTuning
         /// The pid of the shared simulator it talks to (`duvo runs --simulate`), so a follow can tell it stopped.
         var sharedSimulatorPID: Int32?
     }
 
     /// The log level the options ask for.
     /// - Throws: ``UsageError`` naming `--log-level` when the level is unknown.
-    public static func logLevel(_ parsed: ParsedCommand) throws(UsageError) -> LogLevel {
+    package static func logLevel(_ parsed: ParsedCommand) throws(UsageError) -> LogLevel {
         let name = parsed.value("log-level") ?? "warn"
         guard let level = LogLevel(name: name) else {
             throw UsageError("option '--log-level' must be error, warn, info, debug or trace, not '\(name)'",
@@ -71,7 +71,7 @@ public enum ConnectionOptions {
     /// - Parameter timeout: the command's own `--timeout` (a call's deadline; `rpc` has one), else `DUVO_TIMEOUT`.
     /// - Throws: ``UsageError`` for malformed option values; ``DuvoAPIError`` for configuration problems (a key
     ///   file that cannot be read, a bad URL); a simulator start-up failure as ``DuvoAPIError/notConfigured(_:)``.
-    public static func resolve(_ parsed: ParsedCommand, environment: [String: String], logger: Logger,
+    package static func resolve(_ parsed: ParsedCommand, environment: [String: String], logger: Logger,
                                timeout: String? = nil) throws -> Endpoint
     {
         let (rateLimit, explicitScale) = try pacing(parsed)

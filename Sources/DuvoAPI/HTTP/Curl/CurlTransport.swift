@@ -8,19 +8,19 @@ import Foundation
 /// Trust comes from ``TLSConfiguration`` (a private CA without root), proxies from ``ProxyConfiguration``; a
 /// certificate that does not verify fails as ``TransportError/certificateRejected(_:)`` with libcurl's reason.
 /// Cancelling the calling task aborts the exchange at once.
-public struct CurlTransport: HTTPTransport {
+package struct CurlTransport: HTTPTransport {
     /// Which CAs to trust.
-    public let tls: TLSConfiguration
+    package let tls: TLSConfiguration
     /// Which proxy to use, if any.
-    public let proxy: ProxyConfiguration
+    package let proxy: ProxyConfiguration
 
     /// A transport trusting `tls`'s CAs (the system store by default) and connecting through `proxy`.
-    public init(tls: TLSConfiguration = .system, proxy: ProxyConfiguration = .direct) {
+    package init(tls: TLSConfiguration = .system, proxy: ProxyConfiguration = .direct) {
         self.tls = tls
         self.proxy = proxy
     }
 
-    public func send(method: String, url: URL, headers: [String: String], body: [UInt8]?,
+    package func send(method: String, url: URL, headers: [String: String], body: [UInt8]?,
                      timeout: TimeInterval) async throws(TransportError) -> APIResponse {
         guard let engine = CurlEngine.shared, let easy = engine.checkoutHandle() else {
             throw .connectFailed("libcurl could not be initialised")
