@@ -14,10 +14,25 @@ struct RuntimeDirectoryTests {
     @Test("XDG_RUNTIME_DIR/duvo, else /tmp/duvo-<uid>; DUVO_RUNTIME_DIR overrides both")
     func defaultLocation() {
         #expect(RuntimeDirectory.defaultPath(environment: ["XDG_RUNTIME_DIR": "/run/user/7"]) == "/run/user/7/duvo")
-        #expect(RuntimeDirectory.defaultPath(environment: [:]) == "/tmp/duvo-\(getuid())")
-        #expect(RuntimeDirectory.defaultPath(environment: ["XDG_RUNTIME_DIR": "relative"]) == "/tmp/duvo-\(getuid())")
+        let noSession = scratch()
+        #expect(RuntimeDirectory.defaultPath(environment: [:], sessionDirectory: noSession) == "/tmp/duvo-\(getuid())")
+        #expect(RuntimeDirectory.defaultPath(environment: ["XDG_RUNTIME_DIR": "relative"], sessionDirectory: noSession)
+            == "/tmp/duvo-\(getuid())")
         #expect(RuntimeDirectory.defaultPath(environment: ["DUVO_RUNTIME_DIR": "/x/y", "XDG_RUNTIME_DIR": "/run"])
             == "/x/y")
+    }
+
+    @Test("without XDG_RUNTIME_DIR (an MCP client starting the server passes few variables), the session's own directory")
+    func sessionDirectory() throws {
+        let session = scratch()
+        #expect(mkdir(session, 0o700) == 0)
+        defer { rmdir(session) }
+        #expect(RuntimeDirectory.defaultPath(environment: [:], sessionDirectory: session) == session + "/duvo")
+        #expect(RuntimeDirectory.defaultPath(environment: ["XDG_RUNTIME_DIR": "/run/user/7"], sessionDirectory: session)
+            == "/run/user/7/duvo")
+        // One that others may enter is not the session's private directory: /tmp it is.
+        #expect(chmod(session, 0o755) == 0)
+        #expect(RuntimeDirectory.defaultPath(environment: [:], sessionDirectory: session) == "/tmp/duvo-\(getuid())")
     }
 
     @Test("created 0700")

@@ -28,10 +28,19 @@ package struct RuntimeDirectory: Sendable, Hashable {
 
     /// The default location for this user: `$XDG_RUNTIME_DIR/duvo`, else `/tmp/duvo-<uid>`; `DUVO_RUNTIME_DIR`
     /// overrides both when it is an absolute path (``current(environment:)`` refuses a relative one).
-    package static func defaultPath(environment: [String: String]) -> String {
+    /// - Parameter sessionDirectory: the login session's runtime directory, which `XDG_RUNTIME_DIR` names when set.
+    package static func defaultPath(environment: [String: String],
+                                    sessionDirectory: String = "/run/user/\(Platform.userID())") -> String {
         if let explicit = environment[variable], explicit.hasPrefix("/") { return explicit }
         if let xdg = environment["XDG_RUNTIME_DIR"], xdg.hasPrefix("/") {
             return (xdg.hasSuffix("/") ? String(xdg.dropLast()) : xdg) + "/duvo"
+        }
+        // MCP stdio clients pass the server they start only a few variables (PATH, HOME, ...), not XDG_RUNTIME_DIR:
+        // the session's directory, when it is there and only this user's, keeps such a server with the user's shell
+        // (one shared simulator, one budget) instead of in /tmp.
+        if let session = Platform.status(path: sessionDirectory), session.isDirectory,
+           session.owner == Platform.userID(), session.permissions & 0o077 == 0 {
+            return sessionDirectory + "/duvo"
         }
         return "/tmp/duvo-\(Platform.userID())"
     }
