@@ -21,6 +21,8 @@ extension CoordinationError {
         switch error {
         case .cannotOpen(_, let code): .file(path: path, reason: "cannot open: \(Platform.errorDescription(code))")
         case .untrusted(_, let reason): .file(path: path, reason: "refused, \(reason)")
+        case .cannotRead(_, let code): .file(path: path, reason: "cannot read: \(Platform.errorDescription(code))")
+        case .tooLarge(_, let limit): .file(path: path, reason: "larger than \(limit) bytes")
         }
     }
 }

@@ -61,25 +61,11 @@ final class LockedFile: Sendable {
     }
 
     private func readNow() throws(CoordinationError) -> String {
-        let fd: Int32
         do {
-            fd = try OwnedFile.open(path, flags: Platform.OpenFlag.readOnly)
+            return String(decoding: try OwnedFile.contents(of: path, limit: Self.maxBytes) ?? [], as: UTF8.self)
         } catch {
-            if error.errno == Platform.ErrorCode.noSuchFile { return "" }
             throw .file(path: path, error)
         }
-        defer { Platform.close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Platform.read(fd: fd, into: $0) }
-            if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
-            guard count >= 0 else { throw failure(path, "cannot read: \(Self.lastError())") }
-            if count == 0 { break }
-            bytes += chunk[0..<count]
-            guard bytes.count <= Self.maxBytes else { throw failure(path, "larger than \(Self.maxBytes) bytes") }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Replaces the file whole: writes a temporary file next to it, then renames it over the file.

@@ -32,6 +32,30 @@ package enum OwnedFile {
         return fd
     }
 
+    /// The whole of `path`, at most `limit` bytes, or nil when there is no such file.
+    /// - Throws: ``OwnedFileError`` when it cannot be opened or read, is not this user's private regular file, or
+    ///   holds more than `limit` bytes (nothing beyond the limit is kept in memory).
+    package static func contents(of path: String, limit: Int) throws(OwnedFileError) -> [UInt8]? {
+        let fd: Int32
+        do {
+            fd = try open(path, flags: Platform.OpenFlag.readOnly)
+        } catch {
+            if error.errno == Platform.ErrorCode.noSuchFile { return nil }
+            throw error
+        }
+        defer { Platform.close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Platform.read(fd: fd, into: $0) }
+            if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
+            guard count >= 0 else { throw .cannotRead(path: path, errno: Platform.lastError) }
+            if count == 0 { return bytes }
+            guard bytes.count + count <= limit else { throw .tooLarge(path: path, limit: limit) }
+            bytes += chunk[0..<count]
+        }
+    }
+
     /// Why a file with this `stat` must not be used, or nil when it is a regular file of this user that no one else
     /// may write.
     package static func untrustedReason(_ info: Platform.FileStatus) -> String? {
@@ -51,6 +75,10 @@ package enum OwnedFileError: Error, Sendable, Hashable, CustomStringConvertible 
     case cannotOpen(path: String, errno: Int32)
     /// It is there but must not be trusted (a link, not a regular file, another user's, writable by others).
     case untrusted(path: String, reason: String)
+    /// `read` failed with `errno`.
+    case cannotRead(path: String, errno: Int32)
+    /// It holds more than `limit` bytes, more than any file of ours does.
+    case tooLarge(path: String, limit: Int)
 
     /// The `errno` of a failed open (ENOENT for a file that is not there), nil for an untrusted file.
     package var errno: Int32? {
@@ -62,6 +90,8 @@ package enum OwnedFileError: Error, Sendable, Hashable, CustomStringConvertible 
         switch self {
         case .cannotOpen(let path, let code): "cannot open \(path): \(Platform.errorDescription(code))"
         case .untrusted(let path, let reason): "refusing \(path): \(reason)"
+        case .cannotRead(let path, let code): "cannot read \(path): \(Platform.errorDescription(code))"
+        case .tooLarge(let path, let limit): "\(path) is larger than \(limit) bytes"
         }
     }
 }

@@ -12,27 +12,10 @@ enum OwnedFileContents {
     /// - Throws: ``Failure`` when it is not this user's private regular file, is larger than `limit` bytes, or
     ///   cannot be read.
     static func read(_ path: String, limit: Int) throws(Failure) -> [UInt8]? {
-        let fd: Int32
         do {
-            fd = try OwnedFile.open(path, flags: Platform.OpenFlag.readOnly)
+            return try OwnedFile.contents(of: path, limit: limit)
         } catch {
-            if error.errno == Platform.ErrorCode.noSuchFile { return nil }
             throw Failure(description: error.description)
-        }
-        defer { Platform.close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Platform.read(fd: fd, into: $0) }
-            if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
-            guard count >= 0 else {
-                throw Failure(description: "cannot read \(path): \(Platform.lastErrorDescription())")
-            }
-            if count == 0 { return bytes }
-            guard bytes.count + count <= limit else {
-                throw Failure(description: "\(path) is larger than \(limit) bytes")
-            }
-            bytes += buffer[0..<count]
         }
     }
 
