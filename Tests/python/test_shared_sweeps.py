@@ -143,7 +143,11 @@ def test_processes_on_one_key_share_one_sweep_and_hold_the_limit_together(runtim
     assert per_process[0] >= 0.75 * sum(per_process), f"sweeps by process: {per_process}"
     assert any(LEADS in log for log in logs), "a process says it sweeps for the others"
     sweeps = [line for line in together if "sort_by=updated_at" in line]
-    assert len(sweeps) == sum(per_process), "every sweep on the wire was one of theirs"
+    # A sweep is logged as it starts, before its request waits for the budget: one that starts as the last follow
+    # ends can be cancelled before it is sent, or still be on its way when the simulator's log is read (seen: 27
+    # on the wire against 28 started). None on the wire may be unaccounted for.
+    assert len(sweeps) <= sum(per_process), "every sweep on the wire was one of theirs"
+    assert len(sweeps) >= sum(per_process) - len(logs), "at most one sweep per process was cut short"
     # Each process fetched only the messages of the runs it follows; the spend as a whole (see the report of
     # bench/scale/multiprocess.py) is printed for the record.
     print(f"one process: {len(alone)} requests; four: {len(together)}; sweeps by process: {per_process}")
