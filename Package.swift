@@ -25,7 +25,7 @@ let package = Package(
         // libcurl (the library FoundationNetworking already loads on Linux), bound directly for https and proxies.
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Layer 1: the Duvo API, served (simulator) and consumed (client core).
-        .target(name: "DuvoSimulator", dependencies: ["HTTPServer", "JSONCore", "Diagnostics", "Platform"]),
+        .target(name: "DuvoSimulator", dependencies: ["HTTPServer", "JSONCore", "Diagnostics", "Digest", "Platform"]),
         .target(name: "DuvoAPI", dependencies: ["JSONCore", "Diagnostics", "Digest", "CCurl", "Platform"]),
         // Layer 2: the product's front doors, all on the same core.
         .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics"]),

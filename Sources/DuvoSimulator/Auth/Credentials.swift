@@ -1,3 +1,5 @@
+import Digest
+
 /// Which API keys exist and which teams each may use.
 ///
 /// Built from the `--api-key` and `--team` flags: `KEY` belongs to every `--team` (or the default team when none is
@@ -42,7 +44,7 @@ public struct Credentials: Sendable, Hashable {
     public static func randomKey() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return "dv_sim_" + bytes.map { String(format: "%02x", $0) }.joined()
+        return "dv_sim_" + Hex.encode(bytes)
     }
 
     /// The teams of `key`, or nil when the key is unknown.
