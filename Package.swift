@@ -26,7 +26,17 @@ let package = Package(
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Layer 1: the Duvo API, served (simulator) and consumed (client core).
         .target(name: "DuvoSimulator", dependencies: ["HTTPServer", "JSONCore", "Diagnostics", "Digest", "Platform"]),
-        .target(name: "DuvoAPI", dependencies: ["JSONCore", "Diagnostics", "Digest", "CCurl", "Platform"]),
+        // The Duvo API's client side, in four layers: HTTP transports (sockets, libcurl, TLS and proxies); the key
+        // shared between processes (rate budget, leases, file and Redis stores); the Duvo client and its
+        // operations; and run watching (the poll core and its driver).
+        .target(name: "Time", dependencies: ["Platform"]),
+        .target(name: "DuvoHTTP", dependencies: ["Time", "JSONCore", "CCurl", "Platform"]),
+        .target(
+            name: "KeyCoordination",
+            dependencies: ["DuvoHTTP", "Time", "JSONCore", "Diagnostics", "Digest", "CCurl", "Platform"]),
+        .target(
+            name: "DuvoAPI", dependencies: ["DuvoHTTP", "KeyCoordination", "Time", "JSONCore", "Diagnostics", "Platform"]),
+        .target(name: "RunWatching", dependencies: ["DuvoAPI", "KeyCoordination", "Time", "JSONCore", "Diagnostics"]),
         // Layer 2: the product's front doors, all on the same core.
         .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics"]),
         .target(
