@@ -1,6 +1,7 @@
 import Diagnostics
 import DuvoAPI
 import JSONRPC
+import RunWatching
 
 /// What every method needs: the client core, the poll scheduler and the follows of this connection.
 public final class Bridge: Sendable {

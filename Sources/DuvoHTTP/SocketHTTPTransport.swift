@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Platform
 import Synchronization
+import Time
 
 /// A plain-HTTP/1.1 transport on POSIX sockets with a pool of keep-alive connections, for `http://` endpoints (the
 /// simulator, a local proxy) reached directly. It costs about half the CPU per call of ``CurlTransport``, which serves

@@ -2,9 +2,9 @@ import Foundation
 import Platform
 
 /// The blocking socket calls behind ``SocketHTTPTransport``: connect with a deadline, and one request/response exchange.
-enum SocketIO {
+package enum SocketIO {
     /// Opens a TCP connection to `host:port`, trying each address, within `timeout` seconds.
-    static func connect(host: String, port: Int, timeout: Double) throws(TransportError) -> Int32 {
+    package static func connect(host: String, port: Int, timeout: Double) throws(TransportError) -> Int32 {
         switch Platform.connect(host: host, port: port, timeout: timeout) {
         case .success(let fd): return fd
         case .failure(let failure): throw .connectFailed(failure.reason)

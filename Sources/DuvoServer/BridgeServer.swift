@@ -3,6 +3,7 @@ import DuvoAPI
 import DuvoBridge
 import DuvoMCP
 import JSONRPC
+import RunWatching
 
 /// The server of `duvo rpc`, assembled: the JSON-RPC methods and the MCP layer on one router, over one bridge (client,
 /// poll scheduler, follows), served by one connection on any byte transport.

@@ -6,6 +6,7 @@ import DuvoSimulator
 import Foundation
 import JSONCore
 import JSONRPC
+import RunWatching
 import TestSupport
 
 /// The server of `duvo rpc` in this process, on an in-memory pipe, against a simulator in this process on a free

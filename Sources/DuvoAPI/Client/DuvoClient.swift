@@ -1,6 +1,9 @@
 import Diagnostics
+import DuvoHTTP
 import Foundation
 import JSONCore
+import KeyCoordination
+import Time
 
 /// The one way into the Duvo API for every front door (JSON-RPC methods, follows, the CLI).
 ///

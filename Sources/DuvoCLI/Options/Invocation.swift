@@ -1,6 +1,7 @@
 import ArgumentKit
 import Diagnostics
 import DuvoAPI
+import RunWatching
 import Synchronization
 
 /// What a `duvo runs` subcommand runs with: its parsed command line, the console, and the connection to Duvo,

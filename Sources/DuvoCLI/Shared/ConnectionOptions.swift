@@ -1,8 +1,11 @@
 import ArgumentKit
 import Diagnostics
 import DuvoAPI
+import DuvoHTTP
 import DuvoSimulator
 import Foundation
+import KeyCoordination
+import RunWatching
 
 /// The options every command that talks to Duvo shares (`duvo rpc`, `duvo runs ...`), and how they resolve into a
 /// client: flags first, then their `DUVO_*` twins, with `--simulate` starting the simulator in this process.

@@ -2,6 +2,7 @@ import CCurl
 import Dispatch
 import Foundation
 import Synchronization
+import Time
 
 /// The process's one libcurl multi handle, so every https exchange shares one connection cache, one DNS cache, one
 /// TLS session cache and one parsed CA store.

@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// Configured on the caller's thread, then owned by the engine's driver until ``complete(_:)``; the body and header
 /// callbacks run on the driving thread only.
-final class CurlTransfer: @unchecked Sendable {
+package final class CurlTransfer: @unchecked Sendable {
     // Safety: the request state is written on the caller's thread before `CurlEngine.start` and the response state
     // only by the driver (one thread at a time, under the engine's `driver` lock); `cancelled` is atomic and
     // `completion` behind a mutex.
@@ -120,7 +120,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// What is named is what is trusted (a file, a folder, or both); nothing named means the system's store, as a
     /// hashed folder where there is one (see ``SystemTrust``).
-    static func trustOptions(_ tls: TLSConfiguration, easy raw: UnsafeMutableRawPointer) -> [CURLcode] {
+    package static func trustOptions(_ tls: TLSConfiguration, easy raw: UnsafeMutableRawPointer) -> [CURLcode] {
         let directory = (tls.caFile == nil && tls.caDirectory == nil) ? SystemTrust.hashedDirectory : tls.caDirectory
         if tls.caFile == nil && directory == nil { return [] }  // libcurl's built-in bundle
         return [

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Platform
+import Time
 
 /// A key's ``BudgetLedger`` in a small binary file of the runtime directory, read and changed with `pread` and
 /// `pwrite` under an exclusive `flock` on the file itself, kept open for the life of the process.

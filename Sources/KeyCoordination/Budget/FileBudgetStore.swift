@@ -1,3 +1,5 @@
+import Time
+
 /// A key's ledger in a file of the runtime directory, shared by every process of this user on this machine.
 ///
 /// Times are on `CLOCK_MONOTONIC`, which all processes of one boot share (a file of another boot is discarded). The

@@ -1,4 +1,5 @@
 import Synchronization
+import Time
 
 /// A ledger for this process alone (`--coordination off`, and the fallback when shared coordination fails).
 package final class LocalBudgetStore: BudgetStore {

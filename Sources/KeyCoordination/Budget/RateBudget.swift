@@ -1,3 +1,5 @@
+import Time
+
 /// The allowance of requests per minute for one key, shared by every method call and every follow of this process
 /// and, through a shared ``BudgetStore``, by every other `duvo` process on the same key and base URL.
 ///

@@ -1,4 +1,5 @@
 import Diagnostics
+import DuvoHTTP
 import Foundation
 
 /// What one process uses to share a key with the others: the budget's store and, per team, the sweep coordinator.

@@ -1,5 +1,6 @@
 import Diagnostics
 import Synchronization
+import Time
 
 /// Decides, call by call, whether shared coordination is tried or its fallback used, and says so once per outage.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import JSONCore
 import Platform
+import Time
 
 /// Sweep leadership and results in the runtime directory, for the processes of this user on this machine.
 ///

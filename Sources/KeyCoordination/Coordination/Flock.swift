@@ -1,4 +1,5 @@
 import Platform
+import Time
 
 /// The exclusive `flock` of the runtime directory's shared files (budget ledger, sweep lease and results).
 enum Flock {

@@ -1,6 +1,8 @@
 import Dispatch
+import DuvoHTTP
 import Foundation
 import Synchronization
+import Time
 
 /// A small Redis client (RESP2 over one TCP or TLS connection): connects lazily, authenticates, selects the database,
 /// runs one command at a time, and reconnects on the next command after any failure.

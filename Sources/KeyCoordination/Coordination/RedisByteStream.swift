@@ -1,5 +1,7 @@
+import DuvoHTTP
 import Foundation
 import Platform
+import Time
 
 /// The bytes of one connection to Redis, plain TCP or TLS, so that ``RESPClient`` speaks RESP the same way on both.
 ///

@@ -1,6 +1,8 @@
 import CCurl
+import DuvoHTTP
 import Foundation
 import Platform
+import Time
 
 /// A TLS connection to Redis (`rediss://`), made by libcurl (`CURLOPT_CONNECT_ONLY`) with the same trust settings
 /// and certificate checks as https: the chain against ``TLSConfiguration``'s CAs, and the host name (or IP address)

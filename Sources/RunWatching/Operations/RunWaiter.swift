@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 
 /// When a wait is satisfied.

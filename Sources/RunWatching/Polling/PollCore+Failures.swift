@@ -1,3 +1,5 @@
+import DuvoAPI
+
 /// Failed requests: answers that cannot change end the follows; trouble that passes is retried with back-off for as
 /// long as the follow lives, and its subscribers are told it stalled and, later, that it recovered.
 extension PollCore {

@@ -1,4 +1,6 @@
+import DuvoAPI
 import JSONCore
+import KeyCoordination
 
 /// A run's own reads (its polls) and the message fetches sweeps schedule, and what their answers change.
 extension PollCore {

@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 
 /// Team-wide sweeps: one listing of the team's runs by `updated_at` tells every watched run's status and whether it

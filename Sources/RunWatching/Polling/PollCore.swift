@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 
 /// The poll scheduler's logic, with no clock, no I/O and no tasks: ``step(_:now:)`` takes an event and the time and

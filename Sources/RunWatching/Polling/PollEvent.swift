@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 
 /// What can happen to the poll scheduler's core: the input of ``PollCore/step(_:now:)``.

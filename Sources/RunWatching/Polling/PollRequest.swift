@@ -1,4 +1,6 @@
+import DuvoAPI
 import JSONCore
+import KeyCoordination
 
 /// A request the poll scheduler's core asks its driver to make; the answer comes back as a ``PollEvent``.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import JSONCore
+import KeyCoordination
 
 /// Team-wide sweeps shared across processes: one holds the lease and sweeps, every other takes in what it published.
 /// For the core this is only events: `leadership` says whether it may sweep, `published` hands it listings.

@@ -1,5 +1,8 @@
 import Diagnostics
+import DuvoAPI
 import JSONCore
+import KeyCoordination
+import Time
 
 /// Watches runs for every follow and wait in the process, sharing one poll per run among all who watch it.
 ///

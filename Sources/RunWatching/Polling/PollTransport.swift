@@ -1,4 +1,6 @@
+import DuvoAPI
 import JSONCore
+import KeyCoordination
 
 /// The Duvo calls the poll scheduler makes, behind a protocol so that tests can drive it in process.
 ///

@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 
 /// Something a follow or a wait learns about a run, in the order it must be reported.

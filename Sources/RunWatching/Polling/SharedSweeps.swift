@@ -1,4 +1,5 @@
 import JSONCore
+import KeyCoordination
 
 /// The scheduler's side of team-wide sweeps shared with other processes: the lease it holds or seeks, and what it
 /// last published or read.

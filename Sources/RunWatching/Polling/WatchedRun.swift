@@ -1,4 +1,5 @@
 import JSONCore
+import KeyCoordination
 
 /// The core's record of one run and everyone following or waiting on it.
 struct WatchedRun {
