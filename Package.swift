@@ -39,7 +39,9 @@ let package = Package(
             dependencies: ["DuvoHTTP", "KeyCoordination", "Time", "JSONCore", "Diagnostics", "Platform"]),
         .target(name: "RunWatching", dependencies: ["DuvoAPI", "KeyCoordination", "Time", "JSONCore", "Diagnostics"]),
         // Layer 2: the product's front doors, all on the same core.
-        .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "RunWatching", "JSONRPC", "JSONCore", "Diagnostics"]),
+        .target(
+            name: "DuvoBridge",
+            dependencies: ["DuvoAPI", "KeyCoordination", "RunWatching", "JSONRPC", "JSONCore", "Diagnostics"]),
         .target(
             name: "DuvoMCP",
             dependencies: [
@@ -54,7 +56,9 @@ let package = Package(
         // The composition root of `duvo rpc` (JSON-RPC + MCP on one connection), for the executable and for tests.
         .target(
             name: "DuvoServer",
-            dependencies: ["DuvoBridge", "DuvoMCP", "DuvoAPI", "RunWatching", "JSONRPC", "Diagnostics"]),
+            dependencies: [
+                "DuvoBridge", "DuvoMCP", "DuvoAPI", "KeyCoordination", "RunWatching", "JSONRPC", "Diagnostics",
+            ]),
         // The one executable.
         .executableTarget(
             name: "duvo",

@@ -44,11 +44,12 @@ public actor PollScheduler {
     /// Callers of ``listedBySweeps(_:)`` waiting for a sweep numbered `sweep` or later.
     private var existenceWaiters: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
 
-    /// A scheduler polling through `client` on the system clock, sharing sweeps through the client's coordination.
-    package init(client: DuvoClient, tuning: PollTuning = PollTuning(), logger: Logger) {
-        let coordinator = client.canListRuns ? client.configuration.teamID.flatMap(client.coordination.sweeps) : nil
+    /// A scheduler polling through `client` on the system clock, sharing sweeps through `coordination` (the one
+    /// the client's budget was made with).
+    package init(client: DuvoClient, coordination: Coordination, tuning: PollTuning = PollTuning(), logger: Logger) {
+        let coordinator = client.canListRuns ? client.configuration.teamID.flatMap(coordination.sweeps) : nil
         self.init(transport: client, clock: SystemTimeSource(), tuning: tuning, logger: logger,
-                  sweepCoordinator: coordinator, participant: client.coordination.participant)
+                  sweepCoordinator: coordinator, participant: coordination.participant)
     }
 
     /// A scheduler polling through `transport` on `clock`. With a `sweepCoordinator`, the team-wide sweeps are shared
