@@ -6,6 +6,7 @@ import DuvoSimulator
 import Foundation
 import JSONCore
 import JSONRPC
+import RunWatching
 import TestSupport
 
 /// The server of `duvo rpc` in this process, on an in-memory pipe, against a simulator in this process on a free
@@ -72,7 +73,7 @@ package final class InProcessBridge: RPCPeer {
         let logger = Logger(label: "duvo rpc (in process)", level: .error)
         let (transport, client) = InMemoryTransport.pair(framing: setup.framing)
         let server = BridgeServer(transport: transport,
-                                  client: DuvoClient(configuration: configuration, logger: logger),
+                                  client: DuvoClient(configuration: configuration, logger: logger), coordination: .off,
                                   tuning: PollTuning(scale: setup.pollScale), mcp: setup.mcp,
                                   configuration: setup.connection, logger: logger)
         let log = FrameLog(framing: setup.framing)
