@@ -28,7 +28,9 @@ let package = Package(
         .target(name: "DuvoSimulator", dependencies: ["HTTPServer", "JSONCore", "Diagnostics", "Digest", "Platform"]),
         .target(name: "DuvoAPI", dependencies: ["JSONCore", "Diagnostics", "Digest", "CCurl", "Platform"]),
         // Layer 2: the product's front doors, all on the same core.
-        .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics"]),
+        // schema/openrpc.json, the contract, compiled in (Schema/openrpc.json links to it) for `rpc.discover`.
+        .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics"],
+                resources: [.embedInCode("Schema/openrpc.json")]),
         .target(
             name: "DuvoMCP",
             dependencies: ["DuvoBridge", "DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics", "ArgumentKit", "Digest"]),
