@@ -10,7 +10,9 @@ import TestSupport
 struct BudgetTests {
     @Test("many follows share one budget: every follow completes, and Duvo never has to answer 429")
     func budgetHolds() async throws {
-        let (simulator, bridge, key) = try startBridgeOnSimulator(speed: 50, rateLimit: 60,
+        // At 10x the runs last long enough that a bridge polling at will draws 429s from a 120/minute limit (with
+        // `--rate-limit 0` it does); at 50x and 60/minute they ended before it could, and the pacing went untested.
+        let (simulator, bridge, key) = try startBridgeOnSimulator(speed: 10, rateLimit: 120,
                                                                   bridgeArguments: ["--log-level", "debug"])
         defer { simulator.stop() }
         let flaky = try SimAgents.id("flaky")

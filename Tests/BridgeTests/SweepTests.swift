@@ -87,17 +87,17 @@ struct SweepTests {
 
     @Test("runs/follow of runs started elsewhere needs no read of each run; an unknown run is still an error answer")
     func followsConfirmedBySweeps() async throws {
-        // chatty runs last 30 simulated seconds, 15 s here: all six are still going while they are followed (the
-        // later follows each wait for a sweep, about a second apart; at 5x a loaded machine saw the first runs end
-        // first, which rightly ends the sweeps).
-        let (simulator, bridge, key) = try startBridgeOnSimulator(speed: 2, rateLimit: 300)
+        // slow runs last 3 simulated minutes: all six are still going while they are followed (the later follows
+        // each wait for a sweep, about a second apart; at 5x a loaded machine saw chatty runs end first, which
+        // rightly ends the sweeps). The other system then stops them, so the test need not outwait them.
+        let (simulator, bridge, key) = try startBridgeOnSimulator(speed: 1, rateLimit: 300)
         defer { simulator.stop() }
         // Runs started by another system, as the Duvo API would see them.
         let http = HTTPTestClient.bearer(key)
         var runIDs: [String] = []
         for _ in 0..<6 {
             let created = try await http.send("POST", "\(simulator.baseURL)/v2/teams/acme/runs",
-                                              body: ["agent_id": .string(try SimAgents.id("chatty")), "message": "go"])
+                                              body: ["agent_id": .string(try SimAgents.id("slow")), "message": "go"])
             #expect(created.status == 201)
             runIDs.append(try #require(created.json["run"]?["id"]?.stringValue))
         }
@@ -108,6 +108,10 @@ struct SweepTests {
         }
         let unknown = try await bridge.request("runs/follow", ["run_id": "0b7c5a9e-3d1f-4f6a-9c2e-8d4b6a1f0e3c"])
         #expect(unknown["error"]?["code"] == -31003, "a run Duvo does not know is an error answer: \(unknown)")
+        for runID in runIDs {
+            let stopped = try await http.send("POST", "\(simulator.baseURL)/v2/runs/\(runID)/stop")
+            #expect(stopped.json["success"] == true, "run \(runID) was still going when stopped: \(stopped.json)")
+        }
         for subscription in subscriptions {
             let events = try await collectFollow(bridge, subscription: subscription, timeout: 90)
             #expect(events.last?["params"]?["reason"] == "terminal")
