@@ -6,7 +6,8 @@ import TestSupport
 
 /// Every method called through the server in memory, on the simulator: each result and each `runs/*` notification
 /// holds to its schema in `schema/openrpc.json`, carries no key the document does not declare, and, over the whole
-/// session, every property the document declares is sent at least once (except those listed in ``unsent``).
+/// session, every property the document declares is sent at least once (except those listed in ``unsent``). Errors
+/// are ones the method documents, their data as `InvalidParamsData` or `UpstreamErrorData` declare it.
 @Suite("OpenRPC contract, against what the server sends", .timeLimit(.minutes(2)))
 struct ContractCoverageTests {
     /// Declared properties this session cannot make the server send, and why (each is covered elsewhere).
@@ -29,6 +30,11 @@ struct ContractCoverageTests {
             let result = try await bridge.call(method, params, timeout: 60)
             results.append((method, result))
             return result
+        }
+        var errors: [(method: String, error: JSONValue)] = []
+        func fail(_ method: String, _ params: JSONValue) async throws {
+            let answer = try await bridge.request(method, params, timeout: 60)
+            errors.append((method, try #require(answer["error"], "\(method) \(params) fails: \(answer)")))
         }
         func agent(_ name: String) throws -> JSONValue { .string(try bridge.agentID(name)) }
 
@@ -72,6 +78,12 @@ struct ContractCoverageTests {
         _ = try await call("runs/list", ["limit": 2])
         _ = try await call("runs/list", ["all": true, "has_issues": true])
         _ = try await call("runs/stats", [:])
+        try await fail("runs/get", ["run_id": "not-a-uuid"])
+        try await fail("runs/get", ["run_id": .string(UUID().uuidString)])
+        try await fail("runs/messages", ["run_id": .string(echo), "limit": 0])
+        try await fail("runs/respond", ["run_id": .string(echo), "approved": true])
+        try await fail("runs/sendMessage", ["run_id": .string(UUID().uuidString), "message": "lost"])
+        try await fail("runs/start", ["agent_id": .string(UUID().uuidString)])
         bridge.closeInput()
         #expect(await bridge.stopped() == .endOfInput)
         #expect(timedOut["timed_out"] == true)
@@ -89,6 +101,20 @@ struct ContractCoverageTests {
             roots.append(pointer)
             for frame in bridge.frames where frame["id"] == nil && frame["method"]?.stringValue == name {
                 report.merge(validator.check(frame["params"] ?? .null, against: pointer, at: name))
+            }
+        }
+        for (method, error) in errors {
+            let code = error["code"]?.intValue ?? 0
+            let entry = document["methods"]?.arrayValue?.first { $0["name"]?.stringValue == method }
+            let documented = (entry?["errors"]?.arrayValue ?? []).compactMap { reference in
+                reference["$ref"]?.stringValue.flatMap(validator.resolve)?["code"]?.intValue
+            }
+            #expect(documented.contains(code), "\(method) answered \(code), which it does not document")
+            // -32602 carries InvalidParamsData, Duvo's errors (-31000...-31010) UpstreamErrorData.
+            let upstream = (-31010 ... -31000).contains(code)
+            let data = code == -32602 ? "InvalidParamsData" : upstream ? "UpstreamErrorData" : nil
+            if let data, let value = error["data"] {
+                report.merge(validator.check(value, against: "#/components/schemas/\(data)", at: "\(method) error"))
             }
         }
         let sent = Set(bridge.frames.compactMap { $0["id"] == nil ? $0["method"]?.stringValue : nil })
