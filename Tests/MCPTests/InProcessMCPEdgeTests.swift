@@ -167,6 +167,64 @@ struct InProcessMCPEdgeTests {
         #expect(!bridge.frames.contains { $0["id"] == "wait" }, "a cancelled request is owed no answer")
     }
 
+    /// In a 2025 session with elicitation, starts `agent`, answers the one form the server sends with `answer`, and
+    /// waits until the run finishes or the wait hands it back: (the bridge, the run id, the form, the last wait).
+    static func askedThroughElicitation(_ revision: String, agent: String, answer: JSONValue) async throws
+        -> (InProcessBridge, String, JSONValue, JSONValue)
+    {
+        let (bridge, _) = try await Self.session(revision, elicitation: true)
+        let started = try await MCP.tool(bridge, "duvo_start_run", ["agent_id": .string(try bridge.agentID(agent))])
+        let runID = try #require(started["structuredContent"]?["run"]?["id"]?.stringValue)
+        let person = Task {
+            let ask = try await bridge.frame(timeout: 60) { $0["method"] == "elicitation/create" && $0["id"] != nil }
+            bridge.send(["jsonrpc": "2.0", "id": ask["id"] ?? .null, "result": answer])
+            return ask
+        }
+        var waited: JSONValue = .null
+        for _ in 0..<10 where waited["finished"] != true && waited["next"]?.stringValue?.contains("declined") != true {
+            let result = try await MCP.tool(bridge, "duvo_wait_for_run", ["run_id": .string(runID), "timeout_s": 20])
+            waited = result["structuredContent"] ?? .null
+        }
+        return (bridge, runID, try await person.value, waited)
+    }
+
+    @Test("2025: questions become choices, multi-select an array; a 2025-06-18 client gets text and no mode")
+    func questionsThroughElicitation() async throws {
+        let (bridge, runID, asked, finished) = try await Self.askedThroughElicitation(
+            "2025-11-25", agent: "questions",
+            answer: ["action": "accept", "content": ["city": "Lisbon", "days": ["Monday", "Friday"]]])
+        #expect(finished["status"] == "completed")
+        let schema = asked["params"]?["requestedSchema"]
+        #expect(schema?["properties"]?["city"]?["enum"] == ["Lisbon", "Prague", "Berlin"])
+        #expect(schema?["properties"]?["city"]?["description"]?.stringValue?.contains("Warm, direct flights") == true)
+        #expect(schema?["properties"]?["days"]?["type"] == "array")
+        #expect(schema?["properties"]?["days"]?["items"]?["enum"]?[0] == "Monday")
+        #expect(Set(schema?["required"]?.arrayValue ?? []) == ["city", "days"])
+        let summary = try await MCP.texts(bridge, runID: runID).first { $0.hasPrefix("Summary of your answers") }
+        #expect(summary?.contains("Lisbon") == true && summary?.contains("Monday,Friday") == true, "\(summary ?? "")")
+
+        let (_, _, older, done) = try await Self.askedThroughElicitation(
+            "2025-06-18", agent: "questions",
+            answer: ["action": "accept", "content": ["city": "Berlin", "days": "Monday, Tuesday"]])
+        #expect(done["status"] == "completed")
+        #expect(older["params"]?["mode"] == nil)
+        let days = older["params"]?["requestedSchema"]?["properties"]?["days"]
+        #expect(days?["type"] == "string")
+        #expect(days?["description"]?.stringValue?.contains("comma-separated") == true, "\(days ?? .null)")
+    }
+
+    @Test("2025: a declined form comes back to the model, which can still answer through the respond tool")
+    func declinedElicitation() async throws {
+        let (bridge, runID, _, paused) = try await Self.askedThroughElicitation(
+            "2025-11-25", agent: "approval", answer: ["action": "decline"])
+        #expect(paused["finished"] == false)
+        #expect(paused["status"] == "waiting")
+        #expect(paused["pending_human_request"]?["title"] == "Send the weekly sales report?")
+        #expect(paused["next"]?.stringValue?.contains("duvo_respond_to_human_request") == true, "\(paused)")
+        _ = try await MCP.tool(bridge, "duvo_respond_to_human_request", ["run_id": .string(runID), "approved": true])
+        #expect(bridge.frames.filter { $0["method"] == "elicitation/create" }.count == 1, "asked once")
+    }
+
     /// A 2026 approval run and its first `input_required` round: (bridge, run id, the round).
     static func firstRound() async throws -> (InProcessBridge, String, JSONValue) {
         let bridge = try InProcessBridge()
