@@ -82,6 +82,30 @@ struct ContractTests {
         }
     }
 
+    @Test("the server refuses a value of a type the document does not allow, naming the param, for every param")
+    func wrongTypes() async throws {
+        let document = try Self.document()
+        let validator = JSONSchemaValidator(document: document)
+        let bridge = try startInProcess()
+        for method in MethodTable.names {
+            let params = Self.documentedParams(method, in: document)
+            var required: [String: JSONValue] = [:]
+            for (name, (schema, isRequired)) in params where isRequired {
+                required[name] = try Self.sample(schema, validator: validator, name: "\(method) \(name)")
+            }
+            for (name, (schema, _)) in params.sorted(by: { $0.key < $1.key }) {
+                let wrong = try #require(([true, "text"] as [JSONValue]).first {
+                    !validator.check($0, schema: schema, pointer: "#").problems.isEmpty
+                })
+                var sent = required
+                sent[name] = wrong
+                let answer = try await bridge.request(method, .object(sent))
+                #expect(answer["error"]?["code"] == -32602, "\(method) \(name) = \(wrong.jsonString): \(answer)")
+                #expect(answer["error"]?["data"]?["field"] == .string(name), "\(method) \(name): \(answer)")
+            }
+        }
+    }
+
     /// A value the schema accepts: its first example or enum value, or one built from its type.
     static func sample(_ schema: JSONValue, validator: JSONSchemaValidator, name: String) throws -> JSONValue {
         try #require(fitting(schema, validator: validator), "\(name): no sample value fits \(schema.jsonString)")
