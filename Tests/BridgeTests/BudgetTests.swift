@@ -9,11 +9,11 @@ import TestSupport
 struct BudgetTests {
     @Test("many follows share one budget: every follow completes, and Duvo never has to answer 429")
     func budgetHolds() async throws {
-        // At 10x the runs last long enough that a bridge polling at will draws 429s from a 120/minute limit (with
+        // At 5x the runs last long enough that a bridge polling at will draws 429s from a 240/minute limit (with
         // no budget of its own it does); at 50x and 60/minute they ended before it could, and pacing went untested.
         let bridge = try startInProcess { setup in
-            setup.speed = 10
-            setup.rateLimit = 120
+            setup.speed = 5
+            setup.rateLimit = 240
             setup.logLevel = .debug
         }
         let flaky = try bridge.agentID("flaky")
