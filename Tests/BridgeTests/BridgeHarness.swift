@@ -26,6 +26,29 @@ func startBridgeForSlowRuns() throws -> RPCProcess {
     try startBridge(["--sim-speed", "5"])
 }
 
+/// A `duvo sim` with its own key, team `acme` and rate limit (logging every request at debug), and a `duvo rpc` on
+/// it with the same limit, as against the real Duvo. Stop the simulator when done.
+func startBridgeOnSimulator(speed: Double, rateLimit: Int, bridgeArguments: [String] = [])
+    throws -> (simulator: SimulatorProcess, bridge: RPCProcess, key: String)
+{
+    let key = "dv_test_\(UUID().uuidString.prefix(8))"
+    let simulator = try SimulatorProcess(speed: speed, extraArguments: [
+        "--rate-limit", "\(rateLimit)", "--api-key", key, "--team", "acme", "--log-level", "debug",
+    ])
+    do {
+        let bridge = try RPCProcess(arguments: ["rpc", "--rate-limit", "\(rateLimit)", "--poll-scale", "0.05"]
+                                        + bridgeArguments,
+                                    environment: RPCProcess.cleanEnvironment(adding: [
+                                        "DUVO_BASE_URL": simulator.baseURL, "DUVO_API_KEY": key,
+                                        "DUVO_TEAM_ID": "acme",
+                                    ]))
+        return (simulator, bridge, key)
+    } catch {
+        simulator.stop()
+        throw error
+    }
+}
+
 /// Collects a subscription's notifications until its `runs/followEnded`, in arrival order.
 func collectFollow(_ bridge: some RPCPeer, subscription: String, timeout: Double = 60) async throws -> [JSONValue] {
     var events: [JSONValue] = []
