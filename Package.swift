@@ -39,9 +39,11 @@ let package = Package(
             dependencies: ["DuvoHTTP", "KeyCoordination", "Time", "JSONCore", "Diagnostics", "Platform"]),
         .target(name: "RunWatching", dependencies: ["DuvoAPI", "KeyCoordination", "Time", "JSONCore", "Diagnostics"]),
         // Layer 2: the product's front doors, all on the same core.
+        // schema/openrpc.json, the contract, compiled in (Schema/openrpc.json links to it) for `rpc.discover`.
         .target(
             name: "DuvoBridge",
-            dependencies: ["DuvoAPI", "KeyCoordination", "RunWatching", "JSONRPC", "JSONCore", "Diagnostics"]),
+            dependencies: ["DuvoAPI", "KeyCoordination", "RunWatching", "JSONRPC", "JSONCore", "Diagnostics"],
+            resources: [.embedInCode("Schema/openrpc.json")]),
         .target(
             name: "DuvoMCP",
             dependencies: [
