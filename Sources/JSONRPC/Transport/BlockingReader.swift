@@ -29,14 +29,9 @@ final class BlockingReader: Sendable {
         self.bufferSize = bufferSize
     }
 
-    /// How long ``next()`` waits for input on the caller's thread before handing the wait to the reader thread, in
-    /// milliseconds.
-    static let inlineWaitMilliseconds: Int32 = 1
-
     /// The next read batch, or `nil` at end of input, on a read error, or after ``cancel()``.
     func next() async -> [UInt8]? {
-        if let chunk = readIfArrivingSoon() { return chunk }
-        return await withCheckedContinuation { continuation in
+        await withCheckedContinuation { continuation in
             let action = state.withLock { state -> Action in
                 if state.finished { return .finish }
                 state.waiter = continuation
@@ -56,22 +51,6 @@ final class BlockingReader: Sendable {
                 demand.signal()
             }
         }
-    }
-
-    /// Reads on the caller's thread if input arrives within ``inlineWaitMilliseconds``: a client that sends its next
-    /// request soon after reading an answer then costs no hand-off from the reader thread, whose wake-ups were most
-    /// of a request's latency. Only called while the reader thread is idle (the consumer pulls one batch at a time),
-    /// so the two never read at once. `nil` leaves the rest (waiting longer, end of input, errors) to the thread.
-    private func readIfArrivingSoon() -> [UInt8]? {
-        guard !state.withLock({ $0.finished }) else { return nil }
-        let poll = Platform.poll(fd, for: .readable, timeoutMilliseconds: Self.inlineWaitMilliseconds)
-        guard poll.count == 1, poll.returned.contains(.readable) else {
-            return nil
-        }
-        let chunk = [UInt8](unsafeUninitializedCapacity: bufferSize) { raw, initialized in
-            initialized = max(0, Platform.read(fd: fd, into: UnsafeMutableRawBufferPointer(raw)))
-        }
-        return chunk.isEmpty ? nil : chunk
     }
 
     /// Ends the stream now; a read already blocked in the kernel is abandoned (its thread ends when it returns).
