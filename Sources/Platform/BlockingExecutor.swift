@@ -63,7 +63,7 @@ package final class BlockingExecutor: @unchecked Sendable {
 
     /// Runs `job` on one of the executor's threads, soon; returns at once.
     package func submit(_ job: @escaping @Sendable () -> Void) {
-        let startThread = locked { () -> Bool in
+        let mustGrow = locked { () -> Bool in
             jobs.append(job)
             // Each idle thread takes one queued job; more jobs than idle threads need a new thread.
             guard jobs.count > idle else {
@@ -74,7 +74,7 @@ package final class BlockingExecutor: @unchecked Sendable {
             peak = max(peak, threads)
             return true
         }
-        if startThread { start() }
+        if mustGrow { start() }
     }
 
     private func locked<T>(_ body: () -> T) -> T {
@@ -110,7 +110,7 @@ package final class BlockingExecutor: @unchecked Sendable {
 
     /// A thread's life: take jobs until none comes for ``idleTimeout``.
     private func work() {
-        Self.nameCurrentThread(name)
+        Self.setName(ofCurrentThreadTo: name)
         pthread_mutex_lock(mutex)
         while true {
             if !jobs.isEmpty {
@@ -134,7 +134,7 @@ package final class BlockingExecutor: @unchecked Sendable {
 
     /// Names the calling thread (glibc's `pthread_setname_np`, which the Glibc module does not export); the kernel
     /// keeps 15 bytes.
-    private static func nameCurrentThread(_ name: String) {
+    private static func setName(ofCurrentThreadTo name: String) {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np") else { return }
         let bytes = Array(name.utf8.prefix(15)).map { CChar(bitPattern: $0) } + [0]
         _ = bytes.withUnsafeBufferPointer { buffer in
