@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Platform
 import Synchronization
@@ -8,8 +7,9 @@ import Time
 /// simulator, a local proxy) reached directly. It costs about half the CPU per call of ``CurlTransport``, which serves
 /// `https://` and anything through a proxy (see ``TransportSelection``).
 ///
-/// A fast local answer is awaited inline for at most 2 ms; slower exchanges run their blocking socket calls on a
-/// thread of their own, never on Swift's cooperative pool (which has only as many threads as cores). Cancelling the calling task shuts the socket down, which ends the exchange at once.
+/// The blocking socket calls (connect, each exchange) run on the ``BlockingExecutor``, never on Swift's cooperative
+/// pool (which has only as many threads as cores). Cancelling the calling task shuts the socket down, which ends the
+/// exchange at once.
 package final class SocketHTTPTransport: HTTPTransport {
     private let pool = Mutex<[String: [IdleSocket]]>([:])
     private let maxIdlePerHost: Int
@@ -18,9 +18,6 @@ package final class SocketHTTPTransport: HTTPTransport {
         let fd: Int32
         let since: Double
     }
-
-    /// How long an exchange may hold the calling thread waiting for the first bytes of the answer.
-    static let inlineWait = 0.002
 
     /// A transport keeping up to `maxIdlePerHost` idle connections per host for reuse.
     package init(maxIdlePerHost: Int = 64) {
@@ -47,18 +44,12 @@ package final class SocketHTTPTransport: HTTPTransport {
         if let reused {
             fd = reused
         } else {
-            fd = try await onWorker { () throws(TransportError) in try SocketIO.connect(host: host, port: port,
-                                                                                        timeout: timeout) }
+            fd = try await BlockingExecutor.shared.run { () throws(TransportError) in
+                try SocketIO.connect(host: host, port: port, timeout: timeout)
+            }
         }
         let outcome: Result<(APIResponse, Bool), TransportError> = await withTaskCancellationHandler {
-            // A local server usually answers within a fraction of a millisecond: wait for that inline, holding this
-            // thread at most `inlineWait`, and only hand a slower exchange to a worker thread. Each hand-off costs
-            // two thread switches, which were most of the bridge's overhead per call.
-            switch SocketIO.sendAndAwaitFirstBytes(fd: fd, request: request, wait: Self.inlineWait) {
-            case .failed(let error): return .failure(error)
-            case .readable: return SocketIO.exchange(fd: fd, request: nil, timeout: timeout)
-            case .pending: return await onWorkerResult { SocketIO.exchange(fd: fd, request: nil, timeout: timeout) }
-            }
+            await BlockingExecutor.shared.run { SocketIO.exchange(fd: fd, request: request, timeout: timeout) }
         } onCancel: {
             Platform.shutdown(fd)
         }
@@ -108,25 +99,6 @@ package final class SocketHTTPTransport: HTTPTransport {
         }
         if !kept { Platform.close(fd) }
     }
-
-    private func onWorker<T: Sendable>(_ body: @escaping @Sendable () throws(TransportError) -> T)
-        async throws(TransportError) -> T
-    {
-        try await onWorkerResult { () -> Result<T, TransportError> in
-            do throws(TransportError) { return .success(try body()) } catch { return .failure(error) }
-        }.get()
-    }
-
-    /// Runs blocking socket calls on a thread of their own. Not a Dispatch queue: on Linux the global queues' worker
-    /// threads are capped at the core count and shared with Swift's cooperative pool, so two slow upstream calls
-    /// blocked there stalled every other request, even ones that needed no upstream call.
-    private func onWorkerResult<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: body()) }
-            thread.stackSize = 256 << 10
-            thread.start()
-        }
-    }
 }
 
 /// The bytes of an HTTP/1.1 request.
@@ -135,7 +107,7 @@ enum HTTPRequestBytes {
         -> [UInt8]
     {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host)\r\n"
-        // Bytes, not `String.contains`, which Foundation routes through NSString (2.6% of a `runs/get`).
+        // Bytes, not `String.contains`, which Foundation routes through NSString.
         for (name, value) in headers where !value.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
             head += "\(name): \(value)\r\n"
         }

@@ -16,20 +16,6 @@ package enum SocketIO {
         Platform.poll(fd, for: .readable, timeoutMilliseconds: 0).count == 0
     }
 
-    /// What happened after sending a request and waiting briefly for the answer.
-    enum FirstBytes {
-        case readable
-        case pending
-        case failed(TransportError)
-    }
-
-    /// Sends `request` whole, then waits up to `wait` seconds for the answer's first bytes.
-    static func sendAndAwaitFirstBytes(fd: Int32, request: [UInt8], wait: Double) -> FirstBytes {
-        if let error = sendAll(fd: fd, request) { return .failed(error) }
-        return Platform.poll(fd, for: .readable, timeoutMilliseconds: Int32(wait * 1000)).count == 1
-            ? .readable : .pending
-    }
-
     private static func sendAll(fd: Int32, _ request: [UInt8]) -> TransportError? {
         var written = 0
         while written < request.count {

@@ -56,7 +56,7 @@ public final class Simulator: Sendable {
             })
         self.store = store
         self.webhooks = webhooks
-        self.ticker = Ticker(interval: 0.05) { store.tick() }
+        self.ticker = Ticker(interval: .milliseconds(50)) { store.tick() }
     }
 
     /// Starts listening and returns the base URL without a version, e.g. `http://127.0.0.1:8787`.

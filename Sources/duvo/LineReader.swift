@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 import Synchronization
 
 /// Reads one line of stdin for a prompt without holding a cooperative thread, and gives up (nil) when the waiting
@@ -18,8 +18,8 @@ final class LineReader: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 reader.ask(continuation)
-                // The blocking read runs on a thread of its own; a cancelled prompt leaves it to end with the process.
-                Thread.detachNewThread { reader.finish(Swift.readLine(strippingNewline: true)) }
+                // A cancelled prompt leaves the blocking read to end with the next line or the process.
+                BlockingExecutor.shared.submit { reader.finish(Swift.readLine(strippingNewline: true)) }
             }
         } onCancel: {
             reader.finish(nil)

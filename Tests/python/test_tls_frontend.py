@@ -85,7 +85,7 @@ def test_core_methods_answer_through_tls_with_http2_and_gzip(front, pki, clean_e
         rpc.result("runs/stop", {"run_id": slow["id"]})
         assert rpc.result("runs/wait", {"run_id": slow["id"], "timeout_s": 120})["run"]["status"] == "stopped"
 
-        # A burst in flight at once: exchanges driven inline and by the engine thread all complete, each once.
+        # A burst in flight at once: every exchange the engine thread drives completes, each once.
         for i in range(64):
             rpc.send({"jsonrpc": "2.0", "id": f"burst-{i}", "method": "runs/get", "params": {"run_id": started["id"]}})
         burst = rpc.wait_count(lambda f: isinstance(f, dict) and str(f.get("id", "")).startswith("burst-"), 64)

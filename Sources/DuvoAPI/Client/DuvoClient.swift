@@ -154,7 +154,7 @@ public final class DuvoClient: Sendable {
 
     /// Percent-encodes one path segment or query component (slashes included, so ids cannot escape their segment):
     /// every UTF-8 byte outside RFC 3986's unreserved set becomes `%XX`.
-    // Bytes, not Foundation's `addingPercentEncoding`, which went through CFString and cost 3% of a `runs/get`.
+    // Bytes, not Foundation's `addingPercentEncoding`, which goes through CFString.
     package static func encode(_ component: String) -> String {
         guard !component.utf8.allSatisfy(isUnreserved) else { return component }
         let hex = Array("0123456789ABCDEF".utf8)

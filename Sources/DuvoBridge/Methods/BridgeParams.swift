@@ -6,8 +6,7 @@ protocol BridgeParams: Decodable, Sendable {
 
 extension BridgeParams {
     /// The wire names of every field.
-    // A closure, not `\.rawValue`: a key path used as a function is built at run time on every call, which showed up
-    // in profiles of `runs/get`.
+    // A closure, not `\.rawValue`: a key path used as a function is built at run time on every call.
     static var fieldNames: [String] { CodingKeys.allCases.map { $0.rawValue } }
 }
 

@@ -12,7 +12,7 @@ enum ParamChecks {
 
     /// Whether `value` is a UUID in its text form (8-4-4-4-12 hex digits, either case), as `UUID(uuidString:)` reads
     /// it.
-    // Bytes, not Foundation's `UUID(uuidString:)`, which goes through sscanf: 1% of a `runs/get`'s CPU.
+    // Bytes, not Foundation's `UUID(uuidString:)`, which goes through sscanf.
     static func isUUID(_ value: String) -> Bool {
         var count = 0
         for byte in value.utf8 {

@@ -19,11 +19,8 @@ public enum MethodTable {
 
     /// Registers every method on `router`, each answering through `bridge`.
     public static func register(into router: inout RPCRouter, bridge: Bridge) {
-        for method in methods {
-            let name = method.name
-            router.register(name: name) { params, context in
-                try await invoke(name, params: params, bridge: bridge, context: context)
-            }
+        for (name, handler) in handlers {
+            router.register(name: name) { params, context in try await handler(params, bridge, context) }
         }
     }
 
@@ -32,8 +29,21 @@ public enum MethodTable {
     public static func invoke(_ name: String, params: JSONValue?, bridge: Bridge, context: RPCRequestContext)
         async throws -> JSONValue
     {
-        guard let method = methods.first(where: { $0.name == name }) else { throw RPCError.methodNotFound(name) }
-        return try await run(method, params: params, bridge: bridge, context: context)
+        guard let handler = handlers[name] else { throw RPCError.methodNotFound(name) }
+        return try await handler(params, bridge, context)
+    }
+
+    /// A method's adapter with its type bound: raw params in, raw result out.
+    private typealias Handler = @Sendable (JSONValue?, Bridge, RPCRequestContext) async throws(RPCError) -> JSONValue
+
+    /// Every method's adapter by wire name, so that a call is one lookup.
+    private static let handlers: [String: Handler] = Dictionary(
+        uniqueKeysWithValues: methods.map { method in (method.name, handler(for: method)) })
+
+    private static func handler<M: BridgeMethod>(for method: M.Type) -> Handler {
+        { params, bridge, context throws(RPCError) in
+            try await run(M.self, params: params, bridge: bridge, context: context)
+        }
     }
 
     /// The adapter every method runs through, and the only place a ``BridgeFailure`` becomes an ``RPCError``.

@@ -40,15 +40,13 @@ final class FileLock: Sendable {
 
     /// Takes the lock, waiting up to `seconds` for the holder to let go; returns whether it did.
     ///
-    /// The wait is a blocking `flock` on a thread of its own (the kernel wakes it the moment the holder releases
-    /// or dies); a holder that outlasts the wait leaves that thread blocked until it lets go, harmlessly.
+    /// The wait is a blocking `flock` on a ``BlockingExecutor`` thread (the kernel wakes it the moment the holder
+    /// releases or dies); a holder that outlasts the wait leaves that thread blocked until it lets go, harmlessly.
     func lock(waitingUpTo seconds: Double) -> Bool {
         if tryLock() { return true }
         let taken = DispatchSemaphore(value: 0)
         abandoned.withLock { $0 = false }
-        // A thread of its own, not a Dispatch queue: on Linux the global queues share the cooperative pool's few
-        // threads, and a wait of seconds there stalls every task of the process.
-        Thread.detachNewThread {
+        BlockingExecutor.shared.submit {
             while Platform.lockExclusive(self.fd) != 0 && Platform.lastError == Platform.ErrorCode.interrupted {}
             let late = self.abandoned.withLock { abandoned in
                 if abandoned { Platform.unlock(self.fd) }

@@ -72,7 +72,7 @@ struct SharedSimulator: Sendable {
             return state
         }
         let startLock = try FileLock(path: startLockPath)
-        guard await BlockingWork.run({ startLock.lock(waitingUpTo: 30) }) else {
+        guard await BlockingExecutor.shared.run({ startLock.lock(waitingUpTo: 30) }) else {
             throw .cannotStart("another duvo has been starting it for 30 s; see \(logPath)")
         }
         defer { startLock.unlock() }
@@ -80,7 +80,7 @@ struct SharedSimulator: Sendable {
             try await checkAnswers(state)
             return state
         }
-        let state = try await BlockingWork.run { () throws(SharedSimulatorError) in
+        let state = try await BlockingExecutor.shared.run { () throws(SharedSimulatorError) in
             try start(speed: speed, executable: executable, environment: environment)
         }
         try await checkAnswers(state)
@@ -108,9 +108,9 @@ struct SharedSimulator: Sendable {
             return .stale(pid: state.pid, reason: reason)
         }
         Platform.send(.terminate, to: state.pid)
-        if await !BlockingWork.run({ alive.lock(waitingUpTo: 10) }) {
+        if await !BlockingExecutor.shared.run({ alive.lock(waitingUpTo: 10) }) {
             Platform.send(.kill, to: state.pid)
-            guard await BlockingWork.run({ alive.lock(waitingUpTo: 5) }) else {
+            guard await BlockingExecutor.shared.run({ alive.lock(waitingUpTo: 5) }) else {
                 throw .runtime("the shared simulator (pid \(state.pid)) did not stop")
             }
         }
@@ -225,7 +225,7 @@ struct SharedSimulator: Sendable {
         Platform.close(pipe.write)
         Platform.close(log)
         // Reap it when it ends, so a long-lived parent (a test process) is not left with a zombie.
-        Thread.detachNewThread { Platform.waitForExit(of: pid) }
+        BlockingExecutor.shared.submit { Platform.waitForExit(of: pid) }
         let line = Self.readLine(from: pipe.read, timeoutSeconds: 20)
         Platform.close(pipe.read)
         guard let line, line.hasPrefix("http") else {

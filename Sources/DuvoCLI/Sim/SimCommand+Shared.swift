@@ -63,7 +63,7 @@ extension SimCommand {
         let shared = try SharedSimulator(environment: context.environment)
         let alive = try FileLock(path: shared.aliveLockPath)
         // Waits a little: a 'duvo sim status' may be probing the lock at this very moment.
-        guard await BlockingWork.run({ alive.lock(waitingUpTo: 5) }) else {
+        guard await BlockingExecutor.shared.run({ alive.lock(waitingUpTo: 5) }) else {
             context.printError("error: a shared simulator is already running; see 'duvo sim status'")
             return .refused
         }

@@ -7,26 +7,20 @@ import Time
 /// The process's one libcurl multi handle, so every https exchange shares one connection cache, one DNS cache, one
 /// TLS session cache and one parsed CA store.
 ///
-/// Whoever holds `driver` drives the multi handle (`curl_multi_perform`/`curl_multi_poll`) and completes finished
-/// transfers. A caller that finds no one driving drives its own exchange inline for up to ``inlineBudget`` (a local
-/// answer usually comes back well within it, with no thread hand-off at all); otherwise, or after that, the engine's
-/// own thread drives. `curl_multi_wakeup`, the only libcurl call made without `driver` (documented as thread-safe),
-/// interrupts a poll when work arrives or a caller cancels.
+/// The engine's own thread drives the multi handle (`curl_multi_perform`/`curl_multi_poll`) and completes finished
+/// transfers; callers only queue transfers and wait. `curl_multi_wakeup`, the only libcurl call made on other
+/// threads (documented as thread-safe), interrupts a poll when work arrives or a caller cancels.
 final class CurlEngine: @unchecked Sendable {
-    // Safety: `multi`, `share` and `active` are touched only while holding `driver`; `inbox` and `idle` are behind
-    // mutexes of their own; an easy handle moves between threads only through those mutexes.
+    // Safety: `multi` and `active` are used only on the engine's thread (`share` is handed to easy handles there
+    // too); `inbox` and `idle` are behind mutexes of their own; an easy handle moves between threads only through
+    // those mutexes.
 
     /// The engine, started on first use; nil when libcurl could not be initialised.
     static let shared: CurlEngine? = CurlEngine()
 
-    /// How long a caller may drive its own exchange before the engine thread takes over. Like the socket
-    /// transport's inline wait: each hand-off costs two thread switches, most of a fast call's overhead.
-    static let inlineBudget = 0.002
-
     private let multi: UnsafeMutableRawPointer
     private let share: UnsafeMutableRawPointer
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
-    private let driver = Mutex(())
     private let inbox = Mutex<[CurlTransfer]>([])
     private let idle = Mutex<[CurlEasyHandle]>([])
     /// Wakes the engine thread when it sleeps with nothing in flight.
@@ -38,7 +32,7 @@ final class CurlEngine: @unchecked Sendable {
             curl_multi_cleanup(multi)
             return nil
         }
-        // The share is only used under `driver`, so it needs no lock callbacks. Connections are shared by the multi
+        // The share is only used on the engine's thread, so it needs no lock callbacks. Connections are shared by the multi
         // handle itself (its connection cache), so the share holds DNS answers and TLS sessions.
         _ = duvo_curl_share_lock_data(share, CURL_LOCK_DATA_DNS)
         _ = duvo_curl_share_lock_data(share, CURL_LOCK_DATA_SSL_SESSION)
@@ -61,33 +55,14 @@ final class CurlEngine: @unchecked Sendable {
         return curl_easy_init().map(CurlEasyHandle.init)
     }
 
-    /// Starts a configured transfer: drives it on this thread for up to ``inlineBudget`` when no one else is
-    /// driving, else hands it to whoever is. Either way it is completed exactly once (see ``CurlTransfer``).
+    /// Starts a configured transfer: the engine's thread adds it and completes it exactly once (see
+    /// ``CurlTransfer``).
     func start(_ transfer: CurlTransfer) {
-        let handedOver = driver.withLockIfAvailable { _ -> Bool in
-            inbox.withLock { $0.append(transfer) }
-            let deadline = MonotonicClock.now() + Self.inlineBudget
-            while true {
-                turn()
-                if transfer.isFinished { return !active.isEmpty }
-                let remaining = deadline - MonotonicClock.now()
-                if remaining <= 0 { return true }
-                var descriptors: Int32 = 0
-                _ = curl_multi_poll(multi, nil, 0, Int32((remaining * 1000).rounded(.up)), &descriptors)
-            }
-        }
-        switch handedOver {
-        case nil:  // someone else is driving: queue it for them
-            inbox.withLock { $0.append(transfer) }
-            wake()
-        case true?:
-            wake()
-        case false?:
-            break
-        }
+        inbox.withLock { $0.append(transfer) }
+        wake()
     }
 
-    /// Interrupts the driver's poll, and wakes the engine thread, so that new work and cancellations are seen at once.
+    /// Interrupts the engine's poll, or wakes its thread, so that new work and cancellations are seen at once.
     func wake() {
         work.signal()
         _ = curl_multi_wakeup(multi)
@@ -95,19 +70,18 @@ final class CurlEngine: @unchecked Sendable {
 
     private func run() {
         while true {
-            let sleep = driver.withLock { _ -> Bool in
-                turn()
-                guard !active.isEmpty else { return true }
-                var descriptors: Int32 = 0
-                // curl shortens the wait to its own next timer (connect or transfer timeouts).
-                _ = curl_multi_poll(multi, nil, 0, 1000, &descriptors)
-                return false
+            turn()
+            if active.isEmpty {
+                work.wait()
+                continue
             }
-            if sleep { work.wait() }
+            var descriptors: Int32 = 0
+            // curl shortens the wait to its own next timer (connect or transfer timeouts).
+            _ = curl_multi_poll(multi, nil, 0, 1000, &descriptors)
         }
     }
 
-    /// One round of driving: new transfers in, cancelled ones out, I/O, finished ones completed. Holds `driver`.
+    /// One round of driving: new transfers in, cancelled ones out, I/O, finished ones completed.
     private func turn() {
         admit()
         reapCancelled()
@@ -170,7 +144,7 @@ final class CurlEngine: @unchecked Sendable {
     }
 }
 
-/// A libcurl easy handle, moved between a caller's thread and the driver, never used on both at once.
+/// A libcurl easy handle, moved between a caller's thread and the engine's, never used on both at once.
 struct CurlEasyHandle: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
 }

@@ -5,11 +5,11 @@ import Synchronization
 /// One HTTP exchange on a libcurl easy handle: the request's options, the response as it arrives, and the caller
 /// waiting for it.
 ///
-/// Configured on the caller's thread, then owned by the engine's driver until ``complete(_:)``; the body and header
-/// callbacks run on the driving thread only.
+/// Configured on the caller's thread, then owned by the engine's thread until ``complete(_:)``; the body and header
+/// callbacks run on that thread only.
 package final class CurlTransfer: @unchecked Sendable {
     // Safety: the request state is written on the caller's thread before `CurlEngine.start` and the response state
-    // only by the driver (one thread at a time, under the engine's `driver` lock); `cancelled` is atomic and
+    // only on the engine's thread; `cancelled` is atomic and
     // `completion` behind a mutex.
 
     /// Larger answers are refused: no Duvo answer comes near this, and memory must stay bounded.
@@ -131,18 +131,7 @@ package final class CurlTransfer: @unchecked Sendable {
         ]
     }
 
-    /// The outcome, once the driver completed the transfer (inline, on the caller's thread).
-    var finishedOutcome: Result<APIResponse, TransportError>? {
-        completion.withLock { state in
-            if case .done(let outcome) = state { return outcome }
-            return nil
-        }
-    }
-
-    /// Whether the driver completed the transfer.
-    var isFinished: Bool { finishedOutcome != nil }
-
-    /// Waits for the outcome, however and whenever the driver completes the transfer.
+    /// Waits for the outcome, whenever the engine completes the transfer.
     func awaitOutcome() async -> Result<APIResponse, TransportError> {
         await withCheckedContinuation { continuation in
             let done = completion.withLock { state -> Result<APIResponse, TransportError>? in
@@ -154,7 +143,7 @@ package final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    /// Records the outcome and resumes a waiting caller; the driver calls it exactly once.
+    /// Records the outcome and resumes a waiting caller; the engine calls it exactly once.
     func complete(_ outcome: Result<APIResponse, TransportError>) {
         let waiting = completion.withLock { state -> CheckedContinuation<Result<APIResponse, TransportError>, Never>? in
             defer { state = .done(outcome) }

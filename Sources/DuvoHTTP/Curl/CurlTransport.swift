@@ -32,7 +32,6 @@ package struct CurlTransport: HTTPTransport {
             throw .connectFailed("libcurl rejected the request options for \(url.scheme ?? "?")://\(url.host ?? "?")")
         }
         engine.start(transfer)
-        if let outcome = transfer.finishedOutcome { return try outcome.get() }
         let outcome = await withTaskCancellationHandler {
             await transfer.awaitOutcome()
         } onCancel: {

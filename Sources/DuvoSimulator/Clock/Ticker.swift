@@ -1,31 +1,32 @@
-import Foundation
 import Synchronization
 
-/// Calls `tick` every `interval` real seconds on its own thread, so runs advance (and webhooks fire) even when
-/// nobody polls.
+/// Calls `tick` every `interval` of real time from a task, so runs advance (and webhooks fire) even when nobody
+/// polls.
 final class Ticker: Sendable {
-    private let stopped = Atomic<Bool>(false)
-    private let interval: Double
+    private let interval: Duration
     private let tick: @Sendable () -> Void
+    private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(interval: Double, tick: @escaping @Sendable () -> Void) {
+    init(interval: Duration, tick: @escaping @Sendable () -> Void) {
         self.interval = interval
         self.tick = tick
     }
 
+    /// Starts ticking; a second call does nothing.
     func start() {
-        let thread = Thread { [self] in
-            while !stopped.load(ordering: .acquiring) {
-                tick()
-                Thread.sleep(forTimeInterval: interval)
+        task.withLock { task in
+            guard task == nil else { return }
+            task = Task { [interval, tick] in
+                while !Task.isCancelled {
+                    tick()
+                    do { try await Task.sleep(for: interval) } catch { return }
+                }
             }
         }
-        thread.name = "sim-ticker"
-        thread.start()
     }
 
-    /// Ends the loop after the current tick.
+    /// Ends the loop; a tick under way finishes first.
     func stop() {
-        stopped.store(true, ordering: .releasing)
+        task.withLock { $0?.cancel() }
     }
 }

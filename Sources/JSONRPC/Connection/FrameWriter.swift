@@ -1,41 +1,40 @@
+import Platform
 import Synchronization
 
 /// Writes frames one at a time, in the order they were handed over.
 ///
 /// A frame goes out on the caller's thread when nothing is queued before it and the output says it will take the
-/// frame without blocking (a small frame into a pipe with room); that saves the thread hand-offs that dominated a
-/// request's latency. Anything else is written by a thread of the writer's own, outside Swift's cooperative pool (and
-/// outside Dispatch's worker pool, which on Linux is capped at the core count and shared with it), so a blocking
-/// write to a slow client never starves the tasks serving other requests.
+/// frame without blocking (a small frame into a pipe with room). Anything else is written in order on the
+/// ``BlockingExecutor``, outside Swift's cooperative pool, so a blocking write to a slow client never starves the
+/// tasks serving other requests.
 final class FrameWriter: Sendable {
     private let output: any ByteOutput
-    private let queue = WriterThread(name: "jsonrpc.output")
+    private let queue = SerialBlockingQueue()
     private let closed = Atomic<Bool>(false)
-    /// Frames handed to the queue and not yet written; held while writing, so frames never interleave or reorder.
-    private let queued = Mutex<Int>(0)
+    /// Frames handed to the queue and not yet written: while there are any, no frame is written inline.
+    private let queued = Atomic<Int>(0)
+    /// Held while writing, so that frames never interleave.
+    private let writing = Mutex(())
 
     init(output: any ByteOutput) {
         self.output = output
     }
 
     /// Writes `frame` and returns once it is written; `false` when the output is closed (now or before).
-    func write(_ frame: [UInt8]) async -> Bool {
+    ///
+    /// Runs on the caller's executor (the connection's actor): a frame written inline costs no hop off the actor,
+    /// and nothing here blocks it (the inline write only takes a free lock and only when the output has room).
+    nonisolated(nonsending) func write(_ frame: [UInt8]) async -> Bool {
         guard !closed.load(ordering: .acquiring) else { return false }
-        // Only if the lock is free: a queued write holding it may be blocked on a slow reader.
-        let inline: Bool?? = queued.withLockIfAvailable { pending in
-            guard pending == 0, output.canWriteWithoutBlocking(frame.count) else { return nil }
-            return writeNow(frame)
+        if queued.load(ordering: .acquiring) == 0, output.canWriteWithoutBlocking(frame.count),
+           let written = writing.withLockIfAvailable({ _ in writeNow(frame) })
+        {
+            return written
         }
-        if let inline = inline ?? nil { return inline }
-        queued.withLock { $0 += 1 }
-        return await withCheckedContinuation { continuation in
-            queue.async { [self] in
-                let written = queued.withLock { pending in
-                    defer { pending -= 1 }
-                    return closed.load(ordering: .acquiring) ? false : writeNow(frame)
-                }
-                continuation.resume(returning: written)
-            }
+        queued.add(1, ordering: .acquiringAndReleasing)
+        return await queue.run { [self] in
+            defer { queued.subtract(1, ordering: .acquiringAndReleasing) }
+            return writing.withLock { _ in closed.load(ordering: .acquiring) ? false : writeNow(frame) }
         }
     }
 
@@ -52,8 +51,6 @@ final class FrameWriter: Sendable {
 
     /// Returns once every frame handed over before the call has been written (or dropped).
     func flush() async {
-        await withCheckedContinuation { continuation in
-            queue.async { continuation.resume() }
-        }
+        await queue.run {}
     }
 }

@@ -1,28 +1,18 @@
 /// The tasks of running jobs, by token and by request id, so that a cancellation is one lookup.
-///
-/// A job the reader serves itself holds its slot from the moment it is accepted, before the reader's task is known
-/// to the table; that task is attached when the reader begins serving it.
 struct InFlightTable {
-    private var tasks: [UInt64: Task<Void, Never>?] = [:]
+    private var tasks: [UInt64: Task<Void, Never>] = [:]
     private var ids: [UInt64: RPCRequestID] = [:]
     private var tokensByID: [RPCRequestID: Set<UInt64>] = [:]
 
     var count: Int { tasks.count }
     var isEmpty: Bool { tasks.isEmpty }
 
-    mutating func insert(_ task: Task<Void, Never>?, token: UInt64, id: RPCRequestID?) {
-        tasks[token] = .some(task)
+    mutating func insert(_ task: Task<Void, Never>, token: UInt64, id: RPCRequestID?) {
+        tasks[token] = task
         if let id {
             ids[token] = id
             tokensByID[id, default: []].insert(token)
         }
-    }
-
-    /// Gives a reserved slot its task; false when the job already finished (its slot is gone).
-    mutating func attach(_ task: Task<Void, Never>, token: UInt64) -> Bool {
-        guard tasks[token] != nil else { return false }
-        tasks[token] = .some(task)
-        return true
     }
 
     mutating func remove(token: UInt64) {
@@ -34,10 +24,10 @@ struct InFlightTable {
 
     /// The running tasks of requests carrying `id` (several if the client reused it).
     func tasks(for id: RPCRequestID) -> [Task<Void, Never>] {
-        (tokensByID[id] ?? []).compactMap { tasks[$0] ?? nil }
+        (tokensByID[id] ?? []).compactMap { tasks[$0] }
     }
 
     func cancelAll() {
-        for case let task? in tasks.values { task.cancel() }
+        for task in tasks.values { task.cancel() }
     }
 }

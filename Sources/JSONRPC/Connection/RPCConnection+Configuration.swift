@@ -11,21 +11,16 @@ extension RPCConnection {
         /// How long shutdown waits for running requests before cancelling them, and again for cancelled ones to
         /// answer (default 0.5 s).
         public var shutdownGrace: Duration
-        /// How long a request that arrived alone is served by the reading task itself before another task reads on
-        /// (default 2 ms): quick calls then need no thread hand-off, and input that arrives meanwhile waits at most
-        /// about twice this.
-        public var inlinePatience: Duration
 
         /// A configuration; every value has a default.
         public init(
             framing: Framing? = nil, maxFrameBytes: Int = FrameDecoder.defaultMaxFrameBytes, maxInFlight: Int = 4096,
-            shutdownGrace: Duration = .milliseconds(500), inlinePatience: Duration = .milliseconds(2)
+            shutdownGrace: Duration = .milliseconds(500)
         ) {
             self.framing = framing
             self.maxFrameBytes = maxFrameBytes
             self.maxInFlight = maxInFlight
             self.shutdownGrace = shutdownGrace
-            self.inlinePatience = inlinePatience
         }
     }
 }

@@ -1,36 +1,22 @@
 import JSONCore
 
 extension RPCConnection {
-    /// Starts a job now if an in-flight slot is free, else queues it. With `inline`, a job that would run alone is
-    /// left for the reader to serve itself (see ``takeInlineJob()``).
-    func enqueue(_ job: Job, inline: Bool = false) {
+    /// Starts a job now if an in-flight slot is free, else queues it.
+    func enqueue(_ job: Job) {
         if job.id != nil { unanswered[job.token] = job }
-        if inline, inFlight.isEmpty, backlog.isEmpty, inlineJob == nil, phase == .running {
-            inFlight.insert(nil, token: job.token, id: job.id)
-            inlineJob = (job, context(for: job))
-        } else if inFlight.count < configuration.maxInFlight, phase != .stopped {
+        if inFlight.count < configuration.maxInFlight, phase != .stopped {
             start(job)
         } else {
             backlog.append(job)
         }
     }
 
-    private func context(for job: Job) -> RPCRequestContext {
-        RPCRequestContext(id: job.id, method: job.method, connection: self, framing: framing, logger: logger)
-    }
-
+    /// Starts `job`'s task, which runs off the actor (`@concurrent`) and enters it again only to answer.
     private func start(_ job: Job) {
-        let context = context(for: job)
-        // A nonisolated closure: the task goes straight to the global executor instead of first queueing on this
-        // actor (still held by the reader), which cost an actor round trip before the handler could start.
+        let context = RPCRequestContext(
+            id: job.id, method: job.method, connection: self, framing: framing, logger: logger)
         let task = Task { @concurrent [self] in await self.execute(job, context: context) }
         inFlight.insert(task, token: job.token, id: job.id)
-    }
-
-    /// The job ``enqueue(_:inline:)`` left for the reader, if any; its slot is already taken.
-    func takeInlineJob() -> (job: Job, context: RPCRequestContext)? {
-        defer { inlineJob = nil }
-        return inlineJob
     }
 
     /// Runs the handler off the actor, then reports back.

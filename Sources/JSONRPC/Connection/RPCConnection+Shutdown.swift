@@ -1,8 +1,6 @@
 extension RPCConnection {
     /// Answers or cancels what is in flight, runs the hooks and flushes; called by ``run()`` once stopped.
     func shutDown() async {
-        // Stopped: no reader is started any more, so nothing is handed over.
-        serveWatch.stop()
         let grace = configuration.shutdownGrace
         if !outputClosed { await waitUntilIdle(for: grace) }
         for job in backlog.removeAll() {

@@ -45,12 +45,6 @@ public actor RPCConnection {
     var nextToken: UInt64 = 0
     var inFlight = InFlightTable()
     var backlog = JobQueue()
-    /// A job accepted for the reader to serve itself (see ``enqueue(_:inline:)``).
-    var inlineJob: (job: Job, context: RPCRequestContext)?
-    /// The job the reader is serving itself, if any.
-    var inlineServe: InlineServe?
-    /// Reports a job the reader serves itself once it has taken longer than ``Configuration/inlinePatience``.
-    let serveWatch: InlineServeWatch
     /// Jobs that owe an answer, by token; an answer is sent only while its job is still here.
     var unanswered: [UInt64: Job] = [:]
     var batches: [UInt64: BatchCollector] = [:]
@@ -73,13 +67,6 @@ public actor RPCConnection {
         self.configuration = configuration
         self.logger = logger
         self.framing = configuration.framing ?? .newlineDelimited
-        // The connection hands reading over when told; the watch only holds it weakly.
-        let handOver = WeakConnection()
-        self.serveWatch = InlineServeWatch(patience: configuration.inlinePatience) { token in
-            guard let connection = handOver.connection else { return }
-            Task { await connection.handOverReading(token) }
-        }
-        handOver.connection = self
     }
 
     /// Serves the connection until it ends, then returns why.
@@ -126,8 +113,7 @@ public actor RPCConnection {
         guard phase == .running else { return }
         phase = .stopping
         logger.debug("stopping: \(reason)")
-        // A reader serving a request itself is left to finish it (it reads no more once stopped).
-        if inlineServe.map({ $0.handedOver }) ?? true { readerTask?.cancel() }
+        readerTask?.cancel()
         resumeReader()
         failAllOutgoing()
         stopWaiter?.resume()
@@ -138,10 +124,4 @@ public actor RPCConnection {
         nextToken += 1
         return nextToken
     }
-}
-
-/// The connection as the serve watch's thread sees it: weakly, so the watch keeps no connection alive.
-private final class WeakConnection: @unchecked Sendable {
-    // Safety: set once, in the connection's initialiser, before the watch can call back.
-    weak var connection: RPCConnection?
 }

@@ -3,25 +3,27 @@ import Foundation
 import Platform
 import Synchronization
 
-/// Reads a file descriptor with blocking read(2) on a dedicated thread, one batch per request from the consumer.
+/// Reads a file descriptor with blocking read(2) on a dedicated thread, at most one batch ahead of the consumer.
 ///
-/// Reading only on demand is what makes back-pressure real: while the connection does not pull, nothing is read, the
-/// pipe fills, and the client's writes block instead of this process buffering without bound. The fd is never made
-/// non-blocking (the parent process shares it); if the parent made it so, EAGAIN is waited out with poll(2).
+/// The thread reads again as soon as it has handed a batch to a waiting consumer, so the next request's bytes find it
+/// already in `read(2)`; a batch nobody asked for yet is kept, and the thread waits until it is taken. That bound is
+/// what makes back-pressure real: while the connection does not pull, nothing more is read, the pipe fills, and the
+/// client's writes block instead of this process buffering without bound. The fd is never made non-blocking (the
+/// parent process shares it); if the parent made it so, EAGAIN is waited out with poll(2).
 final class BlockingReader: Sendable {
     private let fd: Int32
     private let bufferSize: Int
     private let state = Mutex(State())
-    private let demand = DispatchSemaphore(value: 0)
+    /// Signalled when the consumer takes the batch read ahead (or on ``cancel()``), so the thread may read again.
+    private let taken = DispatchSemaphore(value: 0)
 
     private struct State {
         var waiter: CheckedContinuation<[UInt8]?, Never>?
+        /// A batch read before the consumer asked for it.
+        var ready: [UInt8]?
         var threadStarted = false
+        /// No more reads: end of input, a read error, or ``cancel()``.
         var finished = false
-    }
-
-    private enum Action {
-        case finish, startThread, signal
     }
 
     init(fd: Int32, bufferSize: Int = 64 * 1024) {
@@ -29,75 +31,80 @@ final class BlockingReader: Sendable {
         self.bufferSize = bufferSize
     }
 
-    /// How long ``next()`` waits for input on the caller's thread before handing the wait to the reader thread, in
-    /// milliseconds.
-    static let inlineWaitMilliseconds: Int32 = 1
-
     /// The next read batch, or `nil` at end of input, on a read error, or after ``cancel()``.
     func next() async -> [UInt8]? {
-        if let chunk = readIfArrivingSoon() { return chunk }
+        enum Action {
+            case answer([UInt8]?), takeReady([UInt8]), startThread, wait
+        }
         return await withCheckedContinuation { continuation in
             let action = state.withLock { state -> Action in
-                if state.finished { return .finish }
+                if let ready = state.ready {
+                    state.ready = nil
+                    return .takeReady(ready)
+                }
+                if state.finished { return .answer(nil) }
                 state.waiter = continuation
-                if state.threadStarted { return .signal }
+                if state.threadStarted { return .wait }
                 state.threadStarted = true
                 return .startThread
             }
             switch action {
-            case .finish:
-                continuation.resume(returning: nil)
+            case .answer(let chunk):
+                continuation.resume(returning: chunk)
+            case .takeReady(let chunk):
+                taken.signal()
+                continuation.resume(returning: chunk)
             case .startThread:
                 let thread = Thread { [self] in run() }
                 thread.name = "jsonrpc-input"
                 thread.start()
-                demand.signal()
-            case .signal:
-                demand.signal()
+            case .wait:
+                break
             }
         }
-    }
-
-    /// Reads on the caller's thread if input arrives within ``inlineWaitMilliseconds``: a client that sends its next
-    /// request soon after reading an answer then costs no hand-off from the reader thread, whose wake-ups were most
-    /// of a request's latency. Only called while the reader thread is idle (the consumer pulls one batch at a time),
-    /// so the two never read at once. `nil` leaves the rest (waiting longer, end of input, errors) to the thread.
-    private func readIfArrivingSoon() -> [UInt8]? {
-        guard !state.withLock({ $0.finished }) else { return nil }
-        let poll = Platform.poll(fd, for: .readable, timeoutMilliseconds: Self.inlineWaitMilliseconds)
-        guard poll.count == 1, poll.returned.contains(.readable) else {
-            return nil
-        }
-        let chunk = [UInt8](unsafeUninitializedCapacity: bufferSize) { raw, initialized in
-            initialized = max(0, Platform.read(fd: fd, into: UnsafeMutableRawBufferPointer(raw)))
-        }
-        return chunk.isEmpty ? nil : chunk
     }
 
     /// Ends the stream now; a read already blocked in the kernel is abandoned (its thread ends when it returns).
     func cancel() {
         let waiter = state.withLock { state in
             state.finished = true
+            state.ready = nil
             defer { state.waiter = nil }
             return state.waiter
         }
         waiter?.resume(returning: nil)
-        demand.signal()
+        taken.signal()
     }
 
     private func run() {
+        enum Next {
+            case readOn, waitUntilTaken, stop
+        }
         var buffer = [UInt8](repeating: 0, count: bufferSize)
         while true {
-            demand.wait()
-            if state.withLock({ $0.finished }) { return }
             let chunk = readOnce(into: &buffer)
-            let waiter = state.withLock { state in
-                if chunk == nil { state.finished = true }
-                defer { state.waiter = nil }
-                return state.waiter
+            let (waiter, next) = state.withLock { state -> (CheckedContinuation<[UInt8]?, Never>?, Next) in
+                if state.finished { return (nil, .stop) }
+                guard let chunk else {
+                    state.finished = true
+                    defer { state.waiter = nil }
+                    return (state.waiter, .stop)
+                }
+                guard let waiter = state.waiter else {
+                    state.ready = chunk
+                    return (nil, .waitUntilTaken)
+                }
+                state.waiter = nil
+                return (waiter, .readOn)
             }
             waiter?.resume(returning: chunk)
-            if chunk == nil { return }
+            switch next {
+            case .stop: return
+            case .readOn: continue
+            case .waitUntilTaken:
+                taken.wait()
+                if state.withLock({ $0.finished }) { return }
+            }
         }
     }
 

@@ -22,7 +22,7 @@ package final class BudgetLedgerFile: Sendable {
     private let lockTimeout: Double
     private let boot: BootID
     private let file = Mutex(OpenFile())
-    private let queue = FileQueue(label: "budget")
+    private let queue = FileQueue()
 
     /// "DUVOBDG1", the first word of every budget file this layout wrote.
     static let magic: UInt64 = 0x3147_4442_4f56_5544

@@ -21,7 +21,7 @@ final class LockedFile: Sendable {
     private let lockTimeout: Double
     /// The open lock file (one per process); also serialises this process's threads, which `flock` alone does not.
     private let lock = Mutex<Int32>(-1)
-    private let queue = FileQueue(label: "state")
+    private let queue = FileQueue()
 
     /// The state file `path`, locked through `path + ".lock"`.
     init(path: String, lockTimeout: Double = 2) {

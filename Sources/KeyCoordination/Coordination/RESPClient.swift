@@ -1,14 +1,14 @@
-import Dispatch
 import DuvoHTTP
 import Foundation
+import Platform
 import Synchronization
 import Time
 
 /// A small Redis client (RESP2 over one TCP or TLS connection): connects lazily, authenticates, selects the database,
 /// runs one command at a time, and reconnects on the next command after any failure.
 ///
-/// Commands run on the client's own serial queue, so a slow or vanished server holds no thread of the cooperative
-/// pool. Each command has one deadline, `timeout` seconds after it starts, for its write and every read of its
+/// Commands run one at a time, in order, on a ``SerialBlockingQueue``, so a slow or vanished server holds no thread
+/// of the cooperative pool. Each command has one deadline, `timeout` seconds after it starts, for its write and every read of its
 /// reply (setting up a connection has one more); a reply that breaks ``RESPReader``'s limits fails the command at
 /// once. Either way the connection is dropped and the error names the command and the reply's type, never the reply.
 package final class RESPClient: Sendable {
@@ -17,7 +17,7 @@ package final class RESPClient: Sendable {
     /// The longest a command may take, and setting up a connection.
     package let timeout: Double
     private let tls: TLSConfiguration
-    private let queue = DispatchQueue(label: "duvo.redis")
+    private let queue = SerialBlockingQueue()
     private let stream = Mutex<(any RedisByteStream)?>(nil)
     /// When the last command failed (monotonic seconds): commands queued before then fail at once instead of each
     /// waiting out its own timeout behind a server that stopped answering.
@@ -41,22 +41,12 @@ package final class RESPClient: Sendable {
     ///   next command reconnects.
     package func run(_ arguments: [String]) async throws(CoordinationError) -> RESPValue {
         let enqueued = MonotonicClock.now()
-        let result: Result<RESPValue, CoordinationError> = await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: Result { () throws(CoordinationError) in
-                    guard self.lastFailure.withLock({ $0 }) < enqueued else {
-                        throw self.failure("skipped: the connection failed while this command waited")
-                    }
-                    return try self.runBlocking(arguments)
-                })
+        return try await queue.run { () throws(CoordinationError) in
+            guard self.lastFailure.withLock({ $0 }) < enqueued else {
+                throw self.failure("skipped: the connection failed while this command waited")
             }
+            return try self.runBlocking(arguments)
         }
-        return try result.get()
-    }
-
-    /// Closes the connection (the next command reconnects).
-    package func disconnect() {
-        queue.sync { dropConnection() }
     }
 
     private func runBlocking(_ arguments: [String]) throws(CoordinationError) -> RESPValue {

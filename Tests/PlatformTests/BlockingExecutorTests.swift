@@ -1,0 +1,87 @@
+import Dispatch
+import Platform
+import Synchronization
+import Testing
+
+@Suite("Blocking work on the executor made for it")
+struct BlockingExecutorTests {
+    /// Counters shared by jobs.
+    final class Tally: Sendable {
+        let value = Atomic<Int>(0)
+        let flag = Atomic<Bool>(false)
+    }
+
+    @Test("a job runs on one of the executor's own threads, not on the task's")
+    func jobsRunOnTheExecutorsThreads() async {
+        let executor = BlockingExecutor(name: "test-blocking")
+        let name = await executor.run { BlockingExecutor.currentThreadName() }
+        #expect(name == "test-blocking")
+        #expect(BlockingExecutor.currentThreadName() != "test-blocking")
+    }
+
+    @Test("jobs that block until all of them run never wait for a free thread (more jobs than cores)")
+    func blockedJobsDoNotStarveEachOther() async {
+        let executor = BlockingExecutor(name: "test-barrier")
+        let count = 16
+        let arrived = Tally()
+        let allArrived = DispatchSemaphore(value: 0)
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<count {
+                group.addTask {
+                    await executor.run {
+                        if arrived.value.add(1, ordering: .acquiringAndReleasing).newValue == count {
+                            for _ in 0..<count { allArrived.signal() }
+                        }
+                        // A deadline, so that a bug fails the test instead of hanging it.
+                        return allArrived.wait(timeout: .now() + 20) == .success
+                    }
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results == Array(repeating: true, count: count))
+        #expect(executor.threadCounts.peak >= count)
+    }
+
+    @Test("an idle thread ends after the idle timeout, and a new one starts for later work")
+    func idleThreadsEnd() async throws {
+        let executor = BlockingExecutor(name: "test-idle", idleTimeout: .milliseconds(50))
+        await executor.run {}
+        for _ in 0..<1000 where executor.threadCounts.running > 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(executor.threadCounts.running == 0)
+        #expect(await executor.run { 42 } == 42, "a new thread starts for work after the last one ended")
+    }
+
+    @Test("run passes a job's typed error back to the caller")
+    func typedErrors() async {
+        struct Refused: Error, Equatable {}
+        await #expect(throws: Refused.self) {
+            try await BlockingExecutor.shared.run { () throws(Refused) -> Int in throw Refused() }
+        }
+    }
+
+    @Test("a serial queue runs its jobs one at a time, in the order submitted")
+    func serialQueueKeepsOrder() async {
+        let queue = SerialBlockingQueue(executor: BlockingExecutor(name: "test-serial"))
+        let running = Tally()
+        let order = Mutex<[Int]>([])
+        let done = DispatchSemaphore(value: 0)
+        for index in 0..<200 {
+            queue.submit {
+                if running.value.add(1, ordering: .acquiringAndReleasing).newValue > 1 {
+                    running.flag.store(true, ordering: .releasing)
+                }
+                order.withLock { $0.append(index) }
+                running.value.subtract(1, ordering: .acquiringAndReleasing)
+                if index == 199 { done.signal() }
+            }
+        }
+        let finished = await BlockingExecutor.shared.run { done.wait(timeout: .now() + 20) == .success }
+        #expect(finished)
+        #expect(order.withLock { $0 } == Array(0..<200))
+        let didOverlap = running.flag.load(ordering: .acquiring)
+        #expect(!didOverlap)
+    }
+}
