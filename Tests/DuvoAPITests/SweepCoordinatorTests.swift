@@ -13,21 +13,21 @@ struct SweepCoordinatorTests {
     private func leaseAndResults(_ make: (String) throws -> any SweepCoordinator) async throws {
         let first = try make("first")
         let second = try make("second")
-        #expect(try await first.acquireOrRenew(lifetime: 5), "the lease is free")
-        #expect(try await second.acquireOrRenew(lifetime: 5) == false, "one leader at a time")
-        #expect(try await first.acquireOrRenew(lifetime: 5), "the leader renews")
+        #expect(try await first.acquireOrRenew(lifetime: 60), "the lease is free")
+        #expect(try await second.acquireOrRenew(lifetime: 60) == false, "one leader at a time")
+        #expect(try await first.acquireOrRenew(lifetime: 60), "the leader renews")
         #expect(try await second.latest() == nil)
         let snapshot = SweepSnapshot(sequence: 7, takenAt: 1_800_000_000.5, leader: "first",
                                      payload: ["runs": [["id": "r1", "status": "running"]]])
         try await first.publish(snapshot)
         #expect(try await second.latest() == snapshot, "every process reads the leader's results")
         try await second.release()
-        #expect(try await second.acquireOrRenew(lifetime: 5) == false, "only the holder can release")
+        #expect(try await second.acquireOrRenew(lifetime: 60) == false, "only the holder can release")
         try await first.release()
         #expect(try await second.acquireOrRenew(lifetime: 0.2), "released: the next one leads at once")
         try await Task.sleep(nanoseconds: 400_000_000)
-        #expect(try await first.acquireOrRenew(lifetime: 5), "an expired lease passes on")
-        #expect(try await second.acquireOrRenew(lifetime: 5) == false, "and its old holder cannot renew it")
+        #expect(try await first.acquireOrRenew(lifetime: 60), "an expired lease passes on")
+        #expect(try await second.acquireOrRenew(lifetime: 60) == false, "and its old holder cannot renew it")
     }
 
     @Test("the runtime directory's lease: one leader, results for all, released and expired leases pass on")
@@ -62,7 +62,7 @@ struct SweepCoordinatorTests {
         try "holder ghost \(child.processIdentifier) \(MonotonicClock.now() + 3)  \(BootID.current.text)\n"
             .write(toFile: file, atomically: true, encoding: .utf8)
         let coordinator = FileSweepCoordinator(directory: directory, name: name, participant: "heir")
-        #expect(try await coordinator.acquireOrRenew(lifetime: 5), "the ghost holds nothing")
+        #expect(try await coordinator.acquireOrRenew(lifetime: 60), "the ghost holds nothing")
     }
 }
 
@@ -112,7 +112,7 @@ extension SweepCoordinatorTests {
         for (what, pid, ahead, boot, free) in leases {
             let line = "holder other \(pid) \(MonotonicClock.now() + ahead)\(boot)\n"
             try line.write(toFile: file, atomically: true, encoding: .utf8)
-            #expect(try await coordinator.acquireOrRenew(lifetime: 5) == free, "\(what)")
+            #expect(try await coordinator.acquireOrRenew(lifetime: 60) == free, "\(what)")
         }
     }
 
@@ -130,14 +130,14 @@ extension SweepCoordinatorTests {
             if suffix == ".lease.lock" {
                 // The lock file cannot be replaced under other processes' locks: it is refused.
                 do {
-                    _ = try await coordinator.acquireOrRenew(lifetime: 5)
+                    _ = try await coordinator.acquireOrRenew(lifetime: 60)
                     Issue.record("the lock file's link was followed")
                 } catch {
                     #expect("\(error)".contains("symbolic link"), "\(error)")
                 }
             } else {
                 // The temporary file is made anew: the link is removed, not written through.
-                #expect(try await coordinator.acquireOrRenew(lifetime: 5))
+                #expect(try await coordinator.acquireOrRenew(lifetime: 60))
                 #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == nil)
             }
             #expect(try Data(contentsOf: outside) == Data("precious".utf8), "\(suffix): the file outside is untouched")
@@ -177,7 +177,7 @@ extension SweepCoordinatorTests {
         try FileManager.default.createSymbolicLink(atPath: directory.file("sweep-\(name).lease.lock"),
                                                    withDestinationPath: "/dev/null")
         let sweeps = try #require(coordination.sweeps(team: "team"))
-        for _ in 0..<3 { #expect(try await sweeps.acquireOrRenew(lifetime: 5), "it leads its own sweeps") }
+        for _ in 0..<3 { #expect(try await sweeps.acquireOrRenew(lifetime: 60), "it leads its own sweeps") }
         let text = try String(contentsOfFile: logPath, encoding: .utf8)
         #expect(text.components(separatedBy: "carrying on with sweeps of this process alone").count == 2, "\(text)")
     }

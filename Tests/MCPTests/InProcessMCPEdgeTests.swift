@@ -127,7 +127,9 @@ struct InProcessMCPEdgeTests {
 
     @Test("a wait returns within its timeout and says to call again; a longer one reports progress as it goes")
     func waitTimeoutAndProgress() async throws {
-        let (bridge, _) = try await Self.session()
+        // The slow agent works about 3 minutes of simulated time: at 20x, long enough that the second wait still sees
+        // it running when the whole suite loads the machine.
+        let (bridge, _) = try await Self.session { $0.speed = 20 }
         let slow = try bridge.agentID("slow")
         let started = try await MCP.tool(bridge, "duvo_start_run", ["agent_id": .string(slow)])
         let runID = try #require(started["structuredContent"]?["run"]?["id"]?.stringValue)
