@@ -35,6 +35,8 @@ package final class InProcessBridge: RPCPeer {
         package var framing: Framing = .newlineDelimited
         package var connection = RPCConnection.Configuration()
         package var mcp = MCPOptions()
+        /// Duvo at this base URL instead of the simulator (a stand-in answering one exact way).
+        package var upstream: String?
 
         package init() {}
     }
@@ -63,7 +65,7 @@ package final class InProcessBridge: RPCPeer {
             logger: Logger(label: "duvo sim (in process)", level: .error)))
         baseURL = try simulator.start()
         self.simulator = simulator
-        guard let url = URL(string: baseURL) else {
+        guard let url = URL(string: setup.upstream ?? baseURL) else {
             simulator.stop()
             throw Simulator.UnusableAddress(address: baseURL)
         }

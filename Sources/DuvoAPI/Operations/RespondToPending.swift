@@ -5,7 +5,7 @@ package enum RespondFailure: Error, Sendable {
     /// The call to Duvo failed.
     case duvo(DuvoAPIError)
     /// Nothing is pending, or the answer does not fit the pending request (carried, to explain what would).
-    case doesNotFit(HumanResponseError, request: JSONValue)
+    case doesNotFit(HumanResponseError, request: HumanRequest?)
 }
 
 extension DuvoClient {
@@ -13,21 +13,20 @@ extension DuvoClient {
     /// and that the answer fits its type, then posts `{"approved"}` or `{"answers"}` keyed by question text.
     ///
     /// Both front doors (`runs/respond`, `duvo runs respond`) answer through this one function.
-    /// - Returns: Duvo's body, `{"human_request": {...}}`.
+    /// - Returns: the answered request.
     /// - Throws: ``RespondFailure``.
     package func respondToPending(runID: String, requestID: String?, approved: Bool?,
-                                 answers: [String: JSONValue]?) async throws(RespondFailure) -> JSONValue {
-        let snapshot: JSONValue
+                                 answers: [String: JSONValue]?) async throws(RespondFailure) -> AnsweredRequest {
+        let snapshot: RunRead
         do {
             snapshot = try await getRun(runID)
         } catch {
             throw .duvo(error)
         }
-        let pending = snapshot["pending_human_request"] ?? .null
-        guard let pendingID = pending["id"]?.stringValue else {
-            let status = snapshot["run"]?["status"]?.stringValue ?? "unknown"
-            throw .doesNotFit(.nothingPending(runStatus: status), request: pending)
+        guard let pending = snapshot.pendingHumanRequest else {
+            throw .doesNotFit(.nothingPending(runStatus: snapshot.run.status.rawValue), request: nil)
         }
+        let pendingID = pending.id
         if let requestID, requestID.lowercased() != pendingID.lowercased() {
             throw .doesNotFit(.notThePendingRequest(given: requestID, pending: pendingID), request: pending)
         }

@@ -16,7 +16,7 @@ actor FollowManager {
     /// Subscribes to `runID` from message `offset` and forwards its events as notifications on the request's
     /// connection. `knownRun` is the run as Duvo just returned it, if the caller has it. Returns the subscription's
     /// name, e.g. `sub-1`.
-    func follow(runID: String, offset: Int, knownRun: JSONValue? = nil, context: RPCRequestContext) async -> String {
+    func follow(runID: String, offset: Int, knownRun: Run? = nil, context: RPCRequestContext) async -> String {
         counter += 1
         let name = "sub-\(counter)"
         let subscription = await scheduler.subscribe(runID: runID, fromOffset: offset, messages: true,
@@ -58,11 +58,12 @@ actor FollowManager {
         switch event {
         case .message(let index, let message):
             return ("runs/message", ["subscription": .string(subscription), "run_id": .string(runID),
-                                     "index": .int(index), "message": message])
+                                     "index": .int(index), "message": message.json])
         case .status(let status, let previous, let run, let pending):
             return ("runs/status", ["subscription": .string(subscription), "run_id": .string(runID),
-                                    "status": .string(status), "previous_status": .optional(previous), "run": run,
-                                    "pending_human_request": pending])
+                                    "status": .string(status.rawValue),
+                                    "previous_status": .optional(previous?.rawValue), "run": run.json,
+                                    "pending_human_request": pending?.json ?? .null])
         case .stalled(let error):
             return ("runs/followStalled", ["subscription": .string(subscription), "run_id": .string(runID),
                                            "since": .string(timestamp(now)), "error": detail(of: error)])
@@ -72,7 +73,7 @@ actor FollowManager {
                                              "stalled_s": .double(rounded)])
         case .ended(let status, let reason, let error):
             var params: JSONValue = ["subscription": .string(subscription), "run_id": .string(runID),
-                                     "status": .optional(status), "reason": .string(reason.rawValue)]
+                                     "status": .optional(status?.rawValue), "reason": .string(reason.rawValue)]
             if let error { params["error"] = detail(of: error) }
             return ("runs/followEnded", params)
         }

@@ -22,7 +22,7 @@ enum FollowRun: BridgeMethod {
         await bridge.client.budget.expectStatusNews()
         // A wrong id must be an error answer, not a subscription that ends at once. Under team-wide sweeps, the next
         // sweep usually shows the run exists (it changed lately), which costs no request; otherwise read it.
-        var read: JSONValue?
+        var read: RunRead?
         if await !bridge.scheduler.listedBySweeps(params.runID) {
             read = try await bridge.call { () async throws(DuvoAPIError) in
                 try await bridge.client.getRun(params.runID)
@@ -30,7 +30,7 @@ enum FollowRun: BridgeMethod {
         }
         // The read stands for the follow's first look at the run, so that it is not read twice.
         let subscription = await bridge.follows.follow(runID: params.runID, offset: params.offset ?? 0,
-                                                       knownRun: read?["run"], context: context)
+                                                       knownRun: read?.run, context: context)
         return ["subscription": .string(subscription)]
     }
 }

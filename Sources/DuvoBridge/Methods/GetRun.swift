@@ -17,8 +17,8 @@ enum GetRun: BridgeMethod {
         async throws(BridgeFailure) -> JSONValue
     {
         try ParamChecks.uuid(params.runID, field: "run_id")
-        var body = try await bridge.call { () async throws(DuvoAPIError) in try await bridge.client.getRun(params.runID) }
-        if body["pending_human_request"] == nil { body["pending_human_request"] = .null }
-        return body
+        return try await bridge.call { () async throws(DuvoAPIError) in
+            try await bridge.client.getRun(params.runID)
+        }.json
     }
 }

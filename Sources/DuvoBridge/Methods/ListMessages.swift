@@ -26,30 +26,27 @@ enum ListMessages: BridgeMethod {
         if params.all == true {
             return try await bridge.call { () async throws(DuvoAPIError) in
                 try await client.allMessages(params.runID, from: params.offset ?? 0)
-            }
+            }.json
         }
         guard let limit = params.limit, limit > client.maxMessagePageSize else {
             return try await bridge.call { () async throws(DuvoAPIError) in
                 try await client.messages(params.runID, limit: params.limit, offset: params.offset)
-            }
+            }.json
         }
         // v1 pages hold at most 50 messages; read two pages to honour a larger limit.
         return try await bridge.call { () async throws(DuvoAPIError) in
             let start = params.offset ?? 0
             var page = try await client.messages(params.runID, limit: client.maxMessagePageSize, offset: start)
-            var messages = page["messages"]?.arrayValue ?? []
-            let total = page["total"]?.intValue ?? 0
-            while messages.count < limit, start + messages.count < total {
+            let total = page.total ?? 0
+            while page.messages.count < limit, start + page.messages.count < total {
                 let next = try await client.messages(params.runID, limit: min(client.maxMessagePageSize,
-                                                                             limit - messages.count),
-                                                     offset: start + messages.count)
-                let batch = next["messages"]?.arrayValue ?? []
-                if batch.isEmpty { break }
-                messages += batch
+                                                                             limit - page.messages.count),
+                                                     offset: start + page.messages.count)
+                if next.messages.isEmpty { break }
+                page.messages += next.messages
             }
-            page["messages"] = .array(messages)
-            page["limit"] = .int(limit)
+            page.limit = limit
             return page
-        }
+        }.json
     }
 }

@@ -45,11 +45,11 @@ enum ListRuns: BridgeMethod {
         if params.all == true {
             return try await bridge.call { () async throws(DuvoAPIError) in
                 try await client.allRuns(filter, teamID: params.teamID)
-            }
+            }.json
         }
         return try await bridge.call { () async throws(DuvoAPIError) in
             try await client.listRuns(filter, teamID: params.teamID)
-        }
+        }.json
     }
 
     private static func statuses(_ value: JSONValue?) throws(BridgeFailure) -> [String] {

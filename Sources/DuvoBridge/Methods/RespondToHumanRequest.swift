@@ -34,7 +34,7 @@ enum RespondToHumanRequest: BridgeMethod {
         }
         do {
             return try await bridge.client.respondToPending(runID: params.runID, requestID: params.requestID,
-                                                            approved: params.approved, answers: answers)
+                                                            approved: params.approved, answers: answers).json
         } catch {
             throw BridgeFailure(error)
         }

@@ -21,6 +21,6 @@ enum SendMessage: BridgeMethod {
         try ParamChecks.nonEmpty(params.message, field: "message")
         return try await bridge.call { () async throws(DuvoAPIError) in
             try await bridge.client.postMessage(params.runID, text: params.message)
-        }
+        }.json
     }
 }

@@ -28,15 +28,16 @@ enum StartRun: BridgeMethod {
         try ParamChecks.nonEmpty(params.teamID, field: "team_id")
         // Statuses will flow for this run: from the first start of a burst, the starts leave the status reserve free.
         if params.follow == true { await bridge.client.budget.expectStatusNews() }
-        var body = try await bridge.call { () async throws(DuvoAPIError) in
+        let started = try await bridge.call { () async throws(DuvoAPIError) in
             try await bridge.client.startRun(agentID: params.agentID, message: params.message,
                                              sandboxID: params.sandboxID, webhookURL: params.webhookURL,
                                              teamID: params.teamID)
         }
-        if params.follow == true, let runID = body["run"]?["id"]?.stringValue {
-            body["subscription"] = .string(await bridge.follows.follow(runID: runID, offset: 0, knownRun: body["run"],
-                                                                       context: context))
+        var result = started.json
+        if params.follow == true {
+            result["subscription"] = .string(await bridge.follows.follow(runID: started.run.id, offset: 0,
+                                                                         knownRun: started.run, context: context))
         }
-        return body
+        return result
     }
 }

@@ -17,6 +17,6 @@ enum StopRun: BridgeMethod {
         async throws(BridgeFailure) -> JSONValue
     {
         try ParamChecks.uuid(params.runID, field: "run_id")
-        return try await bridge.call { () async throws(DuvoAPIError) in try await bridge.client.stopRun(params.runID) }
+        return try await bridge.call { () async throws(DuvoAPIError) in try await bridge.client.stopRun(params.runID) }.json
     }
 }

@@ -12,7 +12,7 @@ enum GetCommand: RunsSubcommand {
         positionals: [CommonOptions.run])
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {
-        let snapshot = try await invocation.client().getRun(invocation.parsed.runID)
+        let snapshot = try await invocation.client().getRun(invocation.parsed.runID).json
         if invocation.json {
             invocation.console.json(snapshot)
         } else {

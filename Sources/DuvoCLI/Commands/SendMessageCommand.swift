@@ -20,7 +20,7 @@ enum SendMessageCommand: RunsSubcommand {
         let answer = try await invocation.client().postMessage(parsed.runID, text: text)
         let console = invocation.console
         if invocation.json {
-            console.json(answer)
+            console.json(answer.json)
         } else {
             console.line("Sent to run \(console.palette.bold(parsed.runID)): \(text)")
         }

@@ -35,15 +35,13 @@ enum StartCommand: RunsSubcommand {
         let client = try await invocation.client()
         let answer = try await client.startRun(agentID: agent, message: parsed.value("message"),
                                                sandboxID: parsed.value("sandbox"), webhookURL: parsed.value("webhook"))
-        guard let runID = answer["run"]?["id"]?.stringValue else {
-            throw DuvoAPIError.invalidResponse(operation: "start run", detail: "the answer has no run.id")
-        }
+        let runID = answer.run.id
         let console = invocation.console
         guard follow else {
             if invocation.json {
-                console.json(answer)
+                console.json(answer.json)
             } else {
-                let status = answer["run"]?["status"]?.stringValue ?? "unknown"
+                let status = answer.run.status.rawValue
                 console.lines([
                     "Started run \(console.palette.bold(runID)) (\(console.palette.status(status))).",
                     console.palette.dim("Follow it: duvo runs messages \(runID) --follow"),

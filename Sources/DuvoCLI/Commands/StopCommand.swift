@@ -13,9 +13,9 @@ enum StopCommand: RunsSubcommand {
         let answer = try await invocation.client().stopRun(runID)
         let console = invocation.console
         if invocation.json {
-            console.json(answer)
-        } else if answer["success"]?.boolValue == false {
-            console.line(answer["message"]?.stringValue ?? "Run \(runID) was not active; nothing to stop.")
+            console.json(answer.json)
+        } else if !answer.success {
+            console.line(answer.message ?? "Run \(runID) was not active; nothing to stop.")
         } else {
             console.line("Stopped run \(console.palette.bold(runID)).")
         }

@@ -47,13 +47,13 @@ enum WaitCommand: RunsSubcommand {
             live.update("run \(runID) is \(status)")
         }
         live.stop()
-        let status = outcome.run["status"]?.stringValue ?? "unknown"
+        let status = outcome.run.status.rawValue
         let console = invocation.console
         if invocation.json {
             console.json(outcome.json)
         } else if !outcome.timedOut {
-            if outcome.pendingHumanRequest.objectValue != nil && !RunStatus(rawValue: status).isTerminal {
-                console.lines(invocation.humanRequests.lines(for: outcome.pendingHumanRequest, runID: runID))
+            if let pending = outcome.pendingHumanRequest, !outcome.run.status.isTerminal {
+                console.lines(invocation.humanRequests.lines(for: pending.json, runID: runID))
             } else {
                 console.line(invocation.runs.outcome(runID: runID, status: status))
             }

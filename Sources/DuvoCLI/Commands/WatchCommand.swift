@@ -69,17 +69,20 @@ enum WatchCommand: RunsSubcommand {
                 console.diagnostic("run \(runID): waiting for Duvo (\(error.message)); still trying")
             case .recovered:
                 console.diagnostic("run \(runID): Duvo answers again")
-            case .status(let status, let previous, let run, let pending):
+            case .status(let newStatus, let previousStatus, let run, let pendingRequest):
+                let status = newStatus.rawValue, previous = previousStatus?.rawValue
+                let pending = pendingRequest?.json ?? .null
                 board.record(runID: runID, status: status)
                 if invocation.json {
                     console.json(["run_id": .string(runID), "status": .string(status),
-                                  "previous_status": .optional(previous), "run": run,
+                                  "previous_status": .optional(previous), "run": run.json,
                                   "pending_human_request": pending])
                 } else {
                     console.line(line(runID: runID, status: status, previous: previous, pending: pending,
                                       palette: console.palette))
                 }
-            case .ended(let status, let reason, let error):
+            case .ended(let endStatus, let reason, let error):
+                let status = endStatus?.rawValue
                 switch reason {
                 case .terminal: return .success(status ?? "unknown")
                 case .error:

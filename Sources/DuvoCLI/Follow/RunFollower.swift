@@ -34,15 +34,17 @@ struct RunFollower {
         for await event in subscription.events {
             switch event {
             case .message(let index, let message):
-                await printer.message(index: index, message: message)
+                await printer.message(index: index, message: message.json)
             case .stalled(let error):
                 invocation.console.diagnostic("run \(runID): waiting for Duvo (\(error.message)); still trying")
             case .recovered:
                 invocation.console.diagnostic("run \(runID): Duvo answers again")
             case .status(let status, let previous, _, let pending):
-                lastStatus = status
-                await printer.status(status, previous: previous, pendingHumanRequest: pending)
-            case .ended(let status, let reason, let error):
+                lastStatus = status.rawValue
+                await printer.status(status.rawValue, previous: previous?.rawValue,
+                                     pendingHumanRequest: pending?.json ?? .null)
+            case .ended(let endStatus, let reason, let error):
+                let status = endStatus?.rawValue
                 switch reason {
                 case .terminal:
                     let final = status ?? lastStatus ?? "unknown"

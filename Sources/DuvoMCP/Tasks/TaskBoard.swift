@@ -70,9 +70,9 @@ actor TaskBoard {
     private func newestMessage(of runID: String) async -> JSONValue? {
         do {
             let first = try await bridge.client.messages(runID, limit: 1, offset: 0)
-            let total = first["total"]?.intValue ?? 0
-            guard total > 1 else { return first["messages"]?[0] }
-            return try await bridge.client.messages(runID, limit: 1, offset: total - 1)["messages"]?[0]
+            let total = first.total ?? 0
+            guard total > 1 else { return first.messages.first?.json }
+            return try await bridge.client.messages(runID, limit: 1, offset: total - 1).messages.first?.json
         } catch {
             return nil
         }

@@ -110,7 +110,7 @@ struct RunWaitTool: Sendable {
             }
             if remaining <= .zero { return report(.timedOut) }
             let outcome = try await scheduled(runID: runID, seconds: remaining.seconds, progress: progress)
-            snapshot = ["run": outcome.run, "pending_human_request": outcome.pendingHumanRequest]
+            snapshot = ["run": outcome.run.json, "pending_human_request": outcome.pendingHumanRequest?.json ?? .null]
             if outcome.timedOut { return report(.timedOut) }
         }
     }
@@ -134,7 +134,7 @@ struct RunWaitTool: Sendable {
         do {
             return try await bridge.scheduler.wait(runID: runID, until: .attention, timeout: seconds,
                                                    client: bridge.client) { status, _ in
-                await progress?.update(status: status)
+                await progress?.update(status: status.rawValue)
             }
         } catch {
             throw RPCError(error)
