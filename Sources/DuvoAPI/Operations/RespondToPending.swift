@@ -1,22 +1,14 @@
 import JSONCore
 
-/// Why answering a run's pending request failed: Duvo refused or could not be reached, or the answer does not fit.
-package enum RespondFailure: Error, Sendable {
-    /// The call to Duvo failed.
-    case duvo(DuvoAPIError)
-    /// Nothing is pending, or the answer does not fit the pending request (carried, to explain what would).
-    case doesNotFit(HumanResponseError, request: HumanRequest?)
-}
-
 extension DuvoClient {
     /// Answers the run's pending human request: reads it, checks that it is the one meant (`requestID`, when given)
     /// and that the answer fits its type, then posts `{"approved"}` or `{"answers"}` keyed by question text.
     ///
     /// Both front doors (`runs/respond`, `duvo runs respond`) answer through this one function.
     /// - Returns: the answered request.
-    /// - Throws: ``RespondFailure``.
+    /// - Throws: ``RunOperationError``: Duvo's failure, or an answer that does not fit.
     package func respondToPending(runID: String, requestID: String?, approved: Bool?,
-                                 answers: [String: JSONValue]?) async throws(RespondFailure) -> AnsweredRequest {
+                                 answers: [String: JSONValue]?) async throws(RunOperationError) -> AnsweredRequest {
         let snapshot: RunRead
         do {
             snapshot = try await getRun(runID)

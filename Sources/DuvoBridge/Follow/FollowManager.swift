@@ -5,26 +5,32 @@ import JSONRPC
 
 /// The follows of one connection: turns the scheduler's run events into `runs/*` notifications for the client.
 actor FollowManager {
-    private let scheduler: PollScheduler
+    private let operations: RunOperations
     private var forwards: [String: (id: UInt64, task: Task<Void, Never>)] = [:]
     private var counter = 0
 
-    init(scheduler: PollScheduler) {
-        self.scheduler = scheduler
+    init(operations: RunOperations) {
+        self.operations = operations
     }
 
-    /// Subscribes to `runID` from message `offset` and forwards its events as notifications on the request's
-    /// connection. `knownRun` is the run as Duvo just returned it, if the caller has it. Returns the subscription's
-    /// name, e.g. `sub-1`.
-    func follow(runID: String, offset: Int, knownRun: Run? = nil, context: RPCRequestContext) async -> String {
+    /// Follows `runID` from message `offset` (see ``RunOperations/follow(_:from:messages:known:)``) and forwards its
+    /// events as notifications on the request's connection. `known` is the run as Duvo just returned it, if the
+    /// caller has it. Returns the subscription's name, e.g. `sub-1`.
+    func follow(_ runID: RunID, offset: Int, known: Run? = nil, context: RPCRequestContext)
+        async throws(BridgeFailure) -> String
+    {
+        let subscription: PollScheduler.Subscription
+        do {
+            subscription = try await operations.follow(runID, from: offset, known: known)
+        } catch {
+            throw BridgeFailure(error)
+        }
         counter += 1
         let name = "sub-\(counter)"
-        let subscription = await scheduler.subscribe(runID: runID, fromOffset: offset, messages: true,
-                                                     knownRun: knownRun)
         let connection = context.connection
         let task = Task {
             for await event in subscription.events {
-                let (method, params) = Self.notification(for: event, subscription: name, runID: runID)
+                let (method, params) = Self.notification(for: event, subscription: name, runID: runID.text)
                 await connection.notify(method, params: params)
             }
             self.forget(name)
@@ -36,7 +42,7 @@ actor FollowManager {
     /// Ends a follow early. Returns false when it had already ended (or never existed).
     func unfollow(_ name: String) async -> Bool {
         guard let forward = forwards[name] else { return false }
-        let ended = await scheduler.unsubscribe(forward.id)
+        let ended = await operations.unfollow(forward.id)
         await forward.task.value
         return ended
     }
@@ -44,7 +50,7 @@ actor FollowManager {
     /// Ends every follow with reason `shutdown` and waits until each has sent its last notification.
     func shutdown() async {
         let tasks = forwards.values.map(\.task)
-        await scheduler.shutdown()
+        await operations.scheduler.shutdown()
         for task in tasks { await task.value }
     }
 

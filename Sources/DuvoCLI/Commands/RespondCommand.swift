@@ -57,6 +57,8 @@ enum RespondCommand: RunsSubcommand {
                     + "see 'duvo runs get \(runID)'", exitCode: .refused)
             case .doesNotFit(let mismatch, let request):
                 throw UsageError(message(for: mismatch, request: request), commandPath: path)
+            case .invalidParameter(let message, _):
+                throw UsageError(message, commandPath: path)
             }
         }
         let console = invocation.console

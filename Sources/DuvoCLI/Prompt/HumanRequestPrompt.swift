@@ -55,6 +55,8 @@ struct HumanRequestPrompt: Sendable {
             case .duvo(let failure): console.error(failure.message)
             case .doesNotFit(let mismatch, let pending):
                 console.error(RespondCommand.message(for: mismatch, request: pending))
+            case .invalidParameter(let message, _):
+                console.error(message)
             }
             return left(runID)
         }
