@@ -19,7 +19,7 @@ public enum BridgeFailure: Error, Sendable {
 
 extension BridgeFailure {
     /// An operation's failure: a parameter that does not fit, Duvo's error, or an answer that does not fit.
-    init(_ failure: RunOperationError) {
+    package init(_ failure: RunOperationError) {
         switch failure {
         case .invalidParameter(let message, let field): self = .invalidParams(message, field: field)
         case .duvo(let error): self = .duvo(error)
