@@ -7,19 +7,31 @@ import JSONCore
 package struct RunOperations: Sendable {
     /// Every Duvo call goes through it (budget, retries, typed answers).
     package let client: DuvoClient
-    /// Follows and waits share its polls.
-    package let scheduler: PollScheduler
+    /// The scheduler whose polls follows and waits share, made on first use (a command that only reads needs none).
+    private let makeScheduler: @Sendable () async -> PollScheduler
 
-    /// The wait when none is given: ten minutes.
+    /// The wait `runs/wait` documents when none is given: ten minutes.
     package static let defaultWait = 600.0
-    /// The longest wait: a day.
+    /// The longest wait a caller may ask for: a day.
     package static let longestWait = 86_400.0
+    /// A wait without a limit: longer than any run, short enough to stay a valid sleep.
+    static let unlimitedWait = 10.0 * 365 * 86_400
     /// The largest page of messages or runs Duvo serves.
     package static let largestPage = 100
 
     package init(client: DuvoClient, scheduler: PollScheduler) {
+        self.init(client: client) { scheduler }
+    }
+
+    /// Operations whose follows and waits use the scheduler `scheduler` makes (or returns) when first needed.
+    package init(client: DuvoClient, scheduler: @escaping @Sendable () async -> PollScheduler) {
         self.client = client
-        self.scheduler = scheduler
+        makeScheduler = scheduler
+    }
+
+    /// The scheduler behind follows and waits.
+    package func scheduler() async -> PollScheduler {
+        await makeScheduler()
     }
 
     /// What starts a run.
@@ -154,16 +166,17 @@ package struct RunOperations: Sendable {
         }
     }
 
-    /// Waits until the run meets `condition` or `timeout` seconds (at most a day; ten minutes when nil) pass,
+    /// Waits until the run meets `condition` or `timeout` seconds (at most a day; no limit when nil) pass,
     /// sharing polls with follows. `onStatus` sees each status the wait observes.
-    package func wait(_ runID: RunID, until condition: WaitCondition = .terminal, timeout: Double? = nil,
+    package func wait(_ runID: RunID, until condition: WaitCondition = .terminal, timeout: Double?,
                       onStatus: (@Sendable (RunStatus, Run) async -> Void)? = nil)
         async throws(RunOperationError) -> WaitOutcome
     {
-        let timeout = timeout ?? Self.defaultWait
-        guard timeout > 0 && timeout <= Self.longestWait else {
+        if let timeout, !(timeout > 0 && timeout <= Self.longestWait) {
             throw .invalidParameter("'timeout_s' must be more than 0 and at most 86400 seconds", field: "timeout_s")
         }
+        let timeout = timeout ?? Self.unlimitedWait
+        let scheduler = await scheduler()
         return try await duvo { () async throws(DuvoAPIError) in
             try await scheduler.wait(runID: runID.text, until: condition, timeout: timeout, client: client,
                                      onStatus: onStatus)
@@ -182,6 +195,7 @@ package struct RunOperations: Sendable {
     {
         try ParameterChecks.range(offset, 0...Int.max, field: "offset")
         await client.budget.expectStatusNews()
+        let scheduler = await scheduler()
         var known = known
         if known == nil, await !scheduler.listedBySweeps(runID.text) {
             known = try await get(runID).run
@@ -193,7 +207,7 @@ package struct RunOperations: Sendable {
     /// `unfollowed`. Returns false when it had already ended.
     @discardableResult
     package func unfollow(_ subscription: UInt64) async -> Bool {
-        await scheduler.unsubscribe(subscription)
+        await scheduler().unsubscribe(subscription)
     }
 
     /// Runs a Duvo call, carrying its failure whole as ``RunOperationError/duvo(_:)``.

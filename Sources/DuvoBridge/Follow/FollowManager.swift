@@ -50,7 +50,7 @@ actor FollowManager {
     /// Ends every follow with reason `shutdown` and waits until each has sent its last notification.
     func shutdown() async {
         let tasks = forwards.values.map(\.task)
-        await operations.scheduler.shutdown()
+        await operations.scheduler().shutdown()
         for task in tasks { await task.value }
     }
 

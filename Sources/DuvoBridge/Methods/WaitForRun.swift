@@ -22,7 +22,8 @@ enum WaitForRun: BridgeMethod {
             let runID = try RunID.checked(params.runID)
             try ParameterChecks.oneOf(params.until, ["terminal", "attention"], field: "until")
             let condition = WaitCondition(rawValue: params.until ?? "terminal") ?? .terminal
-            return try await operations.wait(runID, until: condition, timeout: params.timeoutS)
+            return try await operations.wait(runID, until: condition,
+                                             timeout: params.timeoutS ?? RunOperations.defaultWait)
         }.json
     }
 }

@@ -44,8 +44,10 @@ enum ListCommand: RunsSubcommand {
             limit: try parsed.int("limit", in: 1...100), offset: try parsed.int("offset", in: 0...Int.max),
             sortBy: try parsed.choice("sort-by", among: sortFields),
             sortOrder: try parsed.choice("sort-order", among: sortOrders))
-        let client = try await invocation.client()
-        let answer = try await parsed.flag("all") ? client.allRuns(filter) : client.listRuns(filter)
+        let all = parsed.flag("all")
+        let answer = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.list(filter, all: all)
+        }
         let console = invocation.console
         if invocation.json {
             console.json(answer.json)

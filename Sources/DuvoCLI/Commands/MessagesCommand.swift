@@ -48,17 +48,21 @@ enum MessagesCommand: RunsSubcommand {
                 commandPath: parsed.commandPath)
         }
         let runID = parsed.runID
+        let checked = try await invocation.run { _ throws(RunOperationError) in try RunID.checked(runID) }
         if follow {
             let status = try await RunFollower(invocation: invocation, runID: runID).follow(fromOffset: offset)
             return parsed.flag("exit-status") ? ExitCode(runStatus: status) : .success
         }
-        let page = try await limit == nil ? client.allMessages(runID, from: offset)
-            : client.messages(runID, limit: limit, offset: offset)
+        let page = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.messages(checked, limit: limit, offset: offset, all: limit == nil)
+        }
         let messages = page.messages.map(\.json)
         // Only a page holding a human request needs the run's pending request (one more call).
         var pendingRequest: HumanRequest?
         if messages.contains(where: DocsMessageFields.isHumanRequest) {
-            pendingRequest = try await client.getRun(runID).pendingHumanRequest
+            pendingRequest = try await invocation.run { operations throws(RunOperationError) in
+                try await operations.get(checked)
+            }.pendingHumanRequest
         }
         let pending = pendingRequest?.json ?? .null
         if invocation.json {

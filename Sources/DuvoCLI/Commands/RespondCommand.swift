@@ -38,17 +38,17 @@ enum RespondCommand: RunsSubcommand {
                              commandPath: path)
         }
         let answers = try AnswerArguments.parse(answerValues, commandPath: path)
-        let client = try await invocation.client()
+        let operations = try await invocation.operations()
         let runID = parsed.runID
         let answer: AnsweredRequest
         do {
-            answer = try await client.respondToPending(
-                runID: runID, requestID: parsed.value("request"), approved: approve ? true : (deny ? false : nil),
-                answers: answerValues.isEmpty ? nil : answers)
+            answer = try await operations.respond(
+                try RunID.checked(runID), requestID: parsed.value("request"),
+                approved: approve ? true : (deny ? false : nil), answers: answerValues.isEmpty ? nil : answers)
         } catch {
             switch error {
-            case .duvo(let failure):
-                throw failure
+            case .duvo, .invalidParameter:
+                throw invocation.cliFailure(error)
             case .doesNotFit(.nothingPending(let status), _):
                 throw CLIFailure("run \(runID) has no pending human request (status: \(status)); nothing to respond to",
                                  exitCode: .refused)
@@ -57,8 +57,6 @@ enum RespondCommand: RunsSubcommand {
                     + "see 'duvo runs get \(runID)'", exitCode: .refused)
             case .doesNotFit(let mismatch, let request):
                 throw UsageError(message(for: mismatch, request: request), commandPath: path)
-            case .invalidParameter(let message, _):
-                throw UsageError(message, commandPath: path)
             }
         }
         let console = invocation.console

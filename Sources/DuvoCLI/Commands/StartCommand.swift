@@ -32,9 +32,12 @@ enum StartCommand: RunsSubcommand {
             throw UsageError("--exit-status needs --follow (or use 'duvo runs wait RUN --exit-status')",
                              commandPath: parsed.commandPath)
         }
-        let client = try await invocation.client()
-        let answer = try await client.startRun(agentID: agent, message: parsed.value("message"),
-                                               sandboxID: parsed.value("sandbox"), webhookURL: parsed.value("webhook"))
+        let request = RunOperations.StartRequest(agentID: agent, message: parsed.value("message"),
+                                                 sandboxID: parsed.value("sandbox"),
+                                                 webhookURL: parsed.value("webhook"), willFollow: follow)
+        let answer = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.start(request)
+        }
         let runID = answer.run.id
         let console = invocation.console
         guard follow else {

@@ -1,4 +1,5 @@
 import ArgumentKit
+import DuvoAPI
 
 /// `duvo runs stop RUN`: stops a run (a no-op on one that is not active).
 enum StopCommand: RunsSubcommand {
@@ -10,7 +11,9 @@ enum StopCommand: RunsSubcommand {
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {
         let runID = invocation.parsed.runID
-        let answer = try await invocation.client().stopRun(runID)
+        let answer = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.stop(try RunID.checked(runID))
+        }
         let console = invocation.console
         if invocation.json {
             console.json(answer.json)
