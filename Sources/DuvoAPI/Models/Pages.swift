@@ -1,19 +1,36 @@
 import JSONCore
 
-/// One page of a run's messages: `{messages, total, limit, offset}`.
-package struct MessagePage: DuvoModel {
-    package static let kind = "page of messages"
+/// A model that Duvo lists in pages and returns alone from a write, each under a key of its own.
+package protocol ListedModel: DuvoModel {
+    /// Its key in a page: `messages`, `data` (runs).
+    static var pageKey: String { get }
+    /// Its key in a write's answer: `message`, `run`.
+    static var answerKey: String { get }
+}
 
-    package var messages: [Message]
-    /// How many messages the run has, when Duvo said.
+extension Message: ListedModel {
+    package static let pageKey = "messages"
+    package static let answerKey = "message"
+}
+
+extension Run: ListedModel {
+    package static let pageKey = "data"
+    package static let answerKey = "run"
+}
+
+/// One page of a run's messages (`{messages, total, limit, offset}`) or a team's runs (`{data, total, ...}`).
+package struct Page<Item: ListedModel>: DuvoModel {
+    package static var kind: String { "page of \(Item.pageKey)" }
+
+    package var items: [Item]
+    /// How many there are in all, when Duvo said.
     package var total: Int?
     package var limit: Int?
     package var offset: Int?
     package var extra: [String: JSONValue]
 
-    package init(messages: [Message], total: Int?, limit: Int? = nil, offset: Int? = nil,
-                 extra: [String: JSONValue] = [:]) {
-        self.messages = messages
+    package init(items: [Item], total: Int?, limit: Int? = nil, offset: Int? = nil, extra: [String: JSONValue] = [:]) {
+        self.items = items
         self.total = total
         self.limit = limit
         self.offset = offset
@@ -21,7 +38,7 @@ package struct MessagePage: DuvoModel {
     }
 
     package init(reading reader: inout FieldReader) throws(DuvoAPIError) {
-        messages = try reader.models("messages", Message.self)
+        items = try reader.models(Item.pageKey, Item.self)
         total = try reader.optionalInt("total")
         limit = try reader.optionalInt("limit")
         offset = try reader.optionalInt("offset")
@@ -30,11 +47,38 @@ package struct MessagePage: DuvoModel {
 
     package var json: JSONValue {
         var writer = FieldWriter(extra: extra)
-        writer.set("messages", messages)
+        writer.set(Item.pageKey, items)
         writer.set("total", total)
         writer.set("limit", limit)
         writer.set("offset", offset)
         return writer.json
+    }
+}
+
+/// One page of a run's messages.
+package typealias MessagePage = Page<Message>
+/// One page of a team's runs.
+package typealias RunPage = Page<Run>
+
+extension Page where Item == Message {
+    package var messages: [Message] {
+        get { items }
+        set { items = newValue }
+    }
+
+    package init(messages: [Message], total: Int?, limit: Int? = nil, offset: Int? = nil) {
+        self.init(items: messages, total: total, limit: limit, offset: offset)
+    }
+}
+
+extension Page where Item == Run {
+    package var runs: [Run] {
+        get { items }
+        set { items = newValue }
+    }
+
+    package init(runs: [Run], total: Int?, limit: Int? = nil, offset: Int? = nil) {
+        self.init(items: runs, total: total, limit: limit, offset: offset)
     }
 }
 
@@ -46,41 +90,5 @@ package struct DatedMessagePage: Sendable, Hashable {
     package init(page: MessagePage, serverDate: Double?) {
         self.page = page
         self.serverDate = serverDate
-    }
-}
-
-/// One page of a team's runs: `{data, total, limit, offset}`.
-package struct RunPage: DuvoModel {
-    package static let kind = "page of runs"
-
-    package var runs: [Run]
-    package var total: Int?
-    package var limit: Int?
-    package var offset: Int?
-    package var extra: [String: JSONValue]
-
-    package init(runs: [Run], total: Int?, limit: Int? = nil, offset: Int? = nil, extra: [String: JSONValue] = [:]) {
-        self.runs = runs
-        self.total = total
-        self.limit = limit
-        self.offset = offset
-        self.extra = extra
-    }
-
-    package init(reading reader: inout FieldReader) throws(DuvoAPIError) {
-        runs = try reader.models("data", Run.self)
-        total = try reader.optionalInt("total")
-        limit = try reader.optionalInt("limit")
-        offset = try reader.optionalInt("offset")
-        extra = reader.rest
-    }
-
-    package var json: JSONValue {
-        var writer = FieldWriter(extra: extra)
-        writer.set("data", runs)
-        writer.set("total", total)
-        writer.set("limit", limit)
-        writer.set("offset", offset)
-        return writer.json
     }
 }

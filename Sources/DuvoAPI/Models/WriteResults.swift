@@ -1,59 +1,53 @@
 import JSONCore
 
-/// The run a start created: `{"run": {...}}`, with `"recovered": true` when its answer was lost and the run found.
-package struct StartedRun: DuvoModel {
-    package static let kind = "answer"
+/// What a write made: `{"run": {...}}` for a start, `{"message": {...}}` for a post, with `"recovered": true` when
+/// the write's answer was lost and its effect found (see the client's recovery).
+package struct Written<Item: ListedModel>: DuvoModel {
+    package static var kind: String { "answer" }
 
-    package var run: Run
-    /// Whether the run was found after the start's answer was lost (see the client's recovery).
+    package var item: Item
+    /// Whether it was found after the write's answer was lost.
     package var recovered: Bool
     package var extra: [String: JSONValue]
 
-    package init(run: Run, recovered: Bool, extra: [String: JSONValue] = [:]) {
-        self.run = run
+    package init(item: Item, recovered: Bool, extra: [String: JSONValue] = [:]) {
+        self.item = item
         self.recovered = recovered
         self.extra = extra
     }
 
     package init(reading reader: inout FieldReader) throws(DuvoAPIError) {
-        run = try reader.model("run", Run.self)
+        item = try reader.model(Item.answerKey, Item.self)
         recovered = try reader.optionalBool("recovered") ?? false
         extra = reader.rest
     }
 
     package var json: JSONValue {
         var writer = FieldWriter(extra: extra)
-        writer.set("run", run)
+        writer.set(Item.answerKey, item)
         if recovered { writer.set("recovered", true) }
         return writer.json
     }
 }
 
-/// The message a post wrote: `{"message": {...}}`, with `"recovered": true` when found after its answer was lost.
-package struct PostedMessage: DuvoModel {
-    package static let kind = "answer"
+/// The run a start created.
+package typealias StartedRun = Written<Run>
+/// The message a post wrote.
+package typealias PostedMessage = Written<Message>
 
-    package var message: Message
-    package var recovered: Bool
-    package var extra: [String: JSONValue]
+extension Written where Item == Run {
+    package var run: Run { item }
 
-    package init(message: Message, recovered: Bool, extra: [String: JSONValue] = [:]) {
-        self.message = message
-        self.recovered = recovered
-        self.extra = extra
+    package init(run: Run, recovered: Bool) {
+        self.init(item: run, recovered: recovered)
     }
+}
 
-    package init(reading reader: inout FieldReader) throws(DuvoAPIError) {
-        message = try reader.model("message", Message.self)
-        recovered = try reader.optionalBool("recovered") ?? false
-        extra = reader.rest
-    }
+extension Written where Item == Message {
+    package var message: Message { item }
 
-    package var json: JSONValue {
-        var writer = FieldWriter(extra: extra)
-        writer.set("message", message)
-        if recovered { writer.set("recovered", true) }
-        return writer.json
+    package init(message: Message, recovered: Bool) {
+        self.init(item: message, recovered: recovered)
     }
 }
 

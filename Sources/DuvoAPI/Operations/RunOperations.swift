@@ -186,18 +186,19 @@ package struct RunOperations: Sendable {
     /// Starts following a run: its messages from `offset` (when `messages`) and its status changes, as
     /// ``RunEvent``s on the subscription's stream until ``RunEvent/ended(status:reason:error:)``.
     ///
-    /// A wrong id fails here rather than as a subscription that ends at once: the run is read first, unless the
-    /// caller has just read it (`known`) or team-wide sweeps already list it, which costs no request. That read
-    /// stands for the follow's first look, so the run is not read twice. End the subscription with
-    /// ``unfollow(_:)``.
-    package func follow(_ runID: RunID, from offset: Int = 0, messages: Bool = true, known: Run? = nil)
-        async throws(RunOperationError) -> PollScheduler.Subscription
+    /// With `verify`, a wrong id fails here rather than as a subscription that ends at once: the run is read first,
+    /// unless the caller has just read it (`known`) or team-wide sweeps already list it, which costs no request.
+    /// That read stands for the follow's first look, so the run is not read twice. Without it, a run Duvo does not
+    /// know ends the subscription with ``RunEvent/ended(status:reason:error:)`` (reason `error`), for a caller that
+    /// reports that itself. End the subscription with ``unfollow(_:)``.
+    package func follow(_ runID: RunID, from offset: Int = 0, messages: Bool = true, known: Run? = nil,
+                        verify: Bool = true) async throws(RunOperationError) -> PollScheduler.Subscription
     {
         try ParameterChecks.range(offset, 0...Int.max, field: "offset")
         await client.budget.expectStatusNews()
         let scheduler = await scheduler()
         var known = known
-        if known == nil, await !scheduler.listedBySweeps(runID.text) {
+        if verify, known == nil, await !scheduler.listedBySweeps(runID.text) {
             known = try await get(runID).run
         }
         return await scheduler.subscribe(runID: runID.text, fromOffset: offset, messages: messages, knownRun: known)

@@ -34,10 +34,8 @@ enum StartRun: BridgeMethod {
         var result = started.json
         if follow {
             // The answer stands for the follow's first look at the run: it is not read again.
-            let runID = try await bridge.run { operations throws(RunOperationError) in
-                try RunID.checked(started.run.id)
-            }
-            result["subscription"] = .string(try await bridge.follows.follow(runID, offset: 0, known: started.run,
+            result["subscription"] = .string(try await bridge.follows.follow(RunID(unchecked: started.run.id),
+                                                                             offset: 0, known: started.run,
                                                                              context: context))
         }
         return result

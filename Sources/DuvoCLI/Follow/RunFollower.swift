@@ -17,7 +17,7 @@ struct RunFollower {
     /// - Throws: ``DuvoAPIError`` when Duvo stops answering about the run (after the printer has said so);
     ///   `CancellationError` when the command is interrupted.
     func follow(fromOffset offset: Int) async throws -> String {
-        let scheduler = try await invocation.scheduler()
+        let operations = try await invocation.operations()
         let printer: any FollowPrinter
         if invocation.json {
             printer = JSONLinesFollowPrinter(runID: runID, console: invocation.console,
@@ -26,9 +26,12 @@ struct RunFollower {
             printer = TranscriptFollowPrinter(runID: runID, invocation: invocation,
                                               prompt: try await HumanRequestPrompt(invocation: invocation))
         }
-        let subscription = await scheduler.subscribe(runID: runID, fromOffset: offset)
+        // The printer reports a run Duvo does not know as the follow's end, so it is not read first.
+        let subscription = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.follow(RunID(unchecked: runID), from: offset, verify: false)
+        }
         // Under --simulate a stopped shared simulator takes the run with it: end the follow instead of retrying.
-        let simulator = try await invocation.watchSharedSimulator { await scheduler.unsubscribe(subscription.id) }
+        let simulator = try await invocation.watchSharedSimulator { await operations.unfollow(subscription.id) }
         defer { simulator?.cancel() }
         var lastStatus: String?
         for await event in subscription.events {
@@ -65,7 +68,7 @@ struct RunFollower {
             }
         }
         // The stream finished without an end event: this task was cancelled (Ctrl-C).
-        await scheduler.unsubscribe(subscription.id)
+        await operations.unfollow(subscription.id)
         await printer.failed(status: lastStatus, message: "interrupted")
         throw CancellationError()
     }

@@ -69,11 +69,12 @@ actor TaskBoard {
 
     /// The run's last message, or nil when it has none or reading it failed (the task is still reported).
     private func newestMessage(of runID: String) async -> JSONValue? {
+        let operations = bridge.operations, id = RunID(unchecked: runID)
         do {
-            let first = try await bridge.client.messages(runID, limit: 1, offset: 0)
+            let first = try await operations.messages(id, limit: 1, offset: 0)
             let total = first.total ?? 0
             guard total > 1 else { return first.messages.first?.json }
-            return try await bridge.client.messages(runID, limit: 1, offset: total - 1).messages.first?.json
+            return try await operations.messages(id, limit: 1, offset: total - 1).messages.first?.json
         } catch {
             return nil
         }
