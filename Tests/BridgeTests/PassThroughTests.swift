@@ -59,4 +59,26 @@ struct PassThroughTests {
         let again = try await bridge.call("runs/get", ["run_id": .string(Self.newer)])
         #expect(again["run"]?["status"] == "reviewing")
     }
+
+    @Test("MCP's tools run the same operations: the unknown field reaches structuredContent, a bad id is the same advice")
+    func mcpToolsShareTheOperations() async throws {
+        let duvo = try Self.fakeDuvo()
+        defer { duvo.stop() }
+        let bridge = try startInProcess { $0.upstream = "http://127.0.0.1:\(duvo.boundPort)" }
+        let meta: JSONValue = ["io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                               "io.modelcontextprotocol/clientCapabilities": [:],
+                               "io.modelcontextprotocol/clientInfo": ["name": "pass-through-test", "version": "1"]]
+        let got = try await bridge.call("tools/call", ["name": "duvo_get_run", "arguments": ["run_id": .string(Self.newer)],
+                                                       "_meta": meta])
+        #expect(got["isError"] == false, "\(got)")
+        #expect(got["structuredContent"]?["run"]?["cost_cents"] == 12, "\(got)")
+        for tool in ["duvo_wait_for_run", "duvo_list_messages", "duvo_get_run"] {
+            let refused = try await bridge.call("tools/call", ["name": .string(tool), "arguments": ["run_id": "r1"],
+                                                               "_meta": meta])
+            #expect(refused["isError"] == true, "\(tool): \(refused)")
+            let text = refused["content"]?[0]?["text"]?.stringValue ?? ""
+            #expect(text.contains("'run_id' must be a UUID such as 550e8400-e29b-41d4-a716-446655440000, got 'r1'"),
+                    "\(tool): \(text)")
+        }
+    }
 }
