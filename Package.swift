@@ -26,19 +26,41 @@ let package = Package(
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Layer 1: the Duvo API, served (simulator) and consumed (client core).
         .target(name: "DuvoSimulator", dependencies: ["HTTPServer", "JSONCore", "Diagnostics", "Digest", "Platform"]),
-        .target(name: "DuvoAPI", dependencies: ["JSONCore", "Diagnostics", "Digest", "CCurl", "Platform"]),
+        // The Duvo API's client side, bottom up: the clock; HTTP transports (sockets, libcurl, TLS and proxies); the
+        // key shared between processes (rate budget, leases, file and Redis stores); the Duvo client and its
+        // operations; run watching (the poll core and its driver).
+        .target(name: "Time", dependencies: ["Platform"]),
+        .target(name: "DuvoHTTP", dependencies: ["Time", "JSONCore", "CCurl", "Platform"]),
+        .target(
+            name: "KeyCoordination",
+            dependencies: ["DuvoHTTP", "Time", "JSONCore", "Diagnostics", "Digest", "CCurl", "Platform"]),
+        .target(
+            name: "DuvoAPI",
+            dependencies: ["DuvoHTTP", "KeyCoordination", "Time", "JSONCore", "Diagnostics", "Platform"]),
+        .target(name: "RunWatching", dependencies: ["DuvoAPI", "KeyCoordination", "Time", "JSONCore", "Diagnostics"]),
         // Layer 2: the product's front doors, all on the same core.
-        .target(name: "DuvoBridge", dependencies: ["DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics"]),
+        // schema/openrpc.json, the contract, compiled in (Schema/openrpc.json links to it) for `rpc.discover`.
+        .target(
+            name: "DuvoBridge",
+            dependencies: ["DuvoAPI", "KeyCoordination", "RunWatching", "JSONRPC", "JSONCore", "Diagnostics"],
+            resources: [.embedInCode("Schema/openrpc.json")]),
         .target(
             name: "DuvoMCP",
-            dependencies: ["DuvoBridge", "DuvoAPI", "JSONRPC", "JSONCore", "Diagnostics", "ArgumentKit", "Digest"]),
+            dependencies: [
+                "DuvoBridge", "DuvoAPI", "RunWatching", "JSONRPC", "JSONCore", "Diagnostics", "ArgumentKit", "Digest",
+            ]),
         .target(
             name: "DuvoCLI",
             dependencies: [
-                "DuvoAPI", "DuvoBridge", "DuvoSimulator", "ArgumentKit", "JSONCore", "Diagnostics", "Platform",
+                "DuvoAPI", "DuvoHTTP", "KeyCoordination", "RunWatching", "DuvoBridge", "DuvoSimulator", "ArgumentKit",
+                "JSONCore", "Diagnostics", "Platform",
             ]),
         // The composition root of `duvo rpc` (JSON-RPC + MCP on one connection), for the executable and for tests.
-        .target(name: "DuvoServer", dependencies: ["DuvoBridge", "DuvoMCP", "DuvoAPI", "JSONRPC", "Diagnostics"]),
+        .target(
+            name: "DuvoServer",
+            dependencies: [
+                "DuvoBridge", "DuvoMCP", "DuvoAPI", "KeyCoordination", "RunWatching", "JSONRPC", "Diagnostics",
+            ]),
         // The one executable.
         .executableTarget(
             name: "duvo",
@@ -50,13 +72,16 @@ let package = Package(
         // The server of `duvo rpc` in memory, on a simulator in this process, for bridge and MCP tests.
         .target(
             name: "ServerTestSupport",
-            dependencies: ["DuvoServer", "DuvoMCP", "DuvoAPI", "DuvoSimulator", "JSONRPC", "JSONCore", "Diagnostics",
-                           "TestSupport"],
+            dependencies: ["DuvoServer", "DuvoMCP", "DuvoAPI", "RunWatching", "DuvoSimulator", "JSONRPC", "JSONCore",
+                           "Diagnostics", "TestSupport"],
             path: "Tests/ServerTestSupport"),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "TestSupport"]),
-        .testTarget(name: "DuvoAPITests", dependencies: ["DuvoAPI", "JSONCore", "Diagnostics", "TestSupport"]),
+        .testTarget(
+            name: "DuvoAPITests",
+            dependencies: ["DuvoAPI", "DuvoHTTP", "KeyCoordination", "RunWatching", "Time", "JSONCore", "Diagnostics",
+                           "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSONCore", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["DuvoSimulator", "HTTPServer", "JSONCore", "TestSupport"]),
         .testTarget(

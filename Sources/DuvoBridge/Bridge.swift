@@ -1,6 +1,8 @@
 import Diagnostics
 import DuvoAPI
 import JSONRPC
+import KeyCoordination
+import RunWatching
 
 /// What every method needs: the client core, the poll scheduler and the follows of this connection.
 public final class Bridge: Sendable {
@@ -15,11 +17,13 @@ public final class Bridge: Sendable {
     /// Where diagnostics go (stderr).
     public let logger: Logger
 
-    /// A bridge over `client`, polling as `tuning` says.
-    public init(client: DuvoClient, tuning: PollTuning = PollTuning(), logger: Logger) {
+    /// A bridge over `client`, polling as `tuning` says and sharing sweeps through `coordination` (the one the
+    /// client's budget was made with).
+    public init(client: DuvoClient, coordination: Coordination, tuning: PollTuning = PollTuning(),
+                logger: Logger) {
         self.client = client
         self.logger = logger
-        scheduler = PollScheduler(client: client, tuning: tuning, logger: logger)
+        scheduler = PollScheduler(client: client, coordination: coordination, tuning: tuning, logger: logger)
         operations = RunOperations(client: client, scheduler: scheduler)
         follows = FollowManager(operations: operations)
     }

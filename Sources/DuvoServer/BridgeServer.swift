@@ -3,6 +3,8 @@ import DuvoAPI
 import DuvoBridge
 import DuvoMCP
 import JSONRPC
+import KeyCoordination
+import RunWatching
 
 /// The server of `duvo rpc`, assembled: the JSON-RPC methods and the MCP layer on one router, over one bridge (client,
 /// poll scheduler, follows), served by one connection on any byte transport.
@@ -13,10 +15,11 @@ package final class BridgeServer: Sendable {
     private let connection: RPCConnection
     private let bridge: Bridge
 
-    /// A server reading and writing `transport`, calling Duvo through `client`, polling as `tuning` says.
-    package init(transport: some ByteInput & ByteOutput, client: DuvoClient, tuning: PollTuning, mcp: MCPOptions,
-                configuration: RPCConnection.Configuration, logger: Logger) {
-        let bridge = Bridge(client: client, tuning: tuning, logger: logger)
+    /// A server reading and writing `transport`, calling Duvo through `client`, polling as `tuning` says and sharing
+    /// sweeps with other processes through `coordination` (the one the client's budget was made with).
+    package init(transport: some ByteInput & ByteOutput, client: DuvoClient, coordination: Coordination,
+                tuning: PollTuning, mcp: MCPOptions, configuration: RPCConnection.Configuration, logger: Logger) {
+        let bridge = Bridge(client: client, coordination: coordination, tuning: tuning, logger: logger)
         var router = RPCRouter()
         MethodTable.register(into: &router, bridge: bridge)
         MCPServer.register(into: &router, bridge: bridge, options: mcp)

@@ -76,8 +76,9 @@ enum RPCCommand {
         if endpoint.client.configuration.apiKey == nil {
             logger.warning("no API key configured: rpc.discover works, Duvo methods will explain how to set one")
         }
-        let server = BridgeServer(transport: transport, client: endpoint.client, tuning: endpoint.pollTuning,
-                                  mcp: mcpOptions, configuration: configuration, logger: logger)
+        let server = BridgeServer(transport: transport, client: endpoint.client, coordination: endpoint.coordination,
+                                  tuning: endpoint.pollTuning, mcp: mcpOptions, configuration: configuration,
+                                  logger: logger)
         let signals = SignalTrap([.terminate, .interrupt]) { signal in
             logger.info("signal \(signal): shutting down")
             Task { await server.beginShutdown() }

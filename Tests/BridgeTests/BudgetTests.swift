@@ -4,16 +4,19 @@ import ServerTestSupport
 import Testing
 import TestSupport
 
-/// Against a separately running `duvo sim` with its own key, team and rate limit, as against the real Duvo (the
-/// bridge's and the simulator's logs are checked); key and team errors in memory.
-@Suite("duvo rpc against duvo sim", .timeLimit(.minutes(3)))
+/// The rate budget, keys and teams, in memory against the simulator (whose request log and the server's are read).
+@Suite("duvo rpc budget, keys and teams", .timeLimit(.minutes(3)))
 struct BudgetTests {
     @Test("many follows share one budget: every follow completes, and Duvo never has to answer 429")
     func budgetHolds() async throws {
-        let (simulator, bridge, key) = try startBridgeOnSimulator(speed: 50, rateLimit: 60,
-                                                                  bridgeArguments: ["--log-level", "debug"])
-        defer { simulator.stop() }
-        let flaky = try SimAgents.id("flaky")
+        // At 5x the runs last long enough that a bridge polling at will draws 429s from a 240/minute limit (with
+        // no budget of its own it does); at 50x and 60/minute they ended before it could, and pacing went untested.
+        let bridge = try startInProcess { setup in
+            setup.speed = 5
+            setup.rateLimit = 240
+            setup.logLevel = .debug
+        }
+        let flaky = try bridge.agentID("flaky")
         var subscriptions: [String] = []
         for _ in 0..<8 {
             let started = try await bridge.call("runs/start", ["agent_id": .string(flaky), "follow": true])
@@ -26,11 +29,11 @@ struct BudgetTests {
             #expect(indices == Array(0..<indices.count))
         }
         bridge.closeInput()
-        #expect(await bridge.waitForExit() == 0)
-        #expect(!bridge.stderr.text.contains("rate limited"), "the bridge paced itself instead of drawing 429s")
-        #expect(!bridge.stderr.text.contains(key), "the key never appears in the bridge's logs")
-        #expect(!bridge.stdoutText.contains(key))
-        #expect(!simulator.stderr.text.contains(key), "nor in the simulator's")
+        #expect(await bridge.stopped() == .endOfInput)
+        #expect(!bridge.simulatorLog.contains("-> 429"), "Duvo never had to refuse a request")
+        #expect(!bridge.serverLog.contains("rate limited"), "the bridge paced itself instead of drawing 429s")
+        #expect(!bridge.serverLog.contains(bridge.apiKey), "the key never appears in the bridge's logs")
+        #expect(!bridge.outputText.contains(bridge.apiKey))
     }
 
     @Test("a wrong key is -31001 saying which variable to check; another team is -31002")
@@ -56,14 +59,17 @@ struct BudgetTests {
 
     @Test("a key alone starts a run on API v2 (through POST /v1/runs, said at debug level); listing names the team")
     func keyAloneStartsARun() async throws {
-        let simulator = try SimulatorProcess(speed: 50, extraArguments: ["--api-key", "dv_alone:acme", "--team", "acme"])
-        defer { simulator.stop() }
-        let bridge = try RPCProcess(arguments: ["rpc", "--log-level", "debug"], environment: RPCProcess.cleanEnvironment(
-            adding: ["DUVO_BASE_URL": simulator.baseURL, "DUVO_API_KEY": "dv_alone"]))
-        let started = try await bridge.call("runs/start", ["agent_id": .string(try SimAgents.id("echo"))])
+        let bridge = try startInProcess { setup in
+            setup.simulatorKeys = ["dv_alone:acme"]
+            setup.simulatorTeams = ["acme"]
+            setup.key = "dv_alone"
+            setup.team = nil
+            setup.logLevel = .debug
+        }
+        let started = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("echo"))])
         let got = try await bridge.call("runs/get", ["run_id": .string(started.runID)])
         #expect(got["run"]?["id"] == started["run"]?["id"])
-        #expect(bridge.stderr.text.contains("no team configured (DUVO_TEAM_ID or team_id), so through POST /v1/runs"))
+        #expect(bridge.serverLog.contains("no team configured (DUVO_TEAM_ID or team_id), so through POST /v1/runs"))
         let listed = try await bridge.request("runs/list")
         #expect(listed["error"]?["code"] == -31009)
         #expect(listed["error"]?["message"]?.stringValue?.contains("DUVO_TEAM_ID") == true)

@@ -4,7 +4,7 @@ import ServerTestSupport
 import Testing
 import TestSupport
 
-/// JSON-RPC 2.0 to the letter, through the server in memory: batches, ids, malformed input; framing on real pipes.
+/// JSON-RPC 2.0 to the letter, through the server in memory: batches, ids, malformed input, both framings.
 @Suite("duvo rpc protocol", .timeLimit(.minutes(1)))
 struct ProtocolTests {
     @Test("ids of string, number, null and beyond 2^53 are echoed exactly as sent")
@@ -96,10 +96,10 @@ struct ProtocolTests {
 
     @Test("Content-Length framing is detected, counts UTF-8 bytes, and is answered in kind")
     func contentLength() async throws {
-        let bridge = try startBridge(wire: .contentLength)
+        let bridge = try startInProcess { $0.framing = .contentLength }
         let answer = try await bridge.request("runs/get", ["run_id": "ü-not-a-uuid-é"])
         #expect(answer["error"]?["message"]?.stringValue?.contains("ü-not-a-uuid-é") == true)
-        #expect(bridge.stdoutText.hasPrefix("Content-Length: "))
+        #expect(bridge.outputText.hasPrefix("Content-Length: "))
     }
 
     @Test("a run id is checked as a UUID in either case: a well-formed one reaches Duvo, anything else is -32602")

@@ -1,16 +1,31 @@
 import Foundation
 import JSONCore
+import ServerTestSupport
 import Testing
 import TestSupport
 
 /// Many follows at once are watched by team-wide sweeps (one listing of the team's runs by `updated_at`) instead of
-/// one poll per run, against a separately running `duvo sim` whose request log shows what the bridge asked.
+/// one poll per run, against a simulator whose request log shows what the bridge asked.
 @Suite("duvo rpc follows under team-wide sweeps", .timeLimit(.minutes(3)))
 struct SweepTests {
     static let agents = ["chatty", "approval", "echo", "flaky", "questions", "failing", "chatty", "echo"]
 
+    /// The server and simulator on team `acme` with a 300/minute limit, the simulator logging every request.
+    static func start(speed: Double) throws -> InProcessBridge {
+        try startInProcess { setup in
+            setup.speed = speed
+            setup.rateLimit = 300
+            setup.simulatorTeams = ["acme"]
+            setup.team = "acme"
+            setup.logLevel = .debug
+        }
+    }
+
     @Test("each of many follows gets every message once, in order, its statuses in order, and ends after them")
     func manyFollowsLoseNothing() async throws {
+        // A child process against a `duvo sim`, not in memory: how many runs are read one by one before the sweeps
+        // take over depends on timing, and in this process the suite's other tests share the two threads of the
+        // cooperative pool with the server (once, under the whole suite's load, a run was read 7 times, not 6).
         let (simulator, bridge, _) = try startBridgeOnSimulator(speed: 20, rateLimit: 300)
         defer { simulator.stop() }
         var runOf: [String: String] = [:]
@@ -87,17 +102,16 @@ struct SweepTests {
 
     @Test("runs/follow of runs started elsewhere needs no read of each run; an unknown run is still an error answer")
     func followsConfirmedBySweeps() async throws {
-        // chatty runs last 30 simulated seconds, 15 s here: all six are still going while they are followed (the
-        // later follows each wait for a sweep, about a second apart; at 5x a loaded machine saw the first runs end
-        // first, which rightly ends the sweeps).
-        let (simulator, bridge, key) = try startBridgeOnSimulator(speed: 2, rateLimit: 300)
-        defer { simulator.stop() }
+        // slow runs last 3 simulated minutes: all six are still going while they are followed (the later follows
+        // each wait for a sweep, about a second apart; at 5x a loaded machine saw chatty runs end first, which
+        // rightly ends the sweeps). The other system then stops them, so the test need not outwait them.
+        let bridge = try Self.start(speed: 1)
         // Runs started by another system, as the Duvo API would see them.
-        let http = HTTPTestClient.bearer(key)
+        let http = HTTPTestClient.bearer(bridge.apiKey)
         var runIDs: [String] = []
         for _ in 0..<6 {
-            let created = try await http.send("POST", "\(simulator.baseURL)/v2/teams/acme/runs",
-                                              body: ["agent_id": .string(try SimAgents.id("chatty")), "message": "go"])
+            let created = try await http.send("POST", "\(bridge.baseURL)/v2/teams/acme/runs",
+                                              body: ["agent_id": .string(try bridge.agentID("slow")), "message": "go"])
             #expect(created.status == 201)
             runIDs.append(try #require(created.json["run"]?["id"]?.stringValue))
         }
@@ -108,13 +122,17 @@ struct SweepTests {
         }
         let unknown = try await bridge.request("runs/follow", ["run_id": "0b7c5a9e-3d1f-4f6a-9c2e-8d4b6a1f0e3c"])
         #expect(unknown["error"]?["code"] == -31003, "a run Duvo does not know is an error answer: \(unknown)")
+        for runID in runIDs {
+            let stopped = try await http.send("POST", "\(bridge.baseURL)/v2/runs/\(runID)/stop")
+            #expect(stopped.json["success"] == true, "run \(runID) was still going when stopped: \(stopped.json)")
+        }
         for subscription in subscriptions {
             let events = try await collectFollow(bridge, subscription: subscription, timeout: 90)
             #expect(events.last?["params"]?["reason"] == "terminal")
         }
         // The first three follows read their runs (sweeps start at three runs watched); the other three were
         // confirmed by a sweep listing, and nothing reads them one by one after: none of them waits for a person.
-        let log = simulator.stderr.text.split(separator: "\n")
+        let log = bridge.simulatorLog.split(separator: "\n")
         let laterReads = log.filter { line in runIDs.dropFirst(3).contains { line.contains("GET /v2/runs/\($0) ") } }
         #expect(laterReads.isEmpty, "runs read one by one: \(laterReads.joined(separator: "; "))")
     }

@@ -1,4 +1,4 @@
-import DuvoAPI
+import DuvoHTTP
 import Testing
 
 @Suite("API responses")

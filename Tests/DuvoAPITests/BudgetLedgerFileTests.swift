@@ -1,7 +1,8 @@
-import DuvoAPI
 import Foundation
+import KeyCoordination
 import Testing
 import TestSupport
+import Time
 
 /// The runtime directory's binary budget file: what survives a trip through it, and what is refused.
 @Suite("Budget ledger file")

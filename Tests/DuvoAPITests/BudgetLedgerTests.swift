@@ -1,4 +1,4 @@
-import DuvoAPI
+import KeyCoordination
 import Testing
 
 /// The shared ledger's rule on a manual clock: what every participant (process) of one key is allowed, and when.

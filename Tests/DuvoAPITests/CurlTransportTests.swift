@@ -1,4 +1,5 @@
 import DuvoAPI
+import DuvoHTTP
 import Foundation
 import JSONCore
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-@testable import DuvoAPI
+@testable import DuvoHTTP
 import Testing
 
 @Suite("HTTP/1.1 response reading")

@@ -1,6 +1,9 @@
 import DuvoAPI
 import JSONCore
+import KeyCoordination
+import RunWatching
 import Synchronization
+import Time
 
 /// A clock that moves only when the test says: sleepers wake when ``advanceToNextWake()`` reaches their deadline.
 /// ``sleeps`` yields each time someone starts sleeping, so a test can move time exactly when the code waits on it.

@@ -1,5 +1,7 @@
 import DuvoAPI
+import DuvoHTTP
 import JSONCore
+import RunWatching
 
 /// A ``PollCore`` fed events by hand, at times the test chooses: no clock, no sleeps, no I/O.
 struct CoreScript {

@@ -1,5 +1,5 @@
-import DuvoAPI
 import JSONCore
+import RunWatching
 import Testing
 
 /// The core as one of many processes on a key: another process sweeps and publishes, this one takes the listings in.

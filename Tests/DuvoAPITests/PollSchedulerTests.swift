@@ -1,6 +1,6 @@
 import Diagnostics
-import DuvoAPI
 import JSONCore
+import RunWatching
 import Testing
 
 /// The scheduler's actor around its core, with a manual clock and a scripted transport: no process, no sleeps.

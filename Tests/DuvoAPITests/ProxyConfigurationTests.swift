@@ -1,4 +1,4 @@
-import DuvoAPI
+import DuvoHTTP
 import Testing
 
 @Suite("Proxies from the environment, as curl reads them")

@@ -1,4 +1,4 @@
-@testable import DuvoAPI
+@testable import KeyCoordination
 import Testing
 import TestSupport
 

@@ -1,4 +1,4 @@
-import DuvoAPI
+import KeyCoordination
 import TestSupport
 import Testing
 

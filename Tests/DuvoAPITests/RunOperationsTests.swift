@@ -1,6 +1,8 @@
 import Diagnostics
 import DuvoAPI
 import JSONCore
+import KeyCoordination
+import RunWatching
 import Testing
 
 /// The operations every front door calls: checks, defaults and pending-request handling, once.
@@ -11,7 +13,7 @@ struct RunOperationsTests {
 
     static func operations(_ transport: ScriptedTransport, version: APIVersion = .v1) -> RunOperations {
         let client = DuvoClient.scripted(transport, version: version)
-        let scheduler = PollScheduler(client: client, logger: Logger(label: "test", level: .error))
+        let scheduler = PollScheduler(client: client, coordination: .off, logger: Logger(label: "test", level: .error))
         return RunOperations(client: client, scheduler: scheduler)
     }
 

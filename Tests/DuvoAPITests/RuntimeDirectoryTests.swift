@@ -1,5 +1,5 @@
-import DuvoAPI
 import Foundation
+import KeyCoordination
 import Testing
 #if canImport(Glibc)
 import Glibc

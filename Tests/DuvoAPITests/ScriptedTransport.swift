@@ -1,4 +1,5 @@
 import DuvoAPI
+import DuvoHTTP
 import Foundation
 import Synchronization
 
@@ -71,3 +72,4 @@ extension DuvoClient {
 }
 
 import Diagnostics
+import Time

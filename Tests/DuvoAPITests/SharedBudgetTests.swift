@@ -1,6 +1,6 @@
 import Diagnostics
-import DuvoAPI
 import Foundation
+import KeyCoordination
 import Synchronization
 import Testing
 import TestSupport

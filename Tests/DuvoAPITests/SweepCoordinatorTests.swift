@@ -1,9 +1,10 @@
 import Diagnostics
-import DuvoAPI
 import Foundation
 import JSONCore
+import KeyCoordination
 import Testing
 import TestSupport
+import Time
 
 /// The sweep lease and results, the same test body on the runtime directory's files and on Redis.
 @Suite("Sweep coordination", .serialized, .timeLimit(.minutes(1)))

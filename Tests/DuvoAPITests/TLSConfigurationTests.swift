@@ -1,4 +1,5 @@
 @testable import DuvoAPI
+@testable import DuvoHTTP
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+@testable import DuvoHTTP
 import Foundation
 import Testing
 @testable import DuvoAPI

@@ -6,6 +6,7 @@ import DuvoSimulator
 import Foundation
 import JSONCore
 import JSONRPC
+import RunWatching
 import TestSupport
 
 /// The server of `duvo rpc` in this process, on an in-memory pipe, against a simulator in this process on a free
@@ -35,6 +36,11 @@ package final class InProcessBridge: RPCPeer {
         package var framing: Framing = .newlineDelimited
         package var connection = RPCConnection.Configuration()
         package var mcp = MCPOptions()
+        /// Requests per key per minute: the simulator's limit and the server's own budget, as `duvo sim --rate-limit`
+        /// and `duvo rpc --rate-limit` take them (the budget is the process's own, as with `--coordination off`).
+        package var rateLimit = DuvoConfiguration.defaultRateLimitPerMinute
+        /// How much the server and the simulator log, each to a file of its own (``serverLog``, ``simulatorLog``).
+        package var logLevel = LogLevel.error
         /// Duvo at this base URL instead of the simulator (a stand-in answering one exact way).
         package var upstream: String?
 
@@ -48,6 +54,7 @@ package final class InProcessBridge: RPCPeer {
     package let baseURL: String
     /// The key the server uses (unless set up without one): the simulator's own unless the setup names another.
     package let apiKey: String
+    private let logs: LogFiles
     private let client: InMemoryClient
     private let stopReason: Locked<RPCConnection.StopReason?>
     private let reading: Task<Void, Never>
@@ -58,11 +65,13 @@ package final class InProcessBridge: RPCPeer {
     package init(_ setup: Setup = Setup()) throws {
         let drawn = Credentials.randomKey()
         apiKey = setup.key ?? drawn
+        let logs = try LogFiles()
+        self.logs = logs
         let simulator = try Simulator(configuration: SimulatorConfiguration(
             host: "127.0.0.1", port: 0,
             credentials: try Credentials(apiKeys: setup.simulatorKeys ?? [drawn], teams: setup.simulatorTeams),
-            speed: setup.speed,
-            logger: Logger(label: "duvo sim (in process)", level: .error)))
+            rateLimitPerMinute: setup.rateLimit, speed: setup.speed,
+            logger: Logger(label: "duvo sim", level: setup.logLevel, fd: logs.simulator.fileDescriptor)))
         baseURL = try simulator.start()
         self.simulator = simulator
         guard let url = URL(string: setup.upstream ?? baseURL) else {
@@ -70,11 +79,12 @@ package final class InProcessBridge: RPCPeer {
             throw Simulator.UnusableAddress(address: baseURL)
         }
         let configuration = DuvoConfiguration(apiKey: setup.withoutKey ? nil : APIKey(apiKey), baseURL: url,
-                                              apiVersion: setup.apiVersion, teamID: setup.team)
-        let logger = Logger(label: "duvo rpc (in process)", level: .error)
+                                              apiVersion: setup.apiVersion, teamID: setup.team,
+                                              rateLimitPerMinute: setup.rateLimit)
+        let logger = Logger(label: "duvo rpc", level: setup.logLevel, fd: logs.server.fileDescriptor)
         let (transport, client) = InMemoryTransport.pair(framing: setup.framing)
         let server = BridgeServer(transport: transport,
-                                  client: DuvoClient(configuration: configuration, logger: logger),
+                                  client: DuvoClient(configuration: configuration, logger: logger), coordination: .off,
                                   tuning: PollTuning(scale: setup.pollScale), mcp: setup.mcp,
                                   configuration: setup.connection, logger: logger)
         let log = FrameLog(framing: setup.framing)
@@ -86,6 +96,7 @@ package final class InProcessBridge: RPCPeer {
         Task {
             let reason = await server.run()
             stopReason.withLock { $0 = reason }
+            withExtendedLifetime(logs) {}
         }
         reading = Task {
             while let frame = await client.nextFrame() { log.append(frame: frame) }
@@ -107,7 +118,13 @@ package final class InProcessBridge: RPCPeer {
         package var description: String { "the simulator has no agent named '\(name)'" }
     }
 
-    package var diagnostics: String { "(in process; the server logs errors to this process's stderr)" }
+    package var diagnostics: String { "the server's log:\n\(serverLog)" }
+
+    /// What the server has logged so far.
+    package var serverLog: String { logs.text(.server) }
+
+    /// What the simulator has logged so far (at `debug`, a line per request).
+    package var simulatorLog: String { logs.text(.simulator) }
 
     /// Writes one message in the client's framing.
     package func send(_ message: JSONValue) {
@@ -146,6 +163,41 @@ package final class InProcessBridge: RPCPeer {
         client.closeInput()
         simulator.stop()
         reading.cancel()
+    }
+}
+
+/// The server's and the simulator's logs, each a temporary file written through its own descriptor and read whole
+/// (a pipe would block a chatty logger once nobody reads it). The server's task keeps it, so no descriptor is closed
+/// (and its number reused) while the server may still log.
+private final class LogFiles: Sendable {
+    enum Name: String { case server = "server.log", simulator = "simulator.log" }
+    let directory: URL
+    let server: FileHandle
+    let simulator: FileHandle
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("in-process-bridge-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory
+        func create(_ name: Name) throws -> FileHandle {
+            let path = url.appendingPathComponent(name.rawValue).path
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+            return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        }
+        server = try create(.server)
+        simulator = try create(.simulator)
+    }
+
+    /// What has been written to the log so far.
+    func text(_ name: Name) -> String {
+        let data = (try? Data(contentsOf: directory.appendingPathComponent(name.rawValue))) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
     }
 }
 

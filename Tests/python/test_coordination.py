@@ -109,7 +109,8 @@ def test_without_coordination_the_same_processes_draw_429s(runtime_dir):
 
 
 def ledger_sends(path: str) -> int:
-    """Send times in the active slot of a binary budget ledger (layout in Sources/DuvoAPI/Budget/BudgetLedgerFile)."""
+    """Send times in the active slot of a binary budget ledger (layout in
+    Sources/KeyCoordination/Budget/BudgetLedgerFile)."""
     with open(path, "rb") as f:
         data = f.read()
     magic, version, send_capacity, waiter_capacity, active = struct.unpack_from("<5Q", data)

@@ -57,8 +57,8 @@ def fnv(words: list[int]) -> int:
 
 
 def ledger_bytes(version: int, boot: tuple[int, int], blocked_until: float) -> bytes:
-    """A whole, checksummed ledger (layout in Sources/DuvoAPI/Budget/BudgetLedger+Binary.swift) that blocks the key
-    until `blocked_until` (monotonic seconds): version 2 as the previous release wrote it, 3 with a boot id."""
+    """A whole, checksummed ledger (layout in Sources/KeyCoordination/Budget/BudgetLedger+Binary.swift) that blocks
+    the key until `blocked_until` (monotonic seconds): version 2 as the previous release wrote it, 3 with a boot id."""
     sends, waiters = 1024, 128
     header = [MAGIC, version, sends, waiters, 0] + ([boot[0], boot[1], 0] if version == 3 else [0, 0, 0])
     fields = [struct.unpack("<Q", struct.pack("<d", value))[0]

@@ -1,4 +1,6 @@
 import Diagnostics
+import DuvoHTTP
+import Time
 
 /// The retry and deadline bookkeeping of one call: how many attempts, how long, and whether another one fits.
 ///

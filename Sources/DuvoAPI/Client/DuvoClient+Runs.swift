@@ -1,5 +1,6 @@
 import Foundation
 import JSONCore
+import KeyCoordination
 
 extension DuvoClient {
     /// The largest page `GET /runs/{id}/messages` accepts on the configured version (50 on v1, 100 on v2).

@@ -1,6 +1,9 @@
 import Diagnostics
+import DuvoHTTP
 import Foundation
 import JSONCore
+import KeyCoordination
+import Time
 
 /// The one way into the Duvo API for every front door (JSON-RPC methods, follows, the CLI).
 ///
@@ -9,11 +12,9 @@ import JSONCore
 public final class DuvoClient: Sendable {
     /// What this client talks to and how.
     package let configuration: DuvoConfiguration
-    /// The allowance shared by everything in the process (and, through ``coordination``, by other processes on
-    /// the same key).
+    /// The allowance shared by everything in the process (and, through the store of the ``Coordination`` it was
+    /// made with, by other processes on the same key).
     package let budget: RateBudget
-    /// How this process shares the key with others: the budget's store and the sweep coordinators.
-    package let coordination: Coordination
     private let transport: any HTTPTransport
     /// Where diagnostics go (stderr); the recovery of lost writes logs through it too.
     let logger: Logger
@@ -31,7 +32,6 @@ public final class DuvoClient: Sendable {
         self.clock = clock
         self.transport = transport ?? Self.defaultTransport(for: configuration.baseURL)
         self.logger = logger
-        self.coordination = coordination
         self.recovery = WriteRecovery(keepSeconds: configuration.requestTimeout + Self.recoveryWindow)
         self.budget = RateBudget(limit: configuration.rateLimitPerMinute, store: coordination.budgetStore)
         if let key = configuration.apiKey { SecretRedactor.register(key.secret) }

@@ -1,3 +1,5 @@
+import DuvoHTTP
+
 /// A call to Duvo that got no HTTP answer in the end: what was asked, what broke last, how often and how long it was
 /// tried, and within which deadline.
 public struct FailedCall: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import KeyCoordination
+
 extension DuvoClient {
     /// Reads every message of a run from `offset` on, page by page at the largest page size the API allows.
     ///

@@ -2,6 +2,7 @@ import DuvoAPI
 import Foundation
 import JSONCore
 import JSONRPC
+import RunWatching
 
 /// The follows of one connection: turns the scheduler's run events into `runs/*` notifications for the client.
 actor FollowManager {

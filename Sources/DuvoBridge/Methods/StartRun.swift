@@ -1,6 +1,7 @@
 import DuvoAPI
 import JSONCore
 import JSONRPC
+import RunWatching
 
 /// `runs/start`: starts a run of an agent; with `follow`, also subscribes to it.
 enum StartRun: BridgeMethod {

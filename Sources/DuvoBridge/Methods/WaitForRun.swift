@@ -1,6 +1,7 @@
 import DuvoAPI
 import JSONCore
 import JSONRPC
+import RunWatching
 
 /// `runs/wait`: returns when the run ends (or, with `until: attention`, also when it waits for a person).
 enum WaitForRun: BridgeMethod {

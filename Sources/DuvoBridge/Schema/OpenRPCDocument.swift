@@ -3,8 +3,9 @@ import JSONRPC
 
 /// The contract of the bridge: `schema/openrpc.json`, compiled into the binary so `rpc.discover` works anywhere.
 public enum OpenRPCDocument {
-    /// The document's exact text (generated from `schema/openrpc.json` by `schema/embed`; a test keeps them equal).
-    public static var text: String { embeddedText }
+    /// The document's exact text: SwiftPM embeds `schema/openrpc.json` at build time (`Schema/openrpc.json` in this
+    /// target is a link to it), so there is no copy to keep in step.
+    public static var text: String { String(decoding: PackageResources.openrpc_json, as: UTF8.self) }
 
     /// The document parsed.
     /// - Throws: ``RPCError/internalError(_:)`` if the embedded text were not JSON (a test prevents that).
@@ -16,7 +17,7 @@ public enum OpenRPCDocument {
     /// text each time was most of `duvo rpc`'s start-up work.
     private static let parsed = Result { () throws(RPCError) -> JSONValue in
         do {
-            return try JSONParser().parse(embeddedText)
+            return try JSONParser().parse(PackageResources.openrpc_json)
         } catch {
             throw RPCError.internalError("the embedded OpenRPC document is not valid JSON: \(error)")
         }

@@ -1,5 +1,6 @@
 import ArgumentKit
 import DuvoAPI
+import RunWatching
 
 /// `duvo runs start --agent ID`: starts a run; with `--follow`, streams it until it ends.
 enum StartCommand: RunsSubcommand {

@@ -1,6 +1,7 @@
 import ArgumentKit
 import DuvoAPI
 import JSONCore
+import RunWatching
 
 /// `duvo runs wait RUN`: blocks until the run ends (or, with `--until attention`, also until it needs a human).
 enum WaitCommand: RunsSubcommand {

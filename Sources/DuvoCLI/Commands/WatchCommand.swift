@@ -2,6 +2,7 @@ import ArgumentKit
 import DuvoAPI
 import Foundation
 import JSONCore
+import RunWatching
 import Synchronization
 
 /// `duvo runs watch RUN...`: several runs at once, one line per status change per run, until all have ended.

@@ -1,6 +1,7 @@
 import ArgumentKit
 import Diagnostics
 import DuvoAPI
+import RunWatching
 import Synchronization
 
 /// What a `duvo runs` subcommand runs with: its parsed command line, the console, and the connection to Duvo,
@@ -89,7 +90,8 @@ final class Invocation: Sendable {
             // The commands report a follow that ends in an error themselves; at the default level the scheduler's
             // own warning would say the same thing twice.
             let quiet = logger.level > .warning ? logger : Logger(label: logger.label, level: .error)
-            let scheduler = PollScheduler(client: endpoint.client, tuning: endpoint.pollTuning, logger: quiet)
+            let scheduler = PollScheduler(client: endpoint.client, coordination: endpoint.coordination,
+                                          tuning: endpoint.pollTuning, logger: quiet)
             state.scheduler = scheduler
             return scheduler
         }

@@ -1,6 +1,7 @@
 import DuvoAPI
 import Foundation
 import JSONCore
+import RunWatching
 
 /// Asks the person at the terminal to answer a run's pending human request while `--follow` shows it: approve or
 /// deny; pick options by number (several, comma-separated, for a multi-select question); free text where a question

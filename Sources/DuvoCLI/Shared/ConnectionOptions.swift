@@ -1,8 +1,11 @@
 import ArgumentKit
 import Diagnostics
 import DuvoAPI
+import DuvoHTTP
 import DuvoSimulator
 import Foundation
+import KeyCoordination
+import RunWatching
 
 /// The options every command that talks to Duvo shares (`duvo rpc`, `duvo runs ...`), and how they resolve into a
 /// client: flags first, then their `DUVO_*` twins, with `--simulate` starting the simulator in this process.
@@ -46,6 +49,8 @@ package enum ConnectionOptions {
     package struct Endpoint: Sendable {
         /// The client core, configured.
         package let client: DuvoClient
+        /// How this process shares the key with others: the client's budget store and the poll scheduler's sweeps.
+        package let coordination: Coordination
         /// The in-process simulator, when one was started; stop it on exit.
         package let simulator: Simulator?
         /// Poll intervals for follows and waits.
@@ -186,13 +191,14 @@ package enum ConnectionOptions {
                                  simulator: Simulator?, simulated: Bool, logger: Logger) throws -> Endpoint {
         var configuration = resolved
         configuration.requestTimeout = try DuvoConfiguration.deadline(flag: timeout, environment: environment)
+        let coordination = try Self.coordination(parsed, configuration, environment, logger)
         let client = DuvoClient(configuration: configuration,
                                 transport: try transport(for: configuration.baseURL, simulated: simulated,
                                                          caFile: parsed.value("ca-file"), environment: environment,
                                                          logger: logger),
-                                logger: logger,
-                                coordination: try coordination(parsed, configuration, environment, logger))
-        return Endpoint(client: client, simulator: simulator, pollTuning: PollTuning(scale: scale))
+                                logger: logger, coordination: coordination)
+        return Endpoint(client: client, coordination: coordination, simulator: simulator,
+                        pollTuning: PollTuning(scale: scale))
     }
 
     /// The transport for `baseURL` with the trust and proxy settings of the flags and environment. The embedded

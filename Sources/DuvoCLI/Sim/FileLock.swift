@@ -1,6 +1,6 @@
 import Dispatch
-import DuvoAPI
 import Foundation
+import KeyCoordination
 import Platform
 import Synchronization
 

@@ -1,4 +1,4 @@
-import DuvoAPI
+import KeyCoordination
 import Platform
 
 /// Whole small files of the runtime directory (`sim.json`), read and written through ``OwnedFile``.

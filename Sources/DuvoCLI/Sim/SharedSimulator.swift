@@ -1,9 +1,9 @@
 import Diagnostics
-import DuvoAPI
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import KeyCoordination
 import Platform
 
 /// The one background simulator per user that `duvo runs ... --simulate` shares, so a run started by one command

@@ -1,6 +1,7 @@
 import DuvoAPI
 import JSONCore
 import JSONRPC
+import RunWatching
 
 /// `subscriptions/listen` (2026-07-28): a long-lived request whose stream carries `notifications/tasks` for the
 /// tasks named in `notifications.taskIds`, each a full task as `tasks/get` would answer it.

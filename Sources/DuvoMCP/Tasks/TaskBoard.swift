@@ -2,6 +2,7 @@ import DuvoAPI
 import DuvoBridge
 import JSONCore
 import JSONRPC
+import RunWatching
 
 /// The Tasks extension's side of the server: turns a started run into a task, and answers `tasks/get`,
 /// `tasks/update` and `tasks/cancel` by reading, answering and stopping the run.

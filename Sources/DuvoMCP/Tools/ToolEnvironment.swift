@@ -2,6 +2,7 @@ import DuvoAPI
 import DuvoBridge
 import JSONCore
 import JSONRPC
+import RunWatching
 
 /// What a tool's run needs: the bridge, the client it serves and options, the way back to the client, and its log.
 struct ToolEnvironment: Sendable {

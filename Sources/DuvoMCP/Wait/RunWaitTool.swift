@@ -2,6 +2,7 @@ import DuvoAPI
 import DuvoBridge
 import JSONCore
 import JSONRPC
+import RunWatching
 
 /// `duvo_wait_for_run`: waits at most ~45 s for a run to finish or need a person, reporting progress, and asks the
 /// person directly through `elicitation/create` when the client can show forms. Once the client cancelled a wait,

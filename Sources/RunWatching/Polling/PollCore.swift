@@ -1,0 +1,256 @@
+import DuvoAPI
+import JSONCore
+
+/// The poll scheduler's logic, with no clock, no I/O and no tasks: ``step(_:now:)`` takes an event and the time and
+/// returns what to do (requests to make, events to hand to subscribers). ``PollScheduler`` drives it.
+///
+/// Each watched run is in one ``WatchedRun/Phase``: `polled` (its own polls), `swept` (team-wide sweeps watch it,
+/// its messages are fetched when they report news) or `ending` (sweeps reported its terminal status; one more
+/// fetch delivers the last messages). At most one request per run is under way, and one sweep.
+///
+/// Why sweeps see every change: a sweep lists the team's runs by `updated_at`, newest first, down to the newest
+/// `updated_at` the previous successful sweep saw (the same second included). Every change bumps `updated_at`, so
+/// a change is in the first sweep that starts after it, and a failed sweep leaves that floor where it was.
+package struct PollCore {
+    let tuning: PollTuning
+    /// Whether the API can list the team's runs (the precondition of sweeps).
+    let canListRuns: Bool
+    /// The largest page of messages one request asks for.
+    let pageSize: Int
+    /// Requests per minute (0: unknown), which spaces sweeps out.
+    let rateLimit: Int
+    var runs: [String: WatchedRun] = [:]
+    var runOfSubscription: [UInt64: String] = [:]
+    var sweep = SweepState()
+    private(set) var isShutDown = false
+    private var nextTicket: UInt64 = 1
+
+    /// Whether sweeps, once started, go on while anything is watched (sweeps shared with other processes: the
+    /// team's sweeps are cheaper for all than per-run polls, however few runs this process follows).
+    let stickySweeps: Bool
+
+    /// A core with these settings and nothing watched.
+    package init(tuning: PollTuning, canListRuns: Bool, pageSize: Int, rateLimit: Int, stickySweeps: Bool = false) {
+        self.tuning = tuning
+        self.canListRuns = canListRuns
+        self.pageSize = pageSize
+        self.rateLimit = rateLimit
+        self.stickySweeps = stickySweeps
+    }
+
+    /// Takes in `event` at `now` (monotonic seconds) and returns what must happen, in order.
+    package mutating func step(_ event: PollEvent, now: Double) -> [PollEffect] {
+        var effects: [PollEffect] = []
+        switch event {
+        case .subscribed(let id, let runID, let offset, let messages, let knownRun):
+            subscribe(id: id, runID: runID, offset: offset, messages: messages, knownRun: knownRun, now: now,
+                      effects: &effects)
+        case .unsubscribed(let id):
+            unsubscribe(id, effects: &effects)
+        case .tick:
+            startWhatIsDue(now: now, effects: &effects)
+        case .answered(let request, let answer):
+            take(answer, to: request, now: now, effects: &effects)
+        case .failed(let request, let error):
+            take(error, of: request, now: now, effects: &effects)
+        case .leadership(let leads):
+            sweep.mayLead = leads
+        case .published(let runs, let highWater):
+            takePublished(runs, highWater: highWater, now: now, effects: &effects)
+        case .listingsMissed:
+            catchUp(now: now, effects: &effects)
+        case .othersOnKey:
+            if stickySweeps && canListRuns && !isIdle { sweep.engaged = true }
+        case .shutdown:
+            shutDown(effects: &effects)
+        }
+        return effects
+    }
+
+    /// How many runs are watched.
+    package var watchedRunCount: Int { runs.count }
+
+    /// Whether nothing is left to drive: shut down, or nothing watched.
+    package var isIdle: Bool { isShutDown || runs.isEmpty }
+
+    /// Whether team-wide sweeps watch the runs: the API can list them and enough runs are watched to be worth it.
+    var usesSweeps: Bool {
+        canListRuns && !runs.isEmpty && (runs.count >= tuning.sweepThreshold || sweep.engaged)
+    }
+
+    /// Whether enough runs are watched for team-wide sweeps (this process's own, or another's it takes in).
+    package var wantsSweeps: Bool { !isIdle && usesSweeps }
+
+    /// Whether sweeps are in use and working, so a run's own polls can stop once it has been read.
+    package var sweepsAreReliable: Bool {
+        usesSweeps && sweep.failures < tuning.sweepFailuresBeforeFallback
+    }
+
+    /// Sweeps started so far (the next sweep's number).
+    package var sweepsStarted: Int { sweep.started }
+
+    /// Whether a sweep listed `runID` lately.
+    package func wasListed(_ runID: String) -> Bool { sweep.recentlyListed[runID] != nil }
+
+    mutating func takeTicket() -> UInt64 {
+        defer { nextTicket += 1 }
+        return nextTicket
+    }
+
+    // MARK: - Subscriptions
+
+    private mutating func subscribe(id: UInt64, runID: String, offset: Int, messages: Bool, knownRun: Run?,
+                                    now: Double, effects: inout [PollEffect]) {
+        if isShutDown {
+            effects.append(.emit(subscription: id, .ended(status: nil, reason: .shutdown, error: nil)))
+            return
+        }
+        if runs.isEmpty { sweep.engaged = false }
+        let isNew = runs[runID] == nil
+        var run = runs[runID] ?? WatchedRun(runID: runID, now: now)
+        run.subscribers[id] = WatchedRun.Subscriber(nextIndex: max(0, offset), wantsMessages: messages)
+        run.statusPending = true
+        run.nextDue = now
+        runs[runID] = run
+        runOfSubscription[id] = runID
+        let underSweeps = isNew && sweepsAreReliable
+        if underSweeps {
+            // A run that changed lately is in the next sweep's listing, which tells its status for free; only a run
+            // the sweeps do not list in time gets its own first poll.
+            runs[runID]?.nextDue = now + max(tuning.firstLookGrace * tuning.scale, 2.5 * sweep.interval)
+            runs[runID]?.firstListingBy = sweep.started + tuning.firstLookSweeps - 1
+        }
+        if underSweeps, let listing = sweep.recentlyListed[runID]?.run ?? knownRun {
+            // A first look for free: every change after it is in the next sweep. (A run already watched gets its own
+            // read instead, for the new subscriber's messages.)
+            absorb(listing, runID: runID, now: now, effects: &effects)
+        } else if isNew, !underSweeps, let knownRun,
+                  !knownRun.status.needsAttention {
+            // Polled: the caller's read is as good as the first poll's own (a run waiting for a person is read again,
+            // for its request).
+            runs[runID]?.knownRead = RunRead(run: knownRun)
+        }
+    }
+
+    private mutating func unsubscribe(_ id: UInt64, effects: inout [PollEffect]) {
+        guard let runID = runOfSubscription.removeValue(forKey: id),
+              runs[runID]?.subscribers.removeValue(forKey: id) != nil else { return }
+        effects.append(.emit(subscription: id, .ended(status: runs[runID]?.lastStatus, reason: .unfollowed,
+                                                      error: nil)))
+        if runs[runID]?.subscribers.isEmpty == true { runs[runID] = nil }
+    }
+
+    private mutating func shutDown(effects: inout [PollEffect]) {
+        isShutDown = true
+        effects.append(.sweepSettled(completed: nil))
+        for run in runs.values {
+            for id in run.subscribers.keys.sorted() {
+                effects.append(.emit(subscription: id, .ended(status: run.lastStatus, reason: .shutdown, error: nil)))
+            }
+        }
+        runs = [:]
+        runOfSubscription = [:]
+        sweep.current = nil
+    }
+
+    /// Whether `id` is a live subscription.
+    package func isSubscribed(_ id: UInt64) -> Bool { runOfSubscription[id] != nil }
+
+    // MARK: - What is due
+
+    private mutating func startWhatIsDue(now: Double, effects: inout [PollEffect]) {
+        guard !isIdle else { return }
+        if stickySweeps && usesSweeps { sweep.engaged = true }
+        if usesSweeps {
+            if sweep.mayLead && sweep.current == nil && sweep.nextDue <= now {
+                startSweep(effects: &effects)
+            }
+        } else {
+            // Fewer runs than sweeps are worth: runs the sweeps watched go back to their own polls at once.
+            returnToOwnPolls(dueBy: now)
+            effects.append(.sweepSettled(completed: nil))
+        }
+        let pollsRunning = runs.values.filter { if case .poll = $0.inFlight { true } else { false } }.count
+        let duePolls = runs.values.filter { $0.pollIsDue(at: now) && !awaitsListing($0, now: now) }
+            .sorted { pollOrder($0) < pollOrder($1) }
+        for run in duePolls.prefix(max(0, tuning.concurrency - pollsRunning)) {
+            startPoll(run.runID, now: now, effects: &effects)
+        }
+        // Oldest news first: under load a run's messages wait their turn and arrive together. A run that ended needs
+        // just this one fetch more, so its turn comes sooner.
+        let fetchesRunning = runs.values.filter { if case .fetch = $0.inFlight { true } else { false } }.count
+        let dueFetches = runs.values.filter { $0.messageFetchIsDue(at: now) }
+            .sorted { (fetchOrder($0), $0.runID) < (fetchOrder($1), $1.runID) }
+        for run in dueFetches.prefix(max(0, tuning.fetchConcurrency - fetchesRunning)) {
+            startFetch(run.runID, effects: &effects)
+        }
+    }
+
+    /// Whether a run newly watched under sweeps still waits for them to list it (its first look for free) rather than
+    /// getting a read of its own: until ``PollTuning/firstLookSweeps`` sweeps completed after it was watched, however
+    /// slowly they come (with many processes on a key the budget spaces them out, and reads of every run's own would
+    /// only make them slower), up to ``PollTuning/firstLookPatience``.
+    func awaitsListing(_ run: WatchedRun, now: Double) -> Bool {
+        guard let due = run.firstListingBy, sweepsAreReliable else { return false }
+        return sweep.completed < due && now < run.firstWatched + tuning.firstLookPatience * tuning.scale
+    }
+
+    /// Where a run's read goes in the queue: a read that reports a status first, then by how long it has been due.
+    private func pollOrder(_ run: WatchedRun) -> (Int, Double, String) {
+        (run.statusPending ? 0 : 1, run.nextDue, run.runID)
+    }
+
+    /// When a run's message fetch is due in the queue: its oldest news, moved forward for a run that ended.
+    private func fetchOrder(_ run: WatchedRun) -> Double {
+        let since = run.news?.since ?? 0
+        return run.endingStatus == nil ? since : since - tuning.finalFetchHeadStart * tuning.scale
+    }
+
+    /// The earliest moment after `now` something not yet under way falls due (at most one tick away).
+    package func nextWake(after now: Double) -> Double {
+        var wake = now + tuning.tick
+        if usesSweeps && sweep.mayLead && sweep.current == nil { wake = min(wake, sweep.nextDue) }
+        for run in runs.values where run.inFlight == nil {
+            if (run.statusPending || !run.isSwept) && !awaitsListing(run, now: now) { wake = min(wake, run.nextDue) }
+            if let news = run.news { wake = min(wake, news.notBefore) }
+        }
+        return wake
+    }
+
+    /// Hands every run the sweeps watched back to its own polls (which read its messages too), the next due by
+    /// `dueBy` at the latest. A run whose terminal status is known stays `ending`: it needs no read, only the fetch
+    /// of its last messages, which goes ahead without sweeps.
+    mutating func returnToOwnPolls(dueBy: Double) {
+        for (id, run) in runs where run.isSwept && run.endingStatus == nil {
+            runs[id]?.phase = .polled
+            runs[id]?.nextDue = min(run.nextDue, dueBy)
+        }
+    }
+
+    // MARK: - Reporting
+
+    /// Reports `status` to each subscriber of `runID` that has not had it (or, while waiting, this request) yet.
+    mutating func report(status: RunStatus, run: Run, pending: HumanRequest?, runID: String,
+                         effects: inout [PollEffect]) {
+        guard var watched = runs[runID] else { return }
+        let requestID = pending?.id
+        for (id, subscriber) in watched.subscribers.sorted(by: { $0.key < $1.key })
+        where subscriber.lastStatus != status || (requestID != nil && subscriber.lastRequestID != requestID) {
+            effects.append(.emit(subscription: id, .status(status: status, previous: subscriber.lastStatus, run: run,
+                                                           pendingHumanRequest: pending)))
+            watched.subscribers[id]?.lastStatus = status
+            watched.subscribers[id]?.lastRequestID = requestID
+        }
+        runs[runID] = watched
+    }
+
+    /// Ends every subscription of `runID` with `reason`, and stops watching it.
+    mutating func end(_ runID: String, status: RunStatus?, reason: FollowEndReason, error: DuvoAPIError?,
+                      effects: inout [PollEffect]) {
+        guard let run = runs.removeValue(forKey: runID) else { return }
+        for id in run.subscribers.keys.sorted() {
+            effects.append(.emit(subscription: id, .ended(status: status, reason: reason, error: error)))
+            runOfSubscription[id] = nil
+        }
+    }
+}

@@ -1,0 +1,241 @@
+import Diagnostics
+import DuvoAPI
+import JSONCore
+import KeyCoordination
+import Time
+
+/// Watches runs for every follow and wait in the process, sharing one poll per run among all who watch it.
+///
+/// Two modes, chosen by how many runs are watched:
+/// - **Per-run polls** (one or two runs, or an API that cannot list runs): each poll reads the run, then the messages
+///   after the last one reported, so all of a run's messages are reported before its terminal status. Polls are
+///   spaced by the run's age and activity (``PollTuning``).
+/// - **Team-wide sweeps** (``PollTuning/sweepThreshold`` runs or more on API v2): one listing of the team's runs by
+///   `updated_at` every couple of seconds tells every watched run's status and whether it changed, 100 runs per
+///   request. Status changes are reported from the listing at once; a run waiting for a person is read for its
+///   request; messages are fetched only for runs that changed, oldest news first, paced by the budget. A terminal
+///   status may so be reported before the run's last messages; the subscription ends after them.
+///
+/// In both modes each message is reported exactly once, in order, and ``RunEvent/ended(status:reason:error:)`` is the
+/// last event. The decisions are ``PollCore``'s; this actor only feeds it events (subscriptions, ticks of the
+/// injected clock, answers of the injected transport) and carries out its effects. It owns every task it starts and
+/// cancels them at ``shutdown()``.
+public actor PollScheduler {
+    /// A handle on one subscription: its id (for ``unsubscribe(_:)``) and its events.
+    package struct Subscription: Sendable {
+        /// The subscription's id, unique in this process.
+        package let id: UInt64
+        /// The run's events; finishes after ``RunEvent/ended(status:reason:error:)``.
+        package let events: AsyncStream<RunEvent>
+    }
+
+    var core: PollCore
+    let transport: any PollTransport
+    let clock: any TimeSource
+    let tuning: PollTuning
+    let logger: Logger
+    /// Sweeps shared with the other processes on the key and team, when coordination is on.
+    var shared: SharedSweeps?
+    private var streams: [UInt64: AsyncStream<RunEvent>.Continuation] = [:]
+    private var nextID: UInt64 = 1
+    private var driver: Task<Void, Never>?
+    /// Requests under way, by ticket.
+    private var requests: [UInt64: Task<Void, Never>] = [:]
+    /// Callers of ``listedBySweeps(_:)`` waiting for a sweep numbered `sweep` or later.
+    private var existenceWaiters: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
+
+    /// A scheduler polling through `client` on the system clock, sharing sweeps through `coordination` (the one
+    /// the client's budget was made with).
+    package init(client: DuvoClient, coordination: Coordination, tuning: PollTuning = PollTuning(), logger: Logger) {
+        let coordinator = client.canListRuns ? client.configuration.teamID.flatMap(coordination.sweeps) : nil
+        self.init(transport: client, clock: SystemTimeSource(), tuning: tuning, logger: logger,
+                  sweepCoordinator: coordinator, participant: coordination.participant)
+    }
+
+    /// A scheduler polling through `transport` on `clock`. With a `sweepCoordinator`, the team-wide sweeps are shared
+    /// with the other processes on the key: the one holding its lease sweeps and publishes (as `participant`), the
+    /// others take in what it published.
+    package init(transport: any PollTransport, clock: any TimeSource, tuning: PollTuning = PollTuning(),
+                logger: Logger, sweepCoordinator: (any SweepCoordinator)? = nil, participant: String = "") {
+        self.transport = transport
+        self.clock = clock
+        self.tuning = tuning
+        self.logger = logger
+        core = PollCore(tuning: tuning, canListRuns: transport.canListRuns, pageSize: transport.maxMessagePageSize,
+                        rateLimit: transport.rateLimitPerMinute, stickySweeps: sweepCoordinator != nil)
+        if let sweepCoordinator {
+            shared = SharedSweeps(coordinator: sweepCoordinator, participant: participant)
+            // Sweeping is the lease holder's job: none until this process holds it.
+            _ = core.step(.leadership(false), now: clock.now())
+        }
+    }
+
+    /// Starts watching `runID`, reporting messages from position `offset` on (when `messages`) and status changes.
+    ///
+    /// The first event is the run's current status (previous nil); in per-run mode it comes after any messages
+    /// already there, under sweeps it may come before them. `knownRun` is the run as Duvo just returned it (say,
+    /// the answer that started it): under sweeps it stands for the first look, as a recent sweep's listing does.
+    package func subscribe(runID: String, fromOffset offset: Int = 0, messages: Bool = true,
+                          knownRun: Run? = nil) -> Subscription {
+        let id = nextID
+        nextID += 1
+        let (stream, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
+        streams[id] = continuation
+        handle(.subscribed(id: id, runID: runID, fromOffset: offset, messages: messages, knownRun: knownRun))
+        ensureDriver()
+        ensureSharing()
+        return Subscription(id: id, events: stream)
+    }
+
+    /// Ends a subscription early; its stream gets `ended(reason: unfollowed)`.
+    /// - Returns: false when the subscription had already ended.
+    @discardableResult
+    package func unsubscribe(_ id: UInt64) -> Bool {
+        guard core.isSubscribed(id) else { return false }
+        handle(.unsubscribed(id: id))
+        return true
+    }
+
+    /// Ends every subscription with reason `shutdown`, cancels every request under way, stops polling and hands
+    /// the sweep lease on.
+    package func shutdown() async {
+        handle(.shutdown)
+        for request in requests.values { request.cancel() }
+        requests = [:]
+        driver?.cancel()
+        driver = nil
+        await stopSharing()
+    }
+
+    /// Says whether this process may run the team-wide sweeps itself (see ``PollEvent/leadership(_:)``).
+    package func setLeadership(_ leads: Bool) {
+        handle(.leadership(leads))
+    }
+
+    /// Whether team-wide sweeps show that `runID` exists, so that a caller need not read it: true when a sweep listed
+    /// it lately or the next sweep to start lists it (a wait of one sweep interval, a couple of seconds); false when
+    /// sweeps are not in use, or fail, or do not list it (a run that has not changed lately), and the caller must ask.
+    package func listedBySweeps(_ runID: String) async -> Bool {
+        guard core.sweepsAreReliable, !core.isShutDown else { return false }
+        if core.wasListed(runID) { return true }
+        let needed = core.sweepsStarted
+        return await withCheckedContinuation { continuation in
+            existenceWaiters.append((needed, runID, continuation))
+        }
+    }
+
+    /// How many runs are being watched (for stats and tests).
+    package func watchedRunCount() -> Int { core.watchedRunCount }
+
+    /// How many requests are under way (for tests: none after shutdown).
+    package func requestsUnderWay() -> Int { requests.count }
+
+    // MARK: - Driving the core
+
+    /// Steps the core with `event` now and carries out what it asks.
+    func handle(_ event: PollEvent) {
+        let effects = core.step(event, now: clock.now())
+        for effect in effects { perform(effect) }
+    }
+
+    private func perform(_ effect: PollEffect) {
+        switch effect {
+        case .send(let request):
+            let transport = transport
+            requests[request.ticket] = Task { [weak self] in
+                let event = await Self.send(request, through: transport)
+                await self?.answered(request, event)
+            }
+        case .emit(let id, let event):
+            guard let continuation = streams[id] else { return }
+            continuation.yield(event)
+            if case .ended = event {
+                continuation.finish()
+                streams[id] = nil
+            }
+        case .sweepSettled(let completed):
+            answerExistenceWaiters(completed: completed)
+        case .sweepListed(let runs, let highWater):
+            publish(runs, highWater: highWater)
+        case .log(.debug, let line):
+            logger.debug(line)
+        case .log(.warning, let line):
+            logger.warning(line)
+        }
+    }
+
+    /// Makes `request` and turns its outcome into the event that reports it.
+    private static func send(_ request: PollRequest, through transport: any PollTransport) async -> PollEvent {
+        do throws(DuvoAPIError) {
+            switch request {
+            case .readRun(_, let runID, let priority):
+                return .answered(request, .run(try await transport.getRun(runID, priority: priority)))
+            case .readMessages(_, let runID, let from, let limit, let priority):
+                let answer = try await transport.datedMessages(runID, limit: limit, offset: from, priority: priority)
+                return .answered(request, .messages(answer))
+            case .listPage(_, let offset):
+                let filter = RunListFilter(limit: 100, offset: offset, sortBy: "updated_at", sortOrder: "desc")
+                // A sweep is the cheapest news there is (one request, up to 100 runs): it goes ahead of everything
+                // else, clients' calls included, and its spacing keeps it to its share of the budget.
+                return .answered(request, .page(try await transport.listRuns(filter, teamID: nil, priority: .status)))
+            }
+        } catch {
+            return .failed(request, Task.isCancelled ? .cancelled : error)
+        }
+    }
+
+    private func answered(_ request: PollRequest, _ event: PollEvent) {
+        requests[request.ticket] = nil
+        guard !core.isShutDown else { return }
+        handle(event)
+    }
+
+    private func ensureDriver() {
+        guard driver == nil, !core.isIdle else { return }
+        driver = Task { [weak self] in
+            while let self, await self.tick() {}
+        }
+    }
+
+    /// Starts what is due, then sleeps until the next thing falls due (a tick at most); false when nothing is left.
+    private func tick() async -> Bool {
+        if core.isIdle {
+            driver = nil
+            return false
+        }
+        let now = clock.now()
+        for effect in core.step(.tick, now: now) { perform(effect) }
+        let pause = min(tuning.tick, max(0.002, core.nextWake(after: now) - now))
+        do {
+            try await clock.sleep(seconds: pause)
+        } catch {
+            return false
+        }
+        return !Task.isCancelled
+    }
+
+    /// Answers the callers of ``listedBySweeps(_:)``: after the sweep numbered `completed`, those it covers, by its
+    /// listing; with `completed` nil (sweeps stopped or failed), all of them with false.
+    private func answerExistenceWaiters(completed: Int?) {
+        guard !existenceWaiters.isEmpty else { return }
+        var waiting: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
+        for waiter in existenceWaiters {
+            if let completed, waiter.sweep > completed {
+                waiting.append(waiter)
+            } else {
+                waiter.continuation.resume(returning: completed != nil && core.wasListed(waiter.runID))
+            }
+        }
+        existenceWaiters = waiting
+    }
+}
+
+extension PollScheduler {
+    /// The injected clock's time (for waits' deadlines).
+    nonisolated func now() -> Double { clock.now() }
+
+    /// Sleeps on the injected clock.
+    nonisolated func sleep(seconds: Double) async throws {
+        try await clock.sleep(seconds: max(0, seconds))
+    }
+}
