@@ -86,7 +86,8 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["DuvoSimulator", "HTTPServer", "JSONCore", "TestSupport"]),
         .testTarget(
             name: "BridgeTests",
-            dependencies: ["DuvoBridge", "DuvoAPI", "JSONCore", "JSONRPC", "TestSupport", "ServerTestSupport"]),
+            dependencies: ["DuvoBridge", "DuvoAPI", "HTTPServer", "JSONCore", "JSONRPC", "TestSupport",
+                           "ServerTestSupport"]),
         .testTarget(
             name: "MCPTests", dependencies: ["DuvoMCP", "JSONCore", "JSONRPC", "TestSupport", "ServerTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ArgumentKit", "DuvoCLI", "JSONCore", "TestSupport"]),

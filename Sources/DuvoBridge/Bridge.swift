@@ -10,6 +10,8 @@ public final class Bridge: Sendable {
     public let client: DuvoClient
     /// The scheduler behind follows and waits.
     public let scheduler: PollScheduler
+    /// Each run operation, which every method calls.
+    package let operations: RunOperations
     /// The follows running on this connection.
     let follows: FollowManager
     /// Where diagnostics go (stderr).
@@ -22,18 +24,21 @@ public final class Bridge: Sendable {
         self.client = client
         self.logger = logger
         scheduler = PollScheduler(client: client, coordination: coordination, tuning: tuning, logger: logger)
-        follows = FollowManager(scheduler: scheduler)
+        operations = RunOperations(client: client, scheduler: scheduler)
+        follows = FollowManager(operations: operations)
     }
 
-    /// Runs a Duvo call inside a method, carrying its failure whole as ``BridgeFailure/duvo(_:)``.
+    /// Runs an operation inside a method, carrying its failure whole as a ``BridgeFailure``.
     ///
-    /// Not a convention to remember: a method throws only ``BridgeFailure``, so a Duvo call outside this (or an
-    /// equivalent `catch`) does not compile.
-    func call<T: Sendable>(_ body: () async throws(DuvoAPIError) -> T) async throws(BridgeFailure) -> T {
+    /// Not a convention to remember: a method throws only ``BridgeFailure``, so an operation called outside this (or
+    /// an equivalent `catch`) does not compile.
+    func run<T: Sendable>(_ body: (RunOperations) async throws(RunOperationError) -> T)
+        async throws(BridgeFailure) -> T
+    {
         do {
-            return try await body()
+            return try await body(operations)
         } catch {
-            throw .duvo(error)
+            throw BridgeFailure(error)
         }
     }
 

@@ -17,7 +17,7 @@ package enum MCPServer {
         let catalog = ToolCatalog(options: options)
         let tasks = TaskBoard(bridge: bridge, catalog: catalog)
         let runner = ToolCall(bridge: bridge, session: session, catalog: catalog, options: options, tasks: tasks)
-        let listener = TaskListener(board: tasks, scheduler: bridge.scheduler, serverVersion: options.serverVersion)
+        let listener = TaskListener(board: tasks, operations: bridge.operations, serverVersion: options.serverVersion)
         let version = options.serverVersion
         router.register(Initialize.self) { params, _ in
             await Initialize.handle(params, session: session, options: options, catalog: catalog)

@@ -16,7 +16,7 @@ struct CallFailureTests {
     let key = "dv_secret_key_123"
     let runJSON = #"{"run":{"id":"550e8400-e29b-41d4-a716-446655440000","status":"running"}}"#
 
-    private func failure(_ body: () async throws(DuvoAPIError) -> JSONValue) async -> DuvoAPIError? {
+    private func failure<T>(_ body: () async throws(DuvoAPIError) -> T) async -> DuvoAPIError? {
         do {
             _ = try await body()
             return nil
@@ -84,9 +84,9 @@ struct CallFailureTests {
             try await DuvoClient.scripted(html).getRun(runID)
         })
         #expect(!String(describing: htmlError).contains(key))
-        let body = ScriptedTransport([.answer(200, #"{"run":{"id":"x","note":"\#(key)"}}"#)])
+        let body = ScriptedTransport([.answer(200, #"{"run":{"id":"x","status":"running","note":"\#(key)"}}"#)])
         let run = try await DuvoClient.scripted(body).getRun(runID)
-        #expect(run["run"]?["note"] == "[redacted]")
+        #expect(run.run.extra["note"] == "[redacted]")
     }
 
     @Test("an HTML error page from a front end is summarised by its title, never pasted raw")
@@ -119,8 +119,8 @@ struct CallFailureTests {
         ])
         let client = DuvoClient.scripted(transport, version: .v2, team: "team-1")
         let body = try await client.startRun(agentID: runID, message: "hello", sandboxID: nil, webhookURL: nil)
-        #expect(body["recovered"] == true)
-        #expect(body["run"]?["id"]?.stringValue == runID)
+        #expect(body.recovered)
+        #expect(body.run.id == runID)
         #expect(transport.sentMethods == ["POST", "GET", "GET", "GET"], "one POST: no second run")
         #expect(transport.sentURLs[1].contains("agent_id=\(runID)") && transport.sentURLs[1].contains("since="))
     }
@@ -168,8 +168,8 @@ struct CallFailureTests {
             .answer(200, #"{"messages":[{"id":"m6","type":"user_message","role":"user","text_content":"go on","timestamp":"2999-01-01T00:00:00Z"}],"total":7}"#),
         ])
         let body = try await DuvoClient.scripted(transport).postMessage(runID, text: "go on")
-        #expect(body["recovered"] == true)
-        #expect(body["message"]?["id"] == "m6")
+        #expect(body.recovered)
+        #expect(body.message.id == "m6")
         #expect(transport.sentMethods == ["POST", "GET", "GET"])
 
         let respond = ScriptedTransport([.fail(.connectionLost("reset by peer"))])

@@ -12,16 +12,16 @@ struct DuvoClientTests {
         let transport = ScriptedTransport([.answer(503, "{}"), .fail(.connectionLost("reset")),
                                            .answer(200, #"{"run":{"id":"x","status":"running"}}"#)])
         let body = try await DuvoClient.scripted(transport).getRun(runID)
-        #expect(body["run"]?["status"]?.stringValue == "running")
+        #expect(body.run.status == .running)
         #expect(transport.sentCount == 3)
     }
 
     @Test("riding out a 429 storm does not use up the retries a later 5xx is owed")
     func stormThenFailure() async throws {
         let storm = (0..<6).map { _ in ScriptedTransport.Step.answer(429, #"{"error":"rate_limited"}"#, ["retry-after": "0"]) }
-        let transport = ScriptedTransport(storm + [.answer(500, "{}"), .answer(200, #"{"run":{"id":"x"}}"#)])
+        let transport = ScriptedTransport(storm + [.answer(500, "{}"), .answer(200, #"{"run":{"id":"x","status":"running"}}"#)])
         let body = try await DuvoClient.scripted(transport).getRun(runID)
-        #expect(body["run"]?["id"] == "x")
+        #expect(body.run.id == "x")
         #expect(transport.sentCount == 8)
     }
 
@@ -43,10 +43,10 @@ struct DuvoClientTests {
     @Test("a write is retried after a 429 or a refused connection, which prove Duvo did not act on it")
     func writeRetriedWhenSafe() async throws {
         let transport = ScriptedTransport([.answer(429, #"{"error":"rate_limited"}"#, ["retry-after": "0"]),
-                                           .fail(.connectFailed("refused")), .answer(201, #"{"run":{"id":"r"}}"#)])
+                                           .fail(.connectFailed("refused")), .answer(201, #"{"run":{"id":"r","status":"pending"}}"#)])
         let body = try await DuvoClient.scripted(transport).startRun(agentID: runID, message: "go", sandboxID: nil,
                                                                      webhookURL: nil)
-        #expect(body["run"]?["id"]?.stringValue == "r")
+        #expect(body.run.id == "r")
         #expect(transport.sentCount == 3)
     }
 
@@ -81,7 +81,8 @@ struct DuvoClientTests {
 
     @Test("paths follow the API version; ids cannot escape their path segment")
     func paths() async throws {
-        let v2 = ScriptedTransport([.answer(200, "{}"), .answer(201, "{}")])
+        let run = #"{"run":{"id":"r","status":"pending"}}"#
+        let v2 = ScriptedTransport([.answer(200, run), .answer(201, run)])
         let client = DuvoClient.scripted(v2, version: .v2, team: "team-1")
         _ = try await client.getRun("../teams/x")
         _ = try await client.startRun(agentID: runID, message: nil, sandboxID: nil, webhookURL: nil)
@@ -94,7 +95,7 @@ struct DuvoClientTests {
         let transport = ScriptedTransport([.answer(201, #"{"run":{"id":"\#(runID)","status":"pending"}}"#)])
         let noTeam = DuvoClient.scripted(transport, version: .v2)
         let body = try await noTeam.startRun(agentID: runID, message: "hi", sandboxID: nil, webhookURL: nil)
-        #expect(body["run"]?["id"]?.stringValue == runID)
+        #expect(body.run.id == runID)
         #expect(transport.sentURLs == ["http://127.0.0.1:9/v1/runs"])
         await #expect(throws: DuvoAPIError.missingTeam(for: "listing runs")) {
             try await noTeam.listRuns(RunListFilter())

@@ -4,14 +4,24 @@ import Testing
 
 @Suite("Answering human requests")
 struct HumanResponseTests {
-    let questions: JSONValue = [
+    /// `json` read as the client reads a pending request.
+    static func request(_ json: JSONValue) -> HumanRequest {
+        do {
+            return try HumanRequest(decoding: json, operation: "test")
+        } catch {
+            Issue.record("\(error)")
+            return HumanRequest(id: "", kind: nil)
+        }
+    }
+
+    let questions = request([
         "id": "r", "type": "question", "title": "Setup",
         "questions": [
             ["question": "Which region?", "header": "region", "options": [["label": "eu"], ["label": "us"]]],
             ["question": "Which features?", "header": "features", "multi_select": true,
              "options": [["label": "a"], ["label": "b"]]],
         ],
-    ]
+    ])
 
     @Test("answers keyed by text, header or index are sent keyed by question text; arrays become comma lists")
     func resolvesKeys() throws {
@@ -23,7 +33,7 @@ struct HumanResponseTests {
 
     @Test("a shape that does not fit the request says what would")
     func rejectsWrongShapes() {
-        let approval: JSONValue = ["id": "r", "type": "approval", "title": "Deploy?"]
+        let approval = Self.request(["id": "r", "type": "approval", "title": "Deploy?"])
         #expect(throws: HumanResponseError.needsApproval) {
             try HumanResponse(request: approval).body(approved: nil, answers: ["x": "y"])
         }
@@ -51,8 +61,8 @@ struct HumanResponseTests {
 struct RunStatisticsTests {
     @Test("counts by status, failure rate over terminal runs, and duration percentiles")
     func statistics() {
-        func run(_ status: String, _ start: String?, _ end: String?) -> JSONValue {
-            ["status": .string(status), "started_at": .optional(start), "completed_at": .optional(end)]
+        func run(_ status: RunStatus, _ start: String?, _ end: String?) -> Run {
+            Run(id: "r", status: status, startedAt: start, completedAt: end)
         }
         let stats = RunStatistics(runs: [
             run("completed", "2026-05-17T10:00:00Z", "2026-05-17T10:00:10Z"),

@@ -102,13 +102,13 @@ final class ScriptedPollTransport: PollTransport {
         }
     }
 
-    func getRun(_ runID: String, priority: RateBudget.Priority) async throws(DuvoAPIError) -> JSONValue {
+    func getRun(_ runID: String, priority: RateBudget.Priority) async throws(DuvoAPIError) -> RunRead {
         guard case .run(let body) = try await reply(to: "get \(runID)") else { throw .cancelled }
         return body
     }
 
     func datedMessages(_ runID: String, limit: Int?, offset: Int?, priority: RateBudget.Priority)
-        async throws(DuvoAPIError) -> APIAnswer
+        async throws(DuvoAPIError) -> DatedMessagePage
     {
         guard case .messages(let answer) = try await reply(to: "messages \(runID) \(offset ?? 0)") else {
             throw .cancelled
@@ -117,7 +117,7 @@ final class ScriptedPollTransport: PollTransport {
     }
 
     func listRuns(_ filter: RunListFilter, teamID: String?, priority: RateBudget.Priority)
-        async throws(DuvoAPIError) -> JSONValue
+        async throws(DuvoAPIError) -> RunPage
     {
         guard case .page(let body) = try await reply(to: "list \(filter.offset ?? 0)") else { throw .cancelled }
         return body

@@ -32,7 +32,7 @@ struct CoreScript {
 
     /// Subscribes `id` to `runID` at `now`, wanting messages from 0 unless told otherwise.
     mutating func subscribe(_ id: UInt64, to runID: String, at now: Double, messages: Bool = true,
-                            knownRun: JSONValue? = nil) -> [PollEffect] {
+                            knownRun: Run? = nil) -> [PollEffect] {
         step(.subscribed(id: id, runID: runID, fromOffset: 0, messages: messages, knownRun: knownRun), at: now)
     }
 }
@@ -46,29 +46,29 @@ enum Fixture {
     /// 2026-05-18T09:30:00Z, the `updated_at` of the fixtures' runs, in seconds since the epoch.
     static let updatedAt = 1_779_096_600.0
 
-    static func run(_ id: String, _ status: String, updatedAt: String = "2026-05-18T09:30:00Z") -> JSONValue {
-        ["id": .string(id), "status": .string(status), "updated_at": .string(updatedAt)]
+    static func run(_ id: String, _ status: RunStatus, updatedAt: String = "2026-05-18T09:30:00Z") -> Run {
+        Run(id: id, status: status, updatedAt: updatedAt)
     }
 
     /// `GET /runs/{id}`'s answer.
-    static func read(_ id: String, _ status: String, updatedAt: String = "2026-05-18T09:30:00Z",
-                     pending: JSONValue = .null) -> PollAnswer {
-        .run(["run": run(id, status, updatedAt: updatedAt), "pending_human_request": pending])
+    static func read(_ id: String, _ status: RunStatus, updatedAt: String = "2026-05-18T09:30:00Z",
+                     pending: HumanRequest? = nil) -> PollAnswer {
+        .run(RunRead(run: run(id, status, updatedAt: updatedAt), pendingHumanRequest: pending))
     }
 
-    static func message(_ index: Int) -> JSONValue {
-        ["id": .string("msg_\(index)"), "type": "text", "text_content": .string("message \(index)")]
+    static func message(_ index: Int) -> Message {
+        Message(id: "msg_\(index)", type: "text", textContent: "message \(index)")
     }
 
     /// A page of messages `indices` of `total`, answered at `serverDate` (seconds since the epoch).
     static func messages(_ indices: Range<Int>, total: Int, serverDate: Double? = nil) -> PollAnswer {
-        .messages(APIAnswer(body: ["messages": .array(indices.map(message)), "total": .int(total)],
-                            serverDate: serverDate))
+        .messages(DatedMessagePage(page: MessagePage(messages: indices.map(message), total: total),
+                                   serverDate: serverDate))
     }
 
     /// A page of a team listing holding `runs` of `total`.
-    static func listing(_ runs: [JSONValue], total: Int? = nil) -> PollAnswer {
-        .page(["data": .array(runs), "total": .int(total ?? runs.count)])
+    static func listing(_ runs: [Run], total: Int? = nil) -> PollAnswer {
+        .page(RunPage(runs: runs, total: total ?? runs.count))
     }
 
     static func upstream(_ status: Int) -> UpstreamError {

@@ -45,7 +45,7 @@ struct PollCoreSharingTests {
         #expect(listed.events(for: 1) == [
             .status(status: "completed", previous: "running",
                     run: Fixture.run(Fixture.runA, "completed", updatedAt: "2026-05-18T09:31:00Z"),
-                    pendingHumanRequest: .null),
+                    pendingHumanRequest: nil),
             .ended(status: "completed", reason: .terminal, error: nil),
         ])
         #expect(listed.sent.isEmpty, "the floor was reached on the first page")
@@ -112,7 +112,7 @@ struct PollCoreSharingTests {
                                    at: 0.7)
         #expect(messages.events(for: 1).first == .status(status: "running", previous: nil,
                                                          run: Fixture.run(Fixture.runA, "running"),
-                                                         pendingHumanRequest: .null))
+                                                         pendingHumanRequest: nil))
         for time in [1.0, 3, 5, 9] {
             #expect(!script.step(.tick, at: time).sent.contains { if case .readRun = $0 { true } else { false } },
                     "sweeps watch the run now: no poll of its own at \(time) s")
@@ -127,7 +127,7 @@ struct PollCoreSharingTests {
                                            highWater: Fixture.updatedAt), at: 12)
         #expect(taken.events(for: 2) == [.status(status: "running", previous: nil,
                                                  run: Fixture.run(Fixture.runB, "running"),
-                                                 pendingHumanRequest: .null)])
+                                                 pendingHumanRequest: nil)])
         for time in [12.0, 20, 40] {
             #expect(script.step(.tick, at: time).sent.isEmpty)
         }

@@ -19,7 +19,7 @@ struct PollCoreTests {
         #expect(page.events(for: 1) == [
             .message(index: 0, message: Fixture.message(0)), .message(index: 1, message: Fixture.message(1)),
             .status(status: "running", previous: nil, run: Fixture.run(Fixture.runA, "running"),
-                    pendingHumanRequest: .null),
+                    pendingHumanRequest: nil),
         ])
         // It just changed: the next poll comes 1 s later, from the background share.
         #expect(script.step(.tick, at: 1.25).sent.isEmpty)
@@ -29,7 +29,7 @@ struct PollCoreTests {
     @Test("a follow's own read of the run is its first poll's: only the messages are read, still before the status; a run waiting for a person is read again", arguments: ["running", "waiting"])
     func followersReadIsTheFirstPoll(_ status: String) {
         var script = CoreScript()
-        _ = script.subscribe(1, to: Fixture.runA, at: 0, knownRun: Fixture.run(Fixture.runA, status))
+        _ = script.subscribe(1, to: Fixture.runA, at: 0, knownRun: Fixture.run(Fixture.runA, RunStatus(rawValue: status)))
         let first = script.step(.tick, at: 0)
         guard status == "running" else {
             #expect(first.sent == [.readRun(ticket: 1, runID: Fixture.runA, priority: .status)],
@@ -44,7 +44,7 @@ struct PollCoreTests {
         #expect(page.events(for: 1) == [
             .message(index: 0, message: Fixture.message(0)),
             .status(status: "running", previous: nil, run: Fixture.run(Fixture.runA, "running"),
-                    pendingHumanRequest: .null),
+                    pendingHumanRequest: nil),
         ])
         #expect(script.step(.tick, at: 1.5).sent == [.readRun(ticket: 2, runID: Fixture.runA, priority: .background)],
                 "later polls read the run again")
@@ -63,7 +63,7 @@ struct PollCoreTests {
         #expect(page.events(for: 1) == [
             .message(index: 0, message: Fixture.message(0)),
             .status(status: "completed", previous: nil, run: Fixture.run(Fixture.runA, "completed"),
-                    pendingHumanRequest: .null),
+                    pendingHumanRequest: nil),
             .ended(status: "completed", reason: .terminal, error: nil),
         ])
         #expect(script.core.watchedRunCount == 0)
@@ -131,7 +131,7 @@ struct PollCoreTests {
                                                        priority: .status),
                                          Fixture.messages(0..<0, total: 0)), at: 8)
         #expect(page.events(for: 1) == [.status(status: "running", previous: nil,
-                                                run: Fixture.run(Fixture.runA, "running"), pendingHumanRequest: .null)])
+                                                run: Fixture.run(Fixture.runA, "running"), pendingHumanRequest: nil)])
     }
 
     @Test("unfollowing ends the subscription at once; a late answer to its read is ignored by a new follow")
@@ -188,14 +188,15 @@ struct PollCoreTests {
         _ = script.subscribe(1, to: Fixture.runA, at: 0, messages: listing.wantsMessages)
         #expect(script.step(.tick, at: 0).sent == [.listPage(ticket: 1, offset: 0)])
         let swept = script.step(.answered(.listPage(ticket: 1, offset: 0),
-                                          Fixture.listing([Fixture.run(Fixture.runA, listing.status)])), at: 0.5)
+                                          Fixture.listing([Fixture.run(Fixture.runA, RunStatus(rawValue: listing.status))])),
+                                 at: 0.5)
         let statuses = swept.events(for: 1).compactMap { event -> String? in
-            if case .status(let status, _, _, _) = event { status } else { nil }
+            if case .status(let status, _, _, _) = event { status.rawValue } else { nil }
         }
         #expect(statuses == listing.reported)
         #expect(swept.contains(.sweepSettled(completed: 0)))
         if listing.endsAtOnce {
-            #expect(swept.events(for: 1).last == .ended(status: listing.status, reason: .terminal, error: nil))
+            #expect(swept.events(for: 1).last == .ended(status: RunStatus(rawValue: listing.status), reason: .terminal, error: nil))
             return
         }
         let next = script.step(.tick, at: 0.75).sent
@@ -281,7 +282,7 @@ struct PollCoreTests {
                                            highWater: Fixture.updatedAt), at: 0.5)
         #expect(taken.events(for: 1) == [.status(status: "running", previous: nil,
                                                  run: Fixture.run(Fixture.runA, "running"),
-                                                 pendingHumanRequest: .null)])
+                                                 pendingHumanRequest: nil)])
         #expect(taken.contains(.sweepSettled(completed: 0)), "it counts as a sweep for who waits on listings")
         #expect(script.core.wasListed(Fixture.runB), "runs not followed here are known to exist")
         #expect(script.step(.tick, at: 0.5).sent

@@ -37,7 +37,7 @@ struct PollSchedulerTests {
         #expect(Array(events.dropFirst(2)) == [
             .message(index: 0, message: Fixture.message(0)), .message(index: 1, message: Fixture.message(1)),
             .status(status: "completed", previous: nil, run: Fixture.run(Fixture.runA, "completed"),
-                    pendingHumanRequest: .null),
+                    pendingHumanRequest: nil),
             .ended(status: "completed", reason: .terminal, error: nil),
         ])
     }
@@ -72,7 +72,7 @@ struct PollSchedulerTests {
         }
         defer { timeKeeper.cancel() }
         let outcome = try await scheduler.wait(runID: Fixture.runA, until: .terminal, timeout: 60, transport: transport)
-        #expect(outcome.run["status"] == "completed")
+        #expect(outcome.run.status == .completed)
         #expect(!outcome.timedOut)
     }
 

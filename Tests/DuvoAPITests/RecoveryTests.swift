@@ -39,7 +39,7 @@ struct RecoveryTests {
         return ScriptedTransport(Array(Array(repeating: round, count: rounds).joined()))
     }
 
-    private func start(_ client: DuvoClient) async -> Result<JSONValue, DuvoAPIError> {
+    private func start(_ client: DuvoClient) async -> Result<StartedRun, DuvoAPIError> {
         do {
             return .success(try await client.startRun(agentID: agentID, message: "yes", sandboxID: nil,
                                                       webhookURL: nil))
@@ -65,7 +65,7 @@ struct RecoveryTests {
         let client = DuvoClient.scripted(lostStart(created: Date().addingTimeInterval(1),
                                                    date: Self.httpDate(Date()), rounds: 2), version: .v2, team: "t")
         let first = try await start(client).get()
-        #expect(first["recovered"] == true && first["run"]?["id"]?.stringValue == runID)
+        #expect(first.recovered && first.run.id == runID)
         let again = DuvoClient.scripted(lostStart(created: Date().addingTimeInterval(1), date: Self.httpDate(Date())),
                                         version: .v2, team: "t")
         _ = try await start(again).get()  // another process may take it: only this process's answers count

@@ -41,6 +41,8 @@ package final class InProcessBridge: RPCPeer {
         package var rateLimit = DuvoConfiguration.defaultRateLimitPerMinute
         /// How much the server and the simulator log, each to a file of its own (``serverLog``, ``simulatorLog``).
         package var logLevel = LogLevel.error
+        /// Duvo at this base URL instead of the simulator (a stand-in answering one exact way).
+        package var upstream: String?
 
         package init() {}
     }
@@ -72,7 +74,7 @@ package final class InProcessBridge: RPCPeer {
             logger: Logger(label: "duvo sim", level: setup.logLevel, fd: logs.simulator.fileDescriptor)))
         baseURL = try simulator.start()
         self.simulator = simulator
-        guard let url = URL(string: baseURL) else {
+        guard let url = URL(string: setup.upstream ?? baseURL) else {
             simulator.stop()
             throw Simulator.UnusableAddress(address: baseURL)
         }

@@ -20,7 +20,7 @@ extension DuvoClient {
     /// since shortly before the call, newest first, whose first message is `message`. Exactly one match is returned
     /// (with `"recovered": true`); anything else is an ``DuvoAPIError/outcomeUnknown(failure:check:)``.
     func recoverStart(after failure: DuvoAPIError, agentID: String, message: String?, teamID: String?,
-                      sentAt: Date) async throws(DuvoAPIError) -> JSONValue {
+                      sentAt: Date) async throws(DuvoAPIError) -> StartedRun {
         let since = Self.isoTimestamp(sentAt.addingTimeInterval(-Self.recoveryWindow))
         let listing = "runs/list with agent_id \(agentID) and since \(since) (duvo runs list --agent \(agentID) "
             + "--since \(since))"
@@ -33,11 +33,11 @@ extension DuvoClient {
                 + "message it cannot be told apart from other runs of the agent. Check with \(listing) before "
                 + "starting again.")
         }
-        let candidates: [JSONValue]
+        let candidates: [Run]
         do {
             let filter = RunListFilter(agentID: agentID, since: since, limit: 20, sortBy: "created_at",
                                        sortOrder: "desc")
-            candidates = try await listRuns(filter, teamID: teamID)["data"]?.arrayValue ?? []
+            candidates = try await listRuns(filter, teamID: teamID).runs
         } catch {
             throw .outcomeUnknown(failure: failure, check: "The run may have been created, and looking for it failed "
                 + "too (\(error.what)). Check with \(listing) before starting again.")
@@ -46,12 +46,11 @@ extension DuvoClient {
             throw .outcomeUnknown(failure: failure, check: Self.noClockCheck("run") + " Check with \(listing) "
                 + "before starting again.")
         }
-        var matches: [JSONValue] = []
+        var matches: [Run] = []
         for run in candidates {
-            guard let id = run["id"]?.stringValue, !recovery.wasAnswered(id),
-                  Self.mayBeNewer(run["created_at"]?.stringValue, than: began) else { continue }
+            guard !recovery.wasAnswered(run.id), Self.mayBeNewer(run.createdAt, than: began) else { continue }
             do {
-                let first = try await messages(id, limit: 1, offset: 0)["messages"]?[0]
+                let first = try await messages(run.id, limit: 1, offset: 0).messages.first
                 if Self.isUserMessage(first, text: message) { matches.append(run) }
             } catch {
                 throw .outcomeUnknown(failure: failure, check: "The run may have been created, and looking for it "
@@ -59,14 +58,14 @@ extension DuvoClient {
             }
         }
         switch matches.count {
-        case 1 where recovery.noteAnswered(matches[0]["id"]?.stringValue ?? ""):
-            return ["run": matches[0], "recovered": true]
+        case 1 where recovery.noteAnswered(matches[0].id):
+            return StartedRun(run: matches[0], recovered: true)
         case 0, 1:
             throw .outcomeUnknown(failure: failure, check: "No run of agent \(agentID) with this message was created "
                 + "after this call began, so most likely none was; Duvo may still be creating it, so check with "
                 + "\(listing) before starting again.")
         default:
-            let ids = matches.compactMap { $0["id"]?.stringValue }.joined(separator: ", ")
+            let ids = matches.map(\.id).joined(separator: ", ")
             throw .outcomeUnknown(failure: failure, check: "\(matches.count) runs of agent \(agentID) with this "
                 + "message were created after this call began (\(ids)), so the one this call made cannot be told; "
                 + "check them before starting again.")
@@ -76,13 +75,13 @@ extension DuvoClient {
     /// Looks for a message whose post was lost among the run's newest messages: a user message with the same text
     /// written since shortly before the call is returned (with `"recovered": true`).
     func recoverMessage(after failure: DuvoAPIError, runID: String, text: String,
-                        sentAt: Date) async throws(DuvoAPIError) -> JSONValue {
+                        sentAt: Date) async throws(DuvoAPIError) -> PostedMessage {
         let check = "runs/messages for run \(runID) (duvo runs messages \(runID))"
-        let newest: [JSONValue]
+        let newest: [Message]
         do {
-            let total = try await messages(runID, limit: 1, offset: 0)["total"]?.intValue ?? 0
+            let total = try await messages(runID, limit: 1, offset: 0).total ?? 0
             let count = min(Self.recoveryMessageCount, maxMessagePageSize)
-            newest = try await messages(runID, limit: count, offset: max(0, total - count))["messages"]?.arrayValue ?? []
+            newest = try await messages(runID, limit: count, offset: max(0, total - count)).messages
         } catch {
             throw .outcomeUnknown(failure: failure, check: "The message may have been posted, and looking for it "
                 + "failed too (\(error.what)). Check \(check) before sending it again.")
@@ -92,17 +91,17 @@ extension DuvoClient {
                 + "sending it again.")
         }
         let found = newest.filter { message in
-            Self.isUserMessage(message, text: text) && Self.mayBeNewer(message["timestamp"]?.stringValue, than: began)
-                && !((message["id"]?.stringValue).map(recovery.wasAnswered) ?? false)
+            Self.isUserMessage(message, text: text) && Self.mayBeNewer(message.timestamp, than: began)
+                && !(message.id.map(recovery.wasAnswered) ?? false)
         }
-        guard found.count == 1, recovery.noteAnswered(found[0]["id"]?.stringValue ?? "") else {
+        guard found.count == 1, recovery.noteAnswered(found[0].id ?? "") else {
             throw .outcomeUnknown(failure: failure, check: found.isEmpty
                 ? "No message with this text was written after this call began, so most likely it did not arrive; "
                     + "check \(check) before sending it again."
                 : "\(found.count) messages with this text were written after this call began, so the one this call "
                     + "wrote cannot be told; check \(check) before sending it again.")
         }
-        return ["message": found[0], "recovered": true]
+        return PostedMessage(message: found[0], recovered: true)
     }
 
     /// The advice for an answer to a human request whose own answer was lost: trying again is safe.
@@ -111,12 +110,9 @@ extension DuvoClient {
 
     /// Whether `message` is a user message whose text is `text` (Duvo's docs call the text `text_content` or
     /// `content`).
-    private static func isUserMessage(_ message: JSONValue?, text: String) -> Bool {
-        guard let message, message["role"]?.stringValue == "user" || message["type"] == "user_message" else {
-            return false
-        }
-        let content = message["text_content"]?.stringValue ?? message["content"]?.stringValue
-        return content?.trimmingCharacters(in: .whitespacesAndNewlines) == text.trimmingCharacters(in: .whitespacesAndNewlines)
+    private static func isUserMessage(_ message: Message?, text: String) -> Bool {
+        guard let message, message.isFromUser else { return false }
+        return message.text?.trimmingCharacters(in: .whitespacesAndNewlines) == text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Why nothing can be recovered when no answer carried Duvo's `Date`.

@@ -50,6 +50,14 @@ public final class DuvoClient: Sendable {
         try await answer(request, priority: priority).body
     }
 
+    /// Sends `request` and decodes the body of a 2xx answer as `model`: the one place Duvo's answers become types.
+    /// - Throws: ``DuvoAPIError``; ``DuvoAPIError/invalidResponse(operation:detail:)`` for a body of another shape.
+    package func send<M: DuvoModel>(_ request: APIRequest, as model: M.Type,
+                                     priority: RateBudget.Priority = .interactive) async throws(DuvoAPIError) -> M
+    {
+        try M(decoding: try await answer(request, priority: priority).body, operation: request.operation)
+    }
+
     /// Sends `request` and returns the JSON body of a 2xx answer with the server's `Date`.
     ///
     /// One deadline (``DuvoConfiguration/requestTimeout``) covers every attempt and back-off of the call; time spent

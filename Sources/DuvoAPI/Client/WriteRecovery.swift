@@ -72,12 +72,6 @@ final class WriteRecovery: Sendable {
         }
     }
 
-    /// `body` as is, after noting the id of its `field` (`run`, `message`) as answered.
-    func answered(_ body: JSONValue, field: String) -> JSONValue {
-        if let id = body[field]?["id"]?.stringValue { noteAnswered(id) }
-        return body
-    }
-
     /// Whether `id` was already given as the effect of a call.
     func wasAnswered(_ id: String) -> Bool {
         state.withLock { $0.answered[id.lowercased()] != nil }

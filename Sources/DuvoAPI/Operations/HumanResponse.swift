@@ -7,36 +7,36 @@ import JSONCore
 /// comma-separated string; it is sent comma-separated.
 package struct HumanResponse: Sendable {
     /// The request being answered, as in `pending_human_request`.
-    package let request: JSONValue
+    package let request: HumanRequest
 
     /// A response builder for `request`.
-    package init(request: JSONValue) {
+    package init(request: HumanRequest) {
         self.request = request
     }
 
     /// The questions' texts, in order.
     package var questionTexts: [String] {
-        (request["questions"]?.arrayValue ?? []).compactMap { $0["question"]?.stringValue }
+        (request.questions ?? []).map(\.question)
     }
 
     /// The request body for `approved` or `answers` (values: string or array of strings).
     /// - Throws: ``HumanResponseError`` saying what shape is expected.
     package func body(approved: Bool?, answers: [String: JSONValue]?) throws(HumanResponseError) -> JSONValue {
-        let type = request["type"]?.stringValue ?? "approval"
+        let kind = request.kind ?? .approval
         switch (approved, answers) {
         case (.some, .some): throw .bothGiven
-        case (.none, .none): throw .neitherGiven(requestType: type)
+        case (.none, .none): throw .neitherGiven(requestType: kind.rawValue)
         case (.some(let approved), .none):
-            guard type == "approval" else { throw .needsAnswers(questions: questionTexts) }
+            guard kind == .approval else { throw .needsAnswers(questions: questionTexts) }
             return ["approved": .bool(approved)]
         case (.none, .some(let answers)):
-            guard type == "question" else { throw .needsApproval }
+            guard kind == .question else { throw .needsApproval }
             return ["answers": .object(try resolve(answers))]
         }
     }
 
     private func resolve(_ answers: [String: JSONValue]) throws(HumanResponseError) -> [String: JSONValue] {
-        let questions = request["questions"]?.arrayValue ?? []
+        let questions = request.questions ?? []
         let texts = questionTexts
         var resolved: [String: JSONValue] = [:]
         for (key, value) in answers {
@@ -52,14 +52,14 @@ package struct HumanResponse: Sendable {
     }
 
     /// The position of the question a key names: exact text, then header, then index, then text ignoring case.
-    static func questionIndex(for key: String, in questions: [JSONValue]) -> Int? {
+    static func questionIndex(for key: String, in questions: [HumanQuestion]) -> Int? {
         let trimmed = key.trimmingCharacters(in: .whitespaces)
-        if let exact = questions.firstIndex(where: { $0["question"]?.stringValue == key }) { return exact }
+        if let exact = questions.firstIndex(where: { $0.question == key }) { return exact }
         if let header = questions.firstIndex(where: {
-            $0["header"]?.stringValue?.caseInsensitiveCompare(trimmed) == .orderedSame
+            $0.header?.caseInsensitiveCompare(trimmed) == .orderedSame
         }) { return header }
         if let index = Int(trimmed), questions.indices.contains(index) { return index }
-        return questions.firstIndex { $0["question"]?.stringValue?.caseInsensitiveCompare(trimmed) == .orderedSame }
+        return questions.firstIndex { $0.question.caseInsensitiveCompare(trimmed) == .orderedSame }
     }
 
     private static func text(of value: JSONValue) -> String {

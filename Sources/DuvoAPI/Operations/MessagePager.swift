@@ -1,34 +1,32 @@
-import JSONCore
 import KeyCoordination
 
 extension DuvoClient {
     /// Reads every message of a run from `offset` on, page by page at the largest page size the API allows.
     ///
-    /// - Returns: `{messages, total, limit, offset}` shaped like one page holding everything.
+    /// - Returns: one page holding everything (`limit` is the count read).
     package func allMessages(_ runID: String, from offset: Int = 0, priority: RateBudget.Priority = .interactive)
-        async throws(DuvoAPIError) -> JSONValue
+        async throws(DuvoAPIError) -> MessagePage
     {
-        var collected: [JSONValue] = []
+        var collected: [Message] = []
         var total = 0
         var next = offset
         let pageSize = maxMessagePageSize
         while true {
             let page = try await messages(runID, limit: pageSize, offset: next, priority: priority)
-            let batch = page["messages"]?.arrayValue ?? []
-            total = page["total"]?.intValue ?? (next + batch.count)
+            let batch = page.messages
+            total = page.total ?? (next + batch.count)
             collected += batch
             next += batch.count
             if batch.isEmpty || next >= total { break }
         }
-        return ["messages": .array(collected), "total": .int(total), "limit": .int(collected.count),
-                "offset": .int(offset)]
+        return MessagePage(messages: collected, total: total, limit: collected.count, offset: offset)
     }
 
     /// Reads every run matching `filter` (v2), page by page, up to `cap` runs.
-    /// - Returns: `{data, total, limit, offset}` shaped like one page holding everything read.
+    /// - Returns: one page holding everything read.
     package func allRuns(_ filter: RunListFilter, teamID: String? = nil, cap: Int = 10_000,
-                        priority: RateBudget.Priority = .interactive) async throws(DuvoAPIError) -> JSONValue {
-        var collected: [JSONValue] = []
+                        priority: RateBudget.Priority = .interactive) async throws(DuvoAPIError) -> RunPage {
+        var collected: [Run] = []
         var total = 0
         var page = filter
         page.limit = 100
@@ -36,13 +34,13 @@ extension DuvoClient {
         page.offset = start
         while collected.count < cap {
             let answer = try await listRuns(page, teamID: teamID, priority: priority)
-            let batch = answer["data"]?.arrayValue ?? []
-            total = answer["total"]?.intValue ?? (start + collected.count + batch.count)
+            let batch = answer.runs
+            total = answer.total ?? (start + collected.count + batch.count)
             collected += batch
             page.offset = start + collected.count
             if batch.isEmpty || start + collected.count >= total { break }
         }
-        return ["data": .array(Array(collected.prefix(cap))), "total": .int(total),
-                "limit": .int(min(collected.count, cap)), "offset": .int(start)]
+        return RunPage(runs: Array(collected.prefix(cap)), total: total, limit: min(collected.count, cap),
+                       offset: start)
     }
 }

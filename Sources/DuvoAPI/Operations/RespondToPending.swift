@@ -1,33 +1,24 @@
 import JSONCore
 
-/// Why answering a run's pending request failed: Duvo refused or could not be reached, or the answer does not fit.
-package enum RespondFailure: Error, Sendable {
-    /// The call to Duvo failed.
-    case duvo(DuvoAPIError)
-    /// Nothing is pending, or the answer does not fit the pending request (carried, to explain what would).
-    case doesNotFit(HumanResponseError, request: JSONValue)
-}
-
 extension DuvoClient {
     /// Answers the run's pending human request: reads it, checks that it is the one meant (`requestID`, when given)
     /// and that the answer fits its type, then posts `{"approved"}` or `{"answers"}` keyed by question text.
     ///
     /// Both front doors (`runs/respond`, `duvo runs respond`) answer through this one function.
-    /// - Returns: Duvo's body, `{"human_request": {...}}`.
-    /// - Throws: ``RespondFailure``.
+    /// - Returns: the answered request.
+    /// - Throws: ``RunOperationError``: Duvo's failure, or an answer that does not fit.
     package func respondToPending(runID: String, requestID: String?, approved: Bool?,
-                                 answers: [String: JSONValue]?) async throws(RespondFailure) -> JSONValue {
-        let snapshot: JSONValue
+                                 answers: [String: JSONValue]?) async throws(RunOperationError) -> AnsweredRequest {
+        let snapshot: RunRead
         do {
             snapshot = try await getRun(runID)
         } catch {
             throw .duvo(error)
         }
-        let pending = snapshot["pending_human_request"] ?? .null
-        guard let pendingID = pending["id"]?.stringValue else {
-            let status = snapshot["run"]?["status"]?.stringValue ?? "unknown"
-            throw .doesNotFit(.nothingPending(runStatus: status), request: pending)
+        guard let pending = snapshot.pendingHumanRequest else {
+            throw .doesNotFit(.nothingPending(runStatus: snapshot.run.status.rawValue), request: nil)
         }
+        let pendingID = pending.id
         if let requestID, requestID.lowercased() != pendingID.lowercased() {
             throw .doesNotFit(.notThePendingRequest(given: requestID, pending: pendingID), request: pending)
         }

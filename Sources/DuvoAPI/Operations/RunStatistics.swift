@@ -14,24 +14,23 @@ package struct RunStatistics: Sendable {
     /// Durations in seconds (completed_at - started_at) of runs that have both.
     package var durations: [Double]
 
-    /// Statistics over `runs` (Duvo run objects), out of `total` matching.
-    package init(runs: [JSONValue], total: Int) {
+    /// Statistics over `runs`, out of `total` matching.
+    package init(runs: [Run], total: Int) {
         self.total = total
         counted = runs.count
         var counts: [String: Int] = [:]
         var durations: [Double] = []
         for run in runs {
-            let status = run["status"]?.stringValue ?? "unknown"
-            counts[status, default: 0] += 1
-            if let start = run["started_at"]?.stringValue.flatMap(Self.parseDate),
-               let end = run["completed_at"]?.stringValue.flatMap(Self.parseDate), end >= start {
+            counts[run.status.rawValue, default: 0] += 1
+            if let start = run.startedAt.flatMap(Self.parseDate), let end = run.completedAt.flatMap(Self.parseDate),
+               end >= start {
                 durations.append(end - start)
             }
         }
         self.counts = counts
         self.durations = durations.sorted()
         let terminal = RunStatus.terminal.reduce(0) { $0 + (counts[$1.rawValue] ?? 0) }
-        failureRate = terminal == 0 ? nil : Double(counts["failed"] ?? 0) / Double(terminal)
+        failureRate = terminal == 0 ? nil : Double(counts[RunStatus.failed.rawValue] ?? 0) / Double(terminal)
     }
 
     /// The `runs/stats` result object.
@@ -72,6 +71,6 @@ extension DuvoClient {
     {
         let filter = RunListFilter(agentID: agentID, since: since, sortBy: "created_at", sortOrder: "desc")
         let page = try await allRuns(filter, teamID: teamID, cap: cap)
-        return RunStatistics(runs: page["data"]?.arrayValue ?? [], total: page["total"]?.intValue ?? 0)
+        return RunStatistics(runs: page.runs, total: page.total ?? 0)
     }
 }

@@ -18,9 +18,10 @@ public enum BridgeFailure: Error, Sendable {
 }
 
 extension BridgeFailure {
-    /// A failure from answering a pending request: Duvo's error, or the answer that does not fit.
-    init(_ failure: RespondFailure) {
+    /// An operation's failure: a parameter that does not fit, Duvo's error, or an answer that does not fit.
+    package init(_ failure: RunOperationError) {
         switch failure {
+        case .invalidParameter(let message, let field): self = .invalidParams(message, field: field)
         case .duvo(let error): self = .duvo(error)
         case .doesNotFit(let mismatch, _): self = .doesNotFit(mismatch)
         }

@@ -6,26 +6,32 @@ import RunWatching
 
 /// The follows of one connection: turns the scheduler's run events into `runs/*` notifications for the client.
 actor FollowManager {
-    private let scheduler: PollScheduler
+    private let operations: RunOperations
     private var forwards: [String: (id: UInt64, task: Task<Void, Never>)] = [:]
     private var counter = 0
 
-    init(scheduler: PollScheduler) {
-        self.scheduler = scheduler
+    init(operations: RunOperations) {
+        self.operations = operations
     }
 
-    /// Subscribes to `runID` from message `offset` and forwards its events as notifications on the request's
-    /// connection. `knownRun` is the run as Duvo just returned it, if the caller has it. Returns the subscription's
-    /// name, e.g. `sub-1`.
-    func follow(runID: String, offset: Int, knownRun: JSONValue? = nil, context: RPCRequestContext) async -> String {
+    /// Follows `runID` from message `offset` (see ``RunOperations/follow(_:from:messages:known:)``) and forwards its
+    /// events as notifications on the request's connection. `known` is the run as Duvo just returned it, if the
+    /// caller has it. Returns the subscription's name, e.g. `sub-1`.
+    func follow(_ runID: RunID, offset: Int, known: Run? = nil, context: RPCRequestContext)
+        async throws(BridgeFailure) -> String
+    {
+        let subscription: PollScheduler.Subscription
+        do {
+            subscription = try await operations.follow(runID, from: offset, known: known)
+        } catch {
+            throw BridgeFailure(error)
+        }
         counter += 1
         let name = "sub-\(counter)"
-        let subscription = await scheduler.subscribe(runID: runID, fromOffset: offset, messages: true,
-                                                     knownRun: knownRun)
         let connection = context.connection
         let task = Task {
             for await event in subscription.events {
-                let (method, params) = Self.notification(for: event, subscription: name, runID: runID)
+                let (method, params) = Self.notification(for: event, subscription: name, runID: runID.text)
                 await connection.notify(method, params: params)
             }
             self.forget(name)
@@ -37,7 +43,7 @@ actor FollowManager {
     /// Ends a follow early. Returns false when it had already ended (or never existed).
     func unfollow(_ name: String) async -> Bool {
         guard let forward = forwards[name] else { return false }
-        let ended = await scheduler.unsubscribe(forward.id)
+        let ended = await operations.unfollow(forward.id)
         await forward.task.value
         return ended
     }
@@ -45,7 +51,7 @@ actor FollowManager {
     /// Ends every follow with reason `shutdown` and waits until each has sent its last notification.
     func shutdown() async {
         let tasks = forwards.values.map(\.task)
-        await scheduler.shutdown()
+        await operations.scheduler().shutdown()
         for task in tasks { await task.value }
     }
 
@@ -59,11 +65,12 @@ actor FollowManager {
         switch event {
         case .message(let index, let message):
             return ("runs/message", ["subscription": .string(subscription), "run_id": .string(runID),
-                                     "index": .int(index), "message": message])
+                                     "index": .int(index), "message": message.json])
         case .status(let status, let previous, let run, let pending):
             return ("runs/status", ["subscription": .string(subscription), "run_id": .string(runID),
-                                    "status": .string(status), "previous_status": .optional(previous), "run": run,
-                                    "pending_human_request": pending])
+                                    "status": .string(status.rawValue),
+                                    "previous_status": .optional(previous?.rawValue), "run": run.json,
+                                    "pending_human_request": pending?.json ?? .null])
         case .stalled(let error):
             return ("runs/followStalled", ["subscription": .string(subscription), "run_id": .string(runID),
                                            "since": .string(timestamp(now)), "error": detail(of: error)])
@@ -73,7 +80,7 @@ actor FollowManager {
                                              "stalled_s": .double(rounded)])
         case .ended(let status, let reason, let error):
             var params: JSONValue = ["subscription": .string(subscription), "run_id": .string(runID),
-                                     "status": .optional(status), "reason": .string(reason.rawValue)]
+                                     "status": .optional(status?.rawValue), "reason": .string(reason.rawValue)]
             if let error { params["error"] = detail(of: error) }
             return ("runs/followEnded", params)
         }

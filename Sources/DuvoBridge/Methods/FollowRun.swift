@@ -17,20 +17,8 @@ enum FollowRun: BridgeMethod {
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
         async throws(BridgeFailure) -> JSONValue
     {
-        try ParamChecks.uuid(params.runID, field: "run_id")
-        try ParamChecks.range(params.offset, 0...Int.max, field: "offset")
-        await bridge.client.budget.expectStatusNews()
-        // A wrong id must be an error answer, not a subscription that ends at once. Under team-wide sweeps, the next
-        // sweep usually shows the run exists (it changed lately), which costs no request; otherwise read it.
-        var read: JSONValue?
-        if await !bridge.scheduler.listedBySweeps(params.runID) {
-            read = try await bridge.call { () async throws(DuvoAPIError) in
-                try await bridge.client.getRun(params.runID)
-            }
-        }
-        // The read stands for the follow's first look at the run, so that it is not read twice.
-        let subscription = await bridge.follows.follow(runID: params.runID, offset: params.offset ?? 0,
-                                                       knownRun: read?["run"], context: context)
+        let runID = try await bridge.run { _ throws(RunOperationError) in try RunID.checked(params.runID) }
+        let subscription = try await bridge.follows.follow(runID, offset: params.offset ?? 0, context: context)
         return ["subscription": .string(subscription)]
     }
 }

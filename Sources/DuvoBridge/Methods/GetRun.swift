@@ -16,9 +16,8 @@ enum GetRun: BridgeMethod {
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
         async throws(BridgeFailure) -> JSONValue
     {
-        try ParamChecks.uuid(params.runID, field: "run_id")
-        var body = try await bridge.call { () async throws(DuvoAPIError) in try await bridge.client.getRun(params.runID) }
-        if body["pending_human_request"] == nil { body["pending_human_request"] = .null }
-        return body
+        try await bridge.run { operations throws(RunOperationError) in
+            try await operations.get(try RunID.checked(params.runID))
+        }.json
     }
 }

@@ -29,27 +29,14 @@ enum ListRuns: BridgeMethod {
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
         async throws(BridgeFailure) -> JSONValue
     {
-        if let agentID = params.agentID { try ParamChecks.uuid(agentID, field: "agent_id") }
-        try ParamChecks.range(params.limit, 1...100, field: "limit")
-        try ParamChecks.range(params.offset, 0...Int.max, field: "offset")
-        try ParamChecks.oneOf(params.issueSeverity, ["critical", "medium", "low"], field: "issue_severity")
-        try ParamChecks.oneOf(params.sortBy, ["created_at", "started_at", "completed_at", "updated_at"],
-                              field: "sort_by")
-        try ParamChecks.oneOf(params.sortOrder, ["asc", "desc"], field: "sort_order")
-        try ParamChecks.nonEmpty(params.teamID, field: "team_id")
-        let filter = RunListFilter(agentID: params.agentID, statuses: try statuses(params.status), since: params.since,
+        let statuses = try statuses(params.status)
+        let filter = RunListFilter(agentID: params.agentID, statuses: statuses, since: params.since,
                                    hasIssues: params.hasIssues, issueSeverity: params.issueSeverity,
                                    limit: params.limit, offset: params.offset, sortBy: params.sortBy,
                                    sortOrder: params.sortOrder)
-        let client = bridge.client
-        if params.all == true {
-            return try await bridge.call { () async throws(DuvoAPIError) in
-                try await client.allRuns(filter, teamID: params.teamID)
-            }
-        }
-        return try await bridge.call { () async throws(DuvoAPIError) in
-            try await client.listRuns(filter, teamID: params.teamID)
-        }
+        return try await bridge.run { operations throws(RunOperationError) in
+            try await operations.list(filter, all: params.all == true, teamID: params.teamID)
+        }.json
     }
 
     private static func statuses(_ value: JSONValue?) throws(BridgeFailure) -> [String] {

@@ -22,22 +22,12 @@ enum RespondToHumanRequest: BridgeMethod {
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
         async throws(BridgeFailure) -> JSONValue
     {
-        try ParamChecks.uuid(params.runID, field: "run_id")
-        if let requestID = params.requestID { try ParamChecks.uuid(requestID, field: "request_id") }
+        let runID = try await bridge.run { _ throws(RunOperationError) in try RunID.checked(params.runID) }
         let answers = try answerMap(params.answers)
-        for (key, value) in answers ?? [:] {
-            let fits = value.stringValue != nil || (value.arrayValue?.allSatisfy { $0.stringValue != nil } ?? false)
-            guard fits else {
-                throw BridgeFailure.invalidParams("answer '\(key)' must be a string or an array of strings, not "
-                    + value.kindDescription, field: "answers.\(key)")
-            }
-        }
-        do {
-            return try await bridge.client.respondToPending(runID: params.runID, requestID: params.requestID,
-                                                            approved: params.approved, answers: answers)
-        } catch {
-            throw BridgeFailure(error)
-        }
+        return try await bridge.run { operations throws(RunOperationError) in
+            try await operations.respond(runID, requestID: params.requestID, approved: params.approved,
+                                         answers: answers)
+        }.json
     }
 
     /// The answers as a map from question to answer, from either shape; nil when none are given.

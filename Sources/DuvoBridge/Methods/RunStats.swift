@@ -18,11 +18,8 @@ enum RunStats: BridgeMethod {
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
         async throws(BridgeFailure) -> JSONValue
     {
-        if let agentID = params.agentID { try ParamChecks.uuid(agentID, field: "agent_id") }
-        try ParamChecks.nonEmpty(params.teamID, field: "team_id")
-        let statistics = try await bridge.call { () async throws(DuvoAPIError) in
-            try await bridge.client.statistics(agentID: params.agentID, since: params.since, teamID: params.teamID)
-        }
-        return statistics.json
+        try await bridge.run { operations throws(RunOperationError) in
+            try await operations.stats(agentID: params.agentID, since: params.since, teamID: params.teamID)
+        }.json
     }
 }

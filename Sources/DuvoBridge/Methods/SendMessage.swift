@@ -17,10 +17,8 @@ enum SendMessage: BridgeMethod {
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
         async throws(BridgeFailure) -> JSONValue
     {
-        try ParamChecks.uuid(params.runID, field: "run_id")
-        try ParamChecks.nonEmpty(params.message, field: "message")
-        return try await bridge.call { () async throws(DuvoAPIError) in
-            try await bridge.client.postMessage(params.runID, text: params.message)
-        }
+        try await bridge.run { operations throws(RunOperationError) in
+            try await operations.sendMessage(try RunID.checked(params.runID), text: params.message)
+        }.json
     }
 }

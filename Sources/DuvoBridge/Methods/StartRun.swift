@@ -1,6 +1,7 @@
 import DuvoAPI
 import JSONCore
 import JSONRPC
+import RunWatching
 
 /// `runs/start`: starts a run of an agent; with `follow`, also subscribes to it.
 enum StartRun: BridgeMethod {
@@ -24,19 +25,20 @@ enum StartRun: BridgeMethod {
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
         async throws(BridgeFailure) -> JSONValue
     {
-        try ParamChecks.uuid(params.agentID, field: "agent_id")
-        try ParamChecks.nonEmpty(params.teamID, field: "team_id")
-        // Statuses will flow for this run: from the first start of a burst, the starts leave the status reserve free.
-        if params.follow == true { await bridge.client.budget.expectStatusNews() }
-        var body = try await bridge.call { () async throws(DuvoAPIError) in
-            try await bridge.client.startRun(agentID: params.agentID, message: params.message,
-                                             sandboxID: params.sandboxID, webhookURL: params.webhookURL,
-                                             teamID: params.teamID)
+        let follow = params.follow == true
+        let request = RunOperations.StartRequest(agentID: params.agentID, message: params.message,
+                                                 sandboxID: params.sandboxID, webhookURL: params.webhookURL,
+                                                 teamID: params.teamID, willFollow: follow)
+        let started = try await bridge.run { operations throws(RunOperationError) in
+            try await operations.start(request)
         }
-        if params.follow == true, let runID = body["run"]?["id"]?.stringValue {
-            body["subscription"] = .string(await bridge.follows.follow(runID: runID, offset: 0, knownRun: body["run"],
-                                                                       context: context))
+        var result = started.json
+        if follow {
+            // The answer stands for the follow's first look at the run: it is not read again.
+            result["subscription"] = .string(try await bridge.follows.follow(RunID(unchecked: started.run.id),
+                                                                             offset: 0, known: started.run,
+                                                                             context: context))
         }
-        return body
+        return result
     }
 }

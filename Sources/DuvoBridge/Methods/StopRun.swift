@@ -16,7 +16,8 @@ enum StopRun: BridgeMethod {
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
         async throws(BridgeFailure) -> JSONValue
     {
-        try ParamChecks.uuid(params.runID, field: "run_id")
-        return try await bridge.call { () async throws(DuvoAPIError) in try await bridge.client.stopRun(params.runID) }
+        try await bridge.run { operations throws(RunOperationError) in
+            try await operations.stop(try RunID.checked(params.runID))
+        }.json
     }
 }

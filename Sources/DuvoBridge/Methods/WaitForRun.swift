@@ -8,8 +8,6 @@ enum WaitForRun: BridgeMethod {
     static let name = "runs/wait"
     static let traits = MethodTraits.read
     static let toolName: String? = "duvo_wait_for_run"
-    /// The wait when none is given: ten minutes.
-    static let defaultTimeout = 600.0
 
     struct Params: BridgeParams {
         let runID: String
@@ -21,16 +19,12 @@ enum WaitForRun: BridgeMethod {
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
         async throws(BridgeFailure) -> JSONValue
     {
-        try ParamChecks.uuid(params.runID, field: "run_id")
-        try ParamChecks.oneOf(params.until, ["terminal", "attention"], field: "until")
-        if let timeout = params.timeoutS, !(timeout > 0 && timeout <= 86_400) {
-            throw BridgeFailure.invalidParams("'timeout_s' must be more than 0 and at most 86400 seconds", field: "timeout_s")
-        }
-        let condition = WaitCondition(rawValue: params.until ?? "terminal") ?? .terminal
-        let outcome = try await bridge.call { () async throws(DuvoAPIError) in
-            try await bridge.scheduler.wait(runID: params.runID, until: condition,
-                                            timeout: params.timeoutS ?? defaultTimeout, client: bridge.client)
-        }
-        return outcome.json
+        try await bridge.run { operations throws(RunOperationError) in
+            let runID = try RunID.checked(params.runID)
+            try ParameterChecks.oneOf(params.until, ["terminal", "attention"], field: "until")
+            let condition = WaitCondition(rawValue: params.until ?? "terminal") ?? .terminal
+            return try await operations.wait(runID, until: condition,
+                                             timeout: params.timeoutS ?? RunOperations.defaultWait)
+        }.json
     }
 }

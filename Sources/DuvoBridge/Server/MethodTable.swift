@@ -24,9 +24,9 @@ public enum MethodTable {
         }
     }
 
-    /// Runs the method called `name` with raw `params` (the MCP layer calls tools this way).
+    /// Runs the method called `name` with raw `params`.
     /// - Throws: ``RPCError``: method not found, invalid params naming the field, or the method's own errors.
-    public static func invoke(_ name: String, params: JSONValue?, bridge: Bridge, context: RPCRequestContext)
+    static func invoke(_ name: String, params: JSONValue?, bridge: Bridge, context: RPCRequestContext)
         async throws -> JSONValue
     {
         guard let handler = handlers[name] else { throw RPCError.methodNotFound(name) }
@@ -47,7 +47,7 @@ public enum MethodTable {
     }
 
     /// The adapter every method runs through, and the only place a ``BridgeFailure`` becomes an ``RPCError``.
-    private static func run<M: BridgeMethod>(_ method: M.Type, params: JSONValue?, bridge: Bridge,
+    static func run<M: BridgeMethod>(_ method: M.Type, params: JSONValue?, bridge: Bridge,
                                              context: RPCRequestContext) async throws(RPCError) -> JSONValue
     {
         let decoded = try decode(M.Params.self, from: params)
@@ -96,12 +96,19 @@ extension MethodTable {
         public let method: String
         /// What it does to the world (for the tool's annotations).
         public let traits: MethodTraits
+        /// Runs the method with the tool's arguments as its params (the translation of the JSON-RPC front door,
+        /// which the tool shares), answering through `bridge`.
+        package let run: @Sendable (JSONValue?, Bridge, RPCRequestContext) async throws(RPCError) -> JSONValue
     }
 
     /// Every method offered as an MCP tool, in table order.
     public static var tools: [Tool] {
         methods.compactMap { method in
-            method.toolName.map { Tool(name: $0, method: method.name, traits: method.traits) }
+            method.toolName.map { name in
+                Tool(name: name, method: method.name, traits: method.traits) { params, bridge, context throws(RPCError) in
+                    try await run(method, params: params, bridge: bridge, context: context)
+                }
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentKit
+import DuvoAPI
 
 /// `duvo runs get RUN`: a run's status and what it waits for.
 enum GetCommand: RunsSubcommand {
@@ -12,7 +13,9 @@ enum GetCommand: RunsSubcommand {
         positionals: [CommonOptions.run])
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {
-        let snapshot = try await invocation.client().getRun(invocation.parsed.runID)
+        let snapshot = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.get(try RunID.checked(invocation.parsed.runID))
+        }.json
         if invocation.json {
             invocation.console.json(snapshot)
         } else {

@@ -44,21 +44,23 @@ enum ListCommand: RunsSubcommand {
             limit: try parsed.int("limit", in: 1...100), offset: try parsed.int("offset", in: 0...Int.max),
             sortBy: try parsed.choice("sort-by", among: sortFields),
             sortOrder: try parsed.choice("sort-order", among: sortOrders))
-        let client = try await invocation.client()
-        let answer = try await parsed.flag("all") ? client.allRuns(filter) : client.listRuns(filter)
+        let all = parsed.flag("all")
+        let answer = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.list(filter, all: all)
+        }
         let console = invocation.console
         if invocation.json {
-            console.json(answer)
+            console.json(answer.json)
             return .success
         }
-        let runs = answer["data"]?.arrayValue ?? []
+        let runs = answer.runs.map(\.json)
         guard !runs.isEmpty else {
             console.line(console.palette.dim("No runs match."))
             return .success
         }
         console.lines(invocation.runs.table(runs))
-        let offset = answer["offset"]?.intValue ?? filter.offset ?? 0
-        let total = answer["total"]?.intValue ?? (offset + runs.count)
+        let offset = answer.offset ?? filter.offset ?? 0
+        let total = answer.total ?? (offset + runs.count)
         if offset + runs.count < total {
             console.line(console.palette.dim("Runs \(offset + 1)-\(offset + runs.count) of \(total); "
                 + "next page: --offset \(offset + runs.count), or --all"))

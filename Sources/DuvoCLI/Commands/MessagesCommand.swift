@@ -48,20 +48,25 @@ enum MessagesCommand: RunsSubcommand {
                 commandPath: parsed.commandPath)
         }
         let runID = parsed.runID
+        let checked = try await invocation.run { _ throws(RunOperationError) in try RunID.checked(runID) }
         if follow {
             let status = try await RunFollower(invocation: invocation, runID: runID).follow(fromOffset: offset)
             return parsed.flag("exit-status") ? ExitCode(runStatus: status) : .success
         }
-        let page = try await limit == nil ? client.allMessages(runID, from: offset)
-            : client.messages(runID, limit: limit, offset: offset)
-        let messages = page["messages"]?.arrayValue ?? []
-        // Only a page holding a human request needs the run's pending request (one more call).
-        var pending = JSONValue.null
-        if messages.contains(where: DocsMessageFields.isHumanRequest) {
-            pending = try await client.getRun(runID)["pending_human_request"] ?? .null
+        let page = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.messages(checked, limit: limit, offset: offset, all: limit == nil)
         }
+        let messages = page.messages.map(\.json)
+        // Only a page holding a human request needs the run's pending request (one more call).
+        var pendingRequest: HumanRequest?
+        if messages.contains(where: DocsMessageFields.isHumanRequest) {
+            pendingRequest = try await invocation.run { operations throws(RunOperationError) in
+                try await operations.get(checked)
+            }.pendingHumanRequest
+        }
+        let pending = pendingRequest?.json ?? .null
         if invocation.json {
-            invocation.console.json(DocsMessageFields.addingToPage(page, pendingRequestID: pending["id"]?.stringValue))
+            invocation.console.json(DocsMessageFields.addingToPage(page.json, pendingRequestID: pendingRequest?.id))
         } else {
             printTranscript(messages, page: page, pending: pending, limit: limit, offset: offset,
                             invocation: invocation)
@@ -69,10 +74,10 @@ enum MessagesCommand: RunsSubcommand {
         return .success
     }
 
-    private static func printTranscript(_ messages: [JSONValue], page: JSONValue, pending: JSONValue, limit: Int?,
+    private static func printTranscript(_ messages: [JSONValue], page: MessagePage, pending: JSONValue, limit: Int?,
                                         offset: Int, invocation: Invocation) {
         let console = invocation.console
-        let total = page["total"]?.intValue ?? (offset + messages.count)
+        let total = page.total ?? (offset + messages.count)
         if messages.isEmpty {
             console.line(console.palette.dim(total == 0 ? "No messages yet." : "No messages after #\(offset)."))
         }

@@ -38,17 +38,17 @@ enum RespondCommand: RunsSubcommand {
                              commandPath: path)
         }
         let answers = try AnswerArguments.parse(answerValues, commandPath: path)
-        let client = try await invocation.client()
+        let operations = try await invocation.operations()
         let runID = parsed.runID
-        let answer: JSONValue
+        let answer: AnsweredRequest
         do {
-            answer = try await client.respondToPending(
-                runID: runID, requestID: parsed.value("request"), approved: approve ? true : (deny ? false : nil),
-                answers: answerValues.isEmpty ? nil : answers)
+            answer = try await operations.respond(
+                try RunID.checked(runID), requestID: parsed.value("request"),
+                approved: approve ? true : (deny ? false : nil), answers: answerValues.isEmpty ? nil : answers)
         } catch {
             switch error {
-            case .duvo(let failure):
-                throw failure
+            case .duvo, .invalidParameter:
+                throw invocation.cliFailure(error)
             case .doesNotFit(.nothingPending(let status), _):
                 throw CLIFailure("run \(runID) has no pending human request (status: \(status)); nothing to respond to",
                                  exitCode: .refused)
@@ -61,20 +61,19 @@ enum RespondCommand: RunsSubcommand {
         }
         let console = invocation.console
         if invocation.json {
-            console.json(answer)
+            console.json(answer.json)
         } else {
             let verb = approve ? "Approved" : (deny ? "Denied" : "Answered")
-            let title = answer["human_request"]?["title"]?.stringValue ?? "the request"
+            let title = answer.humanRequest["title"]?.stringValue ?? "the request"
             console.line("\(verb) '\(title)' on run \(console.palette.bold(runID)).")
         }
         return .success
     }
 
     /// The core's explanation, in the command line's words: flags rather than JSON fields, and the QIDs that work.
-    static func message(for error: HumanResponseError, request: JSONValue) -> String {
-        let qids = (request["questions"]?.arrayValue ?? []).enumerated().map { index, question in
-            "[\(index)] " + (question["header"]?.stringValue.map { "\($0): " } ?? "")
-                + (question["question"]?.stringValue ?? "")
+    static func message(for error: HumanResponseError, request: HumanRequest?) -> String {
+        let qids = (request?.questions ?? []).enumerated().map { index, question in
+            "[\(index)] " + (question.header.map { "\($0): " } ?? "") + question.question
         }.joined(separator: "; ")
         let asks = { (questions: [String]) in questions.map { "'\($0)'" }.joined(separator: ", ") }
         switch error {

@@ -1,4 +1,5 @@
 import ArgumentKit
+import DuvoAPI
 
 /// `duvo runs send-message RUN --message TEXT`: adds a user message, which resumes a waiting, completed or
 /// interrupted run.
@@ -17,10 +18,12 @@ enum SendMessageCommand: RunsSubcommand {
     static func run(_ invocation: Invocation) async throws -> ExitCode {
         let parsed = invocation.parsed
         let text = try parsed.required("message", "what to tell the agent")
-        let answer = try await invocation.client().postMessage(parsed.runID, text: text)
+        let answer = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.sendMessage(try RunID.checked(parsed.runID), text: text)
+        }
         let console = invocation.console
         if invocation.json {
-            console.json(answer)
+            console.json(answer.json)
         } else {
             console.line("Sent to run \(console.palette.bold(parsed.runID)): \(text)")
         }

@@ -1,5 +1,6 @@
 import ArgumentKit
 import DuvoAPI
+import RunWatching
 
 /// `duvo runs start --agent ID`: starts a run; with `--follow`, streams it until it ends.
 enum StartCommand: RunsSubcommand {
@@ -32,18 +33,19 @@ enum StartCommand: RunsSubcommand {
             throw UsageError("--exit-status needs --follow (or use 'duvo runs wait RUN --exit-status')",
                              commandPath: parsed.commandPath)
         }
-        let client = try await invocation.client()
-        let answer = try await client.startRun(agentID: agent, message: parsed.value("message"),
-                                               sandboxID: parsed.value("sandbox"), webhookURL: parsed.value("webhook"))
-        guard let runID = answer["run"]?["id"]?.stringValue else {
-            throw DuvoAPIError.invalidResponse(operation: "start run", detail: "the answer has no run.id")
+        let request = RunOperations.StartRequest(agentID: agent, message: parsed.value("message"),
+                                                 sandboxID: parsed.value("sandbox"),
+                                                 webhookURL: parsed.value("webhook"), willFollow: follow)
+        let answer = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.start(request)
         }
+        let runID = answer.run.id
         let console = invocation.console
         guard follow else {
             if invocation.json {
-                console.json(answer)
+                console.json(answer.json)
             } else {
-                let status = answer["run"]?["status"]?.stringValue ?? "unknown"
+                let status = answer.run.status.rawValue
                 console.lines([
                     "Started run \(console.palette.bold(runID)) (\(console.palette.status(status))).",
                     console.palette.dim("Follow it: duvo runs messages \(runID) --follow"),

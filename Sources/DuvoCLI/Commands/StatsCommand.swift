@@ -1,4 +1,5 @@
 import ArgumentKit
+import DuvoAPI
 
 /// `duvo runs stats`: the operations guide's aggregated views, computed: counts by status, failure rate,
 /// durations.
@@ -18,8 +19,9 @@ enum StatsCommand: RunsSubcommand {
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {
         let parsed = invocation.parsed
-        let statistics = try await invocation.client().statistics(agentID: parsed.value("agent"),
-                                                                  since: parsed.value("since"))
+        let statistics = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.stats(agentID: parsed.value("agent"), since: parsed.value("since"), teamID: nil)
+        }
         if invocation.json {
             invocation.console.json(statistics.json)
         } else {

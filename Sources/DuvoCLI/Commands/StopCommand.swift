@@ -1,4 +1,5 @@
 import ArgumentKit
+import DuvoAPI
 
 /// `duvo runs stop RUN`: stops a run (a no-op on one that is not active).
 enum StopCommand: RunsSubcommand {
@@ -10,12 +11,14 @@ enum StopCommand: RunsSubcommand {
 
     static func run(_ invocation: Invocation) async throws -> ExitCode {
         let runID = invocation.parsed.runID
-        let answer = try await invocation.client().stopRun(runID)
+        let answer = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.stop(try RunID.checked(runID))
+        }
         let console = invocation.console
         if invocation.json {
-            console.json(answer)
-        } else if answer["success"]?.boolValue == false {
-            console.line(answer["message"]?.stringValue ?? "Run \(runID) was not active; nothing to stop.")
+            console.json(answer.json)
+        } else if !answer.success {
+            console.line(answer.message ?? "Run \(runID) was not active; nothing to stop.")
         } else {
             console.line("Stopped run \(console.palette.bold(runID)).")
         }

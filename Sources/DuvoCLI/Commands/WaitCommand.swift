@@ -5,9 +5,6 @@ import RunWatching
 
 /// `duvo runs wait RUN`: blocks until the run ends (or, with `--until attention`, also until it needs a human).
 enum WaitCommand: RunsSubcommand {
-    /// What "no --timeout" means: longer than any run, short enough to stay a valid sleep.
-    static let foreverSeconds = 10.0 * 365 * 86_400
-
     static let spec = Command(
         "wait", abstract: "Wait until a run ends (or needs a human, with --until attention)",
         discussion: """
@@ -37,24 +34,23 @@ enum WaitCommand: RunsSubcommand {
         let until = try parsed.choice("until", among: ["terminal", "attention"]) ?? "terminal"
         let condition = WaitCondition(rawValue: until) ?? .terminal
         let runID = parsed.runID
-        let client = try await invocation.client()
-        let scheduler = try await invocation.scheduler()
+        let checked = try await invocation.run { _ throws(RunOperationError) in try RunID.checked(runID) }
         let live = LiveStatus(console: invocation.console)
         live.update("waiting for run \(runID)")
         defer { live.stop() }
-        let outcome = try await scheduler.wait(
-            runID: runID, until: condition, timeout: timeout ?? foreverSeconds, client: client
-        ) { status, _ in
-            live.update("run \(runID) is \(status)")
+        let outcome = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.wait(checked, until: condition, timeout: timeout) { status, _ in
+                live.update("run \(runID) is \(status)")
+            }
         }
         live.stop()
-        let status = outcome.run["status"]?.stringValue ?? "unknown"
+        let status = outcome.run.status.rawValue
         let console = invocation.console
         if invocation.json {
             console.json(outcome.json)
         } else if !outcome.timedOut {
-            if outcome.pendingHumanRequest.objectValue != nil && !RunStatus(rawValue: status).isTerminal {
-                console.lines(invocation.humanRequests.lines(for: outcome.pendingHumanRequest, runID: runID))
+            if let pending = outcome.pendingHumanRequest, !outcome.run.status.isTerminal {
+                console.lines(invocation.humanRequests.lines(for: pending.json, runID: runID))
             } else {
                 console.line(invocation.runs.outcome(runID: runID, status: status))
             }

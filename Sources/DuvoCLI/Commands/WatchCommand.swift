@@ -23,12 +23,18 @@ enum WatchCommand: RunsSubcommand {
     static func run(_ invocation: Invocation) async throws -> ExitCode {
         var seen = Set<String>()
         let runIDs = invocation.parsed.positionals("run").filter { seen.insert($0.lowercased()).inserted }
-        let scheduler = try await invocation.scheduler()
+        let checked = try await invocation.run { _ throws(RunOperationError) in
+            var checked: [String: RunID] = [:]
+            for runID in runIDs { checked[runID] = try RunID.checked(runID) }
+            return checked
+        }
+        let operations = try await invocation.operations()
         let board = StatusBoard(runIDs: runIDs, console: invocation.console)
         let outcomes = await withTaskGroup(of: (String, Outcome).self) { group in
             for runID in runIDs {
                 group.addTask {
-                    (runID, await watch(runID, scheduler: scheduler, invocation: invocation, board: board))
+                    (runID, await watch(checked[runID] ?? RunID(unchecked: runID), operations: operations,
+                                        invocation: invocation, board: board))
                 }
             }
             var outcomes: [String: Outcome] = [:]
@@ -51,16 +57,21 @@ enum WatchCommand: RunsSubcommand {
     }
 
     /// Watches one run, printing its status changes, until it ends.
-    private static func watch(_ runID: String, scheduler: PollScheduler, invocation: Invocation,
+    private static func watch(_ id: RunID, operations: RunOperations, invocation: Invocation,
                               board: StatusBoard) async -> Outcome {
-        let subscription = await scheduler.subscribe(runID: runID, messages: false)
-        let console = invocation.console
+        let runID = id.text
+        let subscription: PollScheduler.Subscription
         let simulator: SharedSimulatorWatch?
         do {
-            simulator = try await invocation.watchSharedSimulator { await scheduler.unsubscribe(subscription.id) }
+            // Each run's line reports a run Duvo does not know, so none is read first.
+            subscription = try await invocation.run { operations throws(RunOperationError) in
+                try await operations.follow(id, messages: false, verify: false)
+            }
+            simulator = try await invocation.watchSharedSimulator { await operations.unfollow(subscription.id) }
         } catch {
             return .failure(error)
         }
+        let console = invocation.console
         defer { simulator?.cancel() }
         for await event in subscription.events {
             switch event {
@@ -70,17 +81,20 @@ enum WatchCommand: RunsSubcommand {
                 console.diagnostic("run \(runID): waiting for Duvo (\(error.message)); still trying")
             case .recovered:
                 console.diagnostic("run \(runID): Duvo answers again")
-            case .status(let status, let previous, let run, let pending):
+            case .status(let newStatus, let previousStatus, let run, let pendingRequest):
+                let status = newStatus.rawValue, previous = previousStatus?.rawValue
+                let pending = pendingRequest?.json ?? .null
                 board.record(runID: runID, status: status)
                 if invocation.json {
                     console.json(["run_id": .string(runID), "status": .string(status),
-                                  "previous_status": .optional(previous), "run": run,
+                                  "previous_status": .optional(previous), "run": run.json,
                                   "pending_human_request": pending])
                 } else {
                     console.line(line(runID: runID, status: status, previous: previous, pending: pending,
                                       palette: console.palette))
                 }
-            case .ended(let status, let reason, let error):
+            case .ended(let endStatus, let reason, let error):
+                let status = endStatus?.rawValue
                 switch reason {
                 case .terminal: return .success(status ?? "unknown")
                 case .error:
@@ -96,7 +110,7 @@ enum WatchCommand: RunsSubcommand {
                 }
             }
         }
-        await scheduler.unsubscribe(subscription.id)
+        await operations.unfollow(subscription.id)
         return .failure(CancellationError())
     }
 

@@ -20,6 +20,12 @@ extension ExitCode {
         case is UsageError: self = .usage
         case let failure as CLIFailure: self = failure.exitCode
         case let failure as DuvoAPIError: self = ExitCode(failure)
+        case let failure as RunOperationError:
+            switch failure {
+            case .invalidParameter: self = .usage
+            case .duvo(let error): self = ExitCode(error)
+            case .doesNotFit: self = .refused
+            }
         case is CancellationError: self = .interrupted
         default: self = .refused
         }

@@ -15,7 +15,7 @@ struct JSONLinesFollowPrinter: FollowPrinter {
         if DocsMessageFields.isHumanRequest(message) {
             // A failed look-up marks the request as responded: a script that auto-approves then skips it rather
             // than answering something that may no longer be pending.
-            pendingID = (try? await client.getRun(runID))?["pending_human_request"]?["id"]?.stringValue
+            pendingID = (try? await client.getRun(runID))?.pendingHumanRequest?.id
         }
         var line = DocsMessageFields.adding(to: message, pendingRequestID: pendingID)
         line["index"] = .int(index)

@@ -17,7 +17,7 @@ struct RunFollower {
     /// - Throws: ``DuvoAPIError`` when Duvo stops answering about the run (after the printer has said so);
     ///   `CancellationError` when the command is interrupted.
     func follow(fromOffset offset: Int) async throws -> String {
-        let scheduler = try await invocation.scheduler()
+        let operations = try await invocation.operations()
         let printer: any FollowPrinter
         if invocation.json {
             printer = JSONLinesFollowPrinter(runID: runID, console: invocation.console,
@@ -26,23 +26,28 @@ struct RunFollower {
             printer = TranscriptFollowPrinter(runID: runID, invocation: invocation,
                                               prompt: try await HumanRequestPrompt(invocation: invocation))
         }
-        let subscription = await scheduler.subscribe(runID: runID, fromOffset: offset)
+        // The printer reports a run Duvo does not know as the follow's end, so it is not read first.
+        let subscription = try await invocation.run { operations throws(RunOperationError) in
+            try await operations.follow(RunID(unchecked: runID), from: offset, verify: false)
+        }
         // Under --simulate a stopped shared simulator takes the run with it: end the follow instead of retrying.
-        let simulator = try await invocation.watchSharedSimulator { await scheduler.unsubscribe(subscription.id) }
+        let simulator = try await invocation.watchSharedSimulator { await operations.unfollow(subscription.id) }
         defer { simulator?.cancel() }
         var lastStatus: String?
         for await event in subscription.events {
             switch event {
             case .message(let index, let message):
-                await printer.message(index: index, message: message)
+                await printer.message(index: index, message: message.json)
             case .stalled(let error):
                 invocation.console.diagnostic("run \(runID): waiting for Duvo (\(error.message)); still trying")
             case .recovered:
                 invocation.console.diagnostic("run \(runID): Duvo answers again")
             case .status(let status, let previous, _, let pending):
-                lastStatus = status
-                await printer.status(status, previous: previous, pendingHumanRequest: pending)
-            case .ended(let status, let reason, let error):
+                lastStatus = status.rawValue
+                await printer.status(status.rawValue, previous: previous?.rawValue,
+                                     pendingHumanRequest: pending?.json ?? .null)
+            case .ended(let endStatus, let reason, let error):
+                let status = endStatus?.rawValue
                 switch reason {
                 case .terminal:
                     let final = status ?? lastStatus ?? "unknown"
@@ -63,7 +68,7 @@ struct RunFollower {
             }
         }
         // The stream finished without an end event: this task was cancelled (Ctrl-C).
-        await scheduler.unsubscribe(subscription.id)
+        await operations.unfollow(subscription.id)
         await printer.failed(status: lastStatus, message: "interrupted")
         throw CancellationError()
     }

@@ -42,10 +42,50 @@ final class Invocation: Sendable {
         try await endpoint().client
     }
 
+    /// The run operations (the same the JSON-RPC methods and MCP tools call), on ``client()``; their scheduler is
+    /// ``scheduler()``'s, made only when a command follows or waits.
+    func operations() async throws -> RunOperations {
+        let endpoint = try await endpoint()
+        return RunOperations(client: endpoint.client) { [self] in self.scheduler(on: endpoint) }
+    }
+
+    /// Runs operations, their failure in the command line's form: a parameter that does not fit is a usage error
+    /// naming the argument (exit 2), Duvo's failure is reported as Duvo's, an answer that does not fit the pending
+    /// request is refused (exit 1).
+    func run<T: Sendable>(_ body: (RunOperations) async throws(RunOperationError) -> T) async throws -> T {
+        let operations = try await operations()
+        do {
+            return try await body(operations)
+        } catch {
+            throw cliFailure(error)
+        }
+    }
+
+    /// `failure` as the command line reports it.
+    func cliFailure(_ failure: RunOperationError) -> any Error {
+        switch failure {
+        case .invalidParameter(let message, let field):
+            let named = field.flatMap { Self.argumentNames[$0] }.map { message.replacing("'\(field ?? "")'", with: $0) }
+            return UsageError(named ?? message, commandPath: parsed.commandPath)
+        case .duvo(let error):
+            return error
+        case .doesNotFit(let mismatch, _):
+            return CLIFailure(mismatch.message, exitCode: .refused)
+        }
+    }
+
+    /// The command line's names of the operations' parameters.
+    private static let argumentNames = ["run_id": "RUN", "agent_id": "--agent", "request_id": "--request",
+                                        "message": "--message", "limit": "--limit", "offset": "--offset",
+                                        "timeout_s": "--timeout"]
+
     /// The process's poll scheduler, shared by every follow, wait and watch of this command.
     func scheduler() async throws -> PollScheduler {
-        let endpoint = try await endpoint()
-        return connection.withLock { state in
+        scheduler(on: try await endpoint())
+    }
+
+    private func scheduler(on endpoint: ConnectionOptions.Endpoint) -> PollScheduler {
+        connection.withLock { state in
             if let scheduler = state.scheduler { return scheduler }
             // The commands report a follow that ends in an error themselves; at the default level the scheduler's
             // own warning would say the same thing twice.

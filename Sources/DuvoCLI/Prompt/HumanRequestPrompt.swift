@@ -1,6 +1,7 @@
 import DuvoAPI
 import Foundation
 import JSONCore
+import RunWatching
 
 /// Asks the person at the terminal to answer a run's pending human request while `--follow` shows it: approve or
 /// deny; pick options by number (several, comma-separated, for a multi-select question); free text where a question
@@ -11,7 +12,7 @@ import JSONCore
 /// the follow prints the respond commands, as in a script.
 struct HumanRequestPrompt: Sendable {
     private let console: Console
-    private let client: DuvoClient
+    private let operations: RunOperations
 
     /// The prompt for this invocation, or nil when nobody can be asked.
     init?(invocation: Invocation) async throws {
@@ -19,7 +20,7 @@ struct HumanRequestPrompt: Sendable {
         guard streams.inputIsTerminal, streams.outputIsTerminal, !invocation.json,
               !invocation.parsed.flag("no-input") else { return nil }
         console = invocation.console
-        client = try await invocation.client()
+        operations = try await invocation.operations()
     }
 
     /// What became of a prompt.
@@ -48,13 +49,15 @@ struct HumanRequestPrompt: Sendable {
             approved = decision
         }
         do {
-            _ = try await client.respondToPending(runID: runID, requestID: request["id"]?.stringValue,
-                                                  approved: approved, answers: answers)
+            _ = try await operations.respond(try RunID.checked(runID), requestID: request["id"]?.stringValue,
+                                             approved: approved, answers: answers)
         } catch {
             switch error {
             case .duvo(let failure): console.error(failure.message)
             case .doesNotFit(let mismatch, let pending):
                 console.error(RespondCommand.message(for: mismatch, request: pending))
+            case .invalidParameter(let message, _):
+                console.error(message)
             }
             return left(runID)
         }

@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 import JSONRPC
 
@@ -65,8 +66,9 @@ struct MessageListTool: Sendable {
     }
 
     private func page(runID: String, limit: Int, offset: Int) async throws -> JSONValue {
-        try await environment.invoke("runs/messages",
-                                     ["run_id": .string(runID), "limit": .int(limit), "offset": .int(offset)])
+        try await environment.run { operations throws(RunOperationError) in
+            try await operations.messages(try RunID.checked(runID), limit: limit, offset: offset)
+        }.json
     }
 
     private func summary(_ result: JSONValue, runID: String, offset: Int, total: Int) -> String {

@@ -25,10 +25,10 @@ enum ListenSubscriptions: RPCMethod {
     typealias Result = JSONValue
 }
 
-/// Serves one `subscriptions/listen` stream through the bridge's poll scheduler (the same polls as follows).
+/// Serves one `subscriptions/listen` stream through the bridge's follows (the same polls as every follow).
 struct TaskListener: Sendable {
     let board: TaskBoard
-    let scheduler: PollScheduler
+    let operations: RunOperations
     let serverVersion: String
 
     /// Acknowledges, then forwards task notifications until the client cancels (or the server shuts down).
@@ -66,11 +66,18 @@ struct TaskListener: Sendable {
     /// Forwards one task's status changes until its run ends, the stream is cancelled or the server shuts down.
     private func forward(_ taskID: String, capabilities: ClientCapabilities, meta: JSONValue,
                          connection: RPCConnection) async {
-        let subscription = await scheduler.subscribe(runID: taskID, messages: false)
+        // A task Duvo does not know ends its stream quietly, as before: it is not read first.
+        let subscription: PollScheduler.Subscription
+        do {
+            subscription = try await operations.follow(RunID(unchecked: taskID), messages: false, verify: false)
+        } catch {
+            return
+        }
         for await event in subscription.events {
             switch event {
             case .status(_, _, let run, let pending):
-                var task = await board.task(run: run, pending: pending, capabilities: capabilities).detailed
+                var task = await board.task(run: run.json, pending: pending?.json ?? .null,
+                                            capabilities: capabilities).detailed
                 task["_meta"] = meta
                 await connection.notify("notifications/tasks", params: task)
             case .ended:
@@ -80,7 +87,7 @@ struct TaskListener: Sendable {
                 break
             }
         }
-        await scheduler.unsubscribe(subscription.id)
+        await operations.unfollow(subscription.id)
     }
 
     private static func taskIDs(_ filter: JSONValue?) throws(RPCError) -> [String] {

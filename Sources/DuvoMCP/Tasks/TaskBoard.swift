@@ -1,6 +1,8 @@
+import DuvoAPI
 import DuvoBridge
 import JSONCore
 import JSONRPC
+import RunWatching
 
 /// The Tasks extension's side of the server: turns a started run into a task, and answers `tasks/get`,
 /// `tasks/update` and `tasks/cancel` by reading, answering and stopping the run.
@@ -49,8 +51,8 @@ actor TaskBoard {
     func task(_ taskID: String, capabilities: ClientCapabilities, context: RPCRequestContext) async throws
         -> TaskRun
     {
-        let snapshot = try await read(taskID, context: context)
-        return await task(run: snapshot["run"] ?? .null, pending: snapshot["pending_human_request"] ?? .null,
+        let snapshot = try await read(taskID)
+        return await task(run: snapshot.run.json, pending: snapshot.pendingHumanRequest?.json ?? .null,
                           capabilities: capabilities)
     }
 
@@ -68,11 +70,12 @@ actor TaskBoard {
 
     /// The run's last message, or nil when it has none or reading it failed (the task is still reported).
     private func newestMessage(of runID: String) async -> JSONValue? {
+        let operations = bridge.operations, id = RunID(unchecked: runID)
         do {
-            let first = try await bridge.client.messages(runID, limit: 1, offset: 0)
-            let total = first["total"]?.intValue ?? 0
-            guard total > 1 else { return first["messages"]?[0] }
-            return try await bridge.client.messages(runID, limit: 1, offset: total - 1)["messages"]?[0]
+            let first = try await operations.messages(id, limit: 1, offset: 0)
+            let total = first.total ?? 0
+            guard total > 1 else { return first.messages.first?.json }
+            return try await operations.messages(id, limit: 1, offset: total - 1).messages.first?.json
         } catch {
             return nil
         }
@@ -87,19 +90,22 @@ actor TaskBoard {
         let task = try await task(taskID, capabilities: ClientCapabilities(formElicitation: true), context: context)
         guard let key = task.inputKey, let response = responses[key],
               response["action"]?.stringValue == "accept" else { return }
-        let params: JSONValue
         if let form = task.humanForm {
             try requireTool(for: [TaskMethods.respond], by: UpdateTask.name)
-            params = try form.respondParams(from: response["content"])
-            _ = try await invoke(TaskMethods.respond, params, context: context)
+            let answer = try form.answer(from: response["content"])
+            _ = try await act(on: taskID) { operations, runID throws(RunOperationError) in
+                try await operations.respond(runID, requestID: answer.requestID, approved: answer.approved,
+                                             answers: answer.answers)
+            }
         } else {
             try requireTool(for: [TaskMethods.sendMessage], by: UpdateTask.name)
             guard let message = response["content"]?["message"]?.stringValue, !message.isEmpty else {
                 throw RPCError.invalidParams("the answer to \(key) needs a non-empty message",
                                              field: "inputResponses.\(key)")
             }
-            _ = try await invoke(TaskMethods.sendMessage, ["run_id": .string(taskID), "message": .string(message)],
-                                 context: context)
+            _ = try await act(on: taskID) { operations, runID throws(RunOperationError) in
+                try await operations.sendMessage(runID, text: message)
+            }
         }
     }
 
@@ -109,9 +115,9 @@ actor TaskBoard {
     /// - Throws: ``RPCError`` -32602 for an unknown task or when the stop tool is not offered, and Duvo's errors.
     func cancel(_ taskID: String, context: RPCRequestContext) async throws {
         try requireTool(for: [TaskMethods.stop], by: CancelTask.name)
-        let run = try await read(taskID, context: context)["run"] ?? .null
-        guard !TaskRun.hasEnded(run) else { return }
-        _ = try await invoke(TaskMethods.stop, ["run_id": .string(taskID)], context: context)
+        let run = try await read(taskID).run
+        guard !TaskRun.hasEnded(run.json) else { return }
+        _ = try await act(on: taskID) { operations, runID throws(RunOperationError) in try await operations.stop(runID) }
     }
 
     /// Refuses a request that would act through a method none of whose tools this server offers, with the
@@ -124,21 +130,27 @@ actor TaskBoard {
             + "(--read-only, --tools or --exclude-tools); this server offers: \(offered)", field: "taskId")
     }
 
-    private func read(_ taskID: String, context: RPCRequestContext) async throws -> JSONValue {
-        try await invoke("runs/get", ["run_id": .string(taskID)], context: context)
+    private func read(_ taskID: String) async throws(RPCError) -> RunRead {
+        try await act(on: taskID) { operations, runID throws(RunOperationError) in try await operations.get(runID) }
     }
 
-    /// Runs a bridge method on the task's run, reporting a bad or unknown id as the extension asks (-32602).
-    private func invoke(_ method: String, _ params: JSONValue, context: RPCRequestContext) async throws
-        -> JSONValue
+    /// Runs an operation on the task's run, reporting a bad or unknown id as the extension asks (-32602).
+    private func act<T: Sendable>(on taskID: String,
+                                  _ body: (RunOperations, RunID) async throws(RunOperationError) -> T)
+        async throws(RPCError) -> T
     {
         do {
-            return try await MethodTable.invoke(method, params: params, bridge: bridge, context: context)
-        } catch let error as RPCError where error.code == .invalidParams && error.data?["field"] == "run_id" {
-            throw RPCError.invalidParams("Failed to retrieve task: \(error.message)", field: "taskId")
-        } catch let error as RPCError where error.code == .notFound {
-            throw RPCError.invalidParams("Failed to retrieve task: Task not found (\(error.message))",
-                                         field: "taskId")
+            return try await body(bridge.operations, try RunID.checked(taskID))
+        } catch {
+            switch error {
+            case .invalidParameter(let message, field: "run_id"):
+                throw RPCError.invalidParams("Failed to retrieve task: \(message)", field: "taskId")
+            case .duvo(let failure) where RPCError(failure).code == .notFound:
+                throw RPCError.invalidParams("Failed to retrieve task: Task not found (\(failure.message))",
+                                             field: "taskId")
+            default:
+                throw RPCError(BridgeFailure(error))
+            }
         }
     }
 }

@@ -59,7 +59,7 @@ struct ToolCall: Sendable {
     {
         switch tool.adaptation.runner {
         case .method:
-            let value = try await environment.invoke(tool.method, .object(arguments))
+            let value = try await tool.runMethod(.object(arguments), bridge, environment.context)
             if tool.name == TaskRun.startTool, let modern = environment.modern, modern.capabilities.tasks,
                let run = value["run"] {
                 return .task(await tasks.created(run, serverVersion: options.serverVersion))

@@ -57,7 +57,7 @@ struct ToolCatalog: Sendable {
         return ToolDefinition(
             name: tool.name, method: tool.method, title: Self.title(from: summary),
             description: description.filter { !$0.isEmpty }.joined(separator: " "), inputSchema: input,
-            outputSchema: output, traits: tool.traits, adaptation: adaptation)
+            outputSchema: output, traits: tool.traits, adaptation: adaptation, runMethod: tool.run)
     }
 
     /// The summary as a title: without its closing period.

@@ -1,5 +1,6 @@
 import DuvoBridge
 import JSONCore
+import JSONRPC
 
 /// One MCP tool as `tools/list` describes it, derived from a bridge method and its OpenRPC entry.
 struct ToolDefinition: Sendable {
@@ -19,6 +20,8 @@ struct ToolDefinition: Sendable {
     let traits: MethodTraits
     /// How the MCP tool differs from its method.
     let adaptation: ToolAdaptation
+    /// Runs the method behind a tool whose runner is the method itself.
+    let runMethod: @Sendable (JSONValue?, Bridge, RPCRequestContext) async throws(RPCError) -> JSONValue
 
     /// The names of the arguments the tool accepts.
     var argumentNames: [String] { (inputSchema["properties"]?.objectValue ?? [:]).keys.sorted() }

@@ -1,6 +1,8 @@
+import DuvoAPI
 import DuvoBridge
 import JSONCore
 import JSONRPC
+import RunWatching
 
 /// What a tool's run needs: the bridge, the client it serves and options, the way back to the client, and its log.
 struct ToolEnvironment: Sendable {
@@ -29,9 +31,14 @@ struct ToolEnvironment: Sendable {
         return await session.capabilities
     }
 
-    /// Runs the bridge method `method` with `params`, as `duvo rpc` would for a JSON-RPC client.
-    /// - Throws: ``RPCError`` for params that do not fit and Duvo's errors; cancellation as is.
-    func invoke(_ method: String, _ params: JSONValue) async throws -> JSONValue {
-        try await MethodTable.invoke(method, params: params, bridge: bridge, context: context)
+    /// Runs run operations, their failure in the form a JSON-RPC client would get it (which a tool's answer
+    /// explains).
+    /// - Throws: ``RPCError`` for parameters that do not fit and Duvo's errors.
+    func run<T: Sendable>(_ body: (RunOperations) async throws(RunOperationError) -> T) async throws(RPCError) -> T {
+        do {
+            return try await body(bridge.operations)
+        } catch {
+            throw RPCError(BridgeFailure(error))
+        }
     }
 }

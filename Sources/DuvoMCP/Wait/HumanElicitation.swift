@@ -88,18 +88,16 @@ struct HumanElicitation: Sendable {
                 "items": ["type": "string", "enum": choices]]
     }
 
-    /// The `runs/respond` params for the `content` of an accepted form.
+    /// The answer in the `content` of an accepted form.
     /// - Throws: ``RPCError`` -32602 when the form came back without an answer it requires.
-    func respondParams(from content: JSONValue?) throws(RPCError) -> JSONValue {
-        var params: [String: JSONValue] = ["run_id": .string(runID)]
-        if let id = request["id"] { params["request_id"] = id }
+    func answer(from content: JSONValue?) throws(RPCError) -> Answer {
+        let requestID = request["id"]?.stringValue
         if isApproval {
             guard let approved = content?["approved"]?.boolValue else {
                 throw RPCError.invalidParams("the form came back without a yes or no for the approval",
                                              field: "approved")
             }
-            params["approved"] = .bool(approved)
-            return .object(params)
+            return Answer(requestID: requestID, approved: approved, answers: nil)
         }
         var answers: [String: JSONValue] = [:]
         for field in fields {
@@ -114,8 +112,14 @@ struct HumanElicitation: Sendable {
                                              field: "answers")
             }
         }
-        params["answers"] = .object(answers)
-        return .object(params)
+        return Answer(requestID: requestID, approved: nil, answers: answers)
+    }
+
+    /// A filled-in form as the answer to the run's pending request: an approval, or answers keyed by question text.
+    struct Answer: Sendable {
+        let requestID: String?
+        let approved: Bool?
+        let answers: [String: JSONValue]?
     }
 
     /// `text` as a property name: lowercase letters, digits and underscores.

@@ -111,7 +111,7 @@ struct RunWaitTool: Sendable {
             }
             if remaining <= .zero { return report(.timedOut) }
             let outcome = try await scheduled(runID: runID, seconds: remaining.seconds, progress: progress)
-            snapshot = ["run": outcome.run, "pending_human_request": outcome.pendingHumanRequest]
+            snapshot = ["run": outcome.run.json, "pending_human_request": outcome.pendingHumanRequest?.json ?? .null]
             if outcome.timedOut { return report(.timedOut) }
         }
     }
@@ -125,20 +125,19 @@ struct RunWaitTool: Sendable {
             + "answer within \(tenths(cap)) s")
     }
 
-    /// The run and its pending request, read once through `runs/get` (which also checks the id).
+    /// The run and its pending request, read once (the id checked first).
     private func read(_ runID: String) async throws -> JSONValue {
-        try await environment.invoke("runs/get", ["run_id": .string(runID)])
+        try await environment.run { operations throws(RunOperationError) in
+            try await operations.get(try RunID.checked(runID))
+        }.json
     }
 
     /// One wait on the shared scheduler, until the run ends or needs attention.
     private func scheduled(runID: String, seconds: Double, progress: WaitProgress?) async throws -> WaitOutcome {
-        do {
-            return try await bridge.scheduler.wait(runID: runID, until: .attention, timeout: seconds,
-                                                   client: bridge.client) { status, _ in
-                await progress?.update(status: status)
+        try await environment.run { operations throws(RunOperationError) in
+            try await operations.wait(try RunID.checked(runID), until: .attention, timeout: seconds) { status, _ in
+                await progress?.update(status: status.rawValue)
             }
-        } catch {
-            throw RPCError(error)
         }
     }
 
@@ -181,18 +180,22 @@ struct RunWaitTool: Sendable {
     {
         switch reply["action"]?.stringValue {
         case "accept":
-            let params: JSONValue
+            let answer: HumanElicitation.Answer
             do {
-                params = try form.respondParams(from: reply["content"])
+                answer = try form.answer(from: reply["content"])
             } catch {
                 return incomplete ?? .notAsked(.failed(error.message))
             }
             do {
-                let answer = try await environment.invoke("runs/respond", params)
-                let response = answer["human_request"]?["response"]?.stringValue ?? "an answer"
+                let answered = try await environment.run { operations throws(RunOperationError) in
+                    try await operations.respond(try RunID.checked(runID), requestID: answer.requestID,
+                                                 approved: answer.approved, answers: answer.answers)
+                }
+                let response = answered.humanRequest["response"]?.stringValue ?? "an answer"
                 await environment.log.send(.info, "run \(runID): the user answered \"\(title)\"")
                 return .answered("The user answered \"\(title)\": \(response).")
-            } catch let error as RPCError where error.code != .requestCancelled {
+            } catch {
+                guard error.code != .requestCancelled else { throw error }
                 return .notAsked(.failed("posting the answer failed: \(error.message)"))
             }
         case "decline":

@@ -49,13 +49,13 @@ actor WaitProgress {
         do {
             let guess = max(0, knownTotal - 1)
             var page = try await client.messages(runID, limit: 1, offset: guess, priority: .background)
-            let total = page["total"]?.intValue ?? 0
+            let total = page.total ?? 0
             if total - 1 > guess {
                 page = try await client.messages(runID, limit: 1, offset: total - 1, priority: .background)
             }
             knownTotal = total
-            if let message = page["messages"]?.arrayValue?.last {
-                newest = MessageBudget.clip(MessageListTool.render(message), to: 160)
+            if let message = page.messages.last {
+                newest = MessageBudget.clip(MessageListTool.render(message.json), to: 160)
             }
         } catch {
             // A report without the newest message is still a report; the wait itself surfaces real failures.

@@ -17,15 +17,15 @@ package enum WaitCondition: String, Sendable {
 /// What a wait saw last: the run, its pending request, and whether time ran out first.
 package struct WaitOutcome: Sendable {
     /// The run as last read.
-    package var run: JSONValue
-    /// The pending human request as last read (null when none).
-    package var pendingHumanRequest: JSONValue
+    package var run: Run
+    /// The pending human request as last read (nil when none).
+    package var pendingHumanRequest: HumanRequest?
     /// Whether the wait ended because its time ran out.
     package var timedOut: Bool
 
     /// The `runs/wait` result object.
     package var json: JSONValue {
-        ["run": run, "pending_human_request": pendingHumanRequest, "timed_out": .bool(timedOut)]
+        ["run": run.json, "pending_human_request": pendingHumanRequest?.json ?? .null, "timed_out": .bool(timedOut)]
     }
 }
 
@@ -38,7 +38,7 @@ extension PollScheduler {
     /// - Throws: ``DuvoAPIError`` when Duvo refuses to tell, or when the run could not be read at all before the time
     ///   ran out (the last failure); `.cancelled` when the caller's task is cancelled.
     package func wait(runID: String, until condition: WaitCondition, timeout: Double, client: DuvoClient,
-                     onStatus: (@Sendable (String, JSONValue) async -> Void)? = nil)
+                     onStatus: (@Sendable (RunStatus, Run) async -> Void)? = nil)
         async throws(DuvoAPIError) -> WaitOutcome
     {
         try await wait(runID: runID, until: condition, timeout: timeout, transport: client, onStatus: onStatus)
@@ -46,15 +46,13 @@ extension PollScheduler {
 
     /// ``wait(runID:until:timeout:client:onStatus:)`` reading the run first through `transport`.
     package func wait(runID: String, until condition: WaitCondition, timeout: Double, transport: any PollTransport,
-                     onStatus: (@Sendable (String, JSONValue) async -> Void)? = nil)
+                     onStatus: (@Sendable (RunStatus, Run) async -> Void)? = nil)
         async throws(DuvoAPIError) -> WaitOutcome
     {
         let deadline = now() + max(0, timeout)
         let first = try await firstRead(runID, through: transport, deadline: deadline)
-        var outcome = WaitOutcome(run: first["run"] ?? .null,
-                                  pendingHumanRequest: first["pending_human_request"] ?? .null, timedOut: false)
-        let firstStatus = RunStatus(rawValue: outcome.run["status"]?.stringValue ?? "")
-        if condition.isMet(by: firstStatus) { return outcome }
+        var outcome = WaitOutcome(run: first.run, pendingHumanRequest: first.pendingHumanRequest, timedOut: false)
+        if condition.isMet(by: first.run.status) { return outcome }
         let subscription = subscribe(runID: runID, messages: false, knownRun: outcome.run)
         let timer = Task { [weak self] in
             do {
@@ -75,7 +73,7 @@ extension PollScheduler {
                 outcome.run = run
                 outcome.pendingHumanRequest = pending
                 await onStatus?(status, run)
-                if condition.isMet(by: RunStatus(rawValue: status)) {
+                if condition.isMet(by: status) {
                     unsubscribe(subscription.id)
                     return outcome
                 }
@@ -98,7 +96,7 @@ extension PollScheduler {
     /// Reads the run, retrying trouble that passes with back-off until `deadline`.
     /// - Throws: an answer that cannot change at once; the last failure when the deadline passes.
     private func firstRead(_ runID: String, through transport: any PollTransport, deadline: Double)
-        async throws(DuvoAPIError) -> JSONValue
+        async throws(DuvoAPIError) -> RunRead
     {
         var failures = 0
         while true {

@@ -61,7 +61,7 @@ extension PollCore {
         case (.readMessages(let ticket, let runID, let from, _, let priority), .messages(let answer)):
             guard let inFlight = runs[runID]?.inFlight, inFlight.ticket == ticket else { return }
             recover(runID, now: now, effects: &effects)
-            let more = deliver(answer.body, runID: runID, from: from, effects: &effects)
+            let more = deliver(answer.page, runID: runID, from: from, effects: &effects)
             // The first page's `Date` is the one that tells whether the second of the last change was over.
             switch inFlight {
             case .poll(_, let priority, let readsMessages, let highWater, let read, let date):
@@ -88,9 +88,9 @@ extension PollCore {
 
     /// Hands each message of `page` (from position `from`) to the subscribers waiting for it.
     /// - Returns: whether more pages follow.
-    private mutating func deliver(_ page: JSONValue, runID: String, from: Int, effects: inout [PollEffect]) -> Bool {
+    private mutating func deliver(_ page: MessagePage, runID: String, from: Int, effects: inout [PollEffect]) -> Bool {
         guard var run = runs[runID] else { return false }
-        let batch = page["messages"]?.arrayValue ?? []
+        let batch = page.messages
         for (offset, message) in batch.enumerated() {
             let index = from + offset
             for (id, subscriber) in run.subscribers.sorted(by: { $0.key < $1.key })
@@ -100,7 +100,7 @@ extension PollCore {
             }
         }
         runs[runID] = run
-        let total = page["total"]?.intValue ?? (from + batch.count)
+        let total = page.total ?? (from + batch.count)
         return !(batch.count < pageSize || from + batch.count >= total)
     }
 
@@ -110,9 +110,9 @@ extension PollCore {
               case .poll(_, _, let readsMessages, let highWaterAtStart, let read?, let serverDate)? = current.inFlight
         else { return }
         current.inFlight = nil
-        let run = read["run"] ?? .null
-        let status = run["status"]?.stringValue ?? "unknown"
-        let updatedAt = run["updated_at"]?.stringValue
+        let run = read.run
+        let status = run.status
+        let updatedAt = run.updatedAt
         if let readDate = updatedAt.flatMap(RunStatistics.parseDate),
            let known = current.lastUpdatedAt.flatMap(RunStatistics.parseDate), readDate < known {
             // A sweep listed something newer while this read was under way: it stands.
@@ -126,10 +126,9 @@ extension PollCore {
         current.statusPending = false
         current.consecutiveFailures = 0
         runs[runID] = current
-        report(status: status, run: run, pending: read["pending_human_request"] ?? .null, runID: runID,
-               effects: &effects)
+        report(status: status, run: run, pending: read.pendingHumanRequest, runID: runID, effects: &effects)
         guard var current = runs[runID] else { return }
-        let terminal = RunStatus(rawValue: status).isTerminal
+        let terminal = status.isTerminal
         let messagesInHand = readsMessages || current.lowestWantedIndex == nil
         if current.isSwept {
             // Sweeps watch it; its messages are fetched in their turn.

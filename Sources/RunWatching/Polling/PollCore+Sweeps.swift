@@ -15,13 +15,13 @@ extension PollCore {
     }
 
     /// Takes in one page of the sweep under way; asks for the next or ends the sweep.
-    mutating func takePage(_ page: JSONValue, ticket: UInt64, now: Double, effects: inout [PollEffect]) {
+    mutating func takePage(_ page: RunPage, ticket: UInt64, now: Double, effects: inout [PollEffect]) {
         guard var pass = sweep.current, pass.ticket == ticket else { return }
         pass.pages += 1
-        let data = page["data"]?.arrayValue ?? []
+        let data = page.runs
         var reachedSeen = false
         for listed in data {
-            if let updated = listed["updated_at"]?.stringValue.flatMap(RunStatistics.parseDate) {
+            if let updated = listed.updatedAt.flatMap(RunStatistics.parseDate) {
                 pass.newest = max(pass.newest ?? updated, updated)
                 pass.oldestListed = min(pass.oldestListed ?? updated, updated)
                 if let floor = pass.floor, updated < floor { reachedSeen = true }
@@ -30,7 +30,7 @@ extension PollCore {
         takeIn(listing: data, now: now, effects: &effects)
         pass.listed += data
         pass.offset += data.count
-        let total = page["total"]?.intValue ?? pass.offset
+        let total = page.total ?? pass.offset
         if data.isEmpty || pass.offset >= total { reachedSeen = true }
         sweep.current = pass
         if !reachedSeen && pass.pages < tuning.maxSweepPages {
@@ -63,7 +63,7 @@ extension PollCore {
 
     /// Takes in what another process's sweeps listed, as if this process had swept: it counts as a sweep for who
     /// waits on listings, and a later sweep of this process's own (should it lead) goes on from its floor.
-    mutating func takePublished(_ listing: [JSONValue], highWater: Double?, now: Double,
+    mutating func takePublished(_ listing: [Run], highWater: Double?, now: Double,
                                 effects: inout [PollEffect]) {
         guard !isIdle else { return }
         // Another process sweeps the team anyway: its listings watch these runs for free.
@@ -105,9 +105,9 @@ extension PollCore {
 
     /// Takes in listed runs (from this process's sweep, or one another process published): every run listed is
     /// remembered as existing, and what a listing says of a watched run is reported.
-    mutating func takeIn(listing: [JSONValue], now: Double, effects: inout [PollEffect]) {
+    mutating func takeIn(listing: [Run], now: Double, effects: inout [PollEffect]) {
         for listed in listing {
-            guard let id = listed["id"]?.stringValue else { continue }
+            let id = listed.id
             sweep.recentlyListed[id] = (now, listed)
             if runs[id] != nil { absorb(listed, runID: id, now: now, effects: &effects) }
         }
@@ -158,15 +158,15 @@ extension PollCore {
 
     /// Takes in one listed run: reports its status now (a run waiting for a person is read for its request), marks
     /// its messages for fetching when it changed, and ends a subscription that wants no messages at a terminal status.
-    mutating func absorb(_ listed: JSONValue, runID: String, now: Double, effects: inout [PollEffect]) {
+    mutating func absorb(_ listed: Run, runID: String, now: Double, effects: inout [PollEffect]) {
         guard var run = runs[runID] else { return }
-        let updatedAt = listed["updated_at"]?.stringValue
+        let updatedAt = listed.updatedAt
         if let listedDate = updatedAt.flatMap(RunStatistics.parseDate),
            let knownDate = run.lastUpdatedAt.flatMap(RunStatistics.parseDate), listedDate < knownDate {
             return  // a read already told something newer
         }
-        let status = listed["status"]?.stringValue ?? "unknown"
-        let kind = RunStatus(rawValue: status)
+        let status = listed.status
+        let kind = status
         let news = updatedAt != run.lastUpdatedAt || !run.isSwept
         if !run.isSwept { run.phase = .swept(news: nil) }
         run.firstListingBy = nil
@@ -181,7 +181,7 @@ extension PollCore {
             run.lastStatus = status
             run.statusPending = false
             runs[runID] = run
-            report(status: status, run: listed, pending: .null, runID: runID, effects: &effects)
+            report(status: status, run: listed, pending: nil, runID: runID, effects: &effects)
             guard let reported = runs[runID] else { return }
             run = reported
         }

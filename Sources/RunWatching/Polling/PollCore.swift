@@ -99,7 +99,7 @@ package struct PollCore {
 
     // MARK: - Subscriptions
 
-    private mutating func subscribe(id: UInt64, runID: String, offset: Int, messages: Bool, knownRun: JSONValue?,
+    private mutating func subscribe(id: UInt64, runID: String, offset: Int, messages: Bool, knownRun: Run?,
                                     now: Double, effects: inout [PollEffect]) {
         if isShutDown {
             effects.append(.emit(subscription: id, .ended(status: nil, reason: .shutdown, error: nil)))
@@ -125,10 +125,10 @@ package struct PollCore {
             // read instead, for the new subscriber's messages.)
             absorb(listing, runID: runID, now: now, effects: &effects)
         } else if isNew, !underSweeps, let knownRun,
-                  !RunStatus(rawValue: knownRun["status"]?.stringValue ?? "unknown").needsAttention {
+                  !knownRun.status.needsAttention {
             // Polled: the caller's read is as good as the first poll's own (a run waiting for a person is read again,
             // for its request).
-            runs[runID]?.knownRead = ["run": knownRun, "pending_human_request": .null]
+            runs[runID]?.knownRead = RunRead(run: knownRun)
         }
     }
 
@@ -230,10 +230,10 @@ package struct PollCore {
     // MARK: - Reporting
 
     /// Reports `status` to each subscriber of `runID` that has not had it (or, while waiting, this request) yet.
-    mutating func report(status: String, run: JSONValue, pending: JSONValue, runID: String,
+    mutating func report(status: RunStatus, run: Run, pending: HumanRequest?, runID: String,
                          effects: inout [PollEffect]) {
         guard var watched = runs[runID] else { return }
-        let requestID = pending["id"]?.stringValue
+        let requestID = pending?.id
         for (id, subscriber) in watched.subscribers.sorted(by: { $0.key < $1.key })
         where subscriber.lastStatus != status || (requestID != nil && subscriber.lastRequestID != requestID) {
             effects.append(.emit(subscription: id, .status(status: status, previous: subscriber.lastStatus, run: run,
@@ -245,7 +245,7 @@ package struct PollCore {
     }
 
     /// Ends every subscription of `runID` with `reason`, and stops watching it.
-    mutating func end(_ runID: String, status: String?, reason: FollowEndReason, error: DuvoAPIError?,
+    mutating func end(_ runID: String, status: RunStatus?, reason: FollowEndReason, error: DuvoAPIError?,
                       effects: inout [PollEffect]) {
         guard let run = runs.removeValue(forKey: runID) else { return }
         for id in run.subscribers.keys.sorted() {

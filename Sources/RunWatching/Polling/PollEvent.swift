@@ -5,7 +5,7 @@ import JSONCore
 package enum PollEvent: Sendable {
     /// A follow or wait of `runID` starts, wanting messages from position `fromOffset` (when `messages`).
     /// `knownRun` is the run as Duvo just returned it, if the caller has it.
-    case subscribed(id: UInt64, runID: String, fromOffset: Int, messages: Bool, knownRun: JSONValue?)
+    case subscribed(id: UInt64, runID: String, fromOffset: Int, messages: Bool, knownRun: Run?)
     /// A subscription ends early (its stream gets `ended(reason: unfollowed)`).
     case unsubscribed(id: UInt64)
     /// Time passed: start what is due.
@@ -19,7 +19,7 @@ package enum PollEvent: Sendable {
     case leadership(Bool)
     /// Listings another process's sweeps made (oldest first), and the newest `updated_at` they had seen: taken in as
     /// this process's own sweep would be.
-    case published(runs: [JSONValue], highWater: Double?)
+    case published(runs: [Run], highWater: Double?)
     /// Listings another process published were missed (read too late): one listing of this process's own down to
     /// the floor it had catches up (every followed run is read once on its own when it cannot list).
     case listingsMissed
@@ -41,7 +41,7 @@ package enum PollEffect: Sendable, Hashable {
     /// A sweep finished (`completed`: its number) or sweeps stopped or failed (nil): answer who waits on listings.
     case sweepSettled(completed: Int?)
     /// This process's sweep listed `runs` and had seen changes up to `highWater`: share it with the other processes.
-    case sweepListed(runs: [JSONValue], highWater: Double?)
+    case sweepListed(runs: [Run], highWater: Double?)
     /// A line for the log.
     case log(PollLogLevel, String)
 }

@@ -24,10 +24,10 @@ package enum PollRequest: Sendable, Hashable {
 
 /// What Duvo answered to a ``PollRequest``.
 package enum PollAnswer: Sendable {
-    /// `GET /runs/{id}`: `{"run": ..., "pending_human_request": ...}`.
-    case run(JSONValue)
+    /// `GET /runs/{id}`: the run and its pending request.
+    case run(RunRead)
     /// `GET /runs/{id}/messages`, with the server's clock.
-    case messages(APIAnswer)
-    /// `GET /v2/teams/{team}/runs`: `{"data": [...], "total": ...}`.
-    case page(JSONValue)
+    case messages(DatedMessagePage)
+    /// `GET /v2/teams/{team}/runs`: one page of the team's runs.
+    case page(RunPage)
 }

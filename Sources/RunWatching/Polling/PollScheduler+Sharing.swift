@@ -1,3 +1,4 @@
+import DuvoAPI
 import Foundation
 import JSONCore
 import KeyCoordination
@@ -99,16 +100,23 @@ extension PollScheduler {
         }
         shared?.lastSequence = snapshot.sequence
         shared?.window = entries
-        let runs = fresh.flatMap { $0["runs"]?.arrayValue ?? [] }
+        var runs: [Run] = []
+        for listed in fresh.flatMap({ $0["runs"]?.arrayValue ?? [] }) {
+            do {
+                runs.append(try Run(decoding: listed, operation: "read shared sweep"))
+            } catch {
+                logger.debug("sweep results: \(error.message)")
+            }
+        }
         handle(.published(runs: runs, highWater: snapshot.payload["high_water"]?.doubleValue))
     }
 
     /// Publishes this process's sweep for the others, when it leads.
-    func publish(_ runs: [JSONValue], highWater: Double?) {
+    func publish(_ runs: [Run], highWater: Double?) {
         guard var shared, shared.leads else { return }
         let sequence = (shared.lastSequence ?? 0) + 1
         shared.lastSequence = sequence
-        shared.window = Array((shared.window + [["sequence": .int(sequence), "runs": .array(runs)]])
+        shared.window = Array((shared.window + [["sequence": .int(sequence), "runs": .array(runs.map(\.json))]])
             .suffix(SharedSweeps.windowSize))
         let payload: JSONValue = ["high_water": highWater.map(JSONValue.double) ?? .null,
                                   "sweeps": .array(shared.window)]

@@ -76,7 +76,7 @@ public actor PollScheduler {
     /// already there, under sweeps it may come before them. `knownRun` is the run as Duvo just returned it (say,
     /// the answer that started it): under sweeps it stands for the first look, as a recent sweep's listing does.
     package func subscribe(runID: String, fromOffset offset: Int = 0, messages: Bool = true,
-                          knownRun: JSONValue? = nil) -> Subscription {
+                          knownRun: Run? = nil) -> Subscription {
         let id = nextID
         nextID += 1
         let (stream, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)

@@ -12,14 +12,14 @@ package protocol PollTransport: Sendable {
     var maxMessagePageSize: Int { get }
     /// The requests allowed per minute (0: no limit known), which spaces sweeps out.
     var rateLimitPerMinute: Int { get }
-    /// Reads a run and its pending human request: `{"run": {...}, "pending_human_request": ...}`.
-    func getRun(_ runID: String, priority: RateBudget.Priority) async throws(DuvoAPIError) -> JSONValue
+    /// Reads a run and its pending human request.
+    func getRun(_ runID: String, priority: RateBudget.Priority) async throws(DuvoAPIError) -> RunRead
     /// Reads one page of a run's messages, with the server's clock when it answered.
     func datedMessages(_ runID: String, limit: Int?, offset: Int?, priority: RateBudget.Priority)
-        async throws(DuvoAPIError) -> APIAnswer
+        async throws(DuvoAPIError) -> DatedMessagePage
     /// Lists one page of the team's runs.
     func listRuns(_ filter: RunListFilter, teamID: String?, priority: RateBudget.Priority)
-        async throws(DuvoAPIError) -> JSONValue
+        async throws(DuvoAPIError) -> RunPage
     /// Whether other processes sent requests with this key within the last minute (a budget shared with them shows
     /// it), so that sweeps shared with them are worth starting from the first followed run.
     func othersUseKey() async -> Bool

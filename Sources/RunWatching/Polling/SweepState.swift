@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 
 /// What the team-wide sweeps know: when the next is due, the newest `updated_at` seen, the one under way.
@@ -14,7 +15,7 @@ struct SweepState {
         var newest: Double?
         var oldestListed: Double?
         /// Every run the pages listed, for the processes that share this sweep.
-        var listed: [JSONValue] = []
+        var listed: [Run] = []
         /// Whether this is a reader's own catch-up after it missed publications (see
         /// ``PollCore/catchUp(now:effects:)``): nothing to publish, and the publications keep the floor.
         var catchUp = false
@@ -37,5 +38,5 @@ struct SweepState {
     /// Whether this process may sweep (see ``PollEvent/leadership(_:)``).
     var mayLead = true
     /// Every run (watched or not) the sweeps listed lately, as listed and when: such a run certainly exists.
-    var recentlyListed: [String: (at: Double, run: JSONValue)] = [:]
+    var recentlyListed: [String: (at: Double, run: Run)] = [:]
 }

@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 import KeyCoordination
 
@@ -10,16 +11,16 @@ struct WatchedRun {
         /// Team-wide sweeps watch it; `news` says its messages may need fetching (and since when).
         case swept(news: News?)
         /// Sweeps reported its terminal `status`; the follow ends after one more fetch delivers its last messages.
-        case ending(status: String, news: News?)
+        case ending(status: RunStatus, news: News?)
     }
 
     /// A request of this run under way.
     enum InFlight {
         /// A read of the run (then, when `readsMessages`, its messages); `read` is the run once it came back.
         case poll(ticket: UInt64, priority: RateBudget.Priority, readsMessages: Bool, highWaterAtStart: Double?,
-                  read: JSONValue?, serverDate: Double?)
+                  read: RunRead?, serverDate: Double?)
         /// A fetch of messages the sweeps said were new; `terminal` is the status reported before it started.
-        case fetch(ticket: UInt64, news: News, terminal: String?, highWaterAtStart: Double?, serverDate: Double?,
+        case fetch(ticket: UInt64, news: News, terminal: RunStatus?, highWaterAtStart: Double?, serverDate: Double?,
                    pages: Int)
 
         var ticket: UInt64 {
@@ -46,7 +47,7 @@ struct WatchedRun {
         /// Whether it wants messages at all (waits need only statuses).
         let wantsMessages: Bool
         /// The status last reported to it (nil before the first report).
-        var lastStatus: String?
+        var lastStatus: RunStatus?
         /// The id of the human request last reported to it, so a new request while still waiting is reported too.
         var lastRequestID: String? = nil
         /// Whether it was told the follow is stalled (and so must hear when it recovers).
@@ -65,7 +66,7 @@ struct WatchedRun {
     var phase = Phase.polled
     var inFlight: InFlight?
     /// The status last learned, from a poll or a sweep.
-    var lastStatus: String?
+    var lastStatus: RunStatus?
     /// The `updated_at` last learned; a sweep listing a different one means the run changed.
     var lastUpdatedAt: String?
     /// When the run's own read is due (its polls, a first look, a status that needs the run read).
@@ -80,7 +81,7 @@ struct WatchedRun {
     var firstListingBy: Int?
     /// The run as its caller just read it (`{run, pending_human_request}`), when it is not waiting for a person: the
     /// first poll goes on from it to the messages instead of reading the run again.
-    var knownRead: JSONValue?
+    var knownRead: RunRead?
 
     init(runID: String, now: Double) {
         self.runID = runID
@@ -105,7 +106,7 @@ struct WatchedRun {
     }
 
     /// The terminal status sweeps reported, if any.
-    var endingStatus: String? {
+    var endingStatus: RunStatus? {
         if case .ending(let status, _) = phase { return status }
         return nil
     }

@@ -1,0 +1,84 @@
+import HTTPServer
+import JSONCore
+import ServerTestSupport
+import Testing
+import TestSupport
+
+/// What a newer Duvo adds reaches JSON-RPC callers; what it answers in a shape we cannot read is a clear error.
+@Suite("Duvo's answers through the typed models", .timeLimit(.minutes(1)))
+struct PassThroughTests {
+    static let newer = "11111111-1111-4111-8111-111111111111"
+    static let broken = "22222222-2222-4222-8222-222222222222"
+
+    /// A Duvo that answers `GET /v2/runs/{id}` one exact way: a run with fields no document names, or a run whose
+    /// status is a number.
+    static func fakeDuvo() throws -> HTTPServer {
+        let server = HTTPServer(port: 0) { request in
+            let body: String
+            switch request.path {
+            case "/v2/runs/\(newer)":
+                body = #"{"run":{"id":"\#(newer)","status":"reviewing","cost_cents":12,"labels":["a"],"#
+                    + #""started_at":null},"pending_human_request":null,"trace":"t-1"}"#
+            case "/v2/runs/\(broken)":
+                body = #"{"run":{"id":"\#(broken)","status":7}}"#
+            default:
+                return HTTPResponse(status: 404, headers: ["Content-Type": "application/json"],
+                                    body: Array(#"{"error":"not_found"}"#.utf8))
+            }
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Array(body.utf8))
+        }
+        _ = try server.start()
+        return server
+    }
+
+    @Test("a run with a field no document names, and a status this version does not know, comes out of runs/get whole")
+    func unknownFieldsReachCallers() async throws {
+        let duvo = try Self.fakeDuvo()
+        defer { duvo.stop() }
+        let bridge = try startInProcess { $0.upstream = "http://127.0.0.1:\(duvo.boundPort)" }
+        let got = try await bridge.call("runs/get", ["run_id": .string(Self.newer)])
+        #expect(got == [
+            "run": ["id": .string(Self.newer), "status": "reviewing", "cost_cents": 12, "labels": ["a"],
+                    "started_at": nil],
+            "pending_human_request": nil, "trace": "t-1",
+        ])
+    }
+
+    @Test("a run whose status is not a string is an upstream error that names the field; the server keeps serving")
+    func unreadableAnswer() async throws {
+        let duvo = try Self.fakeDuvo()
+        defer { duvo.stop() }
+        let bridge = try startInProcess { $0.upstream = "http://127.0.0.1:\(duvo.boundPort)" }
+        do {
+            _ = try await bridge.call("runs/get", ["run_id": .string(Self.broken)])
+            Issue.record("an unreadable run was answered")
+        } catch let error as RPCErrorAnswer {
+            #expect(error.code == -31000)
+            #expect(error.data?["detail"]?.stringValue?.contains("'status' of Duvo's run is a number, not a string") == true, "\(error)")
+        }
+        let again = try await bridge.call("runs/get", ["run_id": .string(Self.newer)])
+        #expect(again["run"]?["status"] == "reviewing")
+    }
+
+    @Test("MCP's tools run the same operations: the unknown field reaches structuredContent, a bad id is the same advice")
+    func mcpToolsShareTheOperations() async throws {
+        let duvo = try Self.fakeDuvo()
+        defer { duvo.stop() }
+        let bridge = try startInProcess { $0.upstream = "http://127.0.0.1:\(duvo.boundPort)" }
+        let meta: JSONValue = ["io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                               "io.modelcontextprotocol/clientCapabilities": [:],
+                               "io.modelcontextprotocol/clientInfo": ["name": "pass-through-test", "version": "1"]]
+        let got = try await bridge.call("tools/call", ["name": "duvo_get_run", "arguments": ["run_id": .string(Self.newer)],
+                                                       "_meta": meta])
+        #expect(got["isError"] == false, "\(got)")
+        #expect(got["structuredContent"]?["run"]?["cost_cents"] == 12, "\(got)")
+        for tool in ["duvo_wait_for_run", "duvo_list_messages", "duvo_get_run"] {
+            let refused = try await bridge.call("tools/call", ["name": .string(tool), "arguments": ["run_id": "r1"],
+                                                               "_meta": meta])
+            #expect(refused["isError"] == true, "\(tool): \(refused)")
+            let text = refused["content"]?[0]?["text"]?.stringValue ?? ""
+            #expect(text.contains("'run_id' must be a UUID such as 550e8400-e29b-41d4-a716-446655440000, got 'r1'"),
+                    "\(tool): \(text)")
+        }
+    }
+}
