@@ -37,9 +37,9 @@ final class WebhookSender: Sendable {
         let delivery = Delivery(session: session, retryDelays: retryDelays, logger: logger)
         self.worker = Task {
             var dispatch = WebhookDispatch(plan: plan)
-            // The last delivery of each run, which the run's next one waits for; and each run's hold timer.
+            // The last delivery of each run, which the run's next one waits for; and each hold's timer.
             var tails: [String: Task<Void, Never>] = [:]
-            var timers: [String: Task<Void, Never>] = [:]
+            var timers: [UInt64: Task<Void, Never>] = [:]
             func carryOut(_ actions: [WebhookDispatch.Action]) {
                 for action in actions {
                     switch action {
@@ -55,7 +55,7 @@ final class WebhookSender: Sendable {
                         logger.info(
                             "webhook \(delivery.describe(event)) held back until the run's next event "
                                 + "(--webhook-faults reorder; at most \(milliseconds) ms)")
-                        timers[event.runID] = Task {
+                        timers[generation] = Task {
                             do { try await Task.sleep(for: .milliseconds(milliseconds)) } catch { return }
                             continuation.yield(.release(run: event.runID, generation: generation))
                         }
@@ -65,7 +65,9 @@ final class WebhookSender: Sendable {
             for await input in stream {
                 switch input {
                 case .event(let event): carryOut(dispatch.receive(event))
-                case .release(let run, let generation): carryOut(dispatch.release(run: run, generation: generation))
+                case .release(let run, let generation):
+                    timers[generation] = nil
+                    carryOut(dispatch.release(run: run, generation: generation))
                 }
             }
             for timer in timers.values { timer.cancel() }
