@@ -33,11 +33,17 @@ public final class Simulator: Sendable {
         for key in configuration.credentials.teamsByKey.keys where key != DefaultCredentials.apiKey {
             logger.redact(key)
         }
-        let webhooks = WebhookSender(logger: logger, retryDelays: configuration.webhookRetryDelays)
-        let store = RunStore(clock: SimulatedClock(speed: configuration.speed)) { events in webhooks.send(events) }
-        let endpoints = RunEndpoints(store: store, catalog: catalog)
         let seed = configuration.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
         if configuration.faults.isEnabled { logger.info("injecting faults with --seed \(seed)") }
+        let webhookFaults = configuration.webhookFaults
+        if webhookFaults.isEnabled {
+            logger.info("injecting webhook faults with seed=\(webhookFaults.seed ?? seed)")
+        }
+        let webhooks = WebhookSender(
+            logger: logger, retryDelays: configuration.webhookRetryDelays,
+            plan: WebhookFaultPlan(spec: webhookFaults, seed: webhookFaults.seed ?? seed))
+        let store = RunStore(clock: SimulatedClock(speed: configuration.speed)) { events in webhooks.send(events) }
+        let endpoints = RunEndpoints(store: store, catalog: catalog)
         let handler = APIHandler(
             credentials: configuration.credentials, limiter: RateLimiter(limit: configuration.rateLimitPerMinute),
             faults: FaultInjector(spec: configuration.faults, seed: seed),

@@ -22,6 +22,8 @@ public struct SimulatorConfiguration: Sendable {
     public var faults: FaultSpec
     /// Seed of the fault sequence; nil picks one at random (it is logged so a run can be replayed).
     public var seed: UInt64?
+    /// Faults of webhook deliveries (drop, duplicate, delay, reorder); seeded by their own `seed=` or by ``seed``.
+    public var webhookFaults = WebhookFaultSpec()
     /// Where diagnostics go (stderr).
     public var logger: Logger
     /// Real seconds before each webhook retry; the count is the number of retries.

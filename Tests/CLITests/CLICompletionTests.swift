@@ -33,7 +33,8 @@ struct CLICompletionTests {
         #expect(lines.first == "complete -F _duvo duvo", "\(result)")
         #expect(Array(lines.dropFirst().prefix(8))
             == ["rpc runs", "start stop stats", "v1 v2", "asc desc", "agents status stop --host --port --api-key "
-                + "--team --rate-limit --no-rate-limit-headers --speed --agents --faults --seed --log-level --help", "bash zsh fish --help",
+                + "--team --rate-limit --no-rate-limit-headers --speed --agents --faults --seed --webhook-faults "
+                + "--log-level --help", "bash zsh fish --help",
                 "--approve", "--timeout"], "\(result)")
     }
 

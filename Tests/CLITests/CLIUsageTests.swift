@@ -94,6 +94,16 @@ struct CLIUsageTests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test("'duvo sim' and 'duvo sim serve-shared' refuse a bad --webhook-faults with exit 2, naming the part",
+          arguments: [["sim"], ["sim", "serve-shared"]])
+    func badWebhookFaults(command: [String]) async throws {
+        let result = try await cli.run(command + ["--port", "0", "--webhook-faults", "drop=0.2,lose=0.1"])
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains(
+            "--webhook-faults 'lose=0.1': unknown kind; use drop, duplicate, delay, reorder or seed"), "\(result)")
+        #expect(result.stdout.isEmpty)
+    }
+
     @Test("a Redis password in --coordination is refused with where to put it; from the environment or a file it is used")
     func coordinationPassword() async throws {
         let url = "rediss://duvo:hunter22@127.0.0.1:1/0"

@@ -7,16 +7,30 @@ import Testing
 
 /// A webhook receiver built on the package's own HTTP server; it can fail the first deliveries on purpose.
 final class WebhookListener: Sendable {
+    /// One POST as it arrived.
+    struct Received: Sendable {
+        var method: String
+        var path: String
+        var contentType: String?
+        var payload: JSONValue
+        var at: Date
+    }
+
     let server: HTTPServer
     let url: String
-    private let received: Locked<[JSONValue]>
+    private let received: Locked<[Received]>
 
-    init(failFirst: Int = 0) throws {
-        let received = Locked<[JSONValue]>([])
+    init(failFirst: Int = 0, path: String = "/hooks/duvo") throws {
+        let received = Locked<[Received]>([])
         let failures = Locked(failFirst)
         server = HTTPServer(port: 0) { request in
             let payload = (try? JSONParser().parse(request.body)) ?? .null
-            received.withLock { $0.append(payload) }
+            received.withLock {
+                $0.append(
+                    Received(
+                        method: request.method, path: request.path, contentType: request.headers["content-type"],
+                        payload: payload, at: Date()))
+            }
             let fail = failures.withLock { left -> Bool in
                 defer { left -= 1 }
                 return left > 0
@@ -24,12 +38,13 @@ final class WebhookListener: Sendable {
             return HTTPResponse(status: fail ? 500 : 204)
         }
         self.received = received
-        url = "http://127.0.0.1:\(try server.start())/hooks/duvo"
+        url = "http://127.0.0.1:\(try server.start())" + path
     }
 
     deinit { server.stop() }
 
-    var payloads: [JSONValue] { received.withLock { $0 } }
+    var requests: [Received] { received.withLock { $0 } }
+    var payloads: [JSONValue] { requests.map(\.payload) }
 
     /// Waits (up to 20 s) until `condition` holds for the received payloads.
     func wait(until condition: ([JSONValue]) -> Bool) async throws -> [JSONValue] {
@@ -56,6 +71,8 @@ struct WebhookTests {
         let id = try await sim.startRun("approval", webhookURL: listener.url)
         let first = try await listener.wait { events($0, run: id).contains("human_request") }
         #expect(first.first == ["event": "human_request", "run_id": .string(id), "status": "waiting"])
+        let post = try #require(listener.requests.first)
+        #expect(post.method == "POST" && post.path == "/hooks/duvo" && post.contentType == "application/json")
         let request = try #require(
             try await sim.send("GET", "/v1/runs/\(id)").json["pending_human_request"]?["id"]?.stringValue)
         _ = try await sim.send("POST", "/v1/runs/\(id)/human-requests/\(request)/respond", body: ["approved": true])

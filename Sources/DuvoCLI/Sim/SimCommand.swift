@@ -56,6 +56,9 @@ enum SimCommand {
             help: "Inject faults, e.g. 5xx=0.05,429=0.02,latency=0.1:300ms,drop=0.01 or 'default'"),
         .value("seed", valueName: "N", help: "Seed for the fault sequence (same seed, same faults)"),
         .value(
+            "webhook-faults", valueName: "SPEC",
+            help: "Make webhook deliveries fail, e.g. drop=0.2,duplicate=0.1,reorder=0.1,delay=0.1:2s,seed=7"),
+        .value(
             "log-level", valueName: "LEVEL", help: "error, warn, info, debug or trace", environment: "DUVO_LOG_LEVEL",
             defaultValue: "info"),
     ]
@@ -109,6 +112,9 @@ enum SimCommand {
                     ?? FaultSpec(),
                 seed: seed, logger: Logger(label: "duvo sim", level: level))
             configuration.rateLimitHeaders = !parsed.flag("no-rate-limit-headers")
+            if let text = parsed.value("webhook-faults") {
+                configuration.webhookFaults = try WebhookFaultSpec(parsing: text)
+            }
             return configuration
         } catch let error as CredentialsError {
             throw UsageError(error.description, commandPath: path)

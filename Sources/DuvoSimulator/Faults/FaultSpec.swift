@@ -40,48 +40,32 @@ public struct FaultSpec: Sendable, Hashable {
             self = .standard
             return
         }
-        for part in text.split(separator: ",") {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimming(" ") }
-            guard pair.count == 2 else { throw FaultSpecError(part: String(part), reason: "expected kind=probability") }
-            var valueText = Substring(pair[1])
-            if pair[0] == "latency", let colon = valueText.firstIndex(of: ":") {
-                latencyMilliseconds = try Self.duration(
-                    String(valueText[valueText.index(after: colon)...]), part: String(part))
-                valueText = valueText[..<colon]
+        for part in try FaultSpecPart.split(text, option: "--faults") {
+            switch part.kind {
+            case "5xx": serverErrorRate = try part.probability()
+            case "429": rateLimitStormRate = try part.probability()
+            case "latency":
+                latencyRate = try part.probability()
+                latencyMilliseconds = try part.milliseconds(or: latencyMilliseconds)
+            case "drop": dropRate = try part.probability()
+            default: throw part.error("unknown kind; use 5xx, 429, latency or drop")
             }
-            guard let rate = Double(valueText), rate >= 0, rate <= 1 else {
-                throw FaultSpecError(part: String(part), reason: "the probability must be a number from 0 to 1")
-            }
-            switch pair[0] {
-            case "5xx": serverErrorRate = rate
-            case "429": rateLimitStormRate = rate
-            case "latency": latencyRate = rate
-            case "drop": dropRate = rate
-            default: throw FaultSpecError(part: String(part), reason: "unknown kind; use 5xx, 429, latency or drop")
-            }
+            if part.kind != "latency" { try part.noDuration() }
         }
         guard serverErrorRate + rateLimitStormRate <= 1 else {
-            throw FaultSpecError(part: text, reason: "5xx and 429 together cannot exceed 1")
+            throw FaultSpecError(option: "--faults", part: text, reason: "5xx and 429 together cannot exceed 1")
         }
-    }
-
-    private static func duration(_ text: String, part: String) throws(FaultSpecError) -> Int {
-        let (digits, scale): (Substring, Double) =
-            text.hasSuffix("ms")
-            ? (text.dropLast(2), 1) : text.hasSuffix("s") ? (text.dropLast(1), 1000) : (Substring(text), 1)
-        guard let value = Double(digits), value >= 0, value <= 60_000 / scale else {
-            throw FaultSpecError(part: part, reason: "latency needs a duration such as 300ms or 2s (at most 60s)")
-        }
-        return Int(value * scale)
     }
 }
 
-/// A `--faults` value that cannot be read; says which part and what is expected.
+/// A `--faults` or `--webhook-faults` value that cannot be read; says which option, which part and what is expected.
 public struct FaultSpecError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The option whose value it is, e.g. `--faults`.
+    public let option: String
     /// The offending part of the spec.
     public let part: String
     /// What is wrong with it.
     public let reason: String
 
-    public var description: String { "--faults '\(part)': \(reason)" }
+    public var description: String { "\(option) '\(part)': \(reason)" }
 }

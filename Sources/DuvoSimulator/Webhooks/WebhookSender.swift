@@ -6,37 +6,72 @@ import JSONCore
     import FoundationNetworking
 #endif
 
-/// Delivers webhook events with real HTTP POSTs, off the request threads, retrying failures with back-off.
+/// Delivers webhook events with real HTTP POSTs, off the request threads, retrying failures with back-off, through
+/// the faulty network of `--webhook-faults` when one is set.
 ///
-/// Events of one run are delivered in order; different runs do not wait for each other. A delivery counts as
-/// failed on a connection error or a non-2xx status and is retried ``retryDelays``.count times.
+/// Events of one run are delivered in order (unless a fault reorders them); different runs do not wait for each
+/// other. A delivery counts as failed on a connection error or a non-2xx status and is retried
+/// ``retryDelays``.count times; a dropped event is never attempted.
 final class WebhookSender: Sendable {
     /// Real seconds to wait before each retry.
     let retryDelays: [Double]
-    private let logger: Logger
-    private let session: URLSession
-    private let continuation: AsyncStream<WebhookEvent>.Continuation
+    private let continuation: AsyncStream<Input>.Continuation
     private let worker: Task<Void, Never>
 
-    /// A sender whose background task starts at once.
-    init(logger: Logger, retryDelays: [Double] = [0.5, 1, 2]) {
-        self.logger = logger
+    private enum Input: Sendable {
+        case event(WebhookEvent)
+        case release(run: String, generation: UInt64)
+    }
+
+    /// A sender whose background task starts at once; `plan` decides each event's faults.
+    init(
+        logger: Logger, retryDelays: [Double] = [0.5, 1, 2],
+        plan: WebhookFaultPlan = WebhookFaultPlan(spec: WebhookFaultSpec(), seed: 0)
+    ) {
         self.retryDelays = retryDelays
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 5
         let session = URLSession(configuration: configuration)
-        self.session = session
-        let (stream, continuation) = AsyncStream<WebhookEvent>.makeStream()
+        let (stream, continuation) = AsyncStream<Input>.makeStream()
         self.continuation = continuation
+        let delivery = Delivery(session: session, retryDelays: retryDelays, logger: logger)
         self.worker = Task {
+            var dispatch = WebhookDispatch(plan: plan)
+            // The last delivery of each run, which the run's next one waits for; and each hold's timer.
             var tails: [String: Task<Void, Never>] = [:]
-            for await event in stream {
-                let previous = tails[event.runID]
-                tails[event.runID] = Task {
-                    await previous?.value
-                    await Self.deliver(event, session: session, retryDelays: retryDelays, logger: logger)
+            var timers: [UInt64: Task<Void, Never>] = [:]
+            func carryOut(_ actions: [WebhookDispatch.Action]) {
+                for action in actions {
+                    switch action {
+                    case .deliver(let event, let fate):
+                        let previous = tails[event.runID]
+                        tails[event.runID] = Task {
+                            await previous?.value
+                            await delivery.send(event, fate: fate)
+                        }
+                    case .drop(let event):
+                        logger.info("webhook \(delivery.describe(event)) dropped (--webhook-faults; never sent)")
+                    case .hold(let event, let generation, let milliseconds):
+                        logger.info(
+                            "webhook \(delivery.describe(event)) held back until the run's next event "
+                                + "(--webhook-faults reorder; at most \(milliseconds) ms)")
+                        timers[generation] = Task {
+                            do { try await Task.sleep(for: .milliseconds(milliseconds)) } catch { return }
+                            continuation.yield(.release(run: event.runID, generation: generation))
+                        }
+                    }
                 }
             }
+            for await input in stream {
+                switch input {
+                case .event(let event): carryOut(dispatch.receive(event))
+                case .release(let run, let generation):
+                    timers[generation] = nil
+                    carryOut(dispatch.release(run: run, generation: generation))
+                }
+            }
+            for timer in timers.values { timer.cancel() }
+            carryOut(dispatch.releaseAll())
             for tail in tails.values { await tail.value }
             session.finishTasksAndInvalidate()
         }
@@ -44,16 +79,39 @@ final class WebhookSender: Sendable {
 
     /// Queues events for delivery; never blocks.
     func send(_ events: [WebhookEvent]) {
-        for event in events { continuation.yield(event) }
+        for event in events { continuation.yield(.event(event)) }
     }
 
-    /// Stops accepting events; deliveries in flight finish in the background.
+    /// Stops accepting events; deliveries in flight (and held ones) finish in the background.
     func shutdown() {
         continuation.finish()
     }
+}
 
-    private static func deliver(_ event: WebhookEvent, session: URLSession, retryDelays: [Double], logger: Logger) async
-    {
+/// The POSTs of one event, with its fate's delay and duplicate.
+private struct Delivery: Sendable {
+    let session: URLSession
+    let retryDelays: [Double]
+    let logger: Logger
+
+    /// How logs name an event: never the URL's path, which may hold a token.
+    func describe(_ event: WebhookEvent) -> String {
+        "\(event.event) for run \(event.runID) to \(event.redactedURL)"
+    }
+
+    func send(_ event: WebhookEvent, fate: WebhookFate) async {
+        if fate.delayMilliseconds > 0 {
+            logger.info("webhook \(describe(event)) delayed \(fate.delayMilliseconds) ms (--webhook-faults)")
+            do { try await Task.sleep(for: .milliseconds(fate.delayMilliseconds)) } catch { return }
+        }
+        await post(event, copy: fate.duplicated ? " (copy 1 of 2)" : "")
+        if fate.duplicated {
+            logger.info("webhook \(describe(event)) duplicated (--webhook-faults): sending it again")
+            await post(event, copy: " (copy 2 of 2)")
+        }
+    }
+
+    private func post(_ event: WebhookEvent, copy: String) async {
         guard let url = URL(string: event.url) else { return }
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
@@ -62,25 +120,23 @@ final class WebhookSender: Sendable {
         request.httpBody = event.payload.data(sortedKeys: true)
         for attempt in 0...retryDelays.count {
             if attempt > 0 {
-                try? await Task.sleep(for: .milliseconds(Int(retryDelays[attempt - 1] * 1000)))
+                do { try await Task.sleep(for: .milliseconds(Int(retryDelays[attempt - 1] * 1000))) } catch { return }
             }
             let outcome: String
             do {
                 let (_, response) = try await session.data(for: request)
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 if (200..<300).contains(status) {
-                    logger.debug("webhook \(event.event) for run \(event.runID) delivered (HTTP \(status))")
+                    logger.info("webhook \(describe(event)) delivered\(copy) (HTTP \(status))")
                     return
                 }
                 outcome = "HTTP \(status)"
             } catch {
-                outcome = error.localizedDescription
+                // Foundation's message may quote the URL; the log gets the redacted one.
+                outcome = error.localizedDescription.replacingOccurrences(of: event.url, with: event.redactedURL)
             }
-            logger.warning(
-                "webhook \(event.event) for run \(event.runID) to \(event.url) "
-                    + "failed (attempt \(attempt + 1)): \(outcome)"
-            )
+            logger.warning("webhook \(describe(event))\(copy) failed (attempt \(attempt + 1)): \(outcome)")
         }
-        logger.warning("webhook \(event.event) for run \(event.runID) given up after \(retryDelays.count + 1) attempts")
+        logger.warning("webhook \(describe(event))\(copy) given up after \(retryDelays.count + 1) attempts")
     }
 }

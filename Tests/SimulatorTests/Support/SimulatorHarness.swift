@@ -14,13 +14,15 @@ final class SimulatorHarness: @unchecked Sendable {
     init(
         speed: Double = 200, rateLimit: Int = 0, apiKeys: [String] = [], teams: [String] = [],
         faults: FaultSpec = FaultSpec(), seed: UInt64? = 1, extraAgents: [Scenario] = [],
-        webhookRetryDelays: [Double] = [0.1, 0.2, 0.4], rateLimitHeaders: Bool = true
+        webhookRetryDelays: [Double] = [0.1, 0.2, 0.4], rateLimitHeaders: Bool = true,
+        webhookFaults: WebhookFaultSpec = WebhookFaultSpec(), logger: Logger = Logger(label: "sim-test", level: .error)
     ) throws {
         var configuration = SimulatorConfiguration(
             port: 0, credentials: try Credentials(apiKeys: apiKeys, teams: teams), rateLimitPerMinute: rateLimit,
             speed: speed, extraAgents: extraAgents, faults: faults, seed: seed,
-            logger: Logger(label: "sim-test", level: .error), webhookRetryDelays: webhookRetryDelays)
+            logger: logger, webhookRetryDelays: webhookRetryDelays)
         configuration.rateLimitHeaders = rateLimitHeaders
+        configuration.webhookFaults = webhookFaults
         simulator = try Simulator(configuration: configuration)
         baseURL = try simulator.start()
         client = .bearer(apiKeys.first.map { String($0.prefix { $0 != ":" }) } ?? DefaultCredentials.apiKey)
