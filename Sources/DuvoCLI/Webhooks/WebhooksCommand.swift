@@ -21,7 +21,8 @@ enum WebhooksCommand {
             Prints its address (e.g. http://127.0.0.1:8788) on stdout once listening; logs go to stderr.
             """,
         options: [
-            .value("listen", valueName: "HOST:PORT", help: "Address to listen on ([::1]:PORT for IPv6; port 0 picks one)"),
+            .value("listen", valueName: "HOST:PORT",
+                   help: "Address to listen on ([::1]:PORT for IPv6; port 0 picks one)"),
             .value("api-key-file", valueName: "PATH", help: "Read the API key from this file (else DUVO_API_KEY).",
                    environment: "DUVO_API_KEY_FILE"),
             .value("coordination", valueName: "MODE",

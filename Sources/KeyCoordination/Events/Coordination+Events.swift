@@ -19,9 +19,8 @@ extension Coordination {
             return try DirectoryEventBus(directory: try RuntimeDirectory.current(environment: environment),
                                          keyName: keyName)
         case .redis(let endpoint):
-            for secret in [endpoint.password, endpoint.percentEncodedPassword].compactMap({ $0 }) where !secret.isEmpty {
-                logger.redact(secret)
-            }
+            let secrets = [endpoint.password, endpoint.percentEncodedPassword].compactMap { $0 }
+            for secret in secrets where !secret.isEmpty { logger.redact(secret) }
             return RedisEventBus(client: RESPClient(endpoint: endpoint, tls: tls), keyName: keyName, tls: tls)
         }
     }
