@@ -16,6 +16,8 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
+from coordination_harness import RedisChild
+
 import pytest
 
 API_KEY = "dv_sim_local_key"  # the simulator's default key, so the simulator's own deliveries carry our token
@@ -33,7 +35,7 @@ def keyed_name(*parts: str) -> str:
 class Receiver:
     """A running `duvo webhooks`, a subscriber socket on its key, and its stderr."""
 
-    def __init__(self, duvo: str, runtime: str, key: str = API_KEY):
+    def __init__(self, duvo: str, runtime: str, key: str = API_KEY, env: dict | None = None):
         self.runtime = runtime
         folder = Path(runtime) / ("events-" + keyed_name(key, "webhooks")[:16])
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -41,10 +43,11 @@ class Receiver:
         self.socket.bind(str(folder / "pytest.sock"))
         self.socket.settimeout(10)
         self.stderr = tempfile.TemporaryFile()
-        env = {**os.environ, "DUVO_API_KEY": key, "DUVO_RUNTIME_DIR": runtime, "DUVO_LOG_LEVEL": "debug"}
-        env.pop("DUVO_API_KEY_FILE", None)
-        env.pop("DUVO_COORDINATION", None)
-        self.process = subprocess.Popen([duvo, "webhooks", "--listen", "127.0.0.1:0"], env=env,
+        environment = {**os.environ, "DUVO_API_KEY": key, "DUVO_RUNTIME_DIR": runtime, "DUVO_LOG_LEVEL": "debug"}
+        environment.pop("DUVO_API_KEY_FILE", None)
+        environment.pop("DUVO_COORDINATION", None)
+        environment.update(env or {})
+        self.process = subprocess.Popen([duvo, "webhooks", "--listen", "127.0.0.1:0"], env=environment,
                                         stdout=subprocess.PIPE, stderr=self.stderr, text=True)
         line = self.process.stdout.readline().strip()
         assert line.startswith("http://127.0.0.1:"), f"first line: {line!r}, stderr: {self.log()}"
@@ -165,3 +168,35 @@ def test_the_simulators_deliveries_reach_the_processes_on_the_key(duvo, runtime)
         sim.wait(timeout=15)
         if receiver.process.poll() is None:
             receiver.process.kill()
+
+
+def resp_command(*words: str) -> bytes:
+    return b"".join([f"*{len(words)}\r\n".encode()] + [f"${len(w.encode())}\r\n{w}\r\n".encode() for w in words])
+
+
+def test_through_redis_every_subscriber_gets_the_event_and_the_password_stays_out_of_the_log(duvo, runtime):
+    redis = RedisChild(password="webhook-redis-secret")
+    channel = "duvo:{" + keyed_name(API_KEY, "webhooks") + "}:webhooks"
+    subscriber = socket.create_connection(("127.0.0.1", redis.port), timeout=10)
+    receiver = None
+    try:
+        subscriber.sendall(resp_command("AUTH", "webhook-redis-secret") + resp_command("SUBSCRIBE", channel))
+        confirmed = b""
+        while b"subscribe" not in confirmed or not confirmed.endswith(b":1\r\n"):
+            confirmed += subscriber.recv(4096)
+        receiver = Receiver(duvo, runtime, env={"DUVO_COORDINATION": redis.url()})
+        assert receiver.post("/" + TOKEN, event("run_redis")) == 204
+        message = b""
+        while b"run_redis" not in message:
+            message += subscriber.recv(4096)
+        payload = json.loads(message[message.index(b"{\"") : message.rindex(b"}") + 1])
+        assert payload["run_id"] == "run_redis" and payload["event"] == "run_completed"
+        assert receiver.stop() == 0
+        log = receiver.log()
+        assert "published run_completed for run run_redis" in log
+        assert "webhook-redis-secret" not in log and TOKEN not in log
+    finally:
+        subscriber.close()
+        if receiver and receiver.process.poll() is None:
+            receiver.process.kill()
+        redis.close()
