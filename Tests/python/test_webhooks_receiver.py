@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -200,3 +201,69 @@ def test_through_redis_every_subscriber_gets_the_event_and_the_password_stays_ou
         if receiver and receiver.process.poll() is None:
             receiver.process.kill()
         redis.close()
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_keeps_serving_with_flat_memory_under_a_flood_of_forged_events(duvo, runtime):
+    receiver = Receiver(duvo, runtime)
+    forged = [hmac.new(f"dv_forger_{n}".encode(), b"duvo-bridge webhook v1", hashlib.sha256).hexdigest()
+              for n in range(8)]
+
+    def flood(count: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", receiver.port, timeout=10)
+        for n in range(count):
+            connection.request("POST", "/" + forged[n % 8], body=event(f"run_{n}"))
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 404
+        connection.close()
+
+    try:
+        flood(500)  # the first requests grow the heap to its working size
+        warm = rss_kib(receiver.process.pid)
+        for _ in range(4):
+            flood(1000)
+        grown = rss_kib(receiver.process.pid) - warm
+        assert grown < 4096, f"RSS grew {grown} KiB over 4,000 forged events"
+        assert receiver.post("/" + TOKEN, event("run_after_flood")) == 204
+        assert receiver.received()["run_id"] == "run_after_flood", "nothing forged was published"
+    finally:
+        receiver.stop()
+
+
+def test_connections_beyond_the_limit_are_refused_and_serving_resumes(duvo, runtime):
+    receiver = Receiver(duvo, runtime)
+    idle = []
+    try:
+        for _ in range(256):
+            idle.append(socket.create_connection(("127.0.0.1", receiver.port), timeout=10))
+        over = socket.create_connection(("127.0.0.1", receiver.port), timeout=10)
+        assert over.recv(64).startswith(b"HTTP/1.1 503"), "the 257th connection is refused at once"
+        over.close()
+        for connection in idle:
+            connection.close()
+        idle.clear()
+        deadline = time.monotonic() + 10
+        status = None
+        while time.monotonic() < deadline:
+            try:
+                status = receiver.post("/" + TOKEN, event("run_after"))
+            except OSError:
+                status = None
+            if status == 204:
+                break
+            time.sleep(0.05)
+        assert status == 204
+        assert receiver.received()["run_id"] == "run_after"
+        assert receiver.stop() == 0
+    finally:
+        for connection in idle:
+            connection.close()
+        if receiver.process.poll() is None:
+            receiver.process.kill()
