@@ -267,3 +267,39 @@ def test_connections_beyond_the_limit_are_refused_and_serving_resumes(duvo, runt
             connection.close()
         if receiver.process.poll() is None:
             receiver.process.kill()
+
+
+def test_redis_down_answers_still_and_warns_once_then_publishes_again(duvo, runtime):
+    redis = RedisChild()
+    receiver = Receiver(duvo, runtime, env={"DUVO_COORDINATION": redis.url()})
+    try:
+        redis.stop()
+        for n in range(5):
+            assert receiver.post("/" + TOKEN, event(f"run_lost_{n}")) == 204, "Duvo is answered whatever Redis does"
+        redis.start()
+        channel = "duvo:{" + keyed_name(API_KEY, "webhooks") + "}:webhooks"
+        subscriber = socket.create_connection(("127.0.0.1", redis.port), timeout=10)
+        subscriber.sendall(resp_command("SUBSCRIBE", channel))
+        confirmed = b""
+        while not confirmed.endswith(b":1\r\n"):
+            confirmed += subscriber.recv(4096)
+        message = b""
+        deadline = time.monotonic() + 10
+        while b"run_back" not in message and time.monotonic() < deadline:
+            # The first command after the outage may still find the old connection gone; the next reconnects.
+            assert receiver.post("/" + TOKEN, event("run_back")) == 204
+            subscriber.settimeout(1)
+            try:
+                message += subscriber.recv(4096)
+            except TimeoutError:
+                pass
+        subscriber.close()
+        assert b"run_back" in message
+        assert receiver.stop() == 0
+        log = receiver.log()
+        assert log.count("cannot publish events") == 1, log
+        assert "publishing again" in log
+    finally:
+        if receiver.process.poll() is None:
+            receiver.process.kill()
+        redis.close()
