@@ -68,12 +68,10 @@ enum WebhooksCommand {
             let shownHost = address.host.contains(":") ? "[\(address.host)]" : address.host
             context.print("http://\(shownHost):\(port)")
             logger.info("listening on \(shownHost):\(port), publishing through \(mode)")
-        } catch let error as UsageError {
-            context.printError(error.description)
-            return .usage
         } catch {
-            context.printError("error: \(error)")
-            return .refused
+            let usage = error is UsageError
+            context.printError(usage ? "\(error)" : "error: \(error)")
+            return usage ? .usage : .refused
         }
         await SimCommand.waitUntilCancelled()
         logger.info("stopping")

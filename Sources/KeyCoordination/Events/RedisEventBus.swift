@@ -13,8 +13,8 @@ import Time
 package final class RedisEventBus: EventBus {
     /// The channel's name.
     package let channel: String
-    private let publisher: RESPClient
-    private let tls: TLSConfiguration
+    let publisher: RESPClient
+    let tls: TLSConfiguration
     /// Seconds between a subscriber's `PING`s.
     let pingInterval: Double
     /// Seconds without a byte from the server after which a subscriber reconnects.
@@ -40,9 +40,7 @@ package final class RedisEventBus: EventBus {
     package func subscribe() throws(CoordinationError) -> EventSubscription {
         let streams = EventSubscription.makeStreams()
         let stopped = StopFlag()
-        let subscriber = Subscriber(endpoint: publisher.endpoint, tls: tls, channel: channel,
-                                    timeout: publisher.timeout, pingInterval: pingInterval, silenceLimit: silenceLimit,
-                                    stopped: stopped, hints: streams.hintSink, health: streams.healthSink)
+        let subscriber = Subscriber(bus: self, stopped: stopped, hints: streams.hintSink, health: streams.healthSink)
         // Its own queue (a thread of Dispatch's, not of the cooperative pool): the loop blocks in poll.
         DispatchQueue(label: "duvo.events.redis").async { subscriber.run() }
         let stop: @Sendable () -> Void = { stopped.set() }
@@ -53,29 +51,21 @@ package final class RedisEventBus: EventBus {
 
 /// One subscription's connection loop: connect, `SUBSCRIBE`, read messages, reconnect after any failure.
 private final class Subscriber: Sendable {
-    let endpoint: RedisEndpoint
-    let tls: TLSConfiguration
-    let channel: String
-    let timeout: Double
-    let pingInterval: Double
-    let silenceLimit: Double
+    let bus: RedisEventBus
     let stopped: StopFlag
     let hints: AsyncStream<WebhookHint>.Continuation
     let health: AsyncStream<EventBusHealth>.Continuation
 
-    init(endpoint: RedisEndpoint, tls: TLSConfiguration, channel: String, timeout: Double, pingInterval: Double,
-         silenceLimit: Double, stopped: StopFlag, hints: AsyncStream<WebhookHint>.Continuation,
+    init(bus: RedisEventBus, stopped: StopFlag, hints: AsyncStream<WebhookHint>.Continuation,
          health: AsyncStream<EventBusHealth>.Continuation) {
-        self.endpoint = endpoint
-        self.tls = tls
-        self.channel = channel
-        self.timeout = timeout
-        self.pingInterval = pingInterval
-        self.silenceLimit = silenceLimit
+        self.bus = bus
         self.stopped = stopped
         self.hints = hints
         self.health = health
     }
+
+    private var endpoint: RedisEndpoint { bus.publisher.endpoint }
+    private var timeout: Double { bus.publisher.timeout }
 
     func run() {
         defer {
@@ -112,7 +102,7 @@ private final class Subscriber: Sendable {
         let deadline = MonotonicClock.now() + timeout
         do {
             connection = endpoint.tls
-                ? try TLSRedisStream(host: endpoint.host, port: endpoint.port, tls: tls, deadline: deadline)
+                ? try TLSRedisStream(host: endpoint.host, port: endpoint.port, tls: bus.tls, deadline: deadline)
                 : try PlainRedisStream(host: endpoint.host, port: endpoint.port, deadline: deadline)
         } catch {
             return "connect: \(describe(error))"
@@ -134,7 +124,7 @@ private final class Subscriber: Sendable {
         }
         let confirmation: RESPValue
         do throws(SessionError) {
-            confirmation = try exchange(connection, &reader, ["SUBSCRIBE", channel], deadline: deadline)
+            confirmation = try exchange(connection, &reader, ["SUBSCRIBE", bus.channel], deadline: deadline)
         } catch {
             return "SUBSCRIBE: \(error.text)"
         }
@@ -147,8 +137,8 @@ private final class Subscriber: Sendable {
         var chunk = [UInt8](repeating: 0, count: 16_384)
         while !stopped.isSet {
             let now = MonotonicClock.now()
-            guard now - lastHeard < silenceLimit else { return "no answer to PING within \(silenceLimit) s" }
-            if now - lastPing >= pingInterval {
+            guard now - lastHeard < bus.silenceLimit else { return "no answer to PING within \(bus.silenceLimit) s" }
+            if now - lastPing >= bus.pingInterval {
                 lastPing = now
                 do {
                     try connection.write(RESPValue.command(["PING"]), deadline: now + timeout)

@@ -1,4 +1,5 @@
 import Diagnostics
+import Synchronization
 import Time
 
 /// Publishes accepted webhook events on the bus, throttled per run (``HintThrottle``), off the request's path: the
@@ -38,6 +39,7 @@ package final class WebhookPublisher: Sendable {
     private static func drive(_ hints: AsyncStream<WebhookHint>, bus: any EventBus, clock: any TimeSource,
                               throttle: HintThrottle, logger: Logger) async {
         let window = throttle.window
+        let outage = Outage()
         // Held hints go out from a second task woken by the clock; both share the throttle through this actor.
         let state = ThrottleState(throttle)
         let flusher = Task {
@@ -48,12 +50,12 @@ package final class WebhookPublisher: Sendable {
                 } catch {
                     break
                 }
-                for hint in await state.due(now: clock.now()) { await publish(hint, on: bus, logger: logger) }
+                for hint in await state.due(now: clock.now()) { await publish(hint, on: bus, outage: outage, logger: logger) }
             }
         }
         for await hint in hints {
             switch await state.offer(hint, now: clock.now()) {
-            case .publish: await publish(hint, on: bus, logger: logger)
+            case .publish: await publish(hint, on: bus, outage: outage, logger: logger)
             case .held: logger.debug("held \(hint.event) for run \(hint.runID) (another came within the window)")
             case .dropped: logger.warning("dropped \(hint.event) for run \(hint.runID): too many runs at once")
             }
@@ -61,15 +63,42 @@ package final class WebhookPublisher: Sendable {
         flusher.cancel()
         _ = await flusher.value
         // What is still held goes out now: the receiver is stopping.
-        for hint in await state.due(now: .infinity) { await publish(hint, on: bus, logger: logger) }
+        for hint in await state.due(now: .infinity) { await publish(hint, on: bus, outage: outage, logger: logger) }
     }
 
-    private static func publish(_ hint: WebhookHint, on bus: any EventBus, logger: Logger) async {
+    private static func publish(_ hint: WebhookHint, on bus: any EventBus, outage: Outage, logger: Logger) async {
         do {
             try await bus.publish(hint)
+            if outage.end() { logger.warning("publishing again") }
             logger.info("published \(hint.event) for run \(hint.runID) (status \(hint.status))")
         } catch {
-            logger.warning("could not publish \(hint.event) for run \(hint.runID): \(error)")
+            // Once per outage, not once per event: a flood during an outage would bury everything else.
+            if outage.begin() {
+                logger.warning("cannot publish events (\(error)); the processes on the key poll as before until "
+                    + "this passes")
+            }
+            logger.debug("not published: \(hint.event) for run \(hint.runID)")
+        }
+    }
+}
+
+/// Whether publishing is failing, so that an outage is reported once when it begins and once when it ends.
+private final class Outage: Sendable {
+    private let failing = Mutex(false)
+
+    /// Notes a failure; true when it begins an outage.
+    func begin() -> Bool {
+        failing.withLock { state in
+            defer { state = true }
+            return !state
+        }
+    }
+
+    /// Notes a success; true when it ends an outage.
+    func end() -> Bool {
+        failing.withLock { state in
+            defer { state = false }
+            return state
         }
     }
 }
