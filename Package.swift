@@ -53,7 +53,7 @@ let package = Package(
             name: "DuvoCLI",
             dependencies: [
                 "DuvoAPI", "DuvoHTTP", "KeyCoordination", "RunWatching", "DuvoBridge", "DuvoSimulator", "ArgumentKit",
-                "JSONCore", "Diagnostics", "Platform",
+                "JSONCore", "Diagnostics", "Platform", "HTTPServer",
             ]),
         // The composition root of `duvo rpc` (JSON-RPC + MCP on one connection), for the executable and for tests.
         .target(
@@ -90,7 +90,9 @@ let package = Package(
                            "ServerTestSupport"]),
         .testTarget(
             name: "MCPTests", dependencies: ["DuvoMCP", "JSONCore", "JSONRPC", "TestSupport", "ServerTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["ArgumentKit", "DuvoCLI", "JSONCore", "TestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["ArgumentKit", "DuvoCLI", "KeyCoordination", "HTTPServer", "JSONCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

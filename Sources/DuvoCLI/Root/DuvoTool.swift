@@ -18,7 +18,8 @@ package struct DuvoTool: Sendable {
     /// The whole command tree, `duvo` at its root.
     package var tree: Command {
         Command("duvo", abstract: "Drive Duvo agent runs from editors, LLM tools and scripts",
-                subcommands: externalCommands + [RunsCommand.spec, SimCommand.spec, CompletionCommand.spec])
+                subcommands: externalCommands + [RunsCommand.spec, SimCommand.spec, WebhooksCommand.spec,
+                                                       CompletionCommand.spec])
     }
 
     /// The text `duvo` and `duvo --help` print.
@@ -75,6 +76,7 @@ package struct DuvoTool: Sendable {
         }
         switch parsed.path.dropFirst().first {
         case "sim": return await SimCommand.run(parsed, context: context)
+        case "webhooks": return await WebhooksCommand.run(parsed, context: context)
         case "completion": return CompletionCommand.run(parsed, tool: self, context: context)
         default:
             context.printError("error: '\(parsed.commandPath)' is run by the duvo executable itself")

@@ -239,7 +239,7 @@ package enum ConnectionOptions {
 
     /// The mode `--coordination` names, else the file `DUVO_COORDINATION_FILE` names (for a URL with a password),
     /// else `DUVO_COORDINATION`. A password written on the command line is refused: `ps` shows it to every user.
-    private static func coordinationMode(_ parsed: ParsedCommand, _ environment: [String: String]) throws
+    static func coordinationMode(_ parsed: ParsedCommand, _ environment: [String: String]) throws
         -> CoordinationMode
     {
         var text = parsed.value("coordination")
