@@ -52,20 +52,14 @@ package struct RunStatistics: Sendable {
                                max: last)
     }
 
-    /// The `runs/stats` result object.
-    package var json: JSONValue {
-        let duration: JSONValue
-        if let summary = durationSummary {
-            duration = ["count": .int(summary.count), "min": .double(summary.min), "mean": .double(summary.mean),
-                        "p50": .double(summary.p50), "p95": .double(summary.p95), "max": .double(summary.max)]
-        } else {
-            duration = ["count": 0, "min": nil, "mean": nil, "p50": nil, "p95": nil, "max": nil]
-        }
-        return ["total": .int(total), "counted": .int(counted),
-                "counts": .object(counts.mapValues { .int($0) }),
-                "failure_rate": failureRate.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null,
-                "duration_seconds": duration]
+    /// The `runs/stats` result, failure rate rounded to four decimals.
+    package var report: StatisticsReport {
+        StatisticsReport(total: total, counted: counted, counts: counts,
+                         failureRate: failureRate.map { ($0 * 10_000).rounded() / 10_000 }, durations: durationSummary)
     }
+
+    /// The `runs/stats` result object.
+    package var json: JSONValue { report.json }
 
     /// The nearest-rank percentile of sorted values.
     static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {

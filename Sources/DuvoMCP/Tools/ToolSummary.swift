@@ -47,7 +47,7 @@ enum ToolSummary {
         case "runs/list":
             return runList(try RunPage(decoding: result, operation: method))
         case "runs/stats":
-            return statistics(result)
+            return statistics(try StatisticsReport(decoding: result, operation: method))
         default:
             return nil
         }
@@ -74,18 +74,16 @@ enum ToolSummary {
         return lines.joined(separator: "\n")
     }
 
-    private static func statistics(_ result: JSONValue) -> String {
-        let counts = (result["counts"]?.objectValue ?? [:]).sorted { $0.key < $1.key }
-            .map { "\($0.key) \($0.value.intValue ?? 0)" }.joined(separator: ", ")
-        var text = "\(result["counted"]?.intValue ?? 0) of \(result["total"]?.intValue ?? 0) runs counted"
+    private static func statistics(_ report: StatisticsReport) -> String {
+        let counts = report.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        var text = "\(report.counted) of \(report.total) runs counted"
         text += counts.isEmpty ? "." : ": \(counts)."
-        if let rate = result["failure_rate"]?.doubleValue {
+        if let rate = report.failureRate {
             text += " Failure rate \(Int((rate * 100).rounded())) %."
         }
-        let durations = result["duration_seconds"] ?? .null
-        if let p50 = durations["p50"]?.doubleValue, let p95 = durations["p95"]?.doubleValue,
-           let max = durations["max"]?.doubleValue {
-            text += " Durations: p50 \(seconds(p50)), p95 \(seconds(p95)), max \(seconds(max))."
+        if let durations = report.durations {
+            text += " Durations: p50 \(seconds(durations.p50)), p95 \(seconds(durations.p95)), "
+                + "max \(seconds(durations.max))."
         }
         return text
     }
