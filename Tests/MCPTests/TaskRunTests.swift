@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 import Testing
 
@@ -5,9 +6,9 @@ import Testing
 
 @Suite("A run seen as a task")
 struct TaskRunTests {
-    private func task(_ status: String, pending: JSONValue = .null, forms: Bool = true) -> JSONValue {
-        let run: JSONValue = ["id": "r1", "status": .string(status), "agent_id": "a1",
-                              "created_at": "2026-05-17T10:00:00Z", "updated_at": "2026-05-17T10:00:05Z"]
+    private func task(_ status: String, pending: HumanRequest? = nil, forms: Bool = true) -> JSONValue {
+        let run = Run(id: "r1", status: RunStatus(rawValue: status), agentID: "a1", createdAt: "2026-05-17T10:00:00Z",
+                      updatedAt: "2026-05-17T10:00:05Z")
         return TaskRun(run: run, pending: pending, capabilities: ClientCapabilities(formElicitation: forms),
                        pollIntervalMilliseconds: 1_000).detailed
     }
@@ -31,18 +32,19 @@ struct TaskRunTests {
         #expect(task("failed")["result"]?["isError"] == true)
         #expect(task("interrupted")["result"]?["isError"] == true)
         #expect(task("stopped")["result"] == nil && task("running")["result"] == nil)
-        let run: JSONValue = ["id": "r1", "status": "completed"]
-        let last: JSONValue = ["role": "assistant", "type": "assistant_message", "text_content": "All done."]
-        let result = TaskRun(run: run, pending: .null, capabilities: .none, pollIntervalMilliseconds: 1_000,
+        let run = Run(id: "r1", status: .completed)
+        let last = Message(type: "assistant_message", role: "assistant", textContent: "All done.")
+        let result = TaskRun(run: run, pending: nil, capabilities: .none, pollIntervalMilliseconds: 1_000,
                              newest: last).detailed["result"]
-        #expect(result?["structuredContent"]?["last_message"] == last)
+        #expect(result?["structuredContent"]?["last_message"] == ["role": "assistant", "type": "assistant_message",
+                                                                   "text_content": "All done."])
         #expect(result?["content"]?[0]?["text"]?.stringValue?.contains("Its last message:") == true)
         #expect(result?["content"]?[0]?["text"]?.stringValue?.hasSuffix("All done.") == true)
     }
 
     @Test("a waiting run asks for its pending request as a form, only of a client that can show one")
     func inputRequests() {
-        let pending: JSONValue = ["id": "h1", "type": "approval", "title": "Send it?"]
+        let pending = HumanRequest(id: "h1", kind: .approval, title: "Send it?")
         let asked = task("waiting", pending: pending)["inputRequests"]?["human_request_h1"]
         #expect(asked?["method"] == "elicitation/create")
         #expect(asked?["params"]?["requestedSchema"]?["properties"]?["approved"]?["type"] == "boolean")

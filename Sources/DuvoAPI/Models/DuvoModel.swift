@@ -82,6 +82,16 @@ package struct FieldReader {
         try take(key, "true or false") { $0.boolValue }
     }
 
+    /// A number, or nil when missing or null.
+    package mutating func optionalDouble(_ key: String) throws(DuvoAPIError) -> Double? {
+        try take(key, "a number") { $0.doubleValue }
+    }
+
+    /// An object kept whole, or nil when missing or null.
+    package mutating func optionalObject(_ key: String) throws(DuvoAPIError) -> [String: JSONValue]? {
+        try take(key, "an object") { $0.objectValue }
+    }
+
     /// An object kept whole (a part the client passes on and does not act on).
     package mutating func object(_ key: String) throws(DuvoAPIError) -> [String: JSONValue] {
         guard let members = try take(key, "an object", { $0.objectValue }) else { throw invalid(key, "an object") }

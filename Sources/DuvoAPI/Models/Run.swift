@@ -51,3 +51,14 @@ package struct Run: DuvoModel {
         return writer.json
     }
 }
+
+extension Run {
+    /// The agent build the run executes (documented as a UUID; read from `extra`, where it passes through).
+    package var buildID: String? { extra["build_id"]?.stringValue }
+    /// What started the run (nullable in the documents).
+    package var source: String? { extra["source"]?.stringValue }
+    /// The sandbox holding the run's uploaded files (nullable).
+    package var sandboxID: String? { extra["sandbox_id"]?.stringValue }
+    /// How serious the issues Duvo flagged on the run are (`critical`, `medium`, `low`; API v2 listings).
+    package var issueSeverity: String? { extra["issue_severity"]?.stringValue }
+}

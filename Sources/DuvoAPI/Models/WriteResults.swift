@@ -69,6 +69,11 @@ package struct AnsweredRequest: DuvoModel {
         writer.set("human_request", .object(humanRequest))
         return writer.json
     }
+
+    /// The answered request's title, as Duvo returns it.
+    package var title: String? { humanRequest["title"]?.stringValue }
+    /// The answer as Duvo recorded it (a sentence such as "Approved").
+    package var response: String? { humanRequest["response"]?.stringValue }
 }
 
 /// What a stop did: `{"success": bool, "message": "..."}` (success false on a run that was not active).

@@ -33,22 +33,33 @@ package struct RunStatistics: Sendable {
         failureRate = terminal == 0 ? nil : Double(counts[RunStatus.failed.rawValue] ?? 0) / Double(terminal)
     }
 
-    /// The `runs/stats` result object.
-    package var json: JSONValue {
-        let duration: JSONValue
-        if durations.isEmpty {
-            duration = ["count": 0, "min": nil, "mean": nil, "p50": nil, "p95": nil, "max": nil]
-        } else {
-            let mean = durations.reduce(0, +) / Double(durations.count)
-            duration = ["count": .int(durations.count), "min": .double(durations[0]), "mean": .double(mean),
-                        "p50": .double(Self.percentile(durations, 0.50)),
-                        "p95": .double(Self.percentile(durations, 0.95)), "max": .double(durations[durations.count - 1])]
-        }
-        return ["total": .int(total), "counted": .int(counted),
-                "counts": .object(counts.mapValues { .int($0) }),
-                "failure_rate": failureRate.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null,
-                "duration_seconds": duration]
+    /// The spread of ``durations`` (seconds): what `runs/stats` reports as `duration_seconds`.
+    package struct DurationSummary: Sendable, Hashable {
+        package var count: Int
+        package var min: Double
+        package var mean: Double
+        package var p50: Double
+        package var p95: Double
+        package var max: Double
     }
+
+    /// The spread of the durations; nil when no run has both times.
+    package var durationSummary: DurationSummary? {
+        guard let first = durations.first, let last = durations.last else { return nil }
+        return DurationSummary(count: durations.count, min: first,
+                               mean: durations.reduce(0, +) / Double(durations.count),
+                               p50: Self.percentile(durations, 0.50), p95: Self.percentile(durations, 0.95),
+                               max: last)
+    }
+
+    /// The `runs/stats` result, failure rate rounded to four decimals.
+    package var report: StatisticsReport {
+        StatisticsReport(total: total, counted: counted, counts: counts,
+                         failureRate: failureRate.map { ($0 * 10_000).rounded() / 10_000 }, durations: durationSummary)
+    }
+
+    /// The `runs/stats` result object.
+    package var json: JSONValue { report.json }
 
     /// The nearest-rank percentile of sorted values.
     static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {

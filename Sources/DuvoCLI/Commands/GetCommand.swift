@@ -15,9 +15,9 @@ enum GetCommand: RunsSubcommand {
     static func run(_ invocation: Invocation) async throws -> ExitCode {
         let snapshot = try await invocation.run { operations throws(RunOperationError) in
             try await operations.get(try RunID.checked(invocation.parsed.runID))
-        }.json
+        }
         if invocation.json {
-            invocation.console.json(snapshot)
+            invocation.console.json(snapshot.json)
         } else {
             invocation.console.lines(invocation.runs.detail(snapshot))
         }

@@ -53,7 +53,7 @@ enum ListCommand: RunsSubcommand {
             console.json(answer.json)
             return .success
         }
-        let runs = answer.runs.map(\.json)
+        let runs = answer.runs
         guard !runs.isEmpty else {
             console.line(console.palette.dim("No runs match."))
             return .success

@@ -56,25 +56,24 @@ enum MessagesCommand: RunsSubcommand {
         let page = try await invocation.run { operations throws(RunOperationError) in
             try await operations.messages(checked, limit: limit, offset: offset, all: limit == nil)
         }
-        let messages = page.messages.map(\.json)
+        let messages = page.messages
         // Only a page holding a human request needs the run's pending request (one more call).
         var pendingRequest: HumanRequest?
-        if messages.contains(where: DocsMessageFields.isHumanRequest) {
+        if messages.contains(where: \.isHumanRequest) {
             pendingRequest = try await invocation.run { operations throws(RunOperationError) in
                 try await operations.get(checked)
             }.pendingHumanRequest
         }
-        let pending = pendingRequest?.json ?? .null
         if invocation.json {
-            invocation.console.json(DocsMessageFields.addingToPage(page.json, pendingRequestID: pendingRequest?.id))
+            invocation.console.json(DocsMessageFields.addingToPage(page, pendingRequestID: pendingRequest?.id))
         } else {
-            printTranscript(messages, page: page, pending: pending, limit: limit, offset: offset,
+            printTranscript(messages, page: page, pending: pendingRequest, limit: limit, offset: offset,
                             invocation: invocation)
         }
         return .success
     }
 
-    private static func printTranscript(_ messages: [JSONValue], page: MessagePage, pending: JSONValue, limit: Int?,
+    private static func printTranscript(_ messages: [Message], page: MessagePage, pending: HumanRequest?, limit: Int?,
                                         offset: Int, invocation: Invocation) {
         let console = invocation.console
         let total = page.total ?? (offset + messages.count)
@@ -82,7 +81,7 @@ enum MessagesCommand: RunsSubcommand {
             console.line(console.palette.dim(total == 0 ? "No messages yet." : "No messages after #\(offset)."))
         }
         for message in messages { console.lines(invocation.transcript.lines(for: message)) }
-        if pending.objectValue != nil {
+        if let pending {
             console.line()
             console.lines(invocation.humanRequests.lines(for: pending, runID: invocation.parsed.runID))
         }

@@ -64,7 +64,7 @@ enum RespondCommand: RunsSubcommand {
             console.json(answer.json)
         } else {
             let verb = approve ? "Approved" : (deny ? "Denied" : "Answered")
-            let title = answer.humanRequest["title"]?.stringValue ?? "the request"
+            let title = answer.title ?? "the request"
             console.line("\(verb) '\(title)' on run \(console.palette.bold(runID)).")
         }
         return .success

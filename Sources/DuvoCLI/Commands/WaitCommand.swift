@@ -50,7 +50,7 @@ enum WaitCommand: RunsSubcommand {
             console.json(outcome.json)
         } else if !outcome.timedOut {
             if let pending = outcome.pendingHumanRequest, !outcome.run.status.isTerminal {
-                console.lines(invocation.humanRequests.lines(for: pending.json, runID: runID))
+                console.lines(invocation.humanRequests.lines(for: pending, runID: runID))
             } else {
                 console.line(invocation.runs.outcome(runID: runID, status: status))
             }

@@ -83,14 +83,13 @@ enum WatchCommand: RunsSubcommand {
                 console.diagnostic("run \(runID): Duvo answers again")
             case .status(let newStatus, let previousStatus, let run, let pendingRequest):
                 let status = newStatus.rawValue, previous = previousStatus?.rawValue
-                let pending = pendingRequest?.json ?? .null
                 board.record(runID: runID, status: status)
                 if invocation.json {
                     console.json(["run_id": .string(runID), "status": .string(status),
                                   "previous_status": .optional(previous), "run": run.json,
-                                  "pending_human_request": pending])
+                                  "pending_human_request": pendingRequest?.json ?? .null])
                 } else {
-                    console.line(line(runID: runID, status: status, previous: previous, pending: pending,
+                    console.line(line(runID: runID, status: status, previous: previous, pending: pendingRequest,
                                       palette: console.palette))
                 }
             case .ended(let endStatus, let reason, let error):
@@ -114,7 +113,7 @@ enum WatchCommand: RunsSubcommand {
         return .failure(CancellationError())
     }
 
-    private static func line(runID: String, status: String, previous: String?, pending: JSONValue,
+    private static func line(runID: String, status: String, previous: String?, pending: HumanRequest?,
                              palette: Palette) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss"
@@ -122,7 +121,7 @@ enum WatchCommand: RunsSubcommand {
         var text = palette.dim(time) + "  " + runID + "  "
         if let previous { text += palette.dim(previous + " → ") }
         text += palette.status(status)
-        if let title = pending["title"]?.stringValue {
+        if let title = pending?.title {
             text += "  " + palette.attention("needs a human: \(title)") + palette.dim("  (duvo runs get \(runID))")
         }
         return text

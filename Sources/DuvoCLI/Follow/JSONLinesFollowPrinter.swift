@@ -1,5 +1,6 @@
 import DuvoAPI
 import JSONCore
+import RunWatching
 
 /// `--follow --json`: one message object per line, then `{"final": true, "run_id": …, "status": …}`.
 ///
@@ -8,22 +9,25 @@ import JSONCore
 struct JSONLinesFollowPrinter: FollowPrinter {
     let runID: String
     let console: Console
-    let client: DuvoClient
+    let operations: RunOperations
 
-    func message(index: Int, message: JSONValue) async {
+    func message(index: Int, message: Message) async {
         var pendingID: String?
-        if DocsMessageFields.isHumanRequest(message) {
+        if message.isHumanRequest {
             // A failed look-up marks the request as responded: a script that auto-approves then skips it rather
             // than answering something that may no longer be pending.
-            pendingID = (try? await client.getRun(runID))?.pendingHumanRequest?.id
+            do {
+                pendingID = try await operations.get(RunID(unchecked: runID)).pendingHumanRequest?.id
+            } catch {
+                pendingID = nil
+            }
         }
-        var line = DocsMessageFields.adding(to: message, pendingRequestID: pendingID)
-        line["index"] = .int(index)
-        line["run_id"] = .string(runID)
-        console.json(line)
+        var line = DocsMessageFields.adding(to: message, pendingRequestID: pendingID).objectValue ?? [:]
+        line.merge(["index": .int(index), "run_id": .string(runID)]) { $1 }
+        console.json(.object(line))
     }
 
-    func status(_ status: String, previous: String?, pendingHumanRequest: JSONValue) async {}
+    func status(_ status: RunStatus, previous: RunStatus?, pendingHumanRequest: HumanRequest?) async {}
 
     func finished(status: String) async {
         console.json(["final": true, "run_id": .string(runID), "status": .string(status)])

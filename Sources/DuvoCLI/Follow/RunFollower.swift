@@ -20,8 +20,7 @@ struct RunFollower {
         let operations = try await invocation.operations()
         let printer: any FollowPrinter
         if invocation.json {
-            printer = JSONLinesFollowPrinter(runID: runID, console: invocation.console,
-                                             client: try await invocation.client())
+            printer = JSONLinesFollowPrinter(runID: runID, console: invocation.console, operations: operations)
         } else {
             printer = TranscriptFollowPrinter(runID: runID, invocation: invocation,
                                               prompt: try await HumanRequestPrompt(invocation: invocation))
@@ -37,15 +36,14 @@ struct RunFollower {
         for await event in subscription.events {
             switch event {
             case .message(let index, let message):
-                await printer.message(index: index, message: message.json)
+                await printer.message(index: index, message: message)
             case .stalled(let error):
                 invocation.console.diagnostic("run \(runID): waiting for Duvo (\(error.message)); still trying")
             case .recovered:
                 invocation.console.diagnostic("run \(runID): Duvo answers again")
             case .status(let status, let previous, _, let pending):
                 lastStatus = status.rawValue
-                await printer.status(status.rawValue, previous: previous?.rawValue,
-                                     pendingHumanRequest: pending?.json ?? .null)
+                await printer.status(status, previous: previous, pendingHumanRequest: pending)
             case .ended(let endStatus, let reason, let error):
                 let status = endStatus?.rawValue
                 switch reason {

@@ -1,4 +1,4 @@
-import JSONCore
+import DuvoAPI
 import Synchronization
 
 /// `--follow` for people: the transcript as messages arrive, a pending human request as a highlighted block with
@@ -20,7 +20,7 @@ final class TranscriptFollowPrinter: FollowPrinter {
         live = LiveStatus(console: invocation.console)
     }
 
-    func message(index: Int, message: JSONValue) async {
+    func message(index: Int, message: Message) async {
         invocation.console.lines(invocation.transcript.lines(for: message))
         let text = progress.withLock { progress in
             progress.messages += 1
@@ -29,11 +29,10 @@ final class TranscriptFollowPrinter: FollowPrinter {
         live.update(text)
     }
 
-    func status(_ status: String, previous: String?, pendingHumanRequest: JSONValue) async {
+    func status(_ status: RunStatus, previous: RunStatus?, pendingHumanRequest: HumanRequest?) async {
         // Status changes show on the live status line; only a request for a human interrupts the transcript.
-        if pendingHumanRequest.objectValue != nil {
-            let id = pendingHumanRequest["id"]?.stringValue ?? ""
-            let isNew = asked.withLock { $0.insert(id).inserted }
+        if let pendingHumanRequest {
+            let isNew = asked.withLock { $0.insert(pendingHumanRequest.id).inserted }
             if let prompt, isNew {
                 invocation.console.lines(invocation.humanRequests.lines(for: pendingHumanRequest, runID: runID,
                                                                         withCommands: false))
@@ -44,7 +43,7 @@ final class TranscriptFollowPrinter: FollowPrinter {
             }
         }
         let text = progress.withLock { progress in
-            progress.status = status
+            progress.status = status.rawValue
             return Self.describe(progress)
         }
         live.update(text)

@@ -1,5 +1,5 @@
+import DuvoAPI
 import Foundation
-import JSONCore
 
 /// Shows a pending human request so the user can answer it: its title, description, questions (with the ids
 /// `--answer` takes: header or 0-based index) and the exact `duvo runs respond` commands to run.
@@ -7,24 +7,24 @@ struct HumanRequestRenderer: Sendable {
     /// The colours to use.
     let palette: Palette
 
-    /// The lines for `request` (a `pending_human_request` object) of run `runID`; `withCommands: false` leaves out
+    /// The lines for `request` (the run's pending human request) of run `runID`; `withCommands: false` leaves out
     /// the respond commands (when the person is asked on the terminal instead).
-    func lines(for request: JSONValue, runID: String, withCommands: Bool = true) -> [String] {
+    func lines(for request: HumanRequest, runID: String, withCommands: Bool = true) -> [String] {
         let bar = palette.attention("┃") + " "
-        var lines = [bar + palette.attention("Waiting for a human: " + (request["title"]?.stringValue ?? "a response"))]
-        if let description = request["description"]?.stringValue, !description.isEmpty {
+        var lines = [bar + palette.attention("Waiting for a human: " + (request.title ?? "a response"))]
+        if let description = request.description, !description.isEmpty {
             lines.append(bar + description)
         }
         let command = "duvo runs respond \(runID)"
-        let questions = request["questions"]?.arrayValue ?? []
-        if request["type"]?.stringValue == "question" || !questions.isEmpty {
+        let questions = request.questions ?? []
+        if request.kind == .question || !questions.isEmpty {
             var example: [String] = []
             for (index, question) in questions.enumerated() {
-                let id = question["header"]?.stringValue ?? String(index)
-                let labels = (question["options"]?.arrayValue ?? []).compactMap { $0["label"]?.stringValue }
-                var text = "  [\(index)] " + palette.bold(id) + ": " + (question["question"]?.stringValue ?? "")
+                let id = question.header ?? String(index)
+                let labels = (question.options ?? []).map(\.label)
+                var text = "  [\(index)] " + palette.bold(id) + ": " + question.question
                 if !labels.isEmpty {
-                    let many = question["multi_select"]?.boolValue == true
+                    let many = question.multiSelect == true
                     text += palette.dim(" (" + (many ? "any of: " : "one of: ") + labels.joined(separator: ", ") + ")")
                 }
                 lines.append(bar + text)

@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 
 /// What a message says, as one short string: its text, or a compact form of its tool call or tool result.
@@ -8,29 +9,28 @@ enum MessageContent {
     static let maxToolText = 200
 
     /// The message's text, else its tool result (`ok: …` / `error: …`), else its tool call (`name(args)`), else "".
-    static func text(of message: JSONValue) -> String {
-        if let text = message["text_content"]?.stringValue { return text }
-        if let result = message["tool_result"], result.objectValue != nil {
+    static func text(of message: Message) -> String {
+        if let text = message.textContent { return text }
+        if let result = message.toolResult {
             let outcome = toolOutcome(result)
             return (outcome.ok ? "ok: " : "error: ") + outcome.text
         }
-        if let call = message["tool_call"], call.objectValue != nil { return toolCall(call) }
+        if let call = message.toolCall { return toolCall(call) }
         return ""
     }
 
     /// A tool call as `name({"arg":"value"})`, arguments cut to ``maxToolText``.
-    static func toolCall(_ call: JSONValue) -> String {
-        let name = call["name"]?.stringValue ?? "tool"
-        let arguments = call["arguments"].map { JSONWriter(sortedKeys: true).string($0) } ?? ""
-        return "\(name)(\(shortened(arguments)))"
+    static func toolCall(_ call: ToolCallPart) -> String {
+        let arguments = call.arguments.map { JSONWriter(sortedKeys: true).string($0) } ?? ""
+        return "\(call.name ?? "tool")(\(shortened(arguments)))"
     }
 
     /// A tool result: whether it succeeded, and its result JSON or error text (cut to ``maxToolText``).
-    static func toolOutcome(_ result: JSONValue) -> (ok: Bool, text: String) {
-        if let error = result["error"], !error.isNull {
+    static func toolOutcome(_ result: ToolResultPart) -> (ok: Bool, text: String) {
+        if let error = result.error {
             return (false, shortened(error.stringValue ?? JSONWriter(sortedKeys: true).string(error)))
         }
-        let value = result["result"].map { JSONWriter(sortedKeys: true).string($0) } ?? ""
+        let value = result.result.map { JSONWriter(sortedKeys: true).string($0) } ?? ""
         return (true, shortened(value))
     }
 

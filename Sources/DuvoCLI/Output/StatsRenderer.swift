@@ -1,6 +1,5 @@
 import DuvoAPI
 import Foundation
-import JSONCore
 
 /// Shows ``RunStatistics`` for people: counts by status, the failure rate and the spread of durations.
 struct StatsRenderer: Sendable {
@@ -21,16 +20,13 @@ struct StatsRenderer: Sendable {
         } else {
             lines.append("Failure rate: " + palette.dim("none ended yet"))
         }
-        // The percentiles come from the same JSON `runs/stats` returns, so the two views cannot disagree.
-        let duration = statistics.json["duration_seconds"] ?? .null
-        let count = duration["count"]?.intValue ?? 0
-        if count == 0 {
-            lines.append("Duration: " + palette.dim("no run has both started_at and completed_at"))
+        // The percentiles are the ones `runs/stats` returns, so the two views cannot disagree.
+        if let duration = statistics.durationSummary {
+            let parts = [("min", duration.min), ("mean", duration.mean), ("p50", duration.p50), ("p95", duration.p95),
+                         ("max", duration.max)].map { "\($0.0) \(Self.seconds($0.1))" }
+            lines.append("Duration over \(duration.count) runs: " + parts.joined(separator: "  "))
         } else {
-            let parts = ["min", "mean", "p50", "p95", "max"].compactMap { key in
-                duration[key]?.doubleValue.map { "\(key) \(Self.seconds($0))" }
-            }
-            lines.append("Duration over \(count) runs: " + parts.joined(separator: "  "))
+            lines.append("Duration: " + palette.dim("no run has both started_at and completed_at"))
         }
         return lines
     }

@@ -1,4 +1,4 @@
-import JSONCore
+import DuvoAPI
 
 /// Lays out a run's messages for people: a role label, then the text; tool calls as `→ name(args)`, their results
 /// as `← ok …` or `← error …`, human requests and answers highlighted.
@@ -9,22 +9,21 @@ struct TranscriptRenderer: Sendable {
     private static let labelWidth = 10
 
     /// The lines showing `message`.
-    func lines(for message: JSONValue) -> [String] {
-        let role = message["role"]?.stringValue ?? "?"
-        let type = message["type"]?.stringValue ?? ""
+    func lines(for message: Message) -> [String] {
+        let role = message.role ?? "?"
         let body: String
-        if type == "human_request" {
-            body = palette.attention("✋ needs a human: " + (message["text_content"]?.stringValue ?? "a response"))
-        } else if type == "human_response" {
-            body = palette.green("✓ answered: ") + (message["text_content"]?.stringValue ?? "")
-        } else if let result = message["tool_result"], result.objectValue != nil {
+        if message.isHumanRequest {
+            body = palette.attention("✋ needs a human: " + (message.textContent ?? "a response"))
+        } else if message.type == "human_response" {
+            body = palette.green("✓ answered: ") + (message.textContent ?? "")
+        } else if let result = message.toolResult {
             let outcome = MessageContent.toolOutcome(result)
             body = outcome.ok ? palette.green("← ok") + " " + palette.dim(outcome.text)
                 : palette.red("← error: " + outcome.text)
-        } else if let call = message["tool_call"], call.objectValue != nil, message["text_content"] == nil {
+        } else if let call = message.toolCall, message.textContent == nil {
             body = palette.blue("→ ") + MessageContent.toolCall(call)
         } else {
-            body = message["text_content"]?.stringValue ?? MessageContent.text(of: message)
+            body = MessageContent.text(of: message)
         }
         let label = roleLabel(role)
         let indent = String(repeating: " ", count: Self.labelWidth + 1)

@@ -32,11 +32,11 @@ struct HumanRequestPrompt: Sendable {
     }
 
     /// Asks about `request` (the run's `pending_human_request`) and posts the answer.
-    func ask(_ request: JSONValue, runID: String) async -> Outcome {
-        let questions = request["questions"]?.arrayValue ?? []
+    func ask(_ request: HumanRequest, runID: String) async -> Outcome {
+        let questions = request.questions ?? []
         let approved: Bool?
         var answers: [String: JSONValue]?
-        if request["type"]?.stringValue == "question" || !questions.isEmpty {
+        if request.kind == .question || !questions.isEmpty {
             approved = nil
             var collected: [String: JSONValue] = [:]
             for (index, question) in questions.enumerated() {
@@ -49,7 +49,7 @@ struct HumanRequestPrompt: Sendable {
             approved = decision
         }
         do {
-            _ = try await operations.respond(try RunID.checked(runID), requestID: request["id"]?.stringValue,
+            _ = try await operations.respond(try RunID.checked(runID), requestID: request.id,
                                              approved: approved, answers: answers)
         } catch {
             switch error {
@@ -87,11 +87,11 @@ struct HumanRequestPrompt: Sendable {
     }
 
     /// One question's answer: option labels by number, or free text; nil to leave the request.
-    private func answer(_ question: JSONValue, index: Int) async -> JSONValue? {
-        let header = question["header"]?.stringValue ?? String(index)
-        let labels = (question["options"]?.arrayValue ?? []).compactMap { $0["label"]?.stringValue }
-        let many = question["multi_select"]?.boolValue == true
-        var lines = [console.palette.bold("\(header): ") + (question["question"]?.stringValue ?? "")]
+    private func answer(_ question: HumanQuestion, index: Int) async -> JSONValue? {
+        let header = question.header ?? String(index)
+        let labels = (question.options ?? []).map(\.label)
+        let many = question.multiSelect == true
+        var lines = [console.palette.bold("\(header): ") + question.question]
         for (number, label) in labels.enumerated() {
             lines.append("  \(number + 1)) \(label)")
         }

@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 
 /// Keeps a page of messages small enough for a model's context: long texts are shortened and messages past a
@@ -10,14 +11,14 @@ struct MessageBudget: Sendable {
 
     /// The leading messages that fit, shortened, and whether anything was cut (a text shortened or a message left
     /// out). At least one message is kept, so a reader always makes progress.
-    func fit(_ messages: [JSONValue]) -> (messages: [JSONValue], truncated: Bool) {
-        var kept: [JSONValue] = []
+    func fit(_ messages: [Message]) -> (messages: [Message], truncated: Bool) {
+        var kept: [Message] = []
         var used = 0
         var truncated = false
         for message in messages {
             var cut = false
             let short = shorten(message, cut: &cut)
-            let size = JSONWriter().bytes(short).count
+            let size = JSONWriter().bytes(short.json).count
             if !kept.isEmpty, used + size > maxCharacters {
                 return (kept, true)
             }
@@ -26,6 +27,19 @@ struct MessageBudget: Sendable {
             truncated = truncated || cut
         }
         return (kept, truncated)
+    }
+
+    /// `message` with every string longer than the cap cut, its typed fields and what Duvo sent beside them.
+    func shorten(_ message: Message, cut: inout Bool) -> Message {
+        var short = message
+        let fields: [WritableKeyPath<Message, String?>] = [\.id, \.type, \.role, \.timestamp, \.textContent, \.content]
+        for field in fields {
+            guard let text = short[keyPath: field], text.count > maxTextCharacters else { continue }
+            cut = true
+            short[keyPath: field] = Self.clip(text, to: maxTextCharacters)
+        }
+        short.extra = short.extra.mapValues { shorten($0, cut: &cut) }
+        return short
     }
 
     /// `value` with every string longer than the cap cut, saying how much was left out.

@@ -48,31 +48,33 @@ struct MessageListTool: Sendable {
         }
         if let tail = args.tail {
             let probe = try await page(runID: args.runID, limit: 1, offset: 0)
-            offset = max(0, (probe["total"]?.intValue ?? 0) - tail)
+            offset = max(0, (probe.total ?? 0) - tail)
             limit = tail
         }
-        var result = try await page(runID: args.runID, limit: limit, offset: offset)
+        var shown = try await page(runID: args.runID, limit: limit, offset: offset)
         let budget = MessageBudget(maxCharacters: options.maxMessageCharacters,
                                    maxTextCharacters: options.maxTextCharacters)
-        let fitted = budget.fit(result["messages"]?.arrayValue ?? [])
-        let total = result["total"]?.intValue ?? 0
+        let fitted = budget.fit(shown.messages)
+        let total = shown.total ?? 0
         let end = offset + fitted.messages.count
-        result["messages"] = .array(fitted.messages)
-        result["limit"] = .int(limit)
-        result["offset"] = .int(offset)
-        result["truncated"] = .bool(fitted.truncated)
-        result["next_cursor"] = end < total ? .string(MessageCursor.encode(runID: args.runID, offset: end)) : .null
-        return .success(result, summary: summary(result, runID: args.runID, offset: offset, total: total))
+        let cursor = end < total ? MessageCursor.encode(runID: args.runID, offset: end) : nil
+        shown.messages = fitted.messages
+        shown.limit = limit
+        shown.offset = offset
+        shown.extra.merge(["truncated": .bool(fitted.truncated), "next_cursor": .optional(cursor)]) { $1 }
+        let summary = summary(fitted.messages, truncated: fitted.truncated, cursor: cursor, runID: args.runID,
+                              offset: offset, total: total)
+        return .success(shown.json, summary: summary)
     }
 
-    private func page(runID: String, limit: Int, offset: Int) async throws -> JSONValue {
+    private func page(runID: String, limit: Int, offset: Int) async throws -> MessagePage {
         try await environment.run { operations throws(RunOperationError) in
             try await operations.messages(try RunID.checked(runID), limit: limit, offset: offset)
-        }.json
+        }
     }
 
-    private func summary(_ result: JSONValue, runID: String, offset: Int, total: Int) -> String {
-        let messages = result["messages"]?.arrayValue ?? []
+    private func summary(_ messages: [Message], truncated: Bool, cursor: String?, runID: String, offset: Int,
+                         total: Int) -> String {
         guard !messages.isEmpty else {
             return "Run \(runID) has \(total) messages; none from position \(offset) on."
         }
@@ -80,27 +82,26 @@ struct MessageListTool: Sendable {
         for (index, message) in messages.enumerated() {
             lines.append("[\(offset + index)] \(Self.render(message))")
         }
-        if result["truncated"]?.boolValue == true {
+        if truncated {
             lines.append("(Shortened to keep the answer small.)")
         }
-        if let cursor = result["next_cursor"]?.stringValue {
+        if let cursor {
             lines.append("More: call duvo_list_messages with run_id \(runID) and cursor \"\(cursor)\".")
         }
         return lines.joined(separator: "\n")
     }
 
     /// One message as a line: who, what kind (unless plain text), and its text or tool call.
-    static func render(_ message: JSONValue) -> String {
-        let role = message["role"]?.stringValue ?? "?"
-        let type = message["type"]?.stringValue ?? "text"
+    static func render(_ message: Message) -> String {
+        let role = message.role ?? "?"
+        let type = message.type ?? "text"
         let kind = ["text", "message", "\(role)_message"].contains(type) ? "" : " (\(type))"
-        var body = message["text_content"]?.stringValue ?? message["content"]?.stringValue ?? ""
-        if let call = message["tool_call"], let name = call["name"]?.stringValue {
-            body += (body.isEmpty ? "" : " ") + "\(name)(\((call["arguments"] ?? [:]).jsonString))"
+        var body = message.text ?? ""
+        if let call = message.toolCall, let name = call.name {
+            body += (body.isEmpty ? "" : " ") + "\(name)(\((call.arguments ?? [:]).jsonString))"
         }
-        if let outcome = message["tool_result"] {
-            let value = outcome["error"]?.stringValue.map { "error: \($0)" }
-                ?? (outcome["result"] ?? .null).jsonString
+        if let outcome = message.toolResult {
+            let value = outcome.error?.stringValue.map { "error: \($0)" } ?? (outcome.result ?? .null).jsonString
             body += (body.isEmpty ? "" : " ") + "-> \(value)"
         }
         return "\(role)\(kind): \(body)"

@@ -1,3 +1,4 @@
+import DuvoAPI
 import Foundation
 import JSONCore
 import JSONRPC
@@ -54,16 +55,16 @@ struct InputRound: Sendable {
 
     /// The client's answer (an `ElicitResult`) to the form the previous round showed for `pending` of `runID`; nil
     /// when there is none, or when the run now waits on another request (the old answer then changes nothing).
-    func response(to pending: JSONValue, runID: String) -> JSONValue? {
+    func response(to pending: HumanRequest, runID: String) -> JSONValue? {
         guard let previous, previous.runID.lowercased() == runID.lowercased(),
-              previous.requestID == pending["id"]?.stringValue,
+              previous.requestID == pending.id,
               let response = responses[previous.inputKey], response.objectValue != nil else { return nil }
         return response
     }
 
     /// The `input_required` result asking the client to show `form`, with a state signed for this call.
     func inputRequired(_ form: HumanElicitation) -> JSONValue {
-        let requestID = form.request["id"]?.stringValue ?? ""
+        let requestID = form.request.id
         let key = Self.key(forHumanRequest: requestID)
         let state = RequestState(runID: form.runID, requestID: requestID, inputKey: key, callDigest: callDigest,
                                  expires: Int(Date().timeIntervalSince1970) + StateSigner.lifetime)

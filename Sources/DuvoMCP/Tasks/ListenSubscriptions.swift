@@ -76,8 +76,7 @@ struct TaskListener: Sendable {
         for await event in subscription.events {
             switch event {
             case .status(_, _, let run, let pending):
-                var task = await board.task(run: run.json, pending: pending?.json ?? .null,
-                                            capabilities: capabilities).detailed
+                var task = await board.task(run: run, pending: pending, capabilities: capabilities).detailed
                 task["_meta"] = meta
                 await connection.notify("notifications/tasks", params: task)
             case .ended:

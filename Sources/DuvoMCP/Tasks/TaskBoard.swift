@@ -27,9 +27,9 @@ actor TaskBoard {
     }
 
     /// The `CreateTaskResult` for a run `duvo_start_run` just started.
-    func created(_ run: JSONValue, serverVersion: String) async -> JSONValue {
-        if let id = run["id"]?.stringValue { active.insert(id.lowercased()) }
-        let task = TaskRun(run: run, pending: .null, capabilities: .none,
+    func created(_ run: Run, serverVersion: String) async -> JSONValue {
+        active.insert(run.id.lowercased())
+        let task = TaskRun(run: run, pending: nil, capabilities: .none,
                            pollIntervalMilliseconds: await pollIntervalMilliseconds())
         return ModernResult.tagged(task.detailed, type: "task", serverVersion: serverVersion)
     }
@@ -52,30 +52,25 @@ actor TaskBoard {
         -> TaskRun
     {
         let snapshot = try await read(taskID)
-        return await task(run: snapshot.run.json, pending: snapshot.pendingHumanRequest?.json ?? .null,
-                          capabilities: capabilities)
+        return await task(run: snapshot.run, pending: snapshot.pendingHumanRequest, capabilities: capabilities)
     }
 
     /// The task for a run as just read (a `tasks/get`, or an event of a `subscriptions/listen` stream); a run that
     /// ended brings its newest message, the run's final output.
-    func task(run: JSONValue, pending: JSONValue, capabilities: ClientCapabilities) async -> TaskRun {
-        var newest: JSONValue?
-        if TaskRun.hasEnded(run), let id = run["id"]?.stringValue {
-            active.remove(id.lowercased())
-            newest = await newestMessage(of: id)
+    func task(run: Run, pending: HumanRequest?, capabilities: ClientCapabilities) async -> TaskRun {
+        var newest: Message?
+        if TaskRun.hasEnded(run) {
+            active.remove(run.id.lowercased())
+            newest = await newestMessage(of: run.id)
         }
         return TaskRun(run: run, pending: pending, capabilities: capabilities,
                        pollIntervalMilliseconds: await pollIntervalMilliseconds(), newest: newest)
     }
 
     /// The run's last message, or nil when it has none or reading it failed (the task is still reported).
-    private func newestMessage(of runID: String) async -> JSONValue? {
-        let operations = bridge.operations, id = RunID(unchecked: runID)
+    private func newestMessage(of runID: String) async -> Message? {
         do {
-            let first = try await operations.messages(id, limit: 1, offset: 0)
-            let total = first.total ?? 0
-            guard total > 1 else { return first.messages.first?.json }
-            return try await operations.messages(id, limit: 1, offset: total - 1).messages.first?.json
+            return try await bridge.operations.newestMessage(RunID(unchecked: runID)).message
         } catch {
             return nil
         }
@@ -116,7 +111,7 @@ actor TaskBoard {
     func cancel(_ taskID: String, context: RPCRequestContext) async throws {
         try requireTool(for: [TaskMethods.stop], by: CancelTask.name)
         let run = try await read(taskID).run
-        guard !TaskRun.hasEnded(run.json) else { return }
+        guard !TaskRun.hasEnded(run) else { return }
         _ = try await act(on: taskID) { operations, runID throws(RunOperationError) in try await operations.stop(runID) }
     }
 

@@ -19,24 +19,24 @@ struct TaskRun: Sendable {
     /// The tool whose call may become a task.
     static let startTool = "duvo_start_run"
 
-    let run: JSONValue
-    let pending: JSONValue
+    let run: Run
+    let pending: HumanRequest?
     /// What the request declared: inputRequests are only sent to a client that can show forms.
     let capabilities: ClientCapabilities
     let pollIntervalMilliseconds: Int
     /// The run's newest message once it has ended (its final output), when it was read.
-    var newest: JSONValue? = nil
+    var newest: Message? = nil
 
-    private var runID: String { run["id"]?.stringValue ?? "" }
-    private var status: RunStatus { RunStatus(rawValue: run["status"]?.stringValue ?? "unknown") }
+    private var runID: String { run.id }
+    private var status: RunStatus { run.status }
 
     /// The `DetailedTask` object (without `resultType`) for `tasks/get` and `notifications/tasks`.
     var detailed: JSONValue {
         let now = Self.timestamp(Date())
-        let created = run["created_at"]?.stringValue ?? now
+        let created = run.createdAt ?? now
         var task: [String: JSONValue] = [
             "taskId": .string(runID), "status": .string(taskStatus), "createdAt": .string(created),
-            "lastUpdatedAt": .string(run["updated_at"]?.stringValue ?? created),
+            "lastUpdatedAt": .string(run.updatedAt ?? created),
             // Duvo keeps runs; the task lives as long as its run.
             "ttlMs": .null, "pollIntervalMs": .int(pollIntervalMilliseconds),
         ]
@@ -63,7 +63,7 @@ struct TaskRun: Sendable {
 
     private var statusMessage: String {
         switch status {
-        case .waiting where pending["id"]?.stringValue != nil:
+        case .waiting where pending != nil:
             let how = capabilities.formElicitation
                 ? "answer the form in inputRequests with tasks/update"
                 : "answer with duvo_respond_to_human_request (this client declared no form elicitation)"
@@ -85,13 +85,13 @@ struct TaskRun: Sendable {
     /// The key of what the run waits for now: its human request, or a message after its last update.
     var inputKey: String? {
         guard status == .waiting else { return nil }
-        if let id = pending["id"]?.stringValue { return InputRound.key(forHumanRequest: id) }
-        return "message_after_" + (run["updated_at"]?.stringValue ?? "start")
+        if let pending { return InputRound.key(forHumanRequest: pending.id) }
+        return "message_after_" + (run.updatedAt ?? "start")
     }
 
     /// The human request's form, when one is pending.
     var humanForm: HumanElicitation? {
-        guard pending["id"]?.stringValue != nil else { return nil }
+        guard let pending else { return nil }
         return HumanElicitation(request: pending, runID: runID, revision: ProtocolRevision.modern[0])
     }
 
@@ -116,19 +116,19 @@ struct TaskRun: Sendable {
             text = ToolSummary.runLine(run) + " The run was interrupted: duvo_send_message resumes it, then "
                 + "duvo_wait_for_run follows it."
         }
-        var structured: JSONValue = ["run": run]
+        var structured: [String: JSONValue] = ["run": run.json]
         var final = text
         if let newest {
-            structured["last_message"] = newest
+            structured["last_message"] = newest.json
             final += " Its last message: " + MessageBudget.clip(MessageListTool.render(newest), to: 2_000)
         }
-        return ["content": [["type": "text", "text": .string(final)]], "structuredContent": structured,
+        return ["content": [["type": "text", "text": .string(final)]], "structuredContent": .object(structured),
                 "isError": .bool(status != .completed)]
     }
 
     /// Whether `run` has ended, so its task no longer counts against the poll budget.
-    static func hasEnded(_ run: JSONValue) -> Bool {
-        RunStatus(rawValue: run["status"]?.stringValue ?? "unknown").isTerminal
+    static func hasEnded(_ run: Run) -> Bool {
+        run.status.isTerminal
     }
 
     /// An ISO 8601 time in UTC, as the extension's timestamps are.

@@ -1,3 +1,4 @@
+import DuvoAPI
 import DuvoBridge
 import JSONCore
 import JSONRPC
@@ -60,9 +61,13 @@ struct ToolCall: Sendable {
         switch tool.adaptation.runner {
         case .method:
             let value = try await tool.runMethod(.object(arguments), bridge, environment.context)
-            if tool.name == TaskRun.startTool, let modern = environment.modern, modern.capabilities.tasks,
-               let run = value["run"] {
-                return .task(await tasks.created(run, serverVersion: options.serverVersion))
+            if tool.name == TaskRun.startTool, let modern = environment.modern, modern.capabilities.tasks {
+                do {
+                    let started = try StartedRun(decoding: value, operation: tool.method)
+                    return .task(await tasks.created(started.run, serverVersion: options.serverVersion))
+                } catch {
+                    // The method's own answer, a started run, always reads; if it did not, the plain result goes.
+                }
             }
             let summary = ToolSummary.text(method: tool.method, arguments: arguments, result: value)
             return .result(.success(value, summary: summary))

@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 
 /// The short texts a model reads in a tool's `content`: the facts it needs to decide the next step (ids, status,
@@ -8,71 +9,81 @@ enum ToolSummary {
 
     /// The summary of `result`, the answer of the method `method` called with `arguments`.
     static func text(method: String, arguments: [String: JSONValue], result: JSONValue) -> String {
-        let runID = arguments["run_id"]?.stringValue ?? result["run"]?["id"]?.stringValue ?? "?"
+        do {
+            if let text = try typedText(method: method, runID: arguments["run_id"]?.stringValue, result: result) {
+                return text
+            }
+        } catch {
+            // The method's own result, so it always reads; if it did not, the model still gets the raw answer.
+        }
+        return String(JSONWriter(sortedKeys: true).string(result).prefix(1_000))
+    }
+
+    /// The summary read from the typed result; nil for a method without one of its own.
+    private static func typedText(method: String, runID given: String?, result: JSONValue)
+        throws(DuvoAPIError) -> String?
+    {
+        let runID = given ?? "?"
         switch method {
         case "runs/start":
-            let run = result["run"] ?? .null
-            let id = run["id"]?.stringValue ?? "?"
-            return "Started run \(id) of agent \(run["agent_id"]?.stringValue ?? "?") (status: "
-                + "\(run["status"]?.stringValue ?? "unknown")). Next: call duvo_wait_for_run with run_id \(id)."
+            let run = try StartedRun(decoding: result, operation: method).run
+            return "Started run \(run.id) of agent \(run.agentID ?? "?") (status: \(run.status)). Next: call "
+                + "duvo_wait_for_run with run_id \(run.id)."
         case "runs/get":
-            return runLine(result["run"] ?? .null) + " " + pendingText(result["pending_human_request"], runID: runID)
+            let read = try RunRead(decoding: result, operation: method)
+            return runLine(read.run) + " " + pendingText(read.pendingHumanRequest, runID: given ?? read.run.id)
         case "runs/sendMessage":
-            return "Sent message \(result["message"]?["id"]?.stringValue ?? "") to run \(runID). Next: call "
-                + "duvo_wait_for_run to see the answer."
+            let message = try PostedMessage(decoding: result, operation: method).message
+            return "Sent message \(message.id ?? "") to run \(runID). Next: call duvo_wait_for_run to see the answer."
         case "runs/respond":
-            let request = result["human_request"] ?? .null
-            return "Answered \"\(request["title"]?.stringValue ?? "the request")\" with "
-                + "\(request["response"]?.stringValue ?? "the answer"). The run resumes: call duvo_wait_for_run with "
-                + "run_id \(runID)."
+            let answered = try AnsweredRequest(decoding: result, operation: method)
+            return "Answered \"\(answered.title ?? "the request")\" with \(answered.response ?? "the answer"). The run "
+                + "resumes: call duvo_wait_for_run with run_id \(runID)."
         case "runs/stop":
-            let message = result["message"]?.stringValue.map { " \($0)" } ?? ""
-            return result["success"]?.boolValue == true
+            let outcome = try StopOutcome(decoding: result, operation: method)
+            let message = outcome.message.map { " \($0)" } ?? ""
+            return outcome.success
                 ? "Stop of run \(runID) accepted.\(message)" : "Run \(runID) was not stopped.\(message)"
         case "runs/list":
-            return runList(result)
+            return runList(try RunPage(decoding: result, operation: method))
         case "runs/stats":
-            return statistics(result)
+            return statistics(try StatisticsReport(decoding: result, operation: method))
         default:
-            return String(JSONWriter(sortedKeys: true).string(result).prefix(1_000))
+            return nil
         }
     }
 
-    /// "Run <id> (agent <id>) is <status>, started <time>." for one run object.
-    static func runLine(_ run: JSONValue) -> String {
-        var line = "Run \(run["id"]?.stringValue ?? "?") (agent \(run["agent_id"]?.stringValue ?? "?")) is "
-            + (run["status"]?.stringValue ?? "unknown")
-        if let started = run["started_at"]?.stringValue { line += ", started \(started)" }
-        if let completed = run["completed_at"]?.stringValue { line += ", ended \(completed)" }
+    /// "Run <id> (agent <id>) is <status>, started <time>." for one run.
+    static func runLine(_ run: Run) -> String {
+        var line = "Run \(run.id) (agent \(run.agentID ?? "?")) is \(run.status)"
+        if let started = run.startedAt { line += ", started \(started)" }
+        if let completed = run.completedAt { line += ", ended \(completed)" }
         return line + "."
     }
 
-    private static func runList(_ result: JSONValue) -> String {
-        let runs = result["data"]?.arrayValue ?? []
-        let total = result["total"]?.intValue ?? runs.count
-        let offset = result["offset"]?.intValue ?? 0
+    private static func runList(_ page: RunPage) -> String {
+        let runs = page.runs
+        let total = page.total ?? runs.count
+        let offset = page.offset ?? 0
         var lines = ["\(runs.count) of \(total) runs (from offset \(offset)):"]
         for run in runs.prefix(listedItems) {
-            lines.append("- \(run["id"]?.stringValue ?? "?") \(run["status"]?.stringValue ?? "unknown"), agent "
-                + "\(run["agent_id"]?.stringValue ?? "?"), created \(run["created_at"]?.stringValue ?? "?")")
+            lines.append("- \(run.id) \(run.status), agent \(run.agentID ?? "?"), created \(run.createdAt ?? "?")")
         }
         if runs.count > listedItems { lines.append("... and \(runs.count - listedItems) more in the result.") }
         if offset + runs.count < total { lines.append("More: call again with offset \(offset + runs.count).") }
         return lines.joined(separator: "\n")
     }
 
-    private static func statistics(_ result: JSONValue) -> String {
-        let counts = (result["counts"]?.objectValue ?? [:]).sorted { $0.key < $1.key }
-            .map { "\($0.key) \($0.value.intValue ?? 0)" }.joined(separator: ", ")
-        var text = "\(result["counted"]?.intValue ?? 0) of \(result["total"]?.intValue ?? 0) runs counted"
+    private static func statistics(_ report: StatisticsReport) -> String {
+        let counts = report.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        var text = "\(report.counted) of \(report.total) runs counted"
         text += counts.isEmpty ? "." : ": \(counts)."
-        if let rate = result["failure_rate"]?.doubleValue {
+        if let rate = report.failureRate {
             text += " Failure rate \(Int((rate * 100).rounded())) %."
         }
-        let durations = result["duration_seconds"] ?? .null
-        if let p50 = durations["p50"]?.doubleValue, let p95 = durations["p95"]?.doubleValue,
-           let max = durations["max"]?.doubleValue {
-            text += " Durations: p50 \(seconds(p50)), p95 \(seconds(p95)), max \(seconds(max))."
+        if let durations = report.durations {
+            text += " Durations: p50 \(seconds(durations.p50)), p95 \(seconds(durations.p95)), "
+                + "max \(seconds(durations.max))."
         }
         return text
     }

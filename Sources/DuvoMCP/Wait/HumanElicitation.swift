@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 import JSONRPC
 
@@ -7,8 +8,8 @@ import JSONRPC
 /// choice is a string with the options' labels as `enum`, a multi-select an array of such strings (clients before
 /// 2025-11-25 cannot show arrays, so they get a comma-separated string), and a question without options a free string.
 struct HumanElicitation: Sendable {
-    /// The request, as in `pending_human_request`.
-    let request: JSONValue
+    /// The run's pending request.
+    let request: HumanRequest
     /// The run it belongs to.
     let runID: String
     /// The session's MCP revision (form fields and `mode` depend on it).
@@ -18,9 +19,9 @@ struct HumanElicitation: Sendable {
     private var fields: [(key: String, question: String)] {
         var used: Set<String> = ["approved"]
         var fields: [(String, String)] = []
-        for (index, question) in (request["questions"]?.arrayValue ?? []).enumerated() {
-            let text = question["question"]?.stringValue ?? "Question \(index + 1)"
-            var key = Self.slug(question["header"]?.stringValue ?? "")
+        for (index, question) in (request.questions ?? []).enumerated() {
+            let text = question.question
+            var key = Self.slug(question.header ?? "")
             if key.isEmpty || used.contains(key) { key = "question_\(index + 1)" }
             used.insert(key)
             fields.append((key, text))
@@ -28,14 +29,14 @@ struct HumanElicitation: Sendable {
         return fields
     }
 
-    private var isApproval: Bool { request["type"]?.stringValue != "question" }
+    private var isApproval: Bool { request.kind != .question }
 
     private var supportsArrays: Bool { ProtocolRevision.revision(revision, isAtLeast: "2025-11-25") }
 
     /// The params of `elicitation/create`.
     var params: JSONValue {
-        let title = request["title"]?.stringValue ?? "A Duvo run needs your input"
-        let description = request["description"]?.stringValue.map { $0.isEmpty ? "" : "\n\($0)" } ?? ""
+        let title = request.title ?? "A Duvo run needs your input"
+        let description = request.description.map { $0.isEmpty ? "" : "\n\($0)" } ?? ""
         var params: [String: JSONValue] = [
             "message": .string("Duvo run \(runID) \(isApproval ? "asks for your approval" : "asks"): "
                 + "\(title)\(description)"),
@@ -47,12 +48,12 @@ struct HumanElicitation: Sendable {
 
     private var schema: JSONValue {
         if isApproval {
-            let title = request["title"]?.stringValue ?? "Approve?"
+            let title = request.title ?? "Approve?"
             return ["type": "object", "required": ["approved"], "properties": [
                 "approved": ["type": "boolean", "title": "Approve", "description": .string(title)],
             ]]
         }
-        let questions = request["questions"]?.arrayValue ?? []
+        let questions = request.questions ?? []
         var properties: [String: JSONValue] = [:]
         for (index, field) in fields.enumerated() {
             properties[field.key] = property(for: questions[index], text: field.question)
@@ -61,23 +62,18 @@ struct HumanElicitation: Sendable {
                 "required": .array(fields.map { .string($0.key) })]
     }
 
-    private func property(for question: JSONValue, text: String) -> JSONValue {
-        let options = question["options"]?.arrayValue ?? []
-        let labels = options.compactMap { $0["label"]?.stringValue }
+    private func property(for question: HumanQuestion, text: String) -> JSONValue {
+        let options = question.options ?? []
+        let labels = options.map(\.label)
         var description = text
-        let explained = options.compactMap { option -> String? in
-            guard let label = option["label"]?.stringValue, let about = option["description"]?.stringValue else {
-                return nil
-            }
-            return "\(label): \(about)"
-        }
+        let explained = options.compactMap { option in option.description.map { "\(option.label): \($0)" } }
         if !explained.isEmpty { description += " (\(explained.joined(separator: "; ")))" }
-        let title = JSONValue.string(question["header"]?.stringValue ?? text)
+        let title = JSONValue.string(question.header ?? text)
         guard !labels.isEmpty else {
             return ["type": "string", "title": title, "description": .string(description)]
         }
         let choices = JSONValue.array(labels.map(JSONValue.string))
-        guard question["multi_select"]?.boolValue == true else {
+        guard question.multiSelect == true else {
             return ["type": "string", "title": title, "description": .string(description), "enum": choices]
         }
         guard supportsArrays else {
@@ -91,7 +87,7 @@ struct HumanElicitation: Sendable {
     /// The answer in the `content` of an accepted form.
     /// - Throws: ``RPCError`` -32602 when the form came back without an answer it requires.
     func answer(from content: JSONValue?) throws(RPCError) -> Answer {
-        let requestID = request["id"]?.stringValue
+        let requestID: String? = request.id
         if isApproval {
             guard let approved = content?["approved"]?.boolValue else {
                 throw RPCError.invalidParams("the form came back without a yes or no for the approval",

@@ -48,7 +48,7 @@ struct RunWaitTool: Sendable {
         let started = ContinuousClock.now
         let progress = progressToken.map {
             WaitProgress(token: $0, runID: args.runID, connection: environment.context.connection,
-                         client: bridge.client, started: started)
+                         operations: bridge.operations, started: started)
         }
         let interval = options.progressInterval
         let report: WaitReport
@@ -76,12 +76,12 @@ struct RunWaitTool: Sendable {
         var answered: [String: String] = [:]
         var lastStatus: String?
         func report(_ ending: WaitReport.Ending) -> WaitReport {
-            WaitReport(runID: runID, run: snapshot["run"] ?? .null, pending: snapshot["pending_human_request"] ?? .null,
+            WaitReport(runID: runID, run: snapshot.run, pending: snapshot.pendingHumanRequest,
                        ending: ending, waited: (ContinuousClock.now - started).seconds,
                        answered: answered.values.sorted())
         }
         while true {
-            let status = RunStatus(rawValue: snapshot["run"]?["status"]?.stringValue ?? "unknown")
+            let status = snapshot.run.status
             if status.rawValue != lastStatus {
                 await observe(status.rawValue, previous: lastStatus, runID: runID, progress: progress)
                 lastStatus = status.rawValue
@@ -89,11 +89,10 @@ struct RunWaitTool: Sendable {
             if status.isTerminal { return report(.finished) }
             let remaining = deadline - ContinuousClock.now
             if status.needsAttention {
-                let pending = snapshot["pending_human_request"] ?? .null
-                if let requestID = pending["id"]?.stringValue, answered[requestID] == nil {
+                if let pending = snapshot.pendingHumanRequest, answered[pending.id] == nil {
                     switch try await ask(pending, runID: runID) {
                     case .answered(let sentence):
-                        answered[requestID] = sentence
+                        answered[pending.id] = sentence
                         snapshot = try await read(runID)
                         continue
                     case .notAsked(let reason):
@@ -111,7 +110,7 @@ struct RunWaitTool: Sendable {
             }
             if remaining <= .zero { return report(.timedOut) }
             let outcome = try await scheduled(runID: runID, seconds: remaining.seconds, progress: progress)
-            snapshot = ["run": outcome.run.json, "pending_human_request": outcome.pendingHumanRequest?.json ?? .null]
+            snapshot = RunRead(run: outcome.run, pendingHumanRequest: outcome.pendingHumanRequest)
             if outcome.timedOut { return report(.timedOut) }
         }
     }
@@ -126,10 +125,10 @@ struct RunWaitTool: Sendable {
     }
 
     /// The run and its pending request, read once (the id checked first).
-    private func read(_ runID: String) async throws -> JSONValue {
+    private func read(_ runID: String) async throws -> RunRead {
         try await environment.run { operations throws(RunOperationError) in
             try await operations.get(try RunID.checked(runID))
-        }.json
+        }
     }
 
     /// One wait on the shared scheduler, until the run ends or needs attention.
@@ -150,11 +149,11 @@ struct RunWaitTool: Sendable {
 
     /// Asks the person through the client, when it can show forms and this server may answer: with
     /// `elicitation/create` in a 2025 session, through `input_required` on 2026.
-    private func ask(_ pending: JSONValue, runID: String) async throws -> Asked {
+    private func ask(_ pending: HumanRequest, runID: String) async throws -> Asked {
         if options.readOnly { return .notAsked(.readOnly) }
         guard await environment.capabilities().formElicitation else { return .notAsked(.noElicitation) }
         let form = HumanElicitation(request: pending, runID: runID, revision: await environment.revision())
-        let title = pending["title"]?.stringValue ?? "a request"
+        let title = pending.title ?? "a request"
         if let round {
             guard let response = round.response(to: pending, runID: runID) else {
                 await environment.log.send(.notice, "run \(runID) waits for a person (\"\(title)\"); asking the user")
@@ -191,7 +190,7 @@ struct RunWaitTool: Sendable {
                     try await operations.respond(try RunID.checked(runID), requestID: answer.requestID,
                                                  approved: answer.approved, answers: answer.answers)
                 }
-                let response = answered.humanRequest["response"]?.stringValue ?? "an answer"
+                let response = answered.response ?? "an answer"
                 await environment.log.send(.info, "run \(runID): the user answered \"\(title)\"")
                 return .answered("The user answered \"\(title)\": \(response).")
             } catch {

@@ -1,6 +1,7 @@
 import DuvoAPI
 import JSONCore
 import JSONRPC
+import RunWatching
 
 /// Sends `notifications/progress` for one wait: at the start, when the status changes, and every few seconds, each
 /// naming the status and the run's newest message.
@@ -11,7 +12,7 @@ actor WaitProgress {
     private let token: JSONValue
     private let runID: String
     private let connection: RPCConnection
-    private let client: DuvoClient
+    private let operations: RunOperations
     private let started: ContinuousClock.Instant
     private var status: String?
     private var newest: String?
@@ -19,12 +20,12 @@ actor WaitProgress {
     private var lastProgress = 0.0
 
     /// A reporter for the wait of `runID` that began at `started`, under the client's `token`.
-    init(token: JSONValue, runID: String, connection: RPCConnection, client: DuvoClient,
+    init(token: JSONValue, runID: String, connection: RPCConnection, operations: RunOperations,
          started: ContinuousClock.Instant) {
         self.token = token
         self.runID = runID
         self.connection = connection
-        self.client = client
+        self.operations = operations
         self.started = started
     }
 
@@ -47,15 +48,12 @@ actor WaitProgress {
 
     private func refreshNewest() async {
         do {
-            let guess = max(0, knownTotal - 1)
-            var page = try await client.messages(runID, limit: 1, offset: guess, priority: .background)
-            let total = page.total ?? 0
-            if total - 1 > guess {
-                page = try await client.messages(runID, limit: 1, offset: total - 1, priority: .background)
-            }
-            knownTotal = total
-            if let message = page.messages.last {
-                newest = MessageBudget.clip(MessageListTool.render(message.json), to: 160)
+            // The wait checks the id; a report for an id that is not one just goes without the newest message.
+            let newest = try await operations.newestMessage(RunID(unchecked: runID), guess: knownTotal - 1,
+                                                            priority: .background)
+            knownTotal = newest.total
+            if let message = newest.message {
+                self.newest = MessageBudget.clip(MessageListTool.render(message), to: 160)
             }
         } catch {
             // A report without the newest message is still a report; the wait itself surfaces real failures.

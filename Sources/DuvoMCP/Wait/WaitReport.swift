@@ -34,14 +34,14 @@ struct WaitReport: Sendable {
     }
 
     var runID: String
-    var run: JSONValue
-    var pending: JSONValue
+    var run: Run
+    var pending: HumanRequest?
     var ending: Ending
     var waited: Double
     /// What the user answered through forms during this call, as sentences.
     var answered: [String]
 
-    private var status: String { run["status"]?.stringValue ?? "unknown" }
+    private var status: String { run.status.rawValue }
 
     /// The tool's result: `runs/wait`'s fields plus `finished`, `status`, `elapsed_s`, `waited_s` and `next`.
     var structured: JSONValue {
@@ -50,7 +50,8 @@ struct WaitReport: Sendable {
         var finished = false
         if case .finished = ending { finished = true }
         return [
-            "run": run, "pending_human_request": pending, "timed_out": .bool(timedOut), "finished": .bool(finished),
+            "run": run.json, "pending_human_request": pending?.json ?? .null, "timed_out": .bool(timedOut),
+            "finished": .bool(finished),
             "status": .string(status), "elapsed_s": Self.elapsed(run).map { .double(Self.tenths($0)) } ?? .null,
             "waited_s": .double(Self.tenths(waited)), "next": .string(next),
         ]
@@ -74,13 +75,13 @@ struct WaitReport: Sendable {
     private var step: String {
         switch ending {
         case .finished:
-            switch status {
-            case "completed": return "The run completed: read its result with duvo_list_messages (tail: 5)."
-            case "failed": return "The run failed: read why with duvo_list_messages (tail: 5)."
-            case "interrupted":
+            switch run.status {
+            case .completed: return "The run completed: read its result with duvo_list_messages (tail: 5)."
+            case .failed: return "The run failed: read why with duvo_list_messages (tail: 5)."
+            case .interrupted:
                 return "The run was interrupted: read why with duvo_list_messages (tail: 5); duvo_send_message "
                     + "resumes it."
-            case "stopped": return "The run was stopped; it does nothing more."
+            case .stopped: return "The run was stopped; it does nothing more."
             default: return "The run ended with status \(status)."
             }
         case .timedOut:
@@ -109,14 +110,14 @@ struct WaitReport: Sendable {
 
     /// Seconds since the run started: to its end when it has one, else to now (or to its last update, when that
     /// is later, as with a simulator whose clock runs fast); nil before it started.
-    static func elapsed(_ run: JSONValue) -> Double? {
-        guard let started = date(run["started_at"]) else { return nil }
-        let end = date(run["completed_at"]) ?? max(Date(), date(run["updated_at"]) ?? .distantPast)
+    static func elapsed(_ run: Run) -> Double? {
+        guard let started = date(run.startedAt) else { return nil }
+        let end = date(run.completedAt) ?? max(Date(), date(run.updatedAt) ?? .distantPast)
         return max(0, end.timeIntervalSince(started))
     }
 
-    private static func date(_ value: JSONValue?) -> Date? {
-        guard let text = value?.stringValue else { return nil }
+    private static func date(_ text: String?) -> Date? {
+        guard let text else { return nil }
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -111,6 +111,23 @@ package struct RunOperations: Sendable {
         }
     }
 
+    /// The run's newest message (nil when it has none) and how many it has, read with one request when `guess` is
+    /// the newest one's position (a total seen before, less one), with two otherwise.
+    package func newestMessage(_ runID: RunID, guess: Int = 0, priority: RateBudget.Priority = .interactive)
+        async throws(RunOperationError) -> (message: Message?, total: Int)
+    {
+        let client = client
+        return try await duvo { () async throws(DuvoAPIError) in
+            let guess = max(0, guess)
+            var page = try await client.messages(runID.text, limit: 1, offset: guess, priority: priority)
+            let total = page.total ?? 0
+            if total - 1 > guess {
+                page = try await client.messages(runID.text, limit: 1, offset: total - 1, priority: priority)
+            }
+            return (page.messages.last, total)
+        }
+    }
+
     /// Posts a user message (which resumes a waiting, completed or interrupted run); never sent twice.
     package func sendMessage(_ runID: RunID, text: String) async throws(RunOperationError) -> PostedMessage {
         try ParameterChecks.nonEmpty(text, field: "message")
