@@ -89,10 +89,13 @@ let package = Package(
             dependencies: ["DuvoBridge", "DuvoAPI", "HTTPServer", "JSONCore", "JSONRPC", "TestSupport",
                            "ServerTestSupport"]),
         .testTarget(
-            name: "MCPTests", dependencies: ["DuvoMCP", "JSONCore", "JSONRPC", "TestSupport", "ServerTestSupport"]),
+            name: "MCPTests",
+            dependencies: ["DuvoMCP", "DuvoAPI", "JSONCore", "JSONRPC", "TestSupport", "ServerTestSupport"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ArgumentKit", "DuvoCLI", "KeyCoordination", "HTTPServer", "JSONCore", "TestSupport"]),
+            dependencies: [
+                "ArgumentKit", "DuvoAPI", "DuvoCLI", "KeyCoordination", "HTTPServer", "JSONCore", "TestSupport",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )
