@@ -32,7 +32,7 @@ public actor PollScheduler {
     let tuning: PollTuning
     let logger: Logger
     /// Sweeps shared with the other processes on the key and team, when coordination is on.
-    var shared: SharedSweeps?
+    var sharing: Sharing?
     private var streams: [UInt64: AsyncStream<RunEvent>.Continuation] = [:]
     private var nextID: UInt64 = 1
     private var driver: Task<Void, Never>?
@@ -58,12 +58,8 @@ public actor PollScheduler {
         self.tuning = tuning
         self.logger = logger
         core = PollCore(tuning: tuning, canListRuns: transport.canListRuns, pageSize: transport.maxMessagePageSize,
-                        rateLimit: transport.rateLimitPerMinute, stickySweeps: sweepCoordinator != nil)
-        if let sweepCoordinator {
-            shared = SharedSweeps(coordinator: sweepCoordinator, participant: participant)
-            // Sweeping is the lease holder's job: none until this process holds it.
-            _ = core.step(.leadership(false), now: clock.now())
-        }
+                        rateLimit: transport.rateLimitPerMinute, sharedSweeps: sweepCoordinator != nil)
+        sharing = sweepCoordinator.map { Sharing(coordinator: $0, participant: participant) }
     }
 
     /// Starts watching `runID`, reporting messages from position `offset` on (when `messages`) and status changes.
@@ -79,7 +75,6 @@ public actor PollScheduler {
         streams[id] = continuation
         handle(.subscribed(id: id, runID: runID, fromOffset: offset, messages: messages, knownRun: knownRun))
         ensureDriver()
-        ensureSharing()
         return Subscription(id: id, events: stream)
     }
 
@@ -100,12 +95,7 @@ public actor PollScheduler {
         requests = [:]
         driver?.cancel()
         driver = nil
-        await stopSharing()
-    }
-
-    /// Says whether this process may run the team-wide sweeps itself (see ``PollEvent/leadership(_:)``).
-    package func setLeadership(_ leads: Bool) {
-        handle(.leadership(leads))
+        await finishSharing()
     }
 
     /// Whether team-wide sweeps show that `runID` exists, so that a caller need not read it: true when a sweep listed
@@ -151,8 +141,8 @@ public actor PollScheduler {
             }
         case .sweepSettled(let completed):
             answerExistenceWaiters(completed: completed)
-        case .sweepListed(let runs, let highWater):
-            publish(runs, highWater: highWater)
+        case .share(let request):
+            share(request)
         case .log(.debug, let line):
             logger.debug(line)
         case .log(.warning, let line):
