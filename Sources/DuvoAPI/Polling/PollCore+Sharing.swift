@@ -11,8 +11,7 @@ extension PollCore {
     /// Whether this process holds the lease now (leading, or taking over).
     var holdsLease: Bool { sharing?.role.leaseExpiry != nil }
 
-    /// Starts the round that is due, hands the lease on when nothing is watched, and gives up a lease whose term
-    /// ran out before its renewal came back (another process may hold it by now).
+    /// Starts the round that is due, and hands the lease on when nothing is watched.
     mutating func driveSharing(now: Double, effects: inout [PollEffect]) {
         guard var sharing else { return }
         defer { self.sharing = sharing }
@@ -24,10 +23,6 @@ extension PollCore {
             sharing.role = .standingBy
             if case .due = sharing.round { sharing.round = .due(at: now) }
             return
-        }
-        if let expiry = sharing.role.leaseExpiry, now >= expiry {
-            effects.append(.log(.debug, "the sweep lease ran out before it was renewed; another process may sweep"))
-            sharing.role = .following
         }
         guard case .due(let at) = sharing.round, at <= now else { return }
         if wantsSweeps {
@@ -43,6 +38,14 @@ extension PollCore {
         sharing.role = .standingBy
         sharing.round = .readingPublications
         effects.append(.share(.readPublications))
+    }
+
+    /// Gives up a lease whose term ran out before its renewal came back (another process may hold it by now), before
+    /// anything else happens at `now`.
+    mutating func expireLease(now: Double, effects: inout [PollEffect]) {
+        guard let expiry = sharing?.role.leaseExpiry, now >= expiry else { return }
+        effects.append(.log(.debug, "the sweep lease ran out before it was renewed; another process may sweep"))
+        sharing?.role = .following
     }
 
     /// Takes in the answer to ``SharingRequest/acquireOrRenewLease(lifetime:)``.

@@ -46,6 +46,7 @@ package struct PollCore {
     /// Takes in `event` at `now` (monotonic seconds) and returns what must happen, in order.
     package mutating func step(_ event: PollEvent, now: Double) -> [PollEffect] {
         var effects: [PollEffect] = []
+        expireLease(now: now, effects: &effects)
         switch event {
         case .subscribed(let id, let runID, let offset, let messages, let knownRun):
             subscribe(id: id, runID: runID, offset: offset, messages: messages, knownRun: knownRun, now: now,
