@@ -41,10 +41,10 @@ public actor PollScheduler {
     /// Callers of ``listedBySweeps(_:)`` waiting for a sweep numbered `sweep` or later.
     private var existenceWaiters: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
 
-    /// A scheduler polling through `client` on the system clock, sharing sweeps through the client's coordination.
+    /// A scheduler polling through `client` on its clock, sharing sweeps through the client's coordination.
     package init(client: DuvoClient, tuning: PollTuning = PollTuning(), logger: Logger) {
         let coordinator = client.canListRuns ? client.configuration.teamID.flatMap(client.coordination.sweeps) : nil
-        self.init(transport: client, clock: SystemTimeSource(), tuning: tuning, logger: logger,
+        self.init(transport: client, clock: client.clock, tuning: tuning, logger: logger,
                   sweepCoordinator: coordinator, participant: client.coordination.participant)
     }
 

@@ -186,12 +186,15 @@ package enum ConnectionOptions {
                                  simulator: Simulator?, simulated: Bool, logger: Logger) throws -> Endpoint {
         var configuration = resolved
         configuration.requestTimeout = try DuvoConfiguration.deadline(flag: timeout, environment: environment)
+        // The process's one clock, for the client, its budget, coordination and the poll scheduler.
+        let clock = SystemTimeSource()
         let client = DuvoClient(configuration: configuration,
                                 transport: try transport(for: configuration.baseURL, simulated: simulated,
                                                          caFile: parsed.value("ca-file"), environment: environment,
                                                          logger: logger),
                                 logger: logger,
-                                coordination: try coordination(parsed, configuration, environment, logger))
+                                coordination: try coordination(parsed, configuration, environment, logger, clock),
+                                clock: clock)
         return Endpoint(client: client, simulator: simulator, pollTuning: PollTuning(scale: scale))
     }
 
@@ -215,7 +218,8 @@ package enum ConnectionOptions {
     ///   ``DuvoAPIError/notConfigured(_:)`` when the runtime directory, the coordination file or the CA file cannot
     ///   be used.
     private static func coordination(_ parsed: ParsedCommand, _ configuration: DuvoConfiguration,
-                                     _ environment: [String: String], _ logger: Logger) throws -> Coordination {
+                                     _ environment: [String: String], _ logger: Logger,
+                                     _ clock: any TimeSource) throws -> Coordination {
         let mode = try coordinationMode(parsed, environment)
         guard let key = configuration.apiKey, configuration.rateLimitPerMinute > 0 else { return .off }
         var tls = TLSConfiguration.system
@@ -224,7 +228,7 @@ package enum ConnectionOptions {
         }
         do {
             return try Coordination.make(mode: mode, secret: key.secret, baseURL: configuration.baseURL.absoluteString,
-                                         environment: environment, tls: tls, logger: logger)
+                                         environment: environment, tls: tls, logger: logger, clock: clock)
         } catch {
             throw DuvoAPIError.notConfigured("\(error), or run with --coordination off to keep this process's budget "
                                              + "to itself")
