@@ -53,7 +53,7 @@ let package = Package(
             name: "DuvoCLI",
             dependencies: [
                 "DuvoAPI", "DuvoHTTP", "KeyCoordination", "RunWatching", "DuvoBridge", "DuvoSimulator", "ArgumentKit",
-                "JSONCore", "Diagnostics", "Platform", "HTTPServer",
+                "JSONCore", "Diagnostics", "Platform", "HTTPServer", "Time",
             ]),
         // The composition root of `duvo rpc` (JSON-RPC + MCP on one connection), for the executable and for tests.
         .target(

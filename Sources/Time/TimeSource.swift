@@ -1,21 +1,28 @@
-/// The time the client core reads and sleeps on: a call's deadline and back-offs, the poll scheduler's intervals.
+import Foundation
+
+/// The one clock the client, the rate budget, the poll scheduler and coordination read and sleep on: a call's
+/// deadline and back-offs, the budget's window and waits, the scheduler's intervals, leases' terms.
 ///
-/// Injected so that retry, deadline and scheduling rules are testable without waiting: a test's source can advance
-/// on every sleep, or only when the test says.
+/// Injected from the composition root so that retry, deadline, budget and scheduling rules are testable without
+/// waiting: a test's clock can advance on every sleep, or only when the test says.
 public protocol TimeSource: Sendable {
     /// Seconds on a clock that never jumps, from an arbitrary fixed point.
     func now() -> Double
-    /// Returns after `seconds`.
+    /// Seconds since 1970 on the wall clock, for what other processes and machines compare (published sweeps).
+    func wallNow() -> Double
+    /// Returns after `seconds` of this clock.
     /// - Throws: `CancellationError` at once when the task is cancelled.
     func sleep(seconds: Double) async throws
 }
 
-/// The real time: ``MonotonicClock`` and `Task.sleep`.
+/// The real time: ``MonotonicClock``, the system's wall clock and `Task.sleep`.
 public struct SystemTimeSource: TimeSource {
-    /// The system's monotonic clock.
+    /// The system's clocks.
     public init() {}
 
     public func now() -> Double { MonotonicClock.now() }
+
+    public func wallNow() -> Double { Date().timeIntervalSince1970 }
 
     public func sleep(seconds: Double) async throws {
         try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))

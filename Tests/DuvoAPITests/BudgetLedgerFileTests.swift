@@ -103,9 +103,9 @@ struct BudgetLedgerFileTests {
     func anotherBoot() async throws {
         let other = try #require(BootID(text: "01234567-89ab-cdef-0123-456789abcdef"))
         let before = BudgetLedgerFile(path: path, boot: other)
-        try await before.update { ledger in
-            for _ in 0..<5 { _ = ledger.attempt(request("a"), now: MonotonicClock.now()) }
-            ledger.penalize(seconds: 600, now: MonotonicClock.now())
+        try await before.update { ledger, now in
+            for _ in 0..<5 { _ = ledger.attempt(request("a"), now: now) }
+            ledger.penalize(seconds: 600, now: now)
         }
         #expect(try await store.usedInWindow() == 0)
         #expect(try await store.attempt(request("a")) == .granted, "no penalty from another boot")
@@ -115,8 +115,7 @@ struct BudgetLedgerFileTests {
     @Test("times further ahead than any real wait are discarded: a penalty of 30 days, sends and waiters in the future")
     func impossibleTimes() async throws {
         let file = BudgetLedgerFile(path: path)
-        try await file.update { ledger in
-            let now = MonotonicClock.now()
+        try await file.update { ledger, now in
             var ghost = request("ghost", .status)
             ghost.waitingAfterGrant = .status
             // A send a day ahead, and a status waiter registered until then.
@@ -128,7 +127,7 @@ struct BudgetLedgerFileTests {
         #expect(try await store.attempt(request("a")) == .granted,
                 "neither the block nor the eternal waiter holds it up")
         try await store.penalize(seconds: 30 * 86400)
-        let blocked = try await file.update { $0.blockedUntil - MonotonicClock.now() }
+        let blocked = try await file.update { $0.blockedUntil - $1 }
         #expect(blocked <= BudgetLedger.longestPenalty,
                 "a Retry-After of 30 days is kept \(BudgetLedger.longestPenalty) s")
     }
@@ -191,7 +190,7 @@ extension BudgetLedgerFileTests {
                 let file = BudgetLedgerFile(path: path, lockTimeout: 60)
                 started.withLock { $0 += 1 }
                 defer { finished.withLock { $0 += 1 } }
-                return try await file.update { $0.attempt(request("w"), now: MonotonicClock.now()) }
+                return try await file.update { $0.attempt(request("w"), now: $1) }
             }
         }
         while started.withLock({ $0 }) < count { try await Task.sleep(nanoseconds: 10_000_000) }

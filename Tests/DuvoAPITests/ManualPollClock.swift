@@ -23,6 +23,9 @@ final class ManualPollClock: TimeSource {
 
     func now() -> Double { state.withLock { $0.now } }
 
+    /// The wall clock moves with the monotonic one, from 2026-05-18T09:31:00Z.
+    func wallNow() -> Double { Fixture.wall(now()) }
+
     func sleep(seconds: Double) async throws {
         let id = state.withLock { state in
             state.next += 1

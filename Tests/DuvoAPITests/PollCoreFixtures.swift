@@ -1,4 +1,5 @@
 import DuvoAPI
+import KeyCoordination
 import DuvoHTTP
 import JSONCore
 import RunWatching
@@ -8,26 +9,51 @@ struct CoreScript {
     var core: PollCore
 
     /// A core with the default intervals; `canListRuns` turns team-wide sweeps on from `sweepThreshold` runs.
-    /// `stickySweeps`: sweeps are shared with other processes (coordination on).
+    /// The sequence of the next publication ``publish(_:highWater:at:skipping:)`` hands the core.
+    var nextSequence = 1
+
+    /// A core with the default intervals; `canListRuns` turns team-wide sweeps on from `sweepThreshold` runs.
+    /// `sharedSweeps`: sweeps are shared with other processes (coordination on).
     init(canListRuns: Bool = false, sweepThreshold: Int = 3, pageSize: Int = 100, rateLimit: Int = 300,
-         stickySweeps: Bool = false) {
+         sharedSweeps: Bool = false) {
         var tuning = PollTuning()
         tuning.sweepThreshold = sweepThreshold
         core = PollCore(tuning: tuning, canListRuns: canListRuns, pageSize: pageSize, rateLimit: rateLimit,
-                        stickySweeps: stickySweeps)
+                        sharedSweeps: sharedSweeps)
     }
 
-    /// A core without the sweep lease, waiting on run A (known to be running) with sweeps from one run on.
+    /// A core sharing sweeps whose lease another process holds, waiting on run A (known to be running) with sweeps
+    /// from one run on; nothing was published yet. Its next round is due at 0.5 s.
     static func withoutLease() -> CoreScript {
-        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
-        _ = script.step(.leadership(false), at: 0)
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1, sharedSweeps: true)
         _ = script.subscribe(1, to: Fixture.runA, at: 0, messages: false,
                              knownRun: Fixture.run(Fixture.runA, "running"))
+        _ = script.step(.leaseAnswered(leads: false), at: 0)
+        _ = script.step(.publicationsRead(nil, wallNow: Fixture.wall(0)), at: 0)
         return script
     }
 
     mutating func step(_ event: PollEvent, at now: Double) -> [PollEffect] {
         core.step(event, now: now)
+    }
+
+    /// Hands the core, as read at `now`, a publication of another process's sweep listing `runs` (made at `now`),
+    /// numbered after the previous one, or `skipping` numbers (publications missed).
+    mutating func publish(_ runs: [Run], highWater: Double?, at now: Double, skipping: Int = 0) -> [PollEffect] {
+        let sequence = nextSequence + skipping
+        nextSequence = sequence + 1
+        return step(.publicationsRead(Fixture.snapshot(sequence: sequence, runs: runs, highWater: highWater,
+                                                       takenAt: Fixture.wall(now)),
+                                      wallNow: Fixture.wall(now)), at: now)
+    }
+
+    /// Wins the lease in the round due at `now`: asks for it, wins it, reads that nothing was published.
+    /// - Returns: whether the round asked for the lease (else nothing happened).
+    mutating func gainLease(at now: Double, published: SweepSnapshot? = nil) -> Bool {
+        guard step(.tick, at: now).shared.contains(.acquireOrRenewLease(lifetime: 5)) else { return false }
+        _ = step(.leaseAnswered(leads: true), at: now)
+        _ = step(.publicationsRead(published, wallNow: Fixture.wall(now)), at: now)
+        return true
     }
 
     /// Subscribes `id` to `runID` at `now`, wanting messages from 0 unless told otherwise.
@@ -54,6 +80,17 @@ enum Fixture {
     static func read(_ id: String, _ status: RunStatus, updatedAt: String = "2026-05-18T09:30:00Z",
                      pending: HumanRequest? = nil) -> PollAnswer {
         .run(RunRead(run: run(id, status, updatedAt: updatedAt), pendingHumanRequest: pending))
+    }
+
+    /// The wall clock (seconds since 1970) at `now` on the core's monotonic clock.
+    static func wall(_ now: Double) -> Double { updatedAt + 60 + now }
+
+    /// A publication of one sweep listing `runs`, numbered `sequence`.
+    static func snapshot(sequence: Int, runs: [Run], highWater: Double?, takenAt: Double,
+                         earlier: [JSONValue] = []) -> SweepSnapshot {
+        SweepSnapshot(sequence: sequence, takenAt: takenAt, leader: "other",
+                      payload: ["high_water": highWater.map(JSONValue.double) ?? .null,
+                                "sweeps": .array(earlier + [["sequence": .int(sequence), "runs": .array(runs.map(\.json))]])])
     }
 
     static func message(_ index: Int) -> Message {
@@ -93,6 +130,11 @@ extension [PollEffect] {
     /// The requests among the effects.
     var sent: [PollRequest] {
         compactMap { if case .send(let request) = $0 { request } else { nil } }
+    }
+
+    /// What the core asked of the processes it shares sweeps with.
+    var shared: [SharingRequest] {
+        compactMap { if case .share(let request) = $0 { request } else { nil } }
     }
 
     /// The events handed to subscriptions, in order.

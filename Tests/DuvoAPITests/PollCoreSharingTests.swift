@@ -19,10 +19,8 @@ struct PollCoreSharingTests {
     @Test("missed publications are caught up with one listing down to the last floor taken in, not a read of every run", arguments: CatchUp.allCases)
     func catchUp(_ outcome: CatchUp) {
         var script = CoreScript.withoutLease()
-        if outcome != .noFloor {
-            _ = script.step(.published(runs: [], highWater: Fixture.updatedAt), at: 0.5)
-        }
-        let missed = script.step(.listingsMissed, at: 1)
+        _ = script.publish([], highWater: outcome == .noFloor ? nil : Fixture.updatedAt, at: 0.5)
+        let missed = script.publish([], highWater: nil, at: 1, skipping: 1)
         guard outcome != .noFloor else {
             #expect(missed.sent.isEmpty)
             #expect(script.step(.tick, at: 1).sent == [.readRun(ticket: 1, runID: Fixture.runA, priority: .status)])
@@ -49,7 +47,7 @@ struct PollCoreSharingTests {
             .ended(status: "completed", reason: .terminal, error: nil),
         ])
         #expect(listed.sent.isEmpty, "the floor was reached on the first page")
-        #expect(!listed.contains { if case .sweepListed = $0 { true } else { false } },
+        #expect(!listed.shared.contains { if case .publish = $0 { true } else { false } },
                 "a reader's catch-up is not published: it does not lead")
     }
 
@@ -77,14 +75,12 @@ struct PollCoreSharingTests {
         times.formUnion([1, 5, 9, 15, 25, 29.5, look.readAt - 0.25])
         for time in times.sorted() where time < look.readAt {
             if look.publications.contains(time) {
-                _ = script.step(.published(runs: [Fixture.run(Fixture.runA, "running")], highWater: Fixture.updatedAt),
-                                at: time)
+                _ = script.publish([Fixture.run(Fixture.runA, "running")], highWater: Fixture.updatedAt, at: time)
             }
             #expect(script.step(.tick, at: time).sent.isEmpty, "no read of run B at \(time) s")
         }
         if look.publications.contains(look.readAt) {
-            _ = script.step(.published(runs: [Fixture.run(Fixture.runA, "running")], highWater: Fixture.updatedAt),
-                            at: look.readAt)
+            _ = script.publish([Fixture.run(Fixture.runA, "running")], highWater: Fixture.updatedAt, at: look.readAt)
         }
         #expect(script.step(.tick, at: look.readAt).sent
             == [.readRun(ticket: 1, runID: Fixture.runB, priority: .status)])
@@ -92,18 +88,24 @@ struct PollCoreSharingTests {
 
     @Test("a process that learns others spend its key sweeps from its first run; alone, or with sweeps not shared, it polls its runs", arguments: [true, false])
     func othersOnKeyStartSweeps(shared: Bool) {
-        var script = CoreScript(canListRuns: true, stickySweeps: shared)
-        _ = script.step(.othersOnKey, at: 0)
-        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        var script = CoreScript(canListRuns: true, sharedSweeps: shared)
+        _ = script.step(.othersOnKey(true), at: 0)
+        let first = script.subscribe(1, to: Fixture.runA, at: 0)
+        #expect(first.shared == (shared ? [.readPublications] : []),
+                "one run is too few to seek the lease for; what others publish is still taken in")
         #expect(script.step(.tick, at: 0).sent == [.readRun(ticket: 1, runID: Fixture.runA, priority: .status)],
                 "nothing watched when it heard of the others: its first run is polled")
-        _ = script.step(.othersOnKey, at: 0.5)
-        let next = script.step(.tick, at: 0.5)
+        let read = script.step(.publicationsRead(nil, wallNow: Fixture.wall(0.1)), at: 0.1)
+        #expect(read.shared == (shared ? [.askWhetherOthersUseKey] : []))
+        _ = script.step(.othersOnKey(true), at: 0.5)
         guard shared else {
-            #expect(next.sent.isEmpty, "one run, sweeps not shared: no sweep")
+            #expect(script.step(.tick, at: 1).sent.isEmpty, "one run, sweeps not shared: no sweep")
             return
         }
-        #expect(next.sent == [.listPage(ticket: 2, offset: 0)], "one sweep for every process on the key")
+        let gained = script.gainLease(at: 1)
+        #expect(gained, "the next round seeks the lease")
+        #expect(script.step(.tick, at: 1).sent == [.listPage(ticket: 2, offset: 0)],
+                "one sweep for every process on the key")
         _ = script.step(.answered(.readRun(ticket: 1, runID: Fixture.runA, priority: .status),
                                   Fixture.read(Fixture.runA, "running")), at: 0.6)
         let messages = script.step(.answered(.readMessages(ticket: 1, runID: Fixture.runA, from: 0, limit: 100,
@@ -123,8 +125,7 @@ struct PollCoreSharingTests {
     func listedRunIsNotRead() {
         var script = CoreScript.withoutLease()
         _ = script.subscribe(2, to: Fixture.runB, at: 0, messages: false)
-        let taken = script.step(.published(runs: [Fixture.run(Fixture.runB, "running")],
-                                           highWater: Fixture.updatedAt), at: 12)
+        let taken = script.publish([Fixture.run(Fixture.runB, "running")], highWater: Fixture.updatedAt, at: 12)
         #expect(taken.events(for: 2) == [.status(status: "running", previous: nil,
                                                  run: Fixture.run(Fixture.runB, "running"),
                                                  pendingHumanRequest: nil)])

@@ -268,18 +268,17 @@ struct PollCoreTests {
     func leadershipIsAnInput() {
         var script = CoreScript.withoutLease()
         #expect(script.step(.tick, at: 0).sent.isEmpty)
-        _ = script.step(.leadership(true), at: 1)
+        let gained = script.gainLease(at: 1)
+        #expect(gained)
         #expect(script.step(.tick, at: 1).sent == [.listPage(ticket: 1, offset: 0)])
     }
 
     @Test("listings another process published are taken in as a sweep of this one's: statuses at once, fetches after")
     func publishedListings() {
-        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
-        _ = script.step(.leadership(false), at: 0)
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1, sharedSweeps: true)
         _ = script.subscribe(1, to: Fixture.runA, at: 0)
-        let taken = script.step(.published(runs: [Fixture.run(Fixture.runA, "running"),
-                                                  Fixture.run(Fixture.runB, "running")],
-                                           highWater: Fixture.updatedAt), at: 0.5)
+        let taken = script.publish([Fixture.run(Fixture.runA, "running"), Fixture.run(Fixture.runB, "running")],
+                                   highWater: Fixture.updatedAt, at: 0.5)
         #expect(taken.events(for: 1) == [.status(status: "running", previous: nil,
                                                  run: Fixture.run(Fixture.runA, "running"),
                                                  pendingHumanRequest: nil)])
@@ -293,7 +292,8 @@ struct PollCoreTests {
     func missedListings() {
         var script = CoreScript.withoutLease()
         #expect(script.step(.tick, at: 0.5).sent.isEmpty, "swept, and sweeps are another process's job")
-        _ = script.step(.listingsMissed, at: 1)
+        _ = script.publish([], highWater: nil, at: 0.6)
+        _ = script.publish([], highWater: nil, at: 1, skipping: 1)
         #expect(script.step(.tick, at: 1).sent == [.readRun(ticket: 1, runID: Fixture.runA, priority: .status)])
     }
 }

@@ -22,8 +22,8 @@ struct RateBudgetTests {
     func higherPriorityFirst() async throws {
         // The budget's clock stands still until all three wait: on a busy machine a waiter may start seconds late,
         // and on a real clock it would find the block already over and never be counted as waiting.
-        let now = Locked(0.0)
-        let budget = RateBudget(limit: 100, clock: { now.withLock { $0 } })
+        let clock = ManualPollClock()
+        let budget = RateBudget(limit: 100, clock: clock)
         let order = OrderLog()
         await budget.penalize(retryAfter: 3)
         var waiters: [Task<Void, any Error>] = []
@@ -35,7 +35,12 @@ struct RateBudgetTests {
         }
         while await budget.waitingCount() < 3 { try await Task.sleep(nanoseconds: 10_000_000) }
         #expect(await budget.usedInWindow() == 0, "all three wait out the block")
-        now.withLock { $0 = 10 }
+        // From now on time moves whenever someone waits on it.
+        let timeKeeper = Task {
+            for await _ in clock.sleeps { clock.advanceToNextWake() }
+        }
+        defer { timeKeeper.cancel() }
+        clock.advanceToNextWake()
         for waiter in waiters { try await waiter.value }
         #expect(await order.entries == [.status, .interactive, .background])
     }
@@ -106,14 +111,13 @@ extension RateBudgetTests {
 
 /// A shared log on a manual clock that takes `delay` seconds of it to answer how much it holds.
 private final class SlowLog: BudgetStore {
-    let now = Locked(0.0)
+    let clock = ManualClock()
     let delay: Double
     private let ledger: LocalBudgetStore
 
     init(delay: Double) {
         self.delay = delay
-        let now = now
-        ledger = LocalBudgetStore(clock: { now.withLock { $0 } })
+        ledger = LocalBudgetStore(clock: clock)
     }
 
     func attempt(_ request: SlotRequest) -> SlotDecision { ledger.attempt(request) }
@@ -121,7 +125,7 @@ private final class SlowLog: BudgetStore {
     func noteStatusNews() {}
     func leave(_ participant: String) {}
     func usedInWindow() -> Int {
-        defer { now.withLock { $0 += delay } }
+        defer { clock.advance(by: delay) }
         return ledger.usedInWindow()
     }
     var label: String { "a slow log" }
@@ -131,9 +135,9 @@ extension RateBudgetTests {
     @Test("a process alone never sees others on its key, even when the shared log is slow to answer at a window's edge")
     func aloneAtTheWindowsEdge() async throws {
         let log = SlowLog(delay: 1)
-        let budget = RateBudget(limit: 10, store: log, clock: { log.now.withLock { $0 } })
+        let budget = RateBudget(limit: 10, store: log, clock: log.clock)
         try await budget.acquire(.interactive)
-        log.now.withLock { $0 = BudgetLedger.window - 0.5 }
+        log.clock.advance(by: BudgetLedger.window - 0.5)
         #expect(await budget.othersSentLately() == false, "the one send in the log is this process's own")
     }
 }
@@ -185,4 +189,27 @@ private final class HeldGrants: BudgetStore {
     func leave(_ participant: String) {}
     func usedInWindow() -> Int { ledger.usedInWindow() }
     var label: String { "a log that holds its grants" }
+}
+
+extension RateBudgetTests {
+    @Test("a budget waits on its injected clock: a caller held by a 429's 30 s block goes as soon as that clock passes it",
+          .timeLimit(.minutes(1)))
+    func waitsOnItsClock() async throws {
+        let clock = ManualPollClock()
+        let budget = RateBudget(limit: 100, clock: clock)
+        await budget.penalize(retryAfter: 30)
+        let held = Task { try await budget.acquire(.interactive) }
+        var sleeps = clock.sleeps.makeAsyncIterator()
+        await sleeps.next()
+        #expect(await budget.usedInWindow() == 0, "held by the block")
+        // From now on time moves whenever the budget waits on it.
+        clock.advanceToNextWake()
+        let timeKeeper = Task {
+            while await sleeps.next() != nil { clock.advanceToNextWake() }
+        }
+        defer { timeKeeper.cancel() }
+        try await held.value
+        #expect(clock.now() >= 30)
+        #expect(await budget.usedInWindow() == 1)
+    }
 }

@@ -51,6 +51,8 @@ final class ManualClock: TimeSource {
 
     func now() -> Double { seconds.withLock { $0 } }
 
+    func wallNow() -> Double { Fixture.wall(now()) }
+
     func sleep(seconds delay: Double) async throws {
         try Task.checkCancellation()
         advance(by: delay)

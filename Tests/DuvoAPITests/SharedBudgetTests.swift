@@ -50,8 +50,7 @@ struct SharedBudgetTests {
 
     @Test("a budget tells when other processes spent its key in the last minute, and not when it alone did")
     func othersOnTheKey() async throws {
-        let now = Mutex(1000.0)
-        let clock: @Sendable () -> Double = { now.withLock { $0 } }
+        let clock = ManualClock()
         let store = LocalBudgetStore(clock: clock)
         let first = RateBudget(limit: 300, store: store, clock: clock)
         let second = RateBudget(limit: 300, store: store, clock: clock)
@@ -60,9 +59,9 @@ struct SharedBudgetTests {
         try await second.acquire(.interactive)
         #expect(await first.othersSentLately())
         #expect(await second.othersSentLately())
-        now.withLock { $0 += 30 }
+        clock.advance(by: 30)
         try await first.acquire(.status)
-        now.withLock { $0 += 31.5 }
+        clock.advance(by: 31.5)
         #expect(await !first.othersSentLately(), "the other's request left the window, its own last one did not")
         #expect(await second.othersSentLately(), "the first's last request is still in the window")
         let alone = RateBudget(limit: 0, store: store, clock: clock)

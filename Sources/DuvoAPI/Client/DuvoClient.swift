@@ -18,8 +18,8 @@ public final class DuvoClient: Sendable {
     private let transport: any HTTPTransport
     /// Where diagnostics go (stderr); the recovery of lost writes logs through it too.
     let logger: Logger
-    /// The clock of deadlines and back-offs.
-    private let clock: any TimeSource
+    /// The process's one clock: deadlines and back-offs, the budget, the poll scheduler.
+    package let clock: any TimeSource
     /// Duvo's clock and the writes already answered, for telling a lost write's effect from an earlier one's.
     let recovery: WriteRecovery
 
@@ -33,7 +33,8 @@ public final class DuvoClient: Sendable {
         self.transport = transport ?? Self.defaultTransport(for: configuration.baseURL)
         self.logger = logger
         self.recovery = WriteRecovery(keepSeconds: configuration.requestTimeout + Self.recoveryWindow)
-        self.budget = RateBudget(limit: configuration.rateLimitPerMinute, store: coordination.budgetStore)
+        self.budget = RateBudget(limit: configuration.rateLimitPerMinute, store: coordination.budgetStore,
+                                 clock: clock)
         if let key = configuration.apiKey { SecretRedactor.register(key.secret) }
     }
 

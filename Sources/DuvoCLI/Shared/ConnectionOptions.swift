@@ -6,6 +6,7 @@ import DuvoSimulator
 import Foundation
 import KeyCoordination
 import RunWatching
+import Time
 
 /// The options every command that talks to Duvo shares (`duvo rpc`, `duvo runs ...`), and how they resolve into a
 /// client: flags first, then their `DUVO_*` twins, with `--simulate` starting the simulator in this process.
@@ -191,12 +192,14 @@ package enum ConnectionOptions {
                                  simulator: Simulator?, simulated: Bool, logger: Logger) throws -> Endpoint {
         var configuration = resolved
         configuration.requestTimeout = try DuvoConfiguration.deadline(flag: timeout, environment: environment)
-        let coordination = try Self.coordination(parsed, configuration, environment, logger)
+        // The process's one clock, for the client, its budget, coordination and the poll scheduler.
+        let clock = SystemTimeSource()
+        let coordination = try Self.coordination(parsed, configuration, environment, logger, clock)
         let client = DuvoClient(configuration: configuration,
                                 transport: try transport(for: configuration.baseURL, simulated: simulated,
                                                          caFile: parsed.value("ca-file"), environment: environment,
                                                          logger: logger),
-                                logger: logger, coordination: coordination)
+                                logger: logger, coordination: coordination, clock: clock)
         return Endpoint(client: client, coordination: coordination, simulator: simulator,
                         pollTuning: PollTuning(scale: scale))
     }
@@ -221,7 +224,8 @@ package enum ConnectionOptions {
     ///   ``DuvoAPIError/notConfigured(_:)`` when the runtime directory, the coordination file or the CA file cannot
     ///   be used.
     private static func coordination(_ parsed: ParsedCommand, _ configuration: DuvoConfiguration,
-                                     _ environment: [String: String], _ logger: Logger) throws -> Coordination {
+                                     _ environment: [String: String], _ logger: Logger,
+                                     _ clock: any TimeSource) throws -> Coordination {
         let mode = try coordinationMode(parsed, environment)
         guard let key = configuration.apiKey, configuration.rateLimitPerMinute > 0 else { return .off }
         var tls = TLSConfiguration.system
@@ -230,7 +234,7 @@ package enum ConnectionOptions {
         }
         do {
             return try Coordination.make(mode: mode, secret: key.secret, baseURL: configuration.baseURL.absoluteString,
-                                         environment: environment, tls: tls, logger: logger)
+                                         environment: environment, tls: tls, logger: logger, clock: clock)
         } catch {
             throw DuvoAPIError.notConfigured("\(error), or run with --coordination off to keep this process's budget "
                                              + "to itself")

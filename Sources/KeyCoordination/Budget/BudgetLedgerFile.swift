@@ -21,6 +21,7 @@ package final class BudgetLedgerFile: Sendable {
     package let path: String
     private let lockTimeout: Double
     private let boot: BootID
+    private let clock: any TimeSource
     private let file = Mutex(OpenFile())
     private let queue = FileQueue()
 
@@ -54,9 +55,12 @@ package final class BudgetLedgerFile: Sendable {
         func offset(ofSlot slot: Int) -> Int { BudgetLedgerFile.headerBytes + slot * slotBytes }
     }
 
-    /// The ledger file `path`; `boot` is the boot whose times it holds (this one, but for tests).
-    package init(path: String, lockTimeout: Double = 2, boot: BootID = .current) {
+    /// The ledger file `path`; `boot` is the boot whose times it holds (this one, but for tests), on `clock`
+    /// (the system's, whose monotonic time every process of the boot shares, but for tests).
+    package init(path: String, lockTimeout: Double = 2, boot: BootID = .current,
+                 clock: any TimeSource = SystemTimeSource()) {
         self.path = path
+        self.clock = clock
         self.lockTimeout = lockTimeout
         self.boot = boot
     }
@@ -65,22 +69,22 @@ package final class BudgetLedgerFile: Sendable {
         file.withLock { if $0.fd >= 0 { Platform.close($0.fd) } }
     }
 
-    /// Reads the ledger, lets `change` edit it, writes it back when it changed, and returns what `change` returned;
-    /// all under the lock, on the file's own queue.
+    /// Reads the ledger, lets `change` edit it at the time the lock was taken, writes it back when it changed, and
+    /// returns what `change` returned; all under the lock, on the file's own queue.
     /// - Throws: ``CoordinationError/file(path:reason:)`` when the lock cannot be taken in time, or the file cannot
     ///   be opened (a link, another user's), read or written (a full disk).
-    package func update<T: Sendable>(_ change: @escaping @Sendable (inout BudgetLedger) -> T)
+    package func update<T: Sendable>(_ change: @escaping @Sendable (inout BudgetLedger, _ now: Double) -> T)
         async throws(CoordinationError) -> T
     {
         try await queue.run { () throws(CoordinationError) in try self.updateNow(change) }
     }
 
-    private func updateNow<T>(_ change: (inout BudgetLedger) -> T) throws(CoordinationError) -> T {
+    private func updateNow<T>(_ change: (inout BudgetLedger, Double) -> T) throws(CoordinationError) -> T {
         try file.withLock { file throws(CoordinationError) -> T in
             let size = try lockCurrentFile(&file)
             let fd = file.fd
             defer { Platform.unlock(fd) }
-            let now = MonotonicClock.now()
+            let now = clock.now()
             if now - file.touchedAt > 60 {
                 Platform.touch(fd: fd)
                 file.touchedAt = now
@@ -88,7 +92,7 @@ package final class BudgetLedgerFile: Sendable {
             let read = try read(fd, size: size)
             var ledger = read?.ledger ?? BudgetLedger()
             ledger.discardImpossible(now: now)
-            let result = change(&ledger)
+            let result = change(&ledger, now)
             if let read, ledger == read.ledger { return result }
             if let read, try writeInactive(fd, ledger: ledger, layout: read.layout) { return result }
             try rebuild(fd, ledger: ledger, layout: read?.layout ?? Layout())

@@ -4,27 +4,27 @@ import Time
 /// A ledger for this process alone (`--coordination off`, and the fallback when shared coordination fails).
 package final class LocalBudgetStore: BudgetStore {
     private let ledger = Mutex(BudgetLedger())
-    private let clock: @Sendable () -> Double
+    private let clock: any TimeSource
 
-    /// A ledger read on `clock` (seconds; a manual clock in tests).
-    package init(clock: @escaping @Sendable () -> Double = MonotonicClock.now) {
+    /// A ledger read on `clock` (a manual clock in tests).
+    package init(clock: any TimeSource = SystemTimeSource()) {
         self.clock = clock
     }
 
     package var label: String { "this process" }
 
     package func attempt(_ request: SlotRequest) -> SlotDecision {
-        let now = clock()
+        let now = clock.now()
         return ledger.withLock { $0.attempt(request, now: now) }
     }
 
     package func penalize(seconds: Double) {
-        let now = clock()
+        let now = clock.now()
         ledger.withLock { $0.penalize(seconds: seconds, now: now) }
     }
 
     package func noteStatusNews() {
-        let now = clock()
+        let now = clock.now()
         ledger.withLock { $0.noteStatusNews(now: now) }
     }
 
@@ -33,7 +33,7 @@ package final class LocalBudgetStore: BudgetStore {
     }
 
     package func usedInWindow() -> Int {
-        let now = clock()
+        let now = clock.now()
         return ledger.withLock { $0.used(now: now) }
     }
 }

@@ -31,7 +31,7 @@ package actor RateBudget {
     package nonisolated let store: any BudgetStore
     private nonisolated let allowances: Allowances
     private nonisolated let participant: String
-    private nonisolated let clock: @Sendable () -> Double
+    private nonisolated let clock: any TimeSource
     /// Counts when the store fails in a way its own fallback did not absorb (a bare file or Redis store).
     private let lastResort: LocalBudgetStore
     private var totalAcquired = 0
@@ -47,10 +47,10 @@ package actor RateBudget {
     /// A budget of `limit` requests per minute, of which background work may use `backgroundShare`.
     /// - Parameters:
     ///   - store: the shared log; by default one for this process alone.
-    ///   - clock: monotonic seconds, for this process's own ledger (a manual clock in tests) and for telling its own
-    ///     requests from others'.
+    ///   - clock: for this process's own ledger, for telling its own requests from others', and for its waits (a
+    ///     manual clock in tests).
     package init(limit: Int, backgroundShare: Double = 0.8, store: (any BudgetStore)? = nil,
-                clock: @escaping @Sendable () -> Double = MonotonicClock.now) {
+                clock: any TimeSource = SystemTimeSource()) {
         self.limit = max(0, limit)
         self.backgroundShare = backgroundShare
         self.clock = clock
@@ -108,7 +108,7 @@ package actor RateBudget {
             switch decision {
             case .granted:
                 totalAcquired += 1
-                let now = clock()
+                let now = clock.now()
                 BudgetLedger.forget(&ownSendTimes, endingBefore: now)
                 ownSendTimes.append(now)
                 return
@@ -151,7 +151,7 @@ package actor RateBudget {
     /// read.
     package func othersSentLately() async -> Bool {
         guard limit > 0 else { return false }
-        let asked = clock()
+        let asked = clock.now()
         let used: Int
         do { used = try await store.usedInWindow() } catch { return false }
         BudgetLedger.forget(&ownSendTimes, endingBefore: asked)
@@ -174,6 +174,6 @@ package actor RateBudget {
     }
 
     private func pause(_ seconds: Double) async throws {
-        try await Task.sleep(nanoseconds: UInt64(max(0.001, seconds) * 1e9))
+        try await clock.sleep(seconds: max(0.001, seconds))
     }
 }

@@ -17,10 +17,10 @@ package final class FailoverGate: Sendable {
 
     private let state = Mutex(State())
     private let logger: Logger
-    private let clock: @Sendable () -> Double
+    private let clock: any TimeSource
 
-    /// A gate that logs to `logger` and reads `clock` (monotonic seconds) for its back-off.
-    package init(logger: Logger, clock: @escaping @Sendable () -> Double = MonotonicClock.now) {
+    /// A gate that logs to `logger` and reads `clock` for its back-off.
+    package init(logger: Logger, clock: any TimeSource = SystemTimeSource()) {
         self.logger = logger
         self.clock = clock
     }
@@ -34,7 +34,7 @@ package final class FailoverGate: Sendable {
     package func run<T>(primaryLabel: String, fallbackLabel: String,
                        primary: () async throws(CoordinationError) -> T,
                        fallback: () async throws(CoordinationError) -> T) async throws(CoordinationError) -> T {
-        let now = clock()
+        let now = clock.now()
         let tryPrimary = state.withLock { state -> Bool in
             guard state.down else { return true }
             guard !state.probing, now >= state.retryAt else { return false }
@@ -56,7 +56,7 @@ package final class FailoverGate: Sendable {
                 if first { state.backoff = 0.5 } else { state.backoff = min(30, state.backoff * 2) }
                 state.down = true
                 state.probing = false
-                state.retryAt = clock() + state.backoff
+                state.retryAt = clock.now() + state.backoff
                 return first
             }
             if firstFailure {

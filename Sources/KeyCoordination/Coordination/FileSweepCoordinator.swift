@@ -16,26 +16,31 @@ package final class FileSweepCoordinator: SweepCoordinator {
     private let token: String
     private let pid = Platform.processID()
     private let boot: BootID
+    private let clock: any TimeSource
 
     /// The lease and results for `name` (a ``RuntimeDirectory/keyedName(_:)`` of key, base URL and team).
     /// - Parameter participant: this process's id in the lease and in published snapshots.
-    package convenience init(directory: RuntimeDirectory, name: String, participant: String) {
-        self.init(directory: directory, name: name, participant: participant, boot: .current)
+    /// - Parameter clock: the system's (whose monotonic time every process of the boot shares), but for tests.
+    package convenience init(directory: RuntimeDirectory, name: String, participant: String,
+                             clock: any TimeSource = SystemTimeSource()) {
+        self.init(directory: directory, name: name, participant: participant, boot: .current, clock: clock)
     }
 
     /// As above, with `boot` as the boot whose clock the lease's expiry is on (this one, but for tests).
-    package init(directory: RuntimeDirectory, name: String, participant: String, boot: BootID) {
+    package init(directory: RuntimeDirectory, name: String, participant: String, boot: BootID,
+                 clock: any TimeSource = SystemTimeSource()) {
         lease = LockedFile(path: directory.file("sweep-" + name + ".lease"))
         results = LockedFile(path: directory.file("sweep-" + name + ".results"))
         token = participant
         self.boot = boot
+        self.clock = clock
     }
 
     package var label: String { "the runtime directory's sweep lease" }
 
     package func acquireOrRenew(lifetime: Double) async throws(CoordinationError) -> Bool {
-        try await lease.update { [token, pid, boot] text in
-            let now = MonotonicClock.now()
+        try await lease.update { [token, pid, boot, clock] text in
+            let now = clock.now()
             let holder = Holder(text: text)
             // One second of slack for a holder whose term was read from its clock a moment after ours.
             if let holder, holder.token != token, holder.boot == boot, holder.expires > now,

@@ -56,7 +56,7 @@ extension PollCore {
             sweep.current = nil
         } else {
             finishSweep(succeeded: true, pages: pass.pages, now: now)
-            effects.append(.sweepListed(runs: pass.listed, highWater: sweep.highWater))
+            publish(pass.listed, effects: &effects)
         }
         effects.append(.sweepSettled(completed: pass.number))
     }

@@ -22,25 +22,32 @@ package struct PollCore {
     var runs: [String: WatchedRun] = [:]
     var runOfSubscription: [UInt64: String] = [:]
     var sweep = SweepState()
+    /// Sweeps shared with the other processes on the key (nil: this process sweeps for itself alone).
+    var sharing: SweepSharing?
     private(set) var isShutDown = false
     private var nextTicket: UInt64 = 1
 
-    /// Whether sweeps, once started, go on while anything is watched (sweeps shared with other processes: the
-    /// team's sweeps are cheaper for all than per-run polls, however few runs this process follows).
-    let stickySweeps: Bool
-
-    /// A core with these settings and nothing watched.
-    package init(tuning: PollTuning, canListRuns: Bool, pageSize: Int, rateLimit: Int, stickySweeps: Bool = false) {
+    /// A core with these settings and nothing watched. With `sharedSweeps`, the team-wide sweeps are shared with the
+    /// other processes on the key (see ``SweepSharing``): this one sweeps only while it holds the lease.
+    package init(tuning: PollTuning, canListRuns: Bool, pageSize: Int, rateLimit: Int, sharedSweeps: Bool = false) {
         self.tuning = tuning
         self.canListRuns = canListRuns
         self.pageSize = pageSize
         self.rateLimit = rateLimit
-        self.stickySweeps = stickySweeps
+        sharing = sharedSweeps ? SweepSharing() : nil
     }
+
+    /// Whether sweeps, once started, go on while anything is watched (sweeps shared with other processes: the
+    /// team's sweeps are cheaper for all than per-run polls, however few runs this process follows).
+    var stickySweeps: Bool { sharing != nil }
+
+    /// Whether this process may sweep: alone it always may; sharing sweeps, while it leads.
+    var mayLead: Bool { sharing?.leads ?? true }
 
     /// Takes in `event` at `now` (monotonic seconds) and returns what must happen, in order.
     package mutating func step(_ event: PollEvent, now: Double) -> [PollEffect] {
         var effects: [PollEffect] = []
+        expireLease(now: now, effects: &effects)
         switch event {
         case .subscribed(let id, let runID, let offset, let messages, let knownRun):
             subscribe(id: id, runID: runID, offset: offset, messages: messages, knownRun: knownRun, now: now,
@@ -53,17 +60,18 @@ package struct PollCore {
             take(answer, to: request, now: now, effects: &effects)
         case .failed(let request, let error):
             take(error, of: request, now: now, effects: &effects)
-        case .leadership(let leads):
-            sweep.mayLead = leads
-        case .published(let runs, let highWater):
-            takePublished(runs, highWater: highWater, now: now, effects: &effects)
-        case .listingsMissed:
-            catchUp(now: now, effects: &effects)
-        case .othersOnKey:
-            if stickySweeps && canListRuns && !isIdle { sweep.engaged = true }
+        case .leaseAnswered(let leads):
+            takeLease(leads, now: now, effects: &effects)
+        case .publicationsRead(let snapshot, let wallNow):
+            takePublications(snapshot, wallNow: wallNow, now: now, effects: &effects)
+        case .othersOnKey(let others):
+            takeKeyUse(othersOnKey: others, now: now, effects: &effects)
+        case .sharingFailed(let error):
+            sharingFailed(error, now: now, effects: &effects)
         case .shutdown:
             shutDown(effects: &effects)
         }
+        driveSharing(now: now, effects: &effects)
         return effects
     }
 
@@ -162,7 +170,7 @@ package struct PollCore {
         guard !isIdle else { return }
         if stickySweeps && usesSweeps { sweep.engaged = true }
         if usesSweeps {
-            if sweep.mayLead && sweep.current == nil && sweep.nextDue <= now {
+            if mayLead && sweep.current == nil && sweep.nextDue <= now {
                 startSweep(effects: &effects)
             }
         } else {
@@ -209,7 +217,8 @@ package struct PollCore {
     /// The earliest moment after `now` something not yet under way falls due (at most one tick away).
     package func nextWake(after now: Double) -> Double {
         var wake = now + tuning.tick
-        if usesSweeps && sweep.mayLead && sweep.current == nil { wake = min(wake, sweep.nextDue) }
+        if usesSweeps && mayLead && sweep.current == nil { wake = min(wake, sweep.nextDue) }
+        if let due = sharing?.nextWake { wake = min(wake, due) }
         for run in runs.values where run.inFlight == nil {
             if (run.statusPending || !run.isSwept) && !awaitsListing(run, now: now) { wake = min(wake, run.nextDue) }
             if let news = run.news { wake = min(wake, news.notBefore) }

@@ -1,5 +1,6 @@
 import DuvoAPI
 import JSONCore
+import KeyCoordination
 
 /// What can happen to the poll scheduler's core: the input of ``PollCore/step(_:now:)``.
 package enum PollEvent: Sendable {
@@ -14,20 +15,20 @@ package enum PollEvent: Sendable {
     case answered(PollRequest, PollAnswer)
     /// A request failed (after the client's own retries).
     case failed(PollRequest, DuvoAPIError)
-    /// Whether this process may run the team-wide sweeps itself. Alone it always may; with several processes on one
-    /// key, only the holder of the sweep lease does, and the others take in listings it publishes.
-    case leadership(Bool)
-    /// Listings another process's sweeps made (oldest first), and the newest `updated_at` they had seen: taken in as
-    /// this process's own sweep would be.
-    case published(runs: [Run], highWater: Double?)
-    /// Listings another process published were missed (read too late): one listing of this process's own down to
-    /// the floor it had catches up (every followed run is read once on its own when it cannot list).
-    case listingsMissed
-    /// Other processes send with this process's key (its shared budget shows their requests of the last minute).
-    /// With sweeps shared (``PollCore/stickySweeps``), sweeps start from the first watched run: one team-wide sweep
-    /// for every process on the key costs less than each of them polling its own runs, and none of them sweeps
-    /// until some process wants sweeps.
-    case othersOnKey
+    /// The sweep lease was asked for (``SharingRequest/acquireOrRenewLease(lifetime:)``): whether this process
+    /// holds it now. Alone (no coordination) a process always sweeps; with several on one key, only the holder of
+    /// the lease does, and the others take in the listings it publishes.
+    case leaseAnswered(leads: Bool)
+    /// The latest publication of the processes' sweeps (nil: none yet), read at `wallNow` (seconds since 1970):
+    /// listings another process's sweeps made are taken in as this process's own sweep would be.
+    case publicationsRead(SweepSnapshot?, wallNow: Double)
+    /// Whether other processes send with this process's key (its shared budget shows their requests of the last
+    /// minute). With sweeps shared (``PollCore/stickySweeps``), sweeps start from the first watched run: one
+    /// team-wide sweep for every process on the key costs less than each of them polling its own runs, and none of
+    /// them sweeps until some process wants sweeps.
+    case othersOnKey(Bool)
+    /// The lease or the publications could not be read (after the coordinator's own fallback).
+    case sharingFailed(CoordinationError)
     /// The process shuts down: every subscription ends with reason `shutdown`.
     case shutdown
 }
@@ -40,8 +41,8 @@ package enum PollEffect: Sendable, Hashable {
     case emit(subscription: UInt64, RunEvent)
     /// A sweep finished (`completed`: its number) or sweeps stopped or failed (nil): answer who waits on listings.
     case sweepSettled(completed: Int?)
-    /// This process's sweep listed `runs` and had seen changes up to `highWater`: share it with the other processes.
-    case sweepListed(runs: [Run], highWater: Double?)
+    /// Ask the processes this one shares sweeps with (see ``SweepSharing``); the outcome comes back as an event.
+    case share(SharingRequest)
     /// A line for the log.
     case log(PollLogLevel, String)
 }

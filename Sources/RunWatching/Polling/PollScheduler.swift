@@ -35,7 +35,7 @@ public actor PollScheduler {
     let tuning: PollTuning
     let logger: Logger
     /// Sweeps shared with the other processes on the key and team, when coordination is on.
-    var shared: SharedSweeps?
+    var sharing: Sharing?
     private var streams: [UInt64: AsyncStream<RunEvent>.Continuation] = [:]
     private var nextID: UInt64 = 1
     private var driver: Task<Void, Never>?
@@ -44,11 +44,11 @@ public actor PollScheduler {
     /// Callers of ``listedBySweeps(_:)`` waiting for a sweep numbered `sweep` or later.
     private var existenceWaiters: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
 
-    /// A scheduler polling through `client` on the system clock, sharing sweeps through `coordination` (the one
+    /// A scheduler polling through `client` on the client's clock, sharing sweeps through `coordination` (the one
     /// the client's budget was made with).
     package init(client: DuvoClient, coordination: Coordination, tuning: PollTuning = PollTuning(), logger: Logger) {
         let coordinator = client.canListRuns ? client.configuration.teamID.flatMap(coordination.sweeps) : nil
-        self.init(transport: client, clock: SystemTimeSource(), tuning: tuning, logger: logger,
+        self.init(transport: client, clock: client.clock, tuning: tuning, logger: logger,
                   sweepCoordinator: coordinator, participant: coordination.participant)
     }
 
@@ -62,12 +62,8 @@ public actor PollScheduler {
         self.tuning = tuning
         self.logger = logger
         core = PollCore(tuning: tuning, canListRuns: transport.canListRuns, pageSize: transport.maxMessagePageSize,
-                        rateLimit: transport.rateLimitPerMinute, stickySweeps: sweepCoordinator != nil)
-        if let sweepCoordinator {
-            shared = SharedSweeps(coordinator: sweepCoordinator, participant: participant)
-            // Sweeping is the lease holder's job: none until this process holds it.
-            _ = core.step(.leadership(false), now: clock.now())
-        }
+                        rateLimit: transport.rateLimitPerMinute, sharedSweeps: sweepCoordinator != nil)
+        sharing = sweepCoordinator.map { Sharing(coordinator: $0, participant: participant) }
     }
 
     /// Starts watching `runID`, reporting messages from position `offset` on (when `messages`) and status changes.
@@ -83,7 +79,6 @@ public actor PollScheduler {
         streams[id] = continuation
         handle(.subscribed(id: id, runID: runID, fromOffset: offset, messages: messages, knownRun: knownRun))
         ensureDriver()
-        ensureSharing()
         return Subscription(id: id, events: stream)
     }
 
@@ -104,12 +99,7 @@ public actor PollScheduler {
         requests = [:]
         driver?.cancel()
         driver = nil
-        await stopSharing()
-    }
-
-    /// Says whether this process may run the team-wide sweeps itself (see ``PollEvent/leadership(_:)``).
-    package func setLeadership(_ leads: Bool) {
-        handle(.leadership(leads))
+        await finishSharing()
     }
 
     /// Whether team-wide sweeps show that `runID` exists, so that a caller need not read it: true when a sweep listed
@@ -155,8 +145,8 @@ public actor PollScheduler {
             }
         case .sweepSettled(let completed):
             answerExistenceWaiters(completed: completed)
-        case .sweepListed(let runs, let highWater):
-            publish(runs, highWater: highWater)
+        case .share(let request):
+            share(request)
         case .log(.debug, let line):
             logger.debug(line)
         case .log(.warning, let line):

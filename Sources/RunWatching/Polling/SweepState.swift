@@ -35,8 +35,6 @@ struct SweepState {
     var completed = -1
     /// Whether sweeps go on below the threshold of runs (see ``PollCore/stickySweeps``), until nothing is watched.
     var engaged = false
-    /// Whether this process may sweep (see ``PollEvent/leadership(_:)``).
-    var mayLead = true
     /// Every run (watched or not) the sweeps listed lately, as listed and when: such a run certainly exists.
     var recentlyListed: [String: (at: Double, run: Run)] = [:]
 }
