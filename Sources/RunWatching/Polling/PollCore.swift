@@ -94,6 +94,9 @@ package struct PollCore {
         usesSweeps && sweep.failures < tuning.sweepFailuresBeforeFallback
     }
 
+    /// What the core knows of `runID` and what its request lane is doing, while it is watched.
+    package func watched(_ runID: String) -> WatchedRun? { runs[runID] }
+
     /// Sweeps started so far (the next sweep's number).
     package var sweepsStarted: Int { sweep.started }
 

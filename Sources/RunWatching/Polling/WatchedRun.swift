@@ -3,9 +3,9 @@ import JSONCore
 import KeyCoordination
 
 /// The core's record of one run and everyone following or waiting on it.
-struct WatchedRun {
+package struct WatchedRun {
     /// How the run is watched for changes.
-    enum Phase: Equatable {
+    package enum Phase: Equatable {
         /// Its own polls, when its ``WatchedRun/OwnRead`` falls due: each reads the run, then its new messages.
         case polled
         /// Team-wide sweeps watch it; `news` says its messages may need fetching (and since when).
@@ -15,7 +15,7 @@ struct WatchedRun {
     }
 
     /// A request of this run under way.
-    enum InFlight {
+    package enum InFlight: Equatable {
         /// A read of the run (then, when `readsMessages`, its messages); `read` is the run once it came back.
         case poll(ticket: UInt64, priority: RateBudget.Priority, readsMessages: Bool, highWaterAtStart: Double?,
                   read: RunRead?, serverDate: Double?)
@@ -23,7 +23,7 @@ struct WatchedRun {
         case fetch(ticket: UInt64, news: News, terminal: RunStatus?, highWaterAtStart: Double?, serverDate: Double?,
                    pages: Int)
 
-        var ticket: UInt64 {
+        package var ticket: UInt64 {
             switch self {
             case .poll(let ticket, _, _, _, _, _), .fetch(let ticket, _, _, _, _, _): ticket
             }
@@ -31,13 +31,19 @@ struct WatchedRun {
     }
 
     /// Messages that may be waiting to be fetched (under sweeps): since when, and which listing said so.
-    struct News: Equatable {
+    package struct News: Equatable {
         /// When the scheduler learned of them; the oldest news is fetched first.
-        var since: Double
+        package var since: Double
         /// The run's `updated_at` as the listing that reported the news gave it.
-        var updatedAt: String?
+        package var updatedAt: String?
         /// A fetch must not start before this time: a confirmation waits for the second it checks to be over.
-        var notBefore: Double = 0
+        package var notBefore: Double
+
+        package init(since: Double, updatedAt: String?, notBefore: Double = 0) {
+            self.since = since
+            self.updatedAt = updatedAt
+            self.notBefore = notBefore
+        }
     }
 
     /// One follower or waiter.
@@ -57,13 +63,18 @@ struct WatchedRun {
     /// When the run's next read of its own falls due, and whether it must be of the run itself ahead of message
     /// fetches: a first look, or a wait for a person (its request is only in the run's own answer). Under sweeps a
     /// read is due only while its status is pending.
-    struct OwnRead {
-        var due: Double
-        var statusPending: Bool
+    package struct OwnRead: Equatable {
+        package var due: Double
+        package var statusPending: Bool
+
+        package init(due: Double, statusPending: Bool) {
+            self.due = due
+            self.statusPending = statusPending
+        }
     }
 
     /// Whether the run's requests get through.
-    enum Health {
+    package enum Health: Equatable {
         /// Nothing failed since its last complete request.
         case healthy
         /// An answer came back after `failures` failures in a row; the count restarts once that request completes.
@@ -72,7 +83,7 @@ struct WatchedRun {
         case stalled(Stall)
 
         /// Its own requests that failed in a row (each one doubles the pause before the next try).
-        var failures: Int {
+        package var failures: Int {
             switch self {
             case .healthy: 0
             case .recovering(let failures): failures
@@ -83,14 +94,20 @@ struct WatchedRun {
 
     /// Since when the run's follows cannot make progress, whether failing sweeps (not its own requests) are why,
     /// and how many of its own requests failed in a row.
-    struct Stall {
-        var since: Double
-        var bySweeps: Bool
-        var failures: Int
+    package struct Stall: Equatable {
+        package var since: Double
+        package var bySweeps: Bool
+        package var failures: Int
+
+        package init(since: Double, bySweeps: Bool, failures: Int) {
+            self.since = since
+            self.bySweeps = bySweeps
+            self.failures = failures
+        }
     }
 
     /// What the run's own request lane is doing: at most one request per run is under way.
-    enum Activity {
+    package enum Activity: Equatable {
         /// Newly watched under sweeps: the sweep numbered `sweep` (this process's or one taken in) must have been
         /// completed without listing it before it gets a read of its own, due at `due` (see
         /// ``PollCore/awaitsListing(_:now:)``). Its status is pending, and nothing of it failed yet.
@@ -102,11 +119,11 @@ struct WatchedRun {
         case requesting(InFlight, next: OwnRead, health: Health)
     }
 
-    let runID: String
+    package let runID: String
     let firstWatched: Double
     var subscribers: [UInt64: Subscriber] = [:]
-    var phase = Phase.polled
-    var activity: Activity
+    package internal(set) var phase = Phase.polled
+    package internal(set) var activity: Activity
     /// The status last learned, from a poll or a sweep.
     var lastStatus: RunStatus?
     /// The `updated_at` last learned; a sweep listing a different one means the run changed.
@@ -146,7 +163,7 @@ struct WatchedRun {
     }
 
     /// How its requests fare. A run that awaits its first listing has made none; trouble ends the wait.
-    var health: Health {
+    package internal(set) var health: Health {
         get {
             switch activity {
             case .awaitingListing: .healthy
