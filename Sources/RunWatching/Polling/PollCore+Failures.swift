@@ -29,7 +29,7 @@ extension PollCore {
         case .listPage: return
         }
         guard var run = runs[runID], let inFlight = run.inFlight, inFlight.ticket == request.ticket else { return }
-        run.inFlight = nil
+        run.settle()
         if case .fetch(_, let news, _, _, _, _) = inFlight {
             // The news stays: the next fetch starts where this one stopped (delivered messages are not repeated).
             run.markStale(updatedAt: news.updatedAt, now: news.since)
@@ -41,10 +41,9 @@ extension PollCore {
             end(runID, status: run.lastStatus, reason: .error, error: error, effects: &effects)
             return
         }
-        run.consecutiveFailures += 1
-        let pause = backoff(failures: run.consecutiveFailures)
+        let pause = backoff(failures: run.ownRequestFailed(at: now))
         switch inFlight {
-        case .poll: run.nextDue = now + pause
+        case .poll: run.next.due = now + pause
         case .fetch:
             if var news = run.news {
                 news.notBefore = now + pause
@@ -60,8 +59,7 @@ extension PollCore {
     mutating func stall(_ runID: String, error: DuvoAPIError, bySweeps: Bool, now: Double,
                         effects: inout [PollEffect]) {
         guard var run = runs[runID] else { return }
-        if run.stall == nil { run.stall = WatchedRun.Stall(since: now, bySweeps: bySweeps) }
-        if !bySweeps { run.stall?.bySweeps = false }
+        run.stalls(since: now, bySweeps: bySweeps)
         for (id, subscriber) in run.subscribers.sorted(by: { $0.key < $1.key }) where !subscriber.toldStalled {
             effects.append(.emit(subscription: id, .stalled(error: error)))
             run.subscribers[id]?.toldStalled = true
@@ -72,8 +70,7 @@ extension PollCore {
     /// Tells `runID`'s subscribers that were told of a stall that the follow works again. With `bySweeps`, only a
     /// stall that failing sweeps caused ends (a run whose own requests fail stays stalled).
     mutating func recover(_ runID: String, bySweeps: Bool = false, now: Double, effects: inout [PollEffect]) {
-        guard var run = runs[runID], let stall = run.stall, !bySweeps || stall.bySweeps else { return }
-        run.stall = nil
+        guard var run = runs[runID], let stall = run.recovers(bySweeps: bySweeps) else { return }
         for (id, subscriber) in run.subscribers.sorted(by: { $0.key < $1.key }) where subscriber.toldStalled {
             effects.append(.emit(subscription: id, .recovered(stalledSeconds: max(0, now - stall.since))))
             run.subscribers[id]?.toldStalled = false

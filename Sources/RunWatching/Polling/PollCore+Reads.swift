@@ -9,12 +9,10 @@ extension PollCore {
         guard var run = runs[runID] else { return }
         // A read that will report a status goes first; routine per-run polls get the background share, so under
         // load statuses are not stuck behind them.
-        let priority: RateBudget.Priority = run.statusPending ? .status : .background
+        let priority: RateBudget.Priority = run.next.statusPending ? .status : .background
         let ticket = takeTicket()
-        run.inFlight = .poll(ticket: ticket, priority: priority, readsMessages: !run.isSwept,
-                             highWaterAtStart: sweep.highWater, read: nil, serverDate: nil)
-        let known = run.knownRead
-        run.knownRead = nil
+        let known = run.begin(.poll(ticket: ticket, priority: priority, readsMessages: !run.isSwept,
+                                    highWaterAtStart: sweep.highWater, read: nil, serverDate: nil))
         runs[runID] = run
         guard let known, !run.isSwept else {
             effects.append(.send(.readRun(ticket: ticket, runID: runID, priority: priority)))
@@ -29,8 +27,8 @@ extension PollCore {
     mutating func startFetch(_ runID: String, effects: inout [PollEffect]) {
         guard var run = runs[runID], let news = run.news else { return }
         let ticket = takeTicket()
-        run.inFlight = .fetch(ticket: ticket, news: news, terminal: run.endingStatus,
-                              highWaterAtStart: sweep.highWater, serverDate: nil, pages: 0)
+        _ = run.begin(.fetch(ticket: ticket, news: news, terminal: run.endingStatus,
+                             highWaterAtStart: sweep.highWater, serverDate: nil, pages: 0))
         run.setNews(nil)
         runs[runID] = run
         guard let from = run.lowestWantedIndex else {
@@ -50,8 +48,8 @@ extension PollCore {
             guard case .poll(ticket, let priority, let readsMessages, let highWater, _, _)? = runs[runID]?.inFlight
             else { return }
             recover(runID, now: now, effects: &effects)
-            runs[runID]?.inFlight = .poll(ticket: ticket, priority: priority, readsMessages: readsMessages,
-                                          highWaterAtStart: highWater, read: snapshot, serverDate: nil)
+            runs[runID]?.advance(.poll(ticket: ticket, priority: priority, readsMessages: readsMessages,
+                                       highWaterAtStart: highWater, read: snapshot, serverDate: nil))
             if readsMessages, let from = runs[runID]?.lowestWantedIndex {
                 effects.append(.send(.readMessages(ticket: ticket, runID: runID, from: from, limit: pageSize,
                                                    priority: priority)))
@@ -65,13 +63,13 @@ extension PollCore {
             // The first page's `Date` is the one that tells whether the second of the last change was over.
             switch inFlight {
             case .poll(_, let priority, let readsMessages, let highWater, let read, let date):
-                runs[runID]?.inFlight = .poll(ticket: ticket, priority: priority, readsMessages: readsMessages,
-                                              highWaterAtStart: highWater, read: read,
-                                              serverDate: date ?? answer.serverDate)
+                runs[runID]?.advance(.poll(ticket: ticket, priority: priority, readsMessages: readsMessages,
+                                           highWaterAtStart: highWater, read: read,
+                                           serverDate: date ?? answer.serverDate))
             case .fetch(_, let news, let terminal, let highWater, let date, let pages):
-                runs[runID]?.inFlight = .fetch(ticket: ticket, news: news, terminal: terminal,
-                                               highWaterAtStart: highWater, serverDate: date ?? answer.serverDate,
-                                               pages: pages + 1)
+                runs[runID]?.advance(.fetch(ticket: ticket, news: news, terminal: terminal,
+                                            highWaterAtStart: highWater, serverDate: date ?? answer.serverDate,
+                                            pages: pages + 1))
             }
             if more, let next = runs[runID]?.lowestWantedIndex {
                 effects.append(.send(.readMessages(ticket: ticket, runID: runID, from: next, limit: pageSize,
@@ -109,22 +107,22 @@ extension PollCore {
         guard var current = runs[runID],
               case .poll(_, _, let readsMessages, let highWaterAtStart, let read?, let serverDate)? = current.inFlight
         else { return }
-        current.inFlight = nil
+        current.settle()
         let run = read.run
         let status = run.status
         let updatedAt = run.updatedAt
         if let readDate = updatedAt.flatMap(RunStatistics.parseDate),
            let known = current.lastUpdatedAt.flatMap(RunStatistics.parseDate), readDate < known {
             // A sweep listed something newer while this read was under way: it stands.
-            current.statusPending = false
+            current.next.statusPending = false
             runs[runID] = current
             return
         }
         let changed = status != current.lastStatus || updatedAt != current.lastUpdatedAt
         current.lastStatus = status
         current.lastUpdatedAt = updatedAt
-        current.statusPending = false
-        current.consecutiveFailures = 0
+        current.next.statusPending = false
+        current.resetFailures()
         runs[runID] = current
         report(status: status, run: run, pending: read.pendingHumanRequest, runID: runID, effects: &effects)
         guard var current = runs[runID] else { return }
@@ -136,7 +134,7 @@ extension PollCore {
             if terminal, !messagesInHand { current.phase = .ending(status: status, news: current.news) }
         } else if terminal {
             // Its own poll read no messages (sweeps watched it when it started): read again, messages included.
-            if !messagesInHand { current.nextDue = now }
+            if !messagesInHand { current.next.due = now }
         } else if sweepsAreReliable {
             // Sweeps are on: every later change of this run is in the first sweep after it, so its own polls
             // can stop. Messages written in the second this poll read them are checked once more.
@@ -144,7 +142,7 @@ extension PollCore {
             scheduleConfirmation(&current, updatedAt: updatedAt, serverDate: serverDate,
                                  highWaterAtStart: highWaterAtStart, now: now)
         } else {
-            current.nextDue = now + tuning.interval(age: now - current.firstWatched, changed: changed)
+            current.next.due = now + tuning.interval(age: now - current.firstWatched, changed: changed)
         }
         runs[runID] = current
         if terminal && messagesInHand {
@@ -157,8 +155,8 @@ extension PollCore {
         guard var current = runs[runID],
               case .fetch(_, let news, let terminal, let highWaterAtStart, let serverDate, _)? = current.inFlight
         else { return }
-        current.inFlight = nil
-        current.consecutiveFailures = 0
+        current.settle()
+        current.resetFailures()
         if let terminal {
             // Nothing is written after a terminal status: this fetch had every message.
             runs[runID] = current

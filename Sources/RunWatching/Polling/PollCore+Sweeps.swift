@@ -97,8 +97,7 @@ extension PollCore {
     /// Every swept run is read once on its own (its status, and its messages after).
     mutating func readEveryRunOnce(now: Double) {
         for (id, run) in runs where run.isSwept {
-            runs[id]?.statusPending = true
-            runs[id]?.nextDue = now
+            runs[id]?.needsStatusRead(at: now)
             runs[id]?.markStale(updatedAt: run.lastUpdatedAt, now: now)
         }
     }
@@ -169,17 +168,16 @@ extension PollCore {
         let kind = status
         let news = updatedAt != run.lastUpdatedAt || !run.isSwept
         if !run.isSwept { run.phase = .swept(news: nil) }
-        run.firstListingBy = nil
+        run.listed()
         run.lastUpdatedAt = updatedAt
         if kind.needsAttention {
             if status != run.lastStatus || news {
-                run.statusPending = true
-                run.nextDue = now
+                run.needsStatusRead(at: now)
             }
             runs[runID] = run
         } else {
             run.lastStatus = status
-            run.statusPending = false
+            run.next.statusPending = false
             runs[runID] = run
             report(status: status, run: listed, pending: nil, runID: runID, effects: &effects)
             guard let reported = runs[runID] else { return }

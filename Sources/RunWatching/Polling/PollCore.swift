@@ -94,6 +94,9 @@ package struct PollCore {
         usesSweeps && sweep.failures < tuning.sweepFailuresBeforeFallback
     }
 
+    /// What the core knows of `runID` and what its request lane is doing, while it is watched.
+    package func watched(_ runID: String) -> WatchedRun? { runs[runID] }
+
     /// Sweeps started so far (the next sweep's number).
     package var sweepsStarted: Int { sweep.started }
 
@@ -117,16 +120,15 @@ package struct PollCore {
         let isNew = runs[runID] == nil
         var run = runs[runID] ?? WatchedRun(runID: runID, now: now)
         run.subscribers[id] = WatchedRun.Subscriber(nextIndex: max(0, offset), wantsMessages: messages)
-        run.statusPending = true
-        run.nextDue = now
+        run.needsStatusRead(at: now)
         runs[runID] = run
         runOfSubscription[id] = runID
         let underSweeps = isNew && sweepsAreReliable
         if underSweeps {
             // A run that changed lately is in the next sweep's listing, which tells its status for free; only a run
             // the sweeps do not list in time gets its own first poll.
-            runs[runID]?.nextDue = now + max(tuning.firstLookGrace * tuning.scale, 2.5 * sweep.interval)
-            runs[runID]?.firstListingBy = sweep.started + tuning.firstLookSweeps - 1
+            runs[runID]?.awaitListing(by: sweep.started + tuning.firstLookSweeps - 1,
+                                      due: now + max(tuning.firstLookGrace * tuning.scale, 2.5 * sweep.interval))
         }
         if underSweeps, let listing = sweep.recentlyListed[runID]?.run ?? knownRun {
             // A first look for free: every change after it is in the next sweep. (A run already watched gets its own
@@ -136,7 +138,7 @@ package struct PollCore {
                   !knownRun.status.needsAttention {
             // Polled: the caller's read is as good as the first poll's own (a run waiting for a person is read again,
             // for its request).
-            runs[runID]?.knownRead = RunRead(run: knownRun)
+            runs[runID]?.keep(known: RunRead(run: knownRun))
         }
     }
 
@@ -199,13 +201,13 @@ package struct PollCore {
     /// slowly they come (with many processes on a key the budget spaces them out, and reads of every run's own would
     /// only make them slower), up to ``PollTuning/firstLookPatience``.
     func awaitsListing(_ run: WatchedRun, now: Double) -> Bool {
-        guard let due = run.firstListingBy, sweepsAreReliable else { return false }
+        guard let due = run.awaitedSweep, sweepsAreReliable else { return false }
         return sweep.completed < due && now < run.firstWatched + tuning.firstLookPatience * tuning.scale
     }
 
     /// Where a run's read goes in the queue: a read that reports a status first, then by how long it has been due.
     private func pollOrder(_ run: WatchedRun) -> (Int, Double, String) {
-        (run.statusPending ? 0 : 1, run.nextDue, run.runID)
+        (run.next.statusPending ? 0 : 1, run.next.due, run.runID)
     }
 
     /// When a run's message fetch is due in the queue: its oldest news, moved forward for a run that ended.
@@ -220,7 +222,9 @@ package struct PollCore {
         if usesSweeps && mayLead && sweep.current == nil { wake = min(wake, sweep.nextDue) }
         if let due = sharing?.nextWake { wake = min(wake, due) }
         for run in runs.values where run.inFlight == nil {
-            if (run.statusPending || !run.isSwept) && !awaitsListing(run, now: now) { wake = min(wake, run.nextDue) }
+            if (run.next.statusPending || !run.isSwept) && !awaitsListing(run, now: now) {
+                wake = min(wake, run.next.due)
+            }
             if let news = run.news { wake = min(wake, news.notBefore) }
         }
         return wake
@@ -232,7 +236,7 @@ package struct PollCore {
     mutating func returnToOwnPolls(dueBy: Double) {
         for (id, run) in runs where run.isSwept && run.endingStatus == nil {
             runs[id]?.phase = .polled
-            runs[id]?.nextDue = min(run.nextDue, dueBy)
+            runs[id]?.next.due = min(run.next.due, dueBy)
         }
     }
 
