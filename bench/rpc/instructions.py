@@ -7,7 +7,7 @@ Each build serves 100 and then 600 sequential calls; the figure is the differenc
 The first build also runs the simulator. valgrind 3.19 dies in libdispatch's `sigsuspend` (it writes into the mask,
 which libdispatch keeps read-only), so a tiny preload that passes a copy is built with cc first.
 """
-import io, json, os, re, subprocess, sys, tempfile
+import io, json, re, subprocess, sys, tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "https"))
@@ -41,20 +41,11 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="duvo-callgrind-"))
     (work / "shim.c").write_text(SHIM)
     subprocess.run(["cc", "-O2", "-shared", "-fPIC", str(work / "shim.c"), "-o", str(work / "shim.so")], check=True)
-    sim = subprocess.Popen([builds[0], "sim", "--port", "0", "--rate-limit", "0", "--log-level", "error"],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    base = sim.stdout.readline().strip()
-    try:
-        started = subprocess.run([builds[0], "runs", "start", "--agent", tls.slow_agent(builds[0]), "--json"],
-                                 env=tls.environment(base), check=True, capture_output=True, text=True)
-        run_id = json.loads(started.stdout)["run"]["id"]
-        env = tls.environment(base, LD_PRELOAD=str(work / "shim.so"))
+    with tls.SimulatedRun(builds[0]) as sim:
+        env = tls.environment(sim.base, LD_PRELOAD=str(work / "shim.so"))
         for build in builds:
-            few, many = (collected(build, env, run_id, n, work) for n in (100, 600))
+            few, many = (collected(build, env, sim.run_id, n, work) for n in (100, 600))
             print(f"{build}: {(many - few) / 500:.0f} instructions per runs/get", flush=True)
-    finally:
-        sim.terminate()
-        sim.wait()
 
 if __name__ == "__main__":
     main()

@@ -5,7 +5,7 @@
 
 The first build also runs the simulator; ratios are to the first build.
 """
-import json, statistics, subprocess, sys
+import statistics, sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "https"))
@@ -29,37 +29,28 @@ def switches(task):
 
 def main():
     rounds, builds = int(sys.argv[1]), sys.argv[2:]
-    sim = subprocess.Popen([builds[0], "sim", "--port", "0", "--rate-limit", "0", "--log-level", "error"],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    base = sim.stdout.readline().strip()
     cpu = {b: [] for b in builds}
     switched = {b: [] for b in builds}
-    try:
-        started = subprocess.run([builds[0], "runs", "start", "--agent", tls.slow_agent(builds[0]), "--json"],
-                                 env=tls.environment(base), check=True, capture_output=True, text=True)
-        run_id = json.loads(started.stdout)["run"]["id"]
+    with tls.SimulatedRun(builds[0]) as sim:
         for number in range(rounds):
             for build in builds:
-                bridge = tls.Bridge(build, tls.environment(base))
+                bridge = tls.Bridge(build, tls.environment(sim.base))
                 for _ in range(300):
-                    bridge.get(run_id)
+                    bridge.get(sim.run_id)
                 pid, calls = bridge.proc.pid, 2000
                 c0, s0 = per_task(pid, on_cpu), per_task(pid, switches)
                 for _ in range(calls):
-                    bridge.get(run_id)
+                    bridge.get(sim.run_id)
                 cpu[build].append((per_task(pid, on_cpu) - c0) / calls / 1000)
                 switched[build].append((per_task(pid, switches) - s0) / calls)
                 bridge.close()
             print(f"round {number + 1}: " + "; ".join(
                 f"{Path(b).name} {cpu[b][-1]:.1f} µs {switched[b][-1]:.2f} switches" for b in builds), flush=True)
-        first = statistics.median(cpu[builds[0]])
-        for build in builds:
-            median = statistics.median(cpu[build])
-            print(f"{build}: median {median:.1f} µs on CPU per runs/get ({median / first:.2f}x the first), "
-                  f"{statistics.median(switched[build]):.2f} context switches")
-    finally:
-        sim.terminate()
-        sim.wait()
+    first = statistics.median(cpu[builds[0]])
+    for build in builds:
+        median = statistics.median(cpu[build])
+        print(f"{build}: median {median:.1f} µs on CPU per runs/get ({median / first:.2f}x the first), "
+              f"{statistics.median(switched[build]):.2f} context switches")
 
 if __name__ == "__main__":
     main()
