@@ -17,6 +17,9 @@ package final class SocketHTTPTransport: HTTPTransport {
     private struct IdleSocket: Sendable {
         let fd: Int32
         let since: Double
+        /// The receive timeout the socket has (`SO_RCVTIMEO`), set again only when a call needs one that differs by
+        /// 10 ms or more (each call's timeout is what is left of its attempt, a few microseconds less every time).
+        let receiveTimeout: Double
     }
 
     /// A transport keeping up to `maxIdlePerHost` idle connections per host for reuse.
@@ -42,20 +45,23 @@ package final class SocketHTTPTransport: HTTPTransport {
         let reused = checkout(key)
         let fd: Int32
         if let reused {
-            fd = reused
+            fd = reused.fd
         } else {
             fd = try await BlockingExecutor.shared.run { () throws(TransportError) in
                 try SocketIO.connect(host: host, port: port, timeout: timeout)
             }
         }
         let outcome: Result<(APIResponse, Bool), TransportError> = await withTaskCancellationHandler {
-            await BlockingExecutor.shared.run { SocketIO.exchange(fd: fd, request: request, timeout: timeout) }
+            await BlockingExecutor.shared.run {
+                SocketIO.exchange(fd: fd, request: request, timeout: timeout,
+                                  timeoutIsSet: reused.map { abs($0.receiveTimeout - timeout) < 0.01 } ?? false)
+            }
         } onCancel: {
             Platform.shutdown(fd)
         }
         switch outcome {
         case .success(let (response, keepAlive)):
-            if keepAlive && !Task.isCancelled { checkin(key, fd) } else { Platform.close(fd) }
+            if keepAlive && !Task.isCancelled { checkin(key, fd, receiveTimeout: timeout) } else { Platform.close(fd) }
             return response
         case .failure(let error):
             Platform.close(fd)
@@ -80,20 +86,20 @@ package final class SocketHTTPTransport: HTTPTransport {
     }
 
     /// An idle connection to `key` that the server has not closed, if any.
-    private func checkout(_ key: String) -> Int32? {
+    private func checkout(_ key: String) -> IdleSocket? {
         let now = MonotonicClock.now()
         while let candidate = pool.withLock({ $0[key]?.popLast() }) {
-            if now - candidate.since < 30, SocketIO.isOpenAndQuiet(candidate.fd) { return candidate.fd }
+            if now - candidate.since < 30, SocketIO.isOpenAndQuiet(candidate.fd) { return candidate }
             Platform.close(candidate.fd)
         }
         return nil
     }
 
-    private func checkin(_ key: String, _ fd: Int32) {
+    private func checkin(_ key: String, _ fd: Int32, receiveTimeout: Double) {
         let kept = pool.withLock { pool -> Bool in
             var sockets = pool[key] ?? []
             guard sockets.count < maxIdlePerHost else { return false }
-            sockets.append(IdleSocket(fd: fd, since: MonotonicClock.now()))
+            sockets.append(IdleSocket(fd: fd, since: MonotonicClock.now(), receiveTimeout: receiveTimeout))
             pool[key] = sockets
             return true
         }

@@ -29,27 +29,32 @@ package enum SocketIO {
         return nil
     }
 
-    /// Sends `request` (unless already sent: nil) and reads one response, within `timeout` seconds of silence.
-    /// Returns the response with whether the connection may be reused.
-    static func exchange(fd: Int32, request: [UInt8]?, timeout: Double) -> Result<(APIResponse, Bool), TransportError> {
-        Platform.setReceiveTimeout(fd, seconds: timeout)
+    /// Sends `request` (unless already sent: nil) and reads one response, within `timeout` seconds of silence
+    /// (`timeoutIsSet`: a pooled socket that already has it). Returns the response with whether the connection may
+    /// be reused.
+    static func exchange(fd: Int32, request: [UInt8]?, timeout: Double, timeoutIsSet: Bool)
+        -> Result<(APIResponse, Bool), TransportError>
+    {
+        if !timeoutIsSet { Platform.setReceiveTimeout(fd, seconds: timeout) }
         if let request, let error = sendAll(fd: fd, request) { return .failure(error) }
         var reader = HTTPResponseReader()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
+        // Allocated, not zero-filled (64 KiB per call otherwise): only the bytes `recv` wrote are ever read.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
+        defer { buffer.deallocate() }
         while true {
             switch reader.parse() {
             case .complete(let response, let keepAlive): return .success((response, keepAlive))
             case .invalid(let reason): return .failure(.connectionLost("unreadable HTTP response: \(reason)"))
             case .needMore: break
             }
-            let count = buffer.withUnsafeMutableBytes { Platform.receive(fd: fd, into: $0) }
+            let count = Platform.receive(fd: fd, into: buffer)
             if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             if count < 0 && Platform.lastErrorIsWouldBlock { return .failure(.timedOut) }
             if count <= 0 {
                 if let response = reader.finishAtEndOfStream() { return .success((response, false)) }
                 return .failure(.connectionLost("the connection closed before the response was complete"))
             }
-            reader.append(buffer[0..<count])
+            reader.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
 }

@@ -66,15 +66,15 @@ package final class BlockingExecutor: @unchecked Sendable {
         let mustGrow = locked { () -> Bool in
             jobs.append(job)
             // Each idle thread takes one queued job; more jobs than idle threads need a new thread.
-            guard jobs.count > idle else {
-                pthread_cond_signal(wakeup)
-                return false
-            }
+            guard jobs.count > idle else { return false }
             threads += 1
             peak = max(peak, threads)
             return true
         }
-        if mustGrow { start() }
+        // Signalled after the unlock: a thread woken while the mutex is still held wakes only to sleep again on
+        // the mutex, one more context switch for every job. A thread that stops waiting between the unlock and the
+        // signal finds the job anyway: it looks at `jobs` before it waits again or ends.
+        if mustGrow { start() } else { pthread_cond_signal(wakeup) }
     }
 
     private func locked<T>(_ body: () -> T) -> T {

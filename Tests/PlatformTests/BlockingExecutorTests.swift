@@ -54,6 +54,27 @@ struct BlockingExecutorTests {
         #expect(await executor.run { 42 } == 42, "a new thread starts for work after the last one ended")
     }
 
+    @Test("a job submitted while the idle threads are timing out still runs (no wake-up is lost)")
+    func noLostWakeUps() async throws {
+        // Threads time out every millisecond, so submissions keep landing between a thread's timeout and its end,
+        // and between a submission's unlock and its signal.
+        let executor = BlockingExecutor(name: "test-race", idleTimeout: .milliseconds(1))
+        let ran = Tally()
+        for round in 0..<300 {
+            let done = DispatchSemaphore(value: 0)
+            executor.submit {
+                ran.value.add(1, ordering: .relaxed)
+                done.signal()
+            }
+            // A deadline, so that a lost job fails the test instead of hanging it.
+            let finished = await BlockingExecutor.shared.run { done.wait(timeout: .now() + 20) == .success }
+            #expect(finished, "job \(round) never ran")
+            if !finished { return }
+            if round % 3 == 0 { try await Task.sleep(for: .microseconds(round % 7 * 300)) }
+        }
+        #expect(ran.value.load(ordering: .relaxed) == 300)
+    }
+
     @Test("run passes a job's typed error back to the caller")
     func typedErrors() async {
         struct Refused: Error, Equatable {}

@@ -212,6 +212,25 @@ def slow_agent(duvo: str) -> str:
     return next(a["id"] for a in agents if a["name"] == "slow")
 
 
+class SimulatedRun:
+    """`duvo sim` (of `duvo`, on a free port, no rate limit) with one slow run started: `base` and `run_id`."""
+
+    def __init__(self, duvo: str):
+        self.sim = subprocess.Popen([duvo, "sim", "--port", "0", "--rate-limit", "0", "--log-level", "error"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.base = self.sim.stdout.readline().strip()
+        started = subprocess.run([duvo, "runs", "start", "--agent", slow_agent(duvo), "--json"],
+                                 env=environment(self.base), check=True, capture_output=True, text=True)
+        self.run_id = json.loads(started.stdout)["run"]["id"]
+
+    def __enter__(self) -> "SimulatedRun":
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.sim.terminate()
+        self.sim.wait()
+
+
 def table(r: dict) -> str:
     cli = r["cli_runs_get"]
     rows = [
