@@ -169,6 +169,23 @@ struct InProcessMCPEdgeTests {
         #expect(!bridge.frames.contains { $0["id"] == "wait" }, "a cancelled request is owed no answer")
     }
 
+    @Test("a wait sent right after the client cancelled one keeps to the patience that cancel showed")
+    func patienceLearntBeforeTheNextWait() async throws {
+        // At 10x the slow agent works about 18 s: far longer than the second wait may last.
+        let (bridge, _) = try await Self.session { $0.speed = 10 }
+        let started = try await MCP.tool(bridge, "duvo_start_run", ["agent_id": .string(try bridge.agentID("slow"))])
+        let runID = try #require(started["structuredContent"]?["run"]?["id"]?.stringValue)
+        bridge.send(["jsonrpc": "2.0", "id": "wait", "method": "tools/call",
+                     "params": ["name": "duvo_wait_for_run", "arguments": ["run_id": .string(runID)]]])
+        try await Task.sleep(for: .seconds(1))
+        // The cancel and the next wait back to back, as an SDK sends them when its own timeout fires.
+        bridge.notify("notifications/cancelled", ["requestId": "wait", "reason": "client timeout"])
+        let next = try await MCP.tool(bridge, "duvo_wait_for_run", ["run_id": .string(runID)])
+        #expect(next["structuredContent"]?["finished"] == false, "\(next)")
+        #expect(next["structuredContent"]?["timed_out"] == true, "\(next)")
+        _ = try await MCP.tool(bridge, "duvo_stop_run", ["run_id": .string(runID)])
+    }
+
     /// In a 2025 session with elicitation, starts `agent`, answers the one form the server sends with `answer`, and
     /// waits until the run finishes or the wait hands it back: (the bridge, the run id, the form, the last wait).
     static func askedThroughElicitation(_ revision: String, agent: String, answer: JSONValue) async throws

@@ -48,12 +48,12 @@ struct ToolSchemaTests {
     @Test("a cancelled wait caps later waits at 70% of the time it lasted, never under half a second")
     func patience() async {
         let session = MCPSession()
-        #expect(await session.waitCap == nil)
-        #expect(await session.noteCancelledWait(after: .seconds(5)))
-        #expect(await session.waitCap == 3.5)
-        #expect(await !session.noteCancelledWait(after: .seconds(8)), "a longer wait shows no less patience")
-        #expect(await session.waitCap == 3.5)
-        #expect(await session.noteCancelledWait(after: .milliseconds(200)))
-        #expect(await session.waitCap == 0.5)
+        #expect(session.waitCap == nil)
+        #expect(session.noteCancelledWait(after: .seconds(5)))
+        #expect(session.waitCap == 3.5)
+        #expect(!session.noteCancelledWait(after: .seconds(8)), "a longer wait shows no less patience")
+        #expect(session.waitCap == 3.5)
+        #expect(session.noteCancelledWait(after: .milliseconds(200)))
+        #expect(session.waitCap == 0.5)
     }
 }

@@ -1,4 +1,5 @@
 import JSONCore
+import Synchronization
 
 /// The MCP state of one connection: the revision agreed in `initialize`, what the client can do, and the log level
 /// it asked for.
@@ -16,8 +17,9 @@ actor MCPSession {
     /// The least severe level the client wants as `notifications/message`; nil sends none.
     private(set) var logLevel: MCPLogLevel?
     /// How long the client waited for a wait before cancelling it (its own tool-call timeout, most likely); the
-    /// shortest seen.
-    private(set) var observedPatience: Duration?
+    /// shortest seen. Behind a lock, not the actor: a wait's cancellation handler records it synchronously, while the
+    /// connection takes the client's cancel in, so the request that follows it already sees it.
+    private nonisolated let observedPatience = Mutex<Duration?>(nil)
 
     /// The share of the client's observed patience a wait may use, leaving room for the answer to reach it.
     static let patienceShare = 0.7
@@ -46,16 +48,18 @@ actor MCPSession {
 
     /// Records that the client cancelled a wait after `waited`.
     /// - Returns: whether this lowered the patience waits keep to.
-    func noteCancelledWait(after waited: Duration) -> Bool {
-        if let observedPatience, observedPatience <= waited { return false }
-        observedPatience = waited
-        return true
+    nonisolated func noteCancelledWait(after waited: Duration) -> Bool {
+        observedPatience.withLock { observed in
+            if let observed, observed <= waited { return false }
+            observed = waited
+            return true
+        }
     }
 
     /// The longest, in seconds, a wait may last so that it answers before this client gives up on it; nil until a
     /// client cancelled one.
-    var waitCap: Double? {
-        observedPatience.map { max(Self.shortestWait, $0.seconds * Self.patienceShare) }
+    nonisolated var waitCap: Double? {
+        observedPatience.withLock { $0 }.map { max(Self.shortestWait, $0.seconds * Self.patienceShare) }
     }
 
     /// Whether a message at `level` should be sent to the client.

@@ -1,3 +1,4 @@
+import Diagnostics
 import DuvoAPI
 import DuvoBridge
 import JSONCore
@@ -44,7 +45,7 @@ struct RunWaitTool: Sendable {
         var seconds = min(args.timeoutS ?? options.maxWaitSeconds, options.maxWaitSeconds)
         // A client that cancelled a wait showed how long it waits for a tool: answer well before that, so that the
         // model reads "call again" instead of a timeout error.
-        if let cap = await environment.session.waitCap { seconds = min(seconds, cap) }
+        if let cap = environment.session.waitCap { seconds = min(seconds, cap) }
         let started = ContinuousClock.now
         let progress = progressToken.map {
             WaitProgress(token: $0, runID: args.runID, connection: environment.context.connection,
@@ -52,15 +53,18 @@ struct RunWaitTool: Sendable {
         }
         let interval = options.progressInterval
         let report: WaitReport
-        do {
-            report = try await withThrowingTaskGroup(of: Void.self, returning: WaitReport.self) { group in
+        let session = environment.session
+        let logger = environment.context.logger
+        report = try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: Void.self, returning: WaitReport.self) { group in
                 if let progress { group.addTask { await progress.report(every: interval) } }
                 defer { group.cancelAll() }
                 return try await wait(for: args.runID, until: started + .seconds(seconds), progress: progress)
             }
-        } catch {
-            if Task.isCancelled { await learnPatience(waited: ContinuousClock.now - started) }
-            throw error
+        } onCancel: {
+            // Runs as the connection takes the client's cancel in, before it reads the next request: a wait the
+            // client sends right after already keeps to the patience learnt here.
+            Self.learnPatience(waited: ContinuousClock.now - started, session: session, logger: logger)
         }
         if case .askClient(let form) = report.ending, let round {
             return .inputRequired(round.inputRequired(form))
@@ -116,11 +120,10 @@ struct RunWaitTool: Sendable {
     }
 
     /// The client cancelled this wait after `waited`: later waits in this session end before that.
-    private func learnPatience(waited: Duration) async {
-        guard await environment.session.noteCancelledWait(after: waited),
-              let cap = await environment.session.waitCap else { return }
+    private static func learnPatience(waited: Duration, session: MCPSession, logger: Logger) {
+        guard session.noteCancelledWait(after: waited), let cap = session.waitCap else { return }
         let tenths = { (value: Double) in (value * 10).rounded() / 10 }
-        environment.context.logger.info("the client cancelled a wait after \(tenths(waited.seconds)) s; later waits "
+        logger.info("the client cancelled a wait after \(tenths(waited.seconds)) s; later waits "
             + "answer within \(tenths(cap)) s")
     }
 
