@@ -48,6 +48,8 @@ public actor PollScheduler {
     /// The tasks that feed the bus's hints and health to the core, once subscribed.
     private var eventTasks: [Task<Void, Never>] = []
     private var eventSubscription: EventSubscription?
+    /// Whether subscribing was tried (once: a directory that failed is not tried again for every follow).
+    private var subscribedToEvents = false
 
     /// A scheduler polling through `client` on the client's clock, sharing sweeps through `coordination` (the one
     /// the client's budget was made with).
@@ -207,14 +209,13 @@ public actor PollScheduler {
     /// Subscribes to the key's webhook events once something is watched; a bus that cannot be used is reported
     /// once and the runs are polled as if there were none.
     private func subscribeToEvents() {
-        guard let events, eventSubscription == nil, eventTasks.isEmpty, !core.isShutDown else { return }
+        guard let events, !subscribedToEvents, !core.isShutDown else { return }
+        subscribedToEvents = true
         let subscription: EventSubscription
         do {
             subscription = try events.subscribe()
         } catch {
             handle(.eventBus(.unavailable("\(error)")))
-            // Not again: the directory that failed is not retried for every follow.
-            eventTasks = [Task {}]
             return
         }
         eventSubscription = subscription
