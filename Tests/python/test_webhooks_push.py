@@ -177,3 +177,31 @@ def test_webhooks_must_be_an_http_url(duvo, runtime):
     done = subprocess.run([duvo, "rpc", "--webhooks", "ftp://hooks.example.com"], env=env, capture_output=True,
                           text=True, timeout=30, input="")
     assert done.returncode == 2 and "'--webhooks' must be an http(s) URL" in done.stderr, done.stderr
+
+
+def test_webhooks_needs_coordination(duvo, runtime):
+    env = {**os.environ, "DUVO_API_KEY": API_KEY, "DUVO_RUNTIME_DIR": runtime}
+    done = subprocess.run([duvo, "rpc", "--coordination", "off", "--webhooks", "https://hooks.example.com/duvo"],
+                          env=env, capture_output=True, text=True, timeout=30, input="")
+    assert done.returncode == 2 and "'--webhooks' needs --coordination local or redis" in done.stderr, done.stderr
+
+
+def test_runs_start_follow_with_DUVO_WEBHOOKS_asks_for_events(duvo, runtime, sim):
+    sim_url, _ = sim
+    receiver = Receiver(duvo, runtime)
+    try:
+        env = {**os.environ, "DUVO_API_KEY": API_KEY, "DUVO_RUNTIME_DIR": runtime, "DUVO_BASE_URL": sim_url,
+               "DUVO_WEBHOOKS": receiver.base}
+        for name in ("DUVO_API_KEY_FILE", "DUVO_COORDINATION", "DUVO_SIMULATE"):
+            env.pop(name, None)
+        echo = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+        done = subprocess.run([duvo, "runs", "start", "--agent", echo, "--message", "hi", "--follow"], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert TOKEN not in done.stdout + done.stderr
+        deadline = time.monotonic() + 10
+        while "published run_completed for run" not in receiver.log() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "published run_completed for run" in receiver.log(), "the run was given the receiver's URL"
+    finally:
+        receiver.stop()
