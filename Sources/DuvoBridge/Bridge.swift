@@ -19,12 +19,19 @@ public final class Bridge: Sendable {
 
     /// A bridge over `client`, polling as `tuning` says and sharing sweeps through `coordination` (the one the
     /// client's budget was made with).
-    public init(client: DuvoClient, coordination: Coordination, tuning: PollTuning = PollTuning(),
+    public convenience init(client: DuvoClient, coordination: Coordination, tuning: PollTuning = PollTuning(),
                 logger: Logger) {
+        self.init(client: client, coordination: coordination, tuning: tuning, logger: logger, webhooks: nil)
+    }
+
+    /// With `webhooks`, the runs it starts ask Duvo for events, which make their reads due.
+    package init(client: DuvoClient, coordination: Coordination, tuning: PollTuning = PollTuning(),
+                 logger: Logger, webhooks: Webhooks?) {
         self.client = client
         self.logger = logger
-        scheduler = PollScheduler(client: client, coordination: coordination, tuning: tuning, logger: logger)
-        operations = RunOperations(client: client, scheduler: scheduler)
+        scheduler = PollScheduler(client: client, coordination: coordination, tuning: tuning, logger: logger,
+                                  events: webhooks?.events)
+        operations = RunOperations(client: client, scheduler: scheduler, webhook: webhooks?.url)
         follows = FollowManager(operations: operations)
     }
 

@@ -18,8 +18,10 @@ package final class BridgeServer: Sendable {
     /// A server reading and writing `transport`, calling Duvo through `client`, polling as `tuning` says and sharing
     /// sweeps with other processes through `coordination` (the one the client's budget was made with).
     package init(transport: some ByteInput & ByteOutput, client: DuvoClient, coordination: Coordination,
-                tuning: PollTuning, mcp: MCPOptions, configuration: RPCConnection.Configuration, logger: Logger) {
-        let bridge = Bridge(client: client, coordination: coordination, tuning: tuning, logger: logger)
+                tuning: PollTuning, mcp: MCPOptions, configuration: RPCConnection.Configuration, logger: Logger,
+                webhooks: Webhooks? = nil) {
+        let bridge = Bridge(client: client, coordination: coordination, tuning: tuning, logger: logger,
+                            webhooks: webhooks)
         var router = RPCRouter()
         MethodTable.register(into: &router, bridge: bridge)
         MCPServer.register(into: &router, bridge: bridge, options: mcp)

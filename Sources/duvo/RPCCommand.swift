@@ -78,7 +78,7 @@ enum RPCCommand {
         }
         let server = BridgeServer(transport: transport, client: endpoint.client, coordination: endpoint.coordination,
                                   tuning: endpoint.pollTuning, mcp: mcpOptions, configuration: configuration,
-                                  logger: logger)
+                                  logger: logger, webhooks: endpoint.webhooks)
         let signals = SignalTrap([.terminate, .interrupt]) { signal in
             logger.info("signal \(signal): shutting down")
             Task { await server.beginShutdown() }

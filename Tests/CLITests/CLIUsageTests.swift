@@ -158,6 +158,7 @@ struct CLIUsageTests {
               --team-id ID          Team for v2's list and stats; v2 starts runs in it (without one, through /v1/runs). (env: DUVO_TEAM_ID)
               --rate-limit N        Requests per minute this process allows itself (0 = no limit). (env: DUVO_RATE_LIMIT) (default: 300)
               --coordination MODE   How processes on one key share its budget: off, local (default), redis[s]://host:port/db. (env: DUVO_COORDINATION) (default: local)
+              --webhooks URL        Public URL of 'duvo webhooks': runs started here ask Duvo for events there (push, not poll). (env: DUVO_WEBHOOKS)
               --simulate[=private]  Use this user's shared simulator of the Duvo API (no key, no network); =private: one of this process's own. (env: DUVO_SIMULATE)
               --sim-speed X         With --simulate: run the simulated clock X times faster. (env: DUVO_SIM_SPEED) (default: 1)
               --log-level LEVEL     error, warn, info, debug or trace (logs go to stderr). (env: DUVO_LOG_LEVEL) (default: warn)

@@ -15,11 +15,11 @@ struct CoreScript {
     /// A core with the default intervals; `canListRuns` turns team-wide sweeps on from `sweepThreshold` runs.
     /// `sharedSweeps`: sweeps are shared with other processes (coordination on).
     init(canListRuns: Bool = false, sweepThreshold: Int = 3, pageSize: Int = 100, rateLimit: Int = 300,
-         sharedSweeps: Bool = false) {
+         sharedSweeps: Bool = false, webhooks: Bool = false) {
         var tuning = PollTuning()
         tuning.sweepThreshold = sweepThreshold
         core = PollCore(tuning: tuning, canListRuns: canListRuns, pageSize: pageSize, rateLimit: rateLimit,
-                        sharedSweeps: sharedSweeps)
+                        sharedSweeps: sharedSweeps, webhooks: webhooks)
     }
 
     /// A core sharing sweeps whose lease another process holds, waiting on run A (known to be running) with sweeps

@@ -46,7 +46,9 @@ final class Invocation: Sendable {
     /// ``scheduler()``'s, made only when a command follows or waits.
     func operations() async throws -> RunOperations {
         let endpoint = try await endpoint()
-        return RunOperations(client: endpoint.client) { [self] in self.scheduler(on: endpoint) }
+        return RunOperations(client: endpoint.client, webhook: endpoint.webhooks?.url) { [self] in
+            self.scheduler(on: endpoint)
+        }
     }
 
     /// Runs operations, their failure in the command line's form: a parameter that does not fit is a usage error
@@ -91,7 +93,8 @@ final class Invocation: Sendable {
             // own warning would say the same thing twice.
             let quiet = logger.level > .warning ? logger : Logger(label: logger.label, level: .error)
             let scheduler = PollScheduler(client: endpoint.client, coordination: endpoint.coordination,
-                                          tuning: endpoint.pollTuning, logger: quiet)
+                                          tuning: endpoint.pollTuning, logger: quiet,
+                                          events: endpoint.webhooks?.events)
             state.scheduler = scheduler
             return scheduler
         }

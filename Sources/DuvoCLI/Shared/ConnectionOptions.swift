@@ -33,6 +33,9 @@ package enum ConnectionOptions {
         .value("coordination", valueName: "MODE",
                help: "How processes on one key share its budget: off, local (default), redis[s]://host:port/db.",
                environment: "DUVO_COORDINATION", defaultValue: "local"),
+        .value("webhooks", valueName: "URL",
+               help: "Public URL of 'duvo webhooks': runs started here ask Duvo for events there (push, not poll).",
+               environment: "DUVO_WEBHOOKS"),
         .flag("simulate", help: "Use this user's shared simulator of the Duvo API (no key, no network); "
                   + "=private: one of this process's own.",
               environment: "DUVO_SIMULATE", variants: ["private"]),
@@ -56,6 +59,8 @@ package enum ConnectionOptions {
         package let simulator: Simulator?
         /// Poll intervals for follows and waits.
         package let pollTuning: PollTuning
+        /// The webhook the runs it starts are given and the bus of their events (`--webhooks`), if asked for.
+        package var webhooks: Webhooks? = nil
         /// The pid of the shared simulator it talks to (`duvo runs --simulate`), so a follow can tell it stopped.
         var sharedSimulatorPID: Int32?
     }
@@ -201,7 +206,43 @@ package enum ConnectionOptions {
                                                          logger: logger),
                                 logger: logger, coordination: coordination, clock: clock)
         return Endpoint(client: client, coordination: coordination, simulator: simulator,
-                        pollTuning: PollTuning(scale: scale))
+                        pollTuning: PollTuning(scale: scale),
+                        webhooks: try webhooks(parsed, configuration, environment, logger))
+    }
+
+    /// What `--webhooks` asks for: the URL the runs this process starts are given (the public URL, one slash, the
+    /// key's token) and the key's event bus (`--coordination`'s); nil without the option or without a key.
+    /// - Throws: ``UsageError`` when the URL is not http(s) or coordination is off (events reach a process through
+    ///   it); ``DuvoAPIError/notConfigured(_:)`` when the bus cannot be used.
+    private static func webhooks(_ parsed: ParsedCommand, _ configuration: DuvoConfiguration,
+                                 _ environment: [String: String], _ logger: Logger) throws -> Webhooks? {
+        guard let text = parsed.value("webhooks"), !text.isEmpty else { return nil }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil
+        else {
+            throw UsageError("option '--webhooks' must be an http(s) URL with no query, such as "
+                + "https://hooks.example.com/duvo, not '\(text)'", commandPath: parsed.commandPath)
+        }
+        guard let key = configuration.apiKey else { return nil }
+        let mode = try coordinationMode(parsed, environment)
+        var tls = TLSConfiguration.system
+        if case .redis(let endpoint) = mode, endpoint.tls {
+            tls = try TLSConfiguration.resolve(environment: environment, caFile: parsed.value("ca-file"))
+        }
+        let bus: (any EventBus)?
+        do {
+            bus = try Coordination.eventBus(mode: mode, secret: key.secret, environment: environment, tls: tls,
+                                            logger: logger)
+        } catch {
+            throw DuvoAPIError.notConfigured("--webhooks: the event bus cannot be used: \(error)")
+        }
+        guard let bus else {
+            throw UsageError("option '--webhooks' needs --coordination local or redis: the events reach this "
+                + "process through it", commandPath: parsed.commandPath)
+        }
+        let token = WebhookToken(apiKey: key.secret)
+        logger.info("runs started here ask Duvo for webhook events at \(text) (token withheld)")
+        return Webhooks(url: token.webhookURL(base: text), events: bus)
     }
 
     /// The transport for `baseURL` with the trust and proxy settings of the flags and environment. The embedded

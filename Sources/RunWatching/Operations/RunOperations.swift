@@ -21,13 +21,19 @@ package struct RunOperations: Sendable {
     /// The largest page of messages or runs Duvo serves.
     package static let largestPage = 100
 
-    package init(client: DuvoClient, scheduler: PollScheduler) {
-        self.init(client: client) { scheduler }
+    /// The URL (with its token) at which Duvo reaches this process's webhook receiver, when it asks for events
+    /// (``WebhookToken/webhookURL(base:)``); it is a secret, registered with the redactor.
+    package let webhook: String?
+
+    package init(client: DuvoClient, scheduler: PollScheduler, webhook: String? = nil) {
+        self.init(client: client, webhook: webhook) { scheduler }
     }
 
     /// Operations whose follows and waits use the scheduler `scheduler` makes (or returns) when first needed.
-    package init(client: DuvoClient, scheduler: @escaping @Sendable () async -> PollScheduler) {
+    package init(client: DuvoClient, webhook: String? = nil,
+                 scheduler: @escaping @Sendable () async -> PollScheduler) {
         self.client = client
+        self.webhook = webhook
         makeScheduler = scheduler
     }
 
@@ -59,16 +65,24 @@ package struct RunOperations: Sendable {
     }
 
     /// Starts a run; never sent twice (a lost answer is recovered, see ``DuvoClient``).
+    ///
+    /// With webhooks configured (``webhook``), a run started without the caller's own `webhook_url` gets this
+    /// process's, and a follow of it started here is read only as a safety net while events arrive. A caller's own
+    /// `webhook_url` wins, and that run is polled as ever.
     package func start(_ request: StartRequest) async throws(RunOperationError) -> StartedRun {
         try ParameterChecks.uuid(request.agentID, field: "agent_id")
         try ParameterChecks.nonEmpty(request.teamID, field: "team_id")
         // Statuses will flow for this run: from the first start of a burst, the starts leave the status reserve free.
         if request.willFollow { await client.budget.expectStatusNews() }
-        return try await duvo { () async throws(DuvoAPIError) in
+        let ours = request.webhookURL == nil ? webhook : nil
+        let webhookURL = request.webhookURL ?? ours
+        let started = try await duvo { () async throws(DuvoAPIError) in
             try await client.startRun(agentID: request.agentID, message: request.message,
-                                      sandboxID: request.sandboxID, webhookURL: request.webhookURL,
+                                      sandboxID: request.sandboxID, webhookURL: webhookURL,
                                       teamID: request.teamID)
         }
+        if ours != nil, request.willFollow { await scheduler().expectPush(started.item.id) }
+        return started
     }
 
     /// Reads a run and the human request it waits on.

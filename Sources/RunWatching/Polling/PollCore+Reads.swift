@@ -119,6 +119,8 @@ extension PollCore {
             return
         }
         let changed = status != current.lastStatus || updatedAt != current.lastUpdatedAt
+        noteAnnouncedChange(of: current, to: status, now: now)
+        current.hinted = false
         current.lastStatus = status
         current.lastUpdatedAt = updatedAt
         current.next.statusPending = false
@@ -142,7 +144,9 @@ extension PollCore {
             scheduleConfirmation(&current, updatedAt: updatedAt, serverDate: serverDate,
                                  highWaterAtStart: highWaterAtStart, now: now)
         } else {
-            current.next.due = now + tuning.interval(age: now - current.firstWatched, changed: changed)
+            current.next.due = now + (readsAsSafetyNet(current, status: status)
+                ? tuning.safetyNetInterval * tuning.scale
+                : tuning.interval(age: now - current.firstWatched, changed: changed))
         }
         runs[runID] = current
         if terminal && messagesInHand {

@@ -24,17 +24,22 @@ package struct PollCore {
     var sweep = SweepState()
     /// Sweeps shared with the other processes on the key (nil: this process sweeps for itself alone).
     var sharing: SweepSharing?
+    /// Webhook events for the runs this process starts (nil: not configured, every run is polled as ever).
+    var push: PushState?
     private(set) var isShutDown = false
     private var nextTicket: UInt64 = 1
 
     /// A core with these settings and nothing watched. With `sharedSweeps`, the team-wide sweeps are shared with the
     /// other processes on the key (see ``SweepSharing``): this one sweeps only while it holds the lease.
-    package init(tuning: PollTuning, canListRuns: Bool, pageSize: Int, rateLimit: Int, sharedSweeps: Bool = false) {
+    /// With `webhooks`, runs this process starts get its webhook and hints arrive (see ``PushState``).
+    package init(tuning: PollTuning, canListRuns: Bool, pageSize: Int, rateLimit: Int, sharedSweeps: Bool = false,
+                 webhooks: Bool = false) {
         self.tuning = tuning
         self.canListRuns = canListRuns
         self.pageSize = pageSize
         self.rateLimit = rateLimit
         sharing = sharedSweeps ? SweepSharing() : nil
+        push = webhooks ? PushState() : nil
     }
 
     /// Whether sweeps, once started, go on while anything is watched (sweeps shared with other processes: the
@@ -70,6 +75,12 @@ package struct PollCore {
             sharingFailed(error, now: now, effects: &effects)
         case .shutdown:
             shutDown(effects: &effects)
+        case .pushExpected(let runID):
+            expectPush(runID)
+        case .hinted(let runID):
+            takeHint(runID, now: now)
+        case .eventBus(let health):
+            takeBusHealth(health, now: now, effects: &effects)
         }
         driveSharing(now: now, effects: &effects)
         return effects
@@ -119,6 +130,7 @@ package struct PollCore {
         if runs.isEmpty { sweep.engaged = false }
         let isNew = runs[runID] == nil
         var run = runs[runID] ?? WatchedRun(runID: runID, now: now)
+        if push?.expected.remove(runID) != nil { run.pushed = true }
         run.subscribers[id] = WatchedRun.Subscriber(nextIndex: max(0, offset), wantsMessages: messages)
         run.needsStatusRead(at: now)
         runs[runID] = run
@@ -170,6 +182,8 @@ package struct PollCore {
 
     private mutating func startWhatIsDue(now: Double, effects: inout [PollEffect]) {
         guard !isIdle else { return }
+        checkMissedEvents(now: now, effects: &effects)
+        readWaitingHints(now: now)
         if stickySweeps && usesSweeps { sweep.engaged = true }
         if usesSweeps {
             if mayLead && sweep.current == nil && sweep.nextDue <= now {

@@ -31,6 +31,13 @@ package enum PollEvent: Sendable {
     case sharingFailed(CoordinationError)
     /// The process shuts down: every subscription ends with reason `shutdown`.
     case shutdown
+    /// `runID` was started with this process's webhook: Duvo will announce its changes, so once watched it is read
+    /// only as a safety net (``PollTuning/safetyNetInterval``) while events arrive.
+    case pushExpected(runID: String)
+    /// A webhook event named `runID`: a hint to read it now, never its state. Costs nothing for a run not watched.
+    case hinted(runID: String)
+    /// The event bus started (`receiving`) or stopped (`unavailable`) delivering hints.
+    case eventBus(EventBusHealth)
 }
 
 /// What the core asks its driver to do: the output of ``PollCore/step(_:now:)``.

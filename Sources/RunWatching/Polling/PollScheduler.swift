@@ -43,26 +43,38 @@ public actor PollScheduler {
     private var requests: [UInt64: Task<Void, Never>] = [:]
     /// Callers of ``listedBySweeps(_:)`` waiting for a sweep numbered `sweep` or later.
     private var existenceWaiters: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
+    /// The key's webhook events, when this process asks Duvo for them (see ``PushState``).
+    private let events: (any EventBus)?
+    /// The tasks that feed the bus's hints and health to the core, once subscribed.
+    private var eventTasks: [Task<Void, Never>] = []
+    private var eventSubscription: EventSubscription?
+    /// Whether subscribing was tried (once: a directory that failed is not tried again for every follow).
+    private var subscribedToEvents = false
 
     /// A scheduler polling through `client` on the client's clock, sharing sweeps through `coordination` (the one
     /// the client's budget was made with).
-    package init(client: DuvoClient, coordination: Coordination, tuning: PollTuning = PollTuning(), logger: Logger) {
+    /// With `events`, the runs this process starts carry its webhook, and the bus's hints make their reads due.
+    package init(client: DuvoClient, coordination: Coordination, tuning: PollTuning = PollTuning(), logger: Logger,
+                 events: (any EventBus)? = nil) {
         let coordinator = client.canListRuns ? client.configuration.teamID.flatMap(coordination.sweeps) : nil
         self.init(transport: client, clock: client.clock, tuning: tuning, logger: logger,
-                  sweepCoordinator: coordinator, participant: coordination.participant)
+                  sweepCoordinator: coordinator, participant: coordination.participant, events: events)
     }
 
     /// A scheduler polling through `transport` on `clock`. With a `sweepCoordinator`, the team-wide sweeps are shared
     /// with the other processes on the key: the one holding its lease sweeps and publishes (as `participant`), the
     /// others take in what it published.
     package init(transport: any PollTransport, clock: any TimeSource, tuning: PollTuning = PollTuning(),
-                logger: Logger, sweepCoordinator: (any SweepCoordinator)? = nil, participant: String = "") {
+                logger: Logger, sweepCoordinator: (any SweepCoordinator)? = nil, participant: String = "",
+                events: (any EventBus)? = nil) {
         self.transport = transport
         self.clock = clock
         self.tuning = tuning
         self.logger = logger
+        self.events = events
         core = PollCore(tuning: tuning, canListRuns: transport.canListRuns, pageSize: transport.maxMessagePageSize,
-                        rateLimit: transport.rateLimitPerMinute, sharedSweeps: sweepCoordinator != nil)
+                        rateLimit: transport.rateLimitPerMinute, sharedSweeps: sweepCoordinator != nil,
+                        webhooks: events != nil)
         sharing = sweepCoordinator.map { Sharing(coordinator: $0, participant: participant) }
     }
 
@@ -78,8 +90,18 @@ public actor PollScheduler {
         let (stream, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
         streams[id] = continuation
         handle(.subscribed(id: id, runID: runID, fromOffset: offset, messages: messages, knownRun: knownRun))
+        subscribeToEvents()
         ensureDriver()
         return Subscription(id: id, events: stream)
+    }
+
+    /// Whether the runs this process starts get its webhook (see ``expectPush(_:)``).
+    package nonisolated var asksForEvents: Bool { events != nil }
+
+    /// Notes that `runID` was started with this process's webhook: once watched, it is read only as a safety net
+    /// while events arrive.
+    package func expectPush(_ runID: String) {
+        handle(.pushExpected(runID: runID))
     }
 
     /// Ends a subscription early; its stream gets `ended(reason: unfollowed)`.
@@ -99,6 +121,10 @@ public actor PollScheduler {
         requests = [:]
         driver?.cancel()
         driver = nil
+        eventSubscription?.cancel()
+        eventSubscription = nil
+        for task in eventTasks { task.cancel() }
+        eventTasks = []
         await finishSharing()
     }
 
@@ -178,6 +204,34 @@ public actor PollScheduler {
         requests[request.ticket] = nil
         guard !core.isShutDown else { return }
         handle(event)
+    }
+
+    /// Subscribes to the key's webhook events once something is watched; a bus that cannot be used is reported
+    /// once and the runs are polled as if there were none.
+    private func subscribeToEvents() {
+        guard let events, !subscribedToEvents, !core.isShutDown else { return }
+        subscribedToEvents = true
+        let subscription: EventSubscription
+        do {
+            subscription = try events.subscribe()
+        } catch {
+            handle(.eventBus(.unavailable("\(error)")))
+            return
+        }
+        eventSubscription = subscription
+        eventTasks = [
+            Task { [weak self] in
+                for await hint in subscription.hints { await self?.hinted(hint) }
+            },
+            Task { [weak self] in
+                for await health in subscription.health { await self?.handle(.eventBus(health)) }
+            },
+        ]
+    }
+
+    private func hinted(_ hint: WebhookHint) {
+        guard !core.isShutDown else { return }
+        handle(.hinted(runID: hint.runID))
     }
 
     private func ensureDriver() {

@@ -39,6 +39,14 @@ public struct PollTuning: Sendable {
     package var listingMemory: Double
     /// The scheduler's longest pause between looks at what is due, in seconds (not scaled).
     package var tick: Double
+    /// The least time between two reads of one run that webhook hints ask for, whatever the hint rate.
+    package var hintSpacing: Double
+    /// How often a run started with this process's webhook is read while events arrive (the safety net): the
+    /// operations guide's 60-120 s for long runs.
+    package var safetyNetInterval: Double
+    /// How long after a read found a change that Duvo announces (an end, a request for a person) its event may
+    /// still arrive before it counts as missed.
+    package var missedEventGrace: Double
 
     /// The defaults: 2 s for two minutes, 10 s to a quarter hour, then 30 s; 1 s after a change.
     public init(scale: Double = 1, concurrency: Int = 16) {
@@ -60,6 +68,9 @@ public struct PollTuning: Sendable {
         tick = 0.05
         listingMemory = 120
         finalFetchHeadStart = 30
+        hintSpacing = 0.25
+        safetyNetInterval = 60
+        missedEventGrace = 5
     }
 
     /// The next poll's delay for a run watched for `age` seconds that did or did not just change.

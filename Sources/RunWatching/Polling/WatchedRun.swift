@@ -128,6 +128,14 @@ package struct WatchedRun {
     var lastStatus: RunStatus?
     /// The `updated_at` last learned; a sweep listing a different one means the run changed.
     var lastUpdatedAt: String?
+    /// Whether it was started with this process's webhook, so Duvo announces its changes.
+    var pushed = false
+    /// Whether a webhook hint named it since its last read of its own completed.
+    var hinted = false
+    /// Whether a hint came while a request was under way: a read follows once that request ends.
+    var hintWaiting = false
+    /// When the last read a hint asked for was due (reads for hints are spaced by ``PollTuning/hintSpacing``).
+    var lastHintRead = -Double.infinity
 
     /// A run watched from `now`: its first read, of the run itself, is due at once.
     init(runID: String, now: Double) {

@@ -1,0 +1,120 @@
+import DuvoAPI
+import KeyCoordination
+
+/// What the core knows of webhook events: whether they can be counted on, and which runs Duvo announces.
+///
+/// A hint is never a run's state: it only makes the run's own read due now, so a forged or replayed event costs at
+/// most one read (spaced by ``PollTuning/hintSpacing``) and an event for a run nobody here watches costs nothing.
+struct PushState {
+    /// The most runs started with the webhook but not yet watched that are remembered.
+    static let maxExpected = 10_000
+
+    /// Runs started with this process's webhook, not yet watched.
+    var expected: Set<String> = []
+    /// Why the bus does not deliver, while it does not (the safety net is off then: runs are polled as ever).
+    var busTrouble: String?
+    /// Whether a change Duvo announces was found by a read with no event for it: events do not arrive, and the
+    /// runs are polled as ever from then on.
+    var eventsMissed = false
+    /// Runs whose read found an announced change with no hint yet: when the hint may still come.
+    var unannounced: [String: Double] = [:]
+
+    /// Whether the runs started with the webhook may be read only as a safety net.
+    var isTrusted: Bool { busTrouble == nil && !eventsMissed }
+}
+
+extension PollCore {
+    mutating func expectPush(_ runID: String) {
+        guard push != nil else { return }
+        if runs[runID] != nil {
+            runs[runID]?.pushed = true
+            return
+        }
+        if let count = push?.expected.count, count >= PushState.maxExpected { push?.expected.removeAll() }
+        push?.expected.insert(runID)
+    }
+
+    /// A hint for `runID`: its own read falls due now at status priority, unless one is due or under way already, and
+    /// no sooner than ``PollTuning/hintSpacing`` after the last one a hint asked for.
+    mutating func takeHint(_ runID: String, now: Double) {
+        push?.unannounced[runID] = nil
+        guard var run = runs[runID], run.endingStatus == nil else { return }
+        run.hinted = true
+        if run.inFlight != nil {
+            // The read under way may have been made before the change the event announces.
+            run.hintWaiting = true
+        } else {
+            scheduleHintRead(&run, now: now)
+        }
+        runs[runID] = run
+    }
+
+    /// Makes the read a hint asked for due, for the runs whose request under way has ended.
+    mutating func readWaitingHints(now: Double) {
+        for (runID, run) in runs where run.hintWaiting && run.inFlight == nil {
+            var run = run
+            scheduleHintRead(&run, now: now)
+            runs[runID] = run
+        }
+    }
+
+    private func scheduleHintRead(_ run: inout WatchedRun, now: Double) {
+        run.hintWaiting = false
+        run.listed()
+        let due = max(now, run.lastHintRead + tuning.hintSpacing * tuning.scale)
+        if run.next.statusPending && run.next.due <= due { return }
+        run.needsStatusRead(at: due)
+        run.lastHintRead = due
+    }
+
+    mutating func takeBusHealth(_ health: EventBusHealth, now: Double, effects: inout [PollEffect]) {
+        guard push != nil else { return }
+        switch health {
+        case .receiving:
+            guard push?.busTrouble != nil else { return }
+            push?.busTrouble = nil
+            effects.append(.log(.warning, "webhook events arrive again: runs started with the webhook are read "
+                + "every \(Int(tuning.safetyNetInterval)) s as a safety net"))
+        case .unavailable(let reason):
+            guard push?.busTrouble == nil else { return }
+            push?.busTrouble = reason
+            effects.append(.log(.warning, "webhook events cannot be received (\(reason)): runs are polled as if "
+                + "there were none"))
+            pollAsEver(now: now)
+        }
+    }
+
+    /// Whether a run's next read of its own waits for the safety-net interval: Duvo announces its changes, events
+    /// arrive, and a poll would find nothing else (no one wants its messages, or it is not running, so writes none).
+    func readsAsSafetyNet(_ run: WatchedRun, status: RunStatus) -> Bool {
+        guard run.pushed, push?.isTrusted == true else { return false }
+        return run.lowestWantedIndex == nil || status != .running
+    }
+
+    /// A read of `run` found `status`: when it is a change Duvo announces and no hint told of it, the hint has
+    /// ``PollTuning/missedEventGrace`` to come.
+    mutating func noteAnnouncedChange(of run: WatchedRun, to status: RunStatus, now: Double) {
+        guard run.pushed, push?.isTrusted == true, let previous = run.lastStatus, previous != status,
+              status.isTerminal || status.needsAttention, !run.hinted
+        else { return }
+        push?.unannounced[run.runID] = now + tuning.missedEventGrace * tuning.scale
+    }
+
+    /// Events that did not come in time: warn once and poll the runs as if there were no webhook.
+    mutating func checkMissedEvents(now: Double, effects: inout [PollEffect]) {
+        guard let push, push.isTrusted, let missed = push.unannounced.first(where: { $0.value <= now }) else { return }
+        self.push?.eventsMissed = true
+        self.push?.unannounced = [:]
+        effects.append(.log(.warning, "webhook events are not arriving (run \(missed.key) changed with no event): "
+            + "runs are polled as if there were none"))
+        pollAsEver(now: now)
+    }
+
+    /// Runs waiting for a safety-net read get their ordinary poll's interval instead.
+    private mutating func pollAsEver(now: Double) {
+        for (runID, run) in runs where run.pushed && !run.isSwept {
+            let usual = now + tuning.interval(age: now - run.firstWatched, changed: false)
+            runs[runID]?.next.due = min(run.next.due, usual)
+        }
+    }
+}
