@@ -152,7 +152,7 @@ actor TaskBoard {
 
 /// The bridge methods the Tasks extension acts through.
 private enum TaskMethods {
-    static let respond = "runs/respond"
-    static let sendMessage = "runs/sendMessage"
-    static let stop = "runs/stop"
+    static let respond = MethodNames.respond
+    static let sendMessage = MethodNames.sendMessage
+    static let stop = MethodNames.stop
 }

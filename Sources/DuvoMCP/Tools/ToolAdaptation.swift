@@ -1,3 +1,4 @@
+import DuvoBridge
 import JSONCore
 
 /// How an MCP tool differs from the JSON-RPC method it is derived from: arguments that make no sense over MCP (a
@@ -38,31 +39,31 @@ struct ToolAdaptation: Sendable {
     static func of(_ method: String, options: MCPOptions) -> ToolAdaptation {
         let wait = Int(options.maxWaitSeconds)
         switch method {
-        case "runs/start":
+        case MethodNames.start:
             return ToolAdaptation(
                 removedParams: ["follow"], removedResultFields: ["subscription"],
                 hint: "Returns as soon as the run exists; then call duvo_wait_for_run with its run_id until "
                     + "finished is true.")
-        case "runs/get":
+        case MethodNames.get:
             return ToolAdaptation(hint: "One look at the run. To wait for it, call duvo_wait_for_run rather than "
                 + "calling this in a loop.")
-        case "runs/messages":
+        case MethodNames.messages:
             return messages(options)
-        case "runs/sendMessage":
+        case MethodNames.sendMessage:
             return ToolAdaptation(hint: "Then call duvo_wait_for_run to see the run answer.")
-        case "runs/respond":
+        case MethodNames.respond:
             // The method also takes answers as a map, whose schema (additionalProperties) strict function calling
             // refuses; the tool offers the list only (a map passed anyway is still read).
             return ToolAdaptation(narrowedParams: ["answers": 0], hint: "Use it when duvo_wait_for_run or "
                 + "duvo_get_run returns a pending_human_request: approved for an approval, answers for questions (only "
                 + "options the question lists). Then call duvo_wait_for_run again.")
-        case "runs/stop":
+        case MethodNames.stop:
             return ToolAdaptation(hint: "The run ends with status stopped; it cannot be undone.")
-        case "runs/list":
+        case MethodNames.list:
             // Paging through every run could be thousands of them; a model reads one page and asks for the next.
             return ToolAdaptation(removedParams: ["all"], hint: "Filter by agent_id, status or since, and keep "
                 + "limit small, to keep the answer short; page on with offset.")
-        case "runs/wait":
+        case MethodNames.wait:
             return ToolAdaptation(
                 runner: .wait, removedParams: ["until"],
                 changedParams: ["timeout_s": [

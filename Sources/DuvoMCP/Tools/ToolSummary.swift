@@ -1,4 +1,5 @@
 import DuvoAPI
+import DuvoBridge
 import JSONCore
 
 /// The short texts a model reads in a tool's `content`: the facts it needs to decide the next step (ids, status,
@@ -25,28 +26,28 @@ enum ToolSummary {
     {
         let runID = given ?? "?"
         switch method {
-        case "runs/start":
+        case MethodNames.start:
             let run = try StartedRun(decoding: result, operation: method).run
             return "Started run \(run.id) of agent \(run.agentID ?? "?") (status: \(run.status)). Next: call "
                 + "duvo_wait_for_run with run_id \(run.id)."
-        case "runs/get":
+        case MethodNames.get:
             let read = try RunRead(decoding: result, operation: method)
             return runLine(read.run) + " " + pendingText(read.pendingHumanRequest, runID: given ?? read.run.id)
-        case "runs/sendMessage":
+        case MethodNames.sendMessage:
             let message = try PostedMessage(decoding: result, operation: method).message
             return "Sent message \(message.id ?? "") to run \(runID). Next: call duvo_wait_for_run to see the answer."
-        case "runs/respond":
+        case MethodNames.respond:
             let answered = try AnsweredRequest(decoding: result, operation: method)
             return "Answered \"\(answered.title ?? "the request")\" with \(answered.response ?? "the answer"). The run "
                 + "resumes: call duvo_wait_for_run with run_id \(runID)."
-        case "runs/stop":
+        case MethodNames.stop:
             let outcome = try StopOutcome(decoding: result, operation: method)
             let message = outcome.message.map { " \($0)" } ?? ""
             return outcome.success
                 ? "Stop of run \(runID) accepted.\(message)" : "Run \(runID) was not stopped.\(message)"
-        case "runs/list":
+        case MethodNames.list:
             return runList(try RunPage(decoding: result, operation: method))
-        case "runs/stats":
+        case MethodNames.stats:
             return statistics(try StatisticsReport(decoding: result, operation: method))
         default:
             return nil
