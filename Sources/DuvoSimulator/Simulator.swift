@@ -95,6 +95,9 @@ public final class Simulator: Sendable {
     /// The base URL once started, else nil.
     public var baseURL: String? { started.withLock { $0 } }
 
+    /// Runs with a webhook delivery queued or going (0 once all are done).
+    package var runsWithWebhooksInFlight: Int { webhooks.runsWithDeliveriesInFlight }
+
     /// Stops serving: closes the listener and every connection, stops the ticker and webhook deliveries.
     public func stop() {
         ticker.stop()

@@ -81,6 +81,20 @@ struct WebhookTests {
         #expect(all.last?["status"] == "completed")
     }
 
+    @Test("the sender forgets a run once its deliveries are done, so a long-lived simulator does not grow per run")
+    func senderForgetsDeliveredRuns() async throws {
+        let listener = try WebhookListener()
+        let sim = try SimulatorHarness(speed: 400)
+        var runs: [String] = []
+        for _ in 0..<20 { runs.append(try await sim.startRun("failing", webhookURL: listener.url)) }
+        _ = try await listener.wait { payloads in runs.allSatisfy { events(payloads, run: $0) == ["run_failed"] } }
+        let deadline = Date().addingTimeInterval(20)
+        while sim.simulator.runsWithWebhooksInFlight > 0, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(sim.simulator.runsWithWebhooksInFlight == 0)
+    }
+
     @Test("failed and interrupted runs send run_failed and run_interrupted; stopped runs send nothing")
     func terminalEvents() async throws {
         let listener = try WebhookListener()

@@ -6,7 +6,7 @@ import Platform
 /// A lock rather than an actor because HTTP handlers run synchronously on their connection's thread; a
 /// reader-writer lock rather than `Mutex` because polls dominate (see ``ReadWriteLock``). Every
 /// operation first advances the run to the simulated "now", so reads see exactly what a ticker would have produced;
-/// webhook events are handed to `notify` after the lock is released.
+/// webhook events are handed to `notify` before the lock is released, so they leave in the order they happened.
 final class RunStore: Sendable {
     private struct Storage: Sendable {
         var runs: [String: RunRecord] = [:]
@@ -19,7 +19,7 @@ final class RunStore: Sendable {
     private let storage = ReadWriteLock(Storage())
     private let notify: @Sendable ([WebhookEvent]) -> Void
 
-    /// A store on `clock` that passes webhook events to `notify` (called outside the lock).
+    /// A store on `clock` that passes webhook events to `notify`, called under the lock: it must only queue them.
     init(clock: SimulatedClock, notify: @escaping @Sendable ([WebhookEvent]) -> Void) {
         self.clock = clock
         self.notify = notify
@@ -133,11 +133,14 @@ final class RunStore: Sendable {
         return try result.get()
     }
 
-    /// Runs `body` under the lock, then delivers the webhook events it produced.
+    /// Runs `body` under the lock and queues the webhook events it produced before another write can produce more:
+    /// two writers of one run never hand their events over in the opposite order.
     private func mutate<T>(_ body: (inout Storage, inout [WebhookEvent]) -> T) -> T {
-        var events: [WebhookEvent] = []
-        let result = storage.write { storage in body(&storage, &events) }
-        if !events.isEmpty { notify(events) }
-        return result
+        storage.write { storage in
+            var events: [WebhookEvent] = []
+            let result = body(&storage, &events)
+            if !events.isEmpty { notify(events) }
+            return result
+        }
     }
 }

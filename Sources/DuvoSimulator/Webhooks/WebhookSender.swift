@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import JSONCore
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -17,10 +18,17 @@ final class WebhookSender: Sendable {
     let retryDelays: [Double]
     private let continuation: AsyncStream<Input>.Continuation
     private let worker: Task<Void, Never>
+    private let runsInFlight: RunCount
+
+    /// How many runs have a delivery queued or going: it goes back to 0 when every delivery is done, however many runs
+    /// the simulator has seen.
+    var runsWithDeliveriesInFlight: Int { runsInFlight.value.withLock { $0 } }
 
     private enum Input: Sendable {
         case event(WebhookEvent)
         case release(run: String, generation: UInt64)
+        /// The run's deliveries up to `tail` are done: forget the run unless a later one is queued.
+        case delivered(run: String, tail: UInt64)
     }
 
     /// A sender whose background task starts at once; `plan` decides each event's faults.
@@ -34,21 +42,28 @@ final class WebhookSender: Sendable {
         let session = URLSession(configuration: configuration)
         let (stream, continuation) = AsyncStream<Input>.makeStream()
         self.continuation = continuation
+        let runsInFlight = RunCount()
+        self.runsInFlight = runsInFlight
         let delivery = Delivery(session: session, retryDelays: retryDelays, logger: logger)
         self.worker = Task {
             var dispatch = WebhookDispatch(plan: plan)
-            // The last delivery of each run, which the run's next one waits for; and each hold's timer.
-            var tails: [String: Task<Void, Never>] = [:]
+            // The last delivery of each run still going, which the run's next one waits for; and each hold's timer.
+            var tails: [String: (number: UInt64, task: Task<Void, Never>)] = [:]
+            var tailCount: UInt64 = 0
             var timers: [UInt64: Task<Void, Never>] = [:]
             func carryOut(_ actions: [WebhookDispatch.Action]) {
                 for action in actions {
                     switch action {
                     case .deliver(let event, let fate):
-                        let previous = tails[event.runID]
-                        tails[event.runID] = Task {
+                        let previous = tails[event.runID]?.task
+                        tailCount += 1
+                        let number = tailCount
+                        tails[event.runID] = (number, Task {
                             await previous?.value
                             await delivery.send(event, fate: fate)
-                        }
+                            continuation.yield(.delivered(run: event.runID, tail: number))
+                        })
+                        runsInFlight.value.withLock { $0 = tails.count }
                     case .drop(let event):
                         logger.info("webhook \(delivery.describe(event)) dropped (--webhook-faults; never sent)")
                     case .hold(let event, let generation, let milliseconds):
@@ -68,11 +83,14 @@ final class WebhookSender: Sendable {
                 case .release(let run, let generation):
                     timers[generation] = nil
                     carryOut(dispatch.release(run: run, generation: generation))
+                case .delivered(let run, let tail):
+                    if tails[run]?.number == tail { tails[run] = nil }
+                    runsInFlight.value.withLock { $0 = tails.count }
                 }
             }
             for timer in timers.values { timer.cancel() }
             carryOut(dispatch.releaseAll())
-            for tail in tails.values { await tail.value }
+            for tail in tails.values { await tail.task.value }
             session.finishTasksAndInvalidate()
         }
     }
@@ -86,6 +104,10 @@ final class WebhookSender: Sendable {
     func shutdown() {
         continuation.finish()
     }
+}
+
+private final class RunCount: Sendable {
+    let value = Mutex(0)
 }
 
 /// The POSTs of one event, with its fate's delay and duplicate.
