@@ -11,6 +11,9 @@ package struct RunOperations: Sendable {
     package let client: DuvoClient
     /// The scheduler whose polls follows and waits share, made on first use (a command that only reads needs none).
     private let makeScheduler: @Sendable () async -> PollScheduler
+    /// Whether every run started with this process's webhook is remembered for a later follow or wait (a serving
+    /// process), or only one this call follows (a one-shot command, whose scheduler is made only when needed).
+    private let remembersEveryStart: Bool
 
     /// The wait `runs/wait` documents when none is given: ten minutes.
     package static let defaultWait = 600.0
@@ -26,15 +29,21 @@ package struct RunOperations: Sendable {
     package let webhook: String?
 
     package init(client: DuvoClient, scheduler: PollScheduler, webhook: String? = nil) {
-        self.init(client: client, webhook: webhook) { scheduler }
+        self.init(client: client, webhook: webhook, remembersEveryStart: true) { scheduler }
     }
 
     /// Operations whose follows and waits use the scheduler `scheduler` makes (or returns) when first needed.
     package init(client: DuvoClient, webhook: String? = nil,
                  scheduler: @escaping @Sendable () async -> PollScheduler) {
+        self.init(client: client, webhook: webhook, remembersEveryStart: false, scheduler: scheduler)
+    }
+
+    private init(client: DuvoClient, webhook: String?, remembersEveryStart: Bool,
+                 scheduler: @escaping @Sendable () async -> PollScheduler) {
         self.client = client
         self.webhook = webhook
         makeScheduler = scheduler
+        self.remembersEveryStart = remembersEveryStart
     }
 
     /// The scheduler behind follows and waits.
@@ -67,8 +76,9 @@ package struct RunOperations: Sendable {
     /// Starts a run; never sent twice (a lost answer is recovered, see ``DuvoClient``).
     ///
     /// With webhooks configured (``webhook``), a run started without the caller's own `webhook_url` gets this
-    /// process's, and a follow of it started here is read only as a safety net while events arrive. A caller's own
-    /// `webhook_url` wins, and that run is polled as ever.
+    /// process's, and a follow or wait of it in this process (now or later: an MCP start then wait, a JSON-RPC start
+    /// then follow) is read only as a safety net while events arrive. A caller's own `webhook_url` wins, and that run
+    /// is polled as ever.
     package func start(_ request: StartRequest) async throws(RunOperationError) -> StartedRun {
         try ParameterChecks.uuid(request.agentID, field: "agent_id")
         try ParameterChecks.nonEmpty(request.teamID, field: "team_id")
@@ -81,7 +91,7 @@ package struct RunOperations: Sendable {
                                       sandboxID: request.sandboxID, webhookURL: webhookURL,
                                       teamID: request.teamID)
         }
-        if ours != nil, request.willFollow { await scheduler().expectPush(started.item.id) }
+        if ours != nil, request.willFollow || remembersEveryStart { await scheduler().expectPush(started.item.id) }
         return started
     }
 
