@@ -239,6 +239,20 @@ def test_dropped_duplicated_delayed_and_reordered_deliveries(duvo, runtimes):
         sim.stop()
 
 
+def approve_until_completed(duvo: str, sim: Sim, runtime: str, bridge: Bridge, run_id: str) -> None:
+    approve(duvo, sim.url, runtime, run_id)
+    bridge.until(follow_ended(run_id), timeout=60)
+    assert statuses(bridge, run_id)[-1]["status"] == "completed"
+
+
+def log_when(bridge: Bridge, text: str, timeout: float = 30) -> str:
+    """The bridge's log once it holds `text`, or at the deadline."""
+    deadline = time.monotonic() + timeout
+    while text not in bridge.log() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return bridge.log()
+
+
 def test_receiver_killed_and_restarted_mid_run(duvo, sim, runtimes):
     runtime, _ = runtimes
     receiver = Receiver(duvo, runtime, subscribe=False)
@@ -250,22 +264,12 @@ def test_receiver_killed_and_restarted_mid_run(duvo, sim, runtimes):
             bridge.until(status_of(run_id, "waiting"), timeout=30)
         receiver.process.send_signal(signal.SIGKILL)
         receiver.process.wait(timeout=15)
-        approve(duvo, sim.url, runtime, first)
         # Its event cannot be delivered: the safety net finds the end, and the process falls back to polling.
-        bridge.until(follow_ended(first), timeout=60)
-        assert statuses(bridge, first)[-1]["status"] == "completed"
-        deadline = time.monotonic() + 30
-        while "webhook events are not arriving" not in bridge.log() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert "webhook events are not arriving" in bridge.log()
+        approve_until_completed(duvo, sim, runtime, bridge, first)
+        assert "webhook events are not arriving" in log_when(bridge, "webhook events are not arriving")
         receiver = Receiver(duvo, runtime, listen=listen, subscribe=False)
-        approve(duvo, sim.url, runtime, second)
-        bridge.until(follow_ended(second), timeout=60)
-        assert statuses(bridge, second)[-1]["status"] == "completed"
-        deadline = time.monotonic() + 30
-        while "webhook events arrive again" not in bridge.log() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        log = bridge.log()
+        approve_until_completed(duvo, sim, runtime, bridge, second)
+        log = log_when(bridge, "webhook events arrive again")
         assert "webhook events arrive again" in log, log
         assert log.count("webhook events are not arriving") == 1, log
         assert f"published run_completed for run {second}" in receiver.log()
