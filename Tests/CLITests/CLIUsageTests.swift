@@ -86,6 +86,10 @@ struct CLIUsageTests {
             (["get", "R", "--timeout", "-1"], "--timeout"),
             (["start", "--agent", "A", "--exit-status"], "--exit-status needs --follow"),
             (["get", "R", "--log-level", "loud"], "--log-level"),
+            (["list", "--webhooks", "local"], "'--webhooks local' starts a receiver on 127.0.0.1"),
+            (["list", "--simulate", "--webhooks", "https://hooks.example.com/duvo"], "must be 'local'"),
+            (["list", "--webhooks", "ftp://hooks.example.com"], "must be an http(s) URL"),
+            (["list", "--webhooks-safety-net", "0.5"], "--webhooks-safety-net"),
           ])
     func badValues(arguments: [String], flag: String) async throws {
         let result = try await cli.runs(arguments)
