@@ -105,12 +105,26 @@ def stop_all(processes) -> None:
         process.stop()
 
 
-def push_beats_polling(duvo: str, sim: Sim, pushed: list[Bridge], polled: Bridge, responder_runtime: str) -> None:
+def settled(receiver: Receiver, run_ids: list[str]) -> None:
+    """Waits until the receiver published each run's human_request, then a moment for the read it asks for: the
+    windows that follow count only the reads polling or the safety net make."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        log = receiver.log()
+        if all(f"published human_request for run {run_id}" in log for run_id in run_ids):
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
+
+
+def push_beats_polling(duvo: str, sim: Sim, receiver: Receiver, pushed: list[Bridge], polled: Bridge,
+                       responder_runtime: str) -> None:
     """Each bridge starts and follows an approval run; while they wait for a person, the runs started with push are
     read less than the one polled (the same window); approved, every follow ends completed, learned by events."""
     runs = {id(bridge): start_approval(bridge) for bridge in [*pushed, polled]}
     for bridge in [*pushed, polled]:
         bridge.until(status_of(runs[id(bridge)], "waiting"), timeout=30)
+    settled(receiver, [runs[id(bridge)] for bridge in pushed])
     before = sim.log()
     time.sleep(WINDOW_S)  # the window whose reads are compared; nothing asserts on how long anything took
     after = sim.log()
@@ -135,7 +149,7 @@ def test_three_bridges_on_one_machine_learn_by_events(duvo, sim, runtimes):
     pushed = bridges(duvo, sim.url, [runtime] * 3, ["--webhooks", receiver.base])
     polled = bridges(duvo, sim.url, [runtime], [])[0]
     try:
-        push_beats_polling(duvo, sim, pushed, polled, runtime)
+        push_beats_polling(duvo, sim, receiver, pushed, polled, runtime)
         log = receiver.log()
         assert log.count("published run_completed for run") >= 3, log
         assert TOKEN not in log
@@ -152,7 +166,7 @@ def test_bridges_on_two_runtime_directories_joined_by_redis(duvo, sim, runtimes)
     pushed = bridges(duvo, sim.url, [a, b, b], ["--webhooks", receiver.base, *coordination])
     polled = bridges(duvo, sim.url, [b], coordination)[0]
     try:
-        push_beats_polling(duvo, sim, pushed, polled, a)
+        push_beats_polling(duvo, sim, receiver, pushed, polled, a)
         assert "through redis://" in receiver.log()
     finally:
         stop_all([*pushed, polled])
@@ -168,6 +182,7 @@ def test_forged_oversized_and_wrong_method_cost_no_read(duvo, sim, runtimes):
         runs = [start_approval(bridge) for bridge in followers]
         for bridge, run_id in zip(followers, runs):
             bridge.until(status_of(run_id, "waiting"), timeout=30)
+        settled(receiver, runs)
         forged = "0" * 64
         quiet_before = sim.log()
         time.sleep(WINDOW_S)

@@ -101,6 +101,11 @@ def test_runs_start_follow_with_simulate_and_webhooks_local_learns_by_events(duv
             runs[follow] = follow.until(lambda line: "run_id" in line, timeout=60)["run_id"]
         for follow in (pushed, polled):
             follow.until(lambda line: line.get("type") == "human_request", timeout=30)
+        # The human_request event's read is made before the window, which counts only polls and the safety net.
+        deadline = time.monotonic() + 30
+        while f"published human_request for run {runs[pushed]}" not in pushed.log() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
         before = {follow: reads_of(run_id, runtime) for follow, run_id in runs.items()}
         time.sleep(WINDOW_S)  # the window whose reads are compared; nothing asserts on how long anything took
         window = {follow: reads_of(run_id, runtime) - before[follow] for follow, run_id in runs.items()}
