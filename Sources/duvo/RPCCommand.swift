@@ -21,6 +21,8 @@ enum RPCCommand {
 
             --simulate talks to the user's shared simulator (the one `duvo runs --simulate` uses, started when none
             runs), so processes started one per call see the same runs; --simulate=private starts one of its own.
+            --simulate --webhooks local also starts a webhook receiver in this process on 127.0.0.1, so the runs it
+            starts are followed by push (events), with no ingress.
 
             Example (no key, no network):
               echo '{"jsonrpc":"2.0","id":1,"method":"runs/list"}' | duvo rpc --simulate
@@ -85,6 +87,7 @@ enum RPCCommand {
         }
         let reason = await server.run()
         signals.cancel()
+        await endpoint.receiver?.stop()
         endpoint.simulator?.stop()
         logger.debug("stopped: \(reason)")
         if case .exit(afterShutdownRequest: false) = reason { return 1 }

@@ -86,6 +86,10 @@ struct CLIUsageTests {
             (["get", "R", "--timeout", "-1"], "--timeout"),
             (["start", "--agent", "A", "--exit-status"], "--exit-status needs --follow"),
             (["get", "R", "--log-level", "loud"], "--log-level"),
+            (["list", "--webhooks", "local"], "'--webhooks local' starts a receiver on 127.0.0.1"),
+            (["list", "--simulate", "--webhooks", "https://hooks.example.com/duvo"], "must be 'local'"),
+            (["list", "--webhooks", "ftp://hooks.example.com"], "must be an http(s) URL"),
+            (["list", "--webhooks-safety-net", "0.5"], "--webhooks-safety-net"),
           ])
     func badValues(arguments: [String], flag: String) async throws {
         let result = try await cli.runs(arguments)
@@ -146,24 +150,25 @@ struct CLIUsageTests {
               RUN  The run's id (a UUID, as 'duvo runs start' prints it).
 
             OPTIONS:
-              --approve             Approve the pending approval request.
-              --deny                Deny the pending approval request.
-              --answer QID=TEXT     Answer one question (QID: header, text or index). (repeatable)
-              --request ID          Only answer if this is the pending request's id.
-              --timeout S           Deadline of each call to Duvo in seconds, retries included (else DUVO_TIMEOUT; default 30).
-              --api-key-file PATH   Read the API key from this file (else DUVO_API_KEY). (env: DUVO_API_KEY_FILE)
-              --base-url URL        Duvo API root without version. (env: DUVO_BASE_URL) (default: https://api.duvo.ai)
-              --ca-file PATH        Trust the CAs in this PEM file for https (else SSL_CERT_FILE / SSL_CERT_DIR, or the system's). (env: DUVO_CA_FILE)
-              --api-version v1|v2   API generation to call. (env: DUVO_API_VERSION) (default: v2)
-              --team-id ID          Team for v2's list and stats; v2 starts runs in it (without one, through /v1/runs). (env: DUVO_TEAM_ID)
-              --rate-limit N        Requests per minute this process allows itself (0 = no limit). (env: DUVO_RATE_LIMIT) (default: 300)
-              --coordination MODE   How processes on one key share its budget: off, local (default), redis[s]://host:port/db. (env: DUVO_COORDINATION) (default: local)
-              --webhooks URL        Public URL of 'duvo webhooks': runs started here ask Duvo for events there (push, not poll). (env: DUVO_WEBHOOKS)
-              --simulate[=private]  Use this user's shared simulator of the Duvo API (no key, no network); =private: one of this process's own. (env: DUVO_SIMULATE)
-              --sim-speed X         With --simulate: run the simulated clock X times faster. (env: DUVO_SIM_SPEED) (default: 1)
-              --log-level LEVEL     error, warn, info, debug or trace (logs go to stderr). (env: DUVO_LOG_LEVEL) (default: warn)
-              --json                Print JSON (Duvo's own body; JSON Lines with --follow).
-              -h, --help            Show help for this command.
+              --approve                Approve the pending approval request.
+              --deny                   Deny the pending approval request.
+              --answer QID=TEXT        Answer one question (QID: header, text or index). (repeatable)
+              --request ID             Only answer if this is the pending request's id.
+              --timeout S              Deadline of each call to Duvo in seconds, retries included (else DUVO_TIMEOUT; default 30).
+              --api-key-file PATH      Read the API key from this file (else DUVO_API_KEY). (env: DUVO_API_KEY_FILE)
+              --base-url URL           Duvo API root without version. (env: DUVO_BASE_URL) (default: https://api.duvo.ai)
+              --ca-file PATH           Trust the CAs in this PEM file for https (else SSL_CERT_FILE / SSL_CERT_DIR, or the system's). (env: DUVO_CA_FILE)
+              --api-version v1|v2      API generation to call. (env: DUVO_API_VERSION) (default: v2)
+              --team-id ID             Team for v2's list and stats; v2 starts runs in it (without one, through /v1/runs). (env: DUVO_TEAM_ID)
+              --rate-limit N           Requests per minute this process allows itself (0 = no limit). (env: DUVO_RATE_LIMIT) (default: 300)
+              --coordination MODE      How processes on one key share its budget: off, local (default), redis[s]://host:port/db. (env: DUVO_COORDINATION) (default: local)
+              --webhooks URL           Public URL of 'duvo webhooks': runs started here ask Duvo for events there (push, not poll); with --simulate: local, a receiver in this process. (env: DUVO_WEBHOOKS)
+              --webhooks-safety-net S  With --webhooks: how often a run that gets events is read anyway, in seconds (default 60). (env: DUVO_WEBHOOKS_SAFETY_NET)
+              --simulate[=private]     Use this user's shared simulator of the Duvo API (no key, no network); =private: one of this process's own. (env: DUVO_SIMULATE)
+              --sim-speed X            With --simulate: run the simulated clock X times faster. (env: DUVO_SIM_SPEED) (default: 1)
+              --log-level LEVEL        error, warn, info, debug or trace (logs go to stderr). (env: DUVO_LOG_LEVEL) (default: warn)
+              --json                   Print JSON (Duvo's own body; JSON Lines with --follow).
+              -h, --help               Show help for this command.
             """)
     }
 

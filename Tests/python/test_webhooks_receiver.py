@@ -34,21 +34,24 @@ def keyed_name(*parts: str) -> str:
 
 
 class Receiver:
-    """A running `duvo webhooks`, a subscriber socket on its key, and its stderr."""
+    """A running `duvo webhooks`, a subscriber socket on its key (unless `subscribe` is false), and its stderr."""
 
-    def __init__(self, duvo: str, runtime: str, key: str = API_KEY, env: dict | None = None):
+    def __init__(self, duvo: str, runtime: str, key: str = API_KEY, env: dict | None = None,
+                 listen: str = "127.0.0.1:0", subscribe: bool = True):
         self.runtime = runtime
-        folder = Path(runtime) / ("events-" + keyed_name(key, "webhooks")[:16])
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.socket.bind(str(folder / "pytest.sock"))
-        self.socket.settimeout(10)
+        self.socket = None
+        if subscribe:
+            folder = Path(runtime) / ("events-" + keyed_name(key, "webhooks")[:16])
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            self.socket.bind(str(folder / "pytest.sock"))
+            self.socket.settimeout(10)
         self.stderr = tempfile.TemporaryFile()
         environment = {**os.environ, "DUVO_API_KEY": key, "DUVO_RUNTIME_DIR": runtime, "DUVO_LOG_LEVEL": "debug"}
         environment.pop("DUVO_API_KEY_FILE", None)
         environment.pop("DUVO_COORDINATION", None)
         environment.update(env or {})
-        self.process = subprocess.Popen([duvo, "webhooks", "--listen", "127.0.0.1:0"], env=environment,
+        self.process = subprocess.Popen([duvo, "webhooks", "--listen", listen], env=environment,
                                         stdout=subprocess.PIPE, stderr=self.stderr, text=True)
         line = self.process.stdout.readline().strip()
         assert line.startswith("http://127.0.0.1:"), f"first line: {line!r}, stderr: {self.log()}"
@@ -76,7 +79,8 @@ class Receiver:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(timeout=15)
-        self.socket.close()
+        if self.socket:
+            self.socket.close()
         return code
 
 

@@ -107,10 +107,12 @@ final class Invocation: Sendable {
         return SharedSimulatorWatch(environment: environment, pid: pid, onStop: onStop)
     }
 
-    /// Stops polling, if it was started (the shared simulator keeps running for the next command).
+    /// Stops polling and the embedded webhook receiver, if they were started (the shared simulator keeps running
+    /// for the next command).
     func shutdown() async {
-        let scheduler = connection.withLock { $0.scheduler }
+        let (scheduler, endpoint) = connection.withLock { ($0.scheduler, $0.endpoint) }
         await scheduler?.shutdown()
+        if let endpoint, case .success(let resolved) = await endpoint.result { await resolved.receiver?.stop() }
     }
 
     private func endpoint() async throws -> ConnectionOptions.Endpoint {

@@ -34,8 +34,12 @@ package enum ConnectionOptions {
                help: "How processes on one key share its budget: off, local (default), redis[s]://host:port/db.",
                environment: "DUVO_COORDINATION", defaultValue: "local"),
         .value("webhooks", valueName: "URL",
-               help: "Public URL of 'duvo webhooks': runs started here ask Duvo for events there (push, not poll).",
+               help: "Public URL of 'duvo webhooks': runs started here ask Duvo for events there (push, not poll); "
+                   + "with --simulate: local, a receiver in this process.",
                environment: "DUVO_WEBHOOKS"),
+        .value("webhooks-safety-net", valueName: "S",
+               help: "With --webhooks: how often a run that gets events is read anyway, in seconds (default 60).",
+               environment: "DUVO_WEBHOOKS_SAFETY_NET"),
         .flag("simulate", help: "Use this user's shared simulator of the Duvo API (no key, no network); "
                   + "=private: one of this process's own.",
               environment: "DUVO_SIMULATE", variants: ["private"]),
@@ -61,6 +65,8 @@ package enum ConnectionOptions {
         package let pollTuning: PollTuning
         /// The webhook the runs it starts are given and the bus of their events (`--webhooks`), if asked for.
         package var webhooks: Webhooks? = nil
+        /// The receiver `--simulate --webhooks local` started in this process; stop it on exit.
+        package var receiver: WebhookReceiver? = nil
         /// The pid of the shared simulator it talks to (`duvo runs --simulate`), so a follow can tell it stopped.
         var sharedSimulatorPID: Int32?
     }
@@ -86,6 +92,7 @@ package enum ConnectionOptions {
                                timeout: String? = nil) throws -> Endpoint
     {
         let (rateLimit, explicitScale) = try pacing(parsed)
+        _ = try (webhooksChoice(parsed), safetyNet(parsed))
         guard parsed.flag("simulate") else {
             return try direct(parsed, environment: environment, rateLimit: rateLimit, scale: explicitScale ?? 1,
                               timeout: timeout, logger: logger)
@@ -119,6 +126,7 @@ package enum ConnectionOptions {
             return try resolve(parsed, environment: environment, logger: logger, timeout: timeout)
         }
         let (rateLimit, explicitScale) = try pacing(parsed)
+        _ = try (webhooksChoice(parsed), safetyNet(parsed))
         let speed = try simulatorSpeed(parsed)
         let state: SharedSimulatorState
         do {
@@ -205,25 +213,75 @@ package enum ConnectionOptions {
                                                          caFile: parsed.value("ca-file"), environment: environment,
                                                          logger: logger),
                                 logger: logger, coordination: coordination, clock: clock)
-        return Endpoint(client: client, coordination: coordination, simulator: simulator,
-                        pollTuning: PollTuning(scale: scale),
-                        webhooks: try webhooks(parsed, configuration, environment, logger))
+        var tuning = PollTuning(scale: scale)
+        if let safetyNet = try safetyNet(parsed) { tuning.safetyNetInterval = safetyNet }
+        let push = try webhooks(parsed, configuration, environment, logger)
+        return Endpoint(client: client, coordination: coordination, simulator: simulator, pollTuning: tuning,
+                        webhooks: push.webhooks, receiver: push.receiver)
     }
 
-    /// What `--webhooks` asks for: the URL the runs this process starts are given (the public URL, one slash, the
-    /// key's token) and the key's event bus (`--coordination`'s); nil without the option or without a key.
-    /// - Throws: ``UsageError`` when the URL is not http(s) or coordination is off (events reach a process through
-    ///   it); ``DuvoAPIError/notConfigured(_:)`` when the bus cannot be used.
-    private static func webhooks(_ parsed: ParsedCommand, _ configuration: DuvoConfiguration,
-                                 _ environment: [String: String], _ logger: Logger) throws -> Webhooks? {
-        guard let text = parsed.value("webhooks"), !text.isEmpty else { return nil }
+    /// What `--webhooks` names.
+    enum WebhooksChoice: Equatable {
+        /// No events: runs are polled.
+        case none
+        /// `local` with `--simulate`: a receiver in this process on loopback.
+        case local
+        /// The public URL at which Duvo reaches `duvo webhooks`.
+        case url(String)
+    }
+
+    /// `--webhooks-safety-net`, checked: seconds from 1 to a day.
+    static func safetyNet(_ parsed: ParsedCommand) throws(UsageError) -> Double? {
+        guard let seconds = try parsed.double("webhooks-safety-net") else { return nil }
+        guard seconds >= 1, seconds <= 86_400 else {
+            throw UsageError("option '--webhooks-safety-net' must be seconds from 1 to 86400, not "
+                + "'\(parsed.value("webhooks-safety-net") ?? "")'", commandPath: parsed.commandPath)
+        }
+        return seconds
+    }
+
+    /// `--webhooks`, checked before anything starts.
+    /// - Throws: ``UsageError`` when the URL is not http(s), when `local` comes without `--simulate`, or when a URL
+    ///   is written with `--simulate` (the simulator's key is its own: no receiver elsewhere knows its token).
+    static func webhooksChoice(_ parsed: ParsedCommand) throws(UsageError) -> WebhooksChoice {
+        guard let text = parsed.value("webhooks"), !text.isEmpty else { return .none }
+        let simulated = parsed.flag("simulate")
+        if text == "local" {
+            guard simulated else {
+                throw UsageError("option '--webhooks local' starts a receiver on 127.0.0.1, which only the simulator "
+                    + "reaches: add --simulate, or give the public URL at which Duvo reaches 'duvo webhooks'",
+                                 commandPath: parsed.commandPath)
+            }
+            return .local
+        }
+        if simulated {
+            // DUVO_WEBHOOKS set for the real Duvo stays out of the simulator's way; written here, it is a mistake.
+            guard parsed.isWritten("webhooks") else { return .none }
+            throw UsageError("with --simulate, option '--webhooks' must be 'local' (a receiver in this process on "
+                + "127.0.0.1): the simulator's key is its own, so no other receiver knows its token",
+                             commandPath: parsed.commandPath)
+        }
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil
         else {
             throw UsageError("option '--webhooks' must be an http(s) URL with no query, such as "
-                + "https://hooks.example.com/duvo, not '\(text)'", commandPath: parsed.commandPath)
+                + "https://hooks.example.com/duvo (or 'local' with --simulate), not '\(text)'",
+                             commandPath: parsed.commandPath)
         }
-        guard let key = configuration.apiKey else { return nil }
+        return .url(text)
+    }
+
+    /// What `--webhooks` asks for: the URL the runs this process starts are given (the public URL, or the embedded
+    /// receiver's, one slash, the key's token), the key's event bus (`--coordination`'s) and the receiver started
+    /// here for `local`; nothing without the option or without a key.
+    /// - Throws: ``UsageError`` as ``webhooksChoice(_:)``, or when coordination is off (events reach a process
+    ///   through it); ``DuvoAPIError/notConfigured(_:)`` when the bus cannot be used or the receiver cannot listen.
+    private static func webhooks(_ parsed: ParsedCommand, _ configuration: DuvoConfiguration,
+                                 _ environment: [String: String], _ logger: Logger) throws
+        -> (webhooks: Webhooks?, receiver: WebhookReceiver?)
+    {
+        let choice = try webhooksChoice(parsed)
+        guard choice != .none, let key = configuration.apiKey else { return (nil, nil) }
         let mode = try coordinationMode(parsed, environment)
         var tls = TLSConfiguration.system
         if case .redis(let endpoint) = mode, endpoint.tls {
@@ -241,8 +299,16 @@ package enum ConnectionOptions {
                 + "process through it", commandPath: parsed.commandPath)
         }
         let token = WebhookToken(apiKey: key.secret)
-        logger.info("runs started here ask Duvo for webhook events at \(text) (token withheld)")
-        return Webhooks(url: token.webhookURL(base: text), events: bus)
+        switch choice {
+        case .none:
+            return (nil, nil)
+        case .local:
+            let embedded = try WebhookReceiver.embedded(apiKey: key.secret, bus: bus, logger: logger)
+            return (Webhooks(url: token.webhookURL(base: embedded.url), events: bus), embedded.receiver)
+        case .url(let text):
+            logger.info("runs started here ask Duvo for webhook events at \(text) (token withheld)")
+            return (Webhooks(url: token.webhookURL(base: text), events: bus), nil)
+        }
     }
 
     /// The transport for `baseURL` with the trust and proxy settings of the flags and environment. The embedded

@@ -2,6 +2,7 @@ import Diagnostics
 import Foundation
 import HTTPServer
 import KeyCoordination
+import Platform
 
 /// The HTTP side of `duvo webhooks`: takes Duvo's POSTs at the token's path, checks them, answers at once and hands
 /// each accepted event to the publisher.
@@ -32,7 +33,8 @@ package final class WebhookReceiver: Sendable {
 
     /// Stops accepting and closes connections, then publishes what is still queued or held.
     package func stop() async {
-        server.stop()
+        // Stopping waits for the accept thread to end: on a thread made for blocking, not the cooperative pool.
+        await BlockingExecutor.shared.run { [server] in server.stop() }
         await publisher.finish()
     }
 

@@ -14,8 +14,12 @@ struct PushState {
     /// Why the bus does not deliver, while it does not (the safety net is off then: runs are polled as ever).
     var busTrouble: String?
     /// Whether a change Duvo announces was found by a read with no event for it: events do not arrive, and the
-    /// runs are polled as ever from then on.
+    /// runs are polled as ever until an event arrives again.
     var eventsMissed = false
+    /// Whether an event arrived since events were missed (the next look trusts them again).
+    var heardSinceMiss = false
+    /// Whether the warning that events are not arriving was given (later misses are logged at `info`).
+    var warnedMissing = false
     /// Runs whose read found an announced change with no hint yet: when the hint may still come.
     var unannounced: [String: Double] = [:]
 
@@ -38,6 +42,7 @@ extension PollCore {
     /// no sooner than ``PollTuning/hintSpacing`` after the last one a hint asked for.
     mutating func takeHint(_ runID: String, now: Double) {
         push?.unannounced[runID] = nil
+        if push?.eventsMissed == true { push?.heardSinceMiss = true }
         guard var run = runs[runID], run.endingStatus == nil else { return }
         run.hinted = true
         if run.inFlight != nil {
@@ -100,13 +105,23 @@ extension PollCore {
         push?.unannounced[run.runID] = now + tuning.missedEventGrace * tuning.scale
     }
 
-    /// Events that did not come in time: warn once and poll the runs as if there were no webhook.
+    /// Events that did not come in time: warn (once) and poll the runs as if there were no webhook, until an event
+    /// arrives again (a receiver restarted, an ingress back): then the safety net is trusted again.
     mutating func checkMissedEvents(now: Double, effects: inout [PollEffect]) {
-        guard let push, push.isTrusted, let missed = push.unannounced.first(where: { $0.value <= now }) else { return }
+        guard let push else { return }
+        if push.eventsMissed && push.heardSinceMiss {
+            self.push?.eventsMissed = false
+            self.push?.heardSinceMiss = false
+            effects.append(.log(.info, "webhook events arrive again: runs started with the webhook are read every "
+                + "\(Int(tuning.safetyNetInterval)) s as a safety net"))
+            return
+        }
+        guard push.isTrusted, let missed = push.unannounced.first(where: { $0.value <= now }) else { return }
         self.push?.eventsMissed = true
         self.push?.unannounced = [:]
-        effects.append(.log(.warning, "webhook events are not arriving (run \(missed.key) changed with no event): "
-            + "runs are polled as if there were none"))
+        self.push?.warnedMissing = true
+        effects.append(.log(push.warnedMissing ? .info : .warning, "webhook events are not arriving (run "
+            + "\(missed.key) changed with no event): runs are polled as if there were none until events arrive again"))
         pollAsEver(now: now)
     }
 

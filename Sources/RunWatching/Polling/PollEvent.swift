@@ -58,6 +58,8 @@ package enum PollEffect: Sendable, Hashable {
 package enum PollLogLevel: Sendable, Hashable {
     /// Routine: a retry, a sweep cut short.
     case debug
+    /// A change of mode that needs nothing done (webhook events arrive again).
+    case info
     /// A follow ended on an error.
     case warning
 }

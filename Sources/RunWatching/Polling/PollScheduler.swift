@@ -175,6 +175,8 @@ public actor PollScheduler {
             share(request)
         case .log(.debug, let line):
             logger.debug(line)
+        case .log(.info, let line):
+            logger.info(line)
         case .log(.warning, let line):
             logger.warning(line)
         }
