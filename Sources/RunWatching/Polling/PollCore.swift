@@ -78,7 +78,7 @@ package struct PollCore {
         case .pushExpected(let runID):
             expectPush(runID)
         case .hinted(let runID):
-            takeHint(runID, now: now)
+            takeHint(runID, now: now, effects: &effects)
         case .eventBus(let health):
             takeBusHealth(health, now: now, effects: &effects)
         }
@@ -183,7 +183,7 @@ package struct PollCore {
     private mutating func startWhatIsDue(now: Double, effects: inout [PollEffect]) {
         guard !isIdle else { return }
         checkMissedEvents(now: now, effects: &effects)
-        readWaitingHints(now: now)
+        readWaitingHints(now: now, effects: &effects)
         if stickySweeps && usesSweeps { sweep.engaged = true }
         if usesSweeps {
             if mayLead && sweep.current == nil && sweep.nextDue <= now {
@@ -240,6 +240,9 @@ package struct PollCore {
                 wake = min(wake, run.next.due)
             }
             if let news = run.news { wake = min(wake, news.notBefore) }
+        }
+        for run in runs.values where run.hintWaiting && run.statusRead == nil {
+            wake = min(wake, max(now, run.lastHintRead + tuning.hintSpacing * tuning.scale))
         }
         return wake
     }
