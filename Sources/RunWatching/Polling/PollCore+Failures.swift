@@ -31,7 +31,7 @@ extension PollCore {
         if runs[runID]?.statusRead == request.ticket {
             // Beside the run's own requests, which go on: sweeps and its reads tell what this did not.
             runs[runID]?.statusRead = nil
-            if error != .cancelled { effects.append(.log(.debug, "read of \(runID) for a hint failed (\(error.message))")) }
+            if error != .cancelled { effects.append(.log(.debug, "status read of \(runID) beside its fetch failed (\(error.message))")) }
             return
         }
         guard var run = runs[runID], let inFlight = run.inFlight, inFlight.ticket == request.ticket else { return }

@@ -42,32 +42,21 @@ extension PollCore {
         run.hinted = true
         run.hintWaiting = true
         runs[runID] = run
-        readHinted(runID, now: now, effects: &effects)
+        readHinted(runID, now: now)
+        startStatusReads(now: now, effects: &effects)
     }
 
     /// Starts the reads hints asked for that could not start when the hint came.
-    mutating func readWaitingHints(now: Double, effects: inout [PollEffect]) {
-        for (runID, run) in runs where run.hintWaiting { readHinted(runID, now: now, effects: &effects) }
+    mutating func readWaitingHints(now: Double) {
+        for (runID, run) in runs where run.hintWaiting { readHinted(runID, now: now) }
     }
 
-    /// The read a hint asked for: the run's own, when its request lane is free; beside a message fetch under way (of a
-    /// swept run), since that fetch may wait long for the budget's background share and the news must not wait
-    /// behind it; after a read under way, which may predate the change the event announces.
-    private mutating func readHinted(_ runID: String, now: Double, effects: inout [PollEffect]) {
+    /// The read a hint asked for falls due, unless a read under way may predate the change the event announces: then
+    /// it waits for that read's end. (A message fetch under way does not hold it up: see ``startStatusReads(now:effects:)``.)
+    private mutating func readHinted(_ runID: String, now: Double) {
         guard var run = runs[runID], run.hintWaiting else { return }
-        switch run.inFlight {
-        case nil:
-            scheduleHintRead(&run, now: now)
-        case .fetch? where run.isSwept && run.statusRead == nil:
-            guard now >= run.lastHintRead + tuning.hintSpacing * tuning.scale else { return }
-            run.hintWaiting = false
-            run.lastHintRead = now
-            let ticket = takeTicket()
-            run.statusRead = ticket
-            effects.append(.send(.readRun(ticket: ticket, runID: runID, priority: .status)))
-        case .fetch?, .poll?:
-            return
-        }
+        if case .poll? = run.inFlight { return }
+        scheduleHintRead(&run, now: now)
         runs[runID] = run
     }
 
@@ -78,40 +67,6 @@ extension PollCore {
         if run.next.statusPending && run.next.due <= due { return }
         run.needsStatusRead(at: due)
         run.lastHintRead = due
-    }
-
-    /// Takes in the read a hint asked for beside the run's message fetch: what it says is reported as a listing's
-    /// entry would be, with the request of a run waiting for a person (so no read of its own is needed for it).
-    /// A run that went back to its own polls meanwhile gets its own read instead, so that its messages still come
-    /// before its status.
-    mutating func takeStatusRead(_ read: RunRead, runID: String, now: Double, effects: inout [PollEffect]) {
-        guard var run = runs[runID] else { return }
-        run.statusRead = nil
-        run.hinted = false
-        guard run.isSwept else {
-            run.needsStatusRead(at: now)
-            runs[runID] = run
-            return
-        }
-        let listed = read.run
-        guard listed.status.needsAttention else {
-            runs[runID] = run
-            absorb(listed, runID: runID, now: now, effects: &effects)
-            return
-        }
-        if let readDate = listed.updatedAt.flatMap(RunStatistics.parseDate),
-           let known = run.lastUpdatedAt.flatMap(RunStatistics.parseDate), readDate < known {
-            runs[runID] = run
-            return
-        }
-        let changed = listed.updatedAt != run.lastUpdatedAt
-        run.listed()
-        run.lastStatus = listed.status
-        run.lastUpdatedAt = listed.updatedAt
-        run.next.statusPending = false
-        if changed { run.markStale(updatedAt: listed.updatedAt, now: now) }
-        runs[runID] = run
-        report(status: listed.status, run: listed, pending: read.pendingHumanRequest, runID: runID, effects: &effects)
     }
 
     mutating func takeBusHealth(_ health: EventBusHealth, now: Double, effects: inout [PollEffect]) {

@@ -183,7 +183,7 @@ package struct PollCore {
     private mutating func startWhatIsDue(now: Double, effects: inout [PollEffect]) {
         guard !isIdle else { return }
         checkMissedEvents(now: now, effects: &effects)
-        readWaitingHints(now: now, effects: &effects)
+        readWaitingHints(now: now)
         if stickySweeps && usesSweeps { sweep.engaged = true }
         if usesSweeps {
             if mayLead && sweep.current == nil && sweep.nextDue <= now {
@@ -200,6 +200,7 @@ package struct PollCore {
         for run in duePolls.prefix(max(0, tuning.concurrency - pollsRunning)) {
             startPoll(run.runID, now: now, effects: &effects)
         }
+        startStatusReads(now: now, effects: &effects)
         // Oldest news first: under load a run's messages wait their turn and arrive together. A run that ended needs
         // just this one fetch more, so its turn comes sooner.
         let fetchesRunning = runs.values.filter { if case .fetch = $0.inFlight { true } else { false } }.count
@@ -241,8 +242,8 @@ package struct PollCore {
             }
             if let news = run.news { wake = min(wake, news.notBefore) }
         }
-        for run in runs.values where run.hintWaiting && run.statusRead == nil {
-            wake = min(wake, max(now, run.lastHintRead + tuning.hintSpacing * tuning.scale))
+        for run in runs.values where waitsForStatusBesideFetch(run) {
+            wake = min(wake, run.next.due)
         }
         return wake
     }
