@@ -96,6 +96,79 @@ struct PollCorePushTests {
         #expect(at >= 0.75 - 1e-9, "spaced by 250 ms from the last hinted read")
     }
 
+    /// A core with webhooks and sweeps following run A (started with the webhook, wanting messages), which the first
+    /// sweep listed running at 0.5 s: its message fetch (ticket 2) is under way from then, waiting for the budget's
+    /// background share. The next sweep is due at 2.5 s.
+    static func sweptWithFetchUnderWay() -> CoreScript {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1, webhooks: true)
+        _ = script.step(.pushExpected(runID: Fixture.runA), at: 0)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        #expect(script.step(.tick, at: 0).sent == [.listPage(ticket: 1, offset: 0)])
+        _ = script.step(.answered(.listPage(ticket: 1, offset: 0),
+                                  Fixture.listing([Fixture.run(Fixture.runA, "running")])), at: 0.5)
+        #expect(script.step(.tick, at: 0.5).sent
+                == [.readMessages(ticket: 2, runID: Fixture.runA, from: 0, limit: 100, priority: .background)])
+        return script
+    }
+
+    static let fetch = PollRequest.readMessages(ticket: 2, runID: Fixture.runA, from: 0, limit: 100,
+                                                priority: .background)
+
+    @Test("under sweeps a hint is read at once beside the run's message fetch under way, not after it; the follow ends after the last messages")
+    func hintBesideFetch() {
+        var script = Self.sweptWithFetchUnderWay()
+        let hinted = script.step(.hinted(runID: Fixture.runA), at: 0.8)
+        let read = PollRequest.readRun(ticket: 3, runID: Fixture.runA, priority: .status)
+        #expect(hinted.sent == [read])
+        let answered = script.step(.answered(read, Fixture.read(Fixture.runA, "completed",
+                                                                  updatedAt: "2026-05-18T09:30:01Z")), at: 0.9)
+        #expect(answered.events(for: 1).map(\.statusName) == ["completed"])
+        // The fetch under way may have missed the last messages: one more fetch, then the end.
+        let fetched = script.step(.answered(Self.fetch, Fixture.messages(0..<1, total: 1)), at: 1.0)
+        #expect(fetched.events(for: 1) == [.message(index: 0, message: Fixture.message(0))])
+        let last = script.step(.tick, at: 1.0).sent
+        #expect(last == [.readMessages(ticket: 4, runID: Fixture.runA, from: 1, limit: 100, priority: .background)])
+        let ended = script.step(.answered(last[0], Fixture.messages(1..<2, total: 2)), at: 1.1)
+        #expect(ended.events(for: 1) == [.message(index: 1, message: Fixture.message(1)),
+                                         .ended(status: "completed", reason: .terminal, error: nil)])
+        #expect(script.step(.tick, at: 2.4).sent.isEmpty)
+    }
+
+    @Test("a hint's read beside a fetch that finds a person's request reports it with the request, and the run is not read again for it")
+    func hintBesideFetchWaiting() {
+        var script = Self.sweptWithFetchUnderWay()
+        _ = script.step(.hinted(runID: Fixture.runA), at: 0.8)
+        let read = PollRequest.readRun(ticket: 3, runID: Fixture.runA, priority: .status)
+        let request = HumanRequest(id: "hr_1", kind: .approval)
+        let answered = script.step(.answered(read, Fixture.read(Fixture.runA, "waiting",
+                                                                  updatedAt: "2026-05-18T09:30:01Z",
+                                                                  pending: request)), at: 0.9)
+        #expect(answered.events(for: 1) == [.status(status: "waiting", previous: "running",
+                                                    run: Fixture.run(Fixture.runA, "waiting",
+                                                                     updatedAt: "2026-05-18T09:30:01Z"),
+                                                    pendingHumanRequest: request)])
+        _ = script.step(.answered(Self.fetch, Fixture.messages(0..<1, total: 1)), at: 1.0)
+        // The request's message is fetched; the run itself is not read again. Another hint during that fetch is
+        // read beside it too, 250 ms after the last.
+        let next = script.step(.tick, at: 1.0).sent
+        #expect(next == [.readMessages(ticket: 4, runID: Fixture.runA, from: 1, limit: 100, priority: .background)])
+        #expect(script.step(.hinted(runID: Fixture.runA), at: 1.0).sent.isEmpty)
+        #expect(script.core.nextWake(after: 1.0) <= 1.05 + 1e-9)
+        #expect(script.step(.tick, at: 1.05).sent == [.readRun(ticket: 5, runID: Fixture.runA, priority: .status)])
+    }
+
+    @Test("a hint's read beside a fetch that fails leaves the run's own requests alone")
+    func hintBesideFetchFails() {
+        var script = Self.sweptWithFetchUnderWay()
+        let read = script.step(.hinted(runID: Fixture.runA), at: 0.8).sent
+        #expect(read == [.readRun(ticket: 3, runID: Fixture.runA, priority: .status)])
+        let failed = script.step(.failed(read[0], Fixture.unavailable), at: 0.9)
+        #expect(failed.events(for: 1).isEmpty, "not a stall: the fetch goes on")
+        let fetched = script.step(.answered(Self.fetch, Fixture.messages(0..<1, total: 1)), at: 1.0)
+        #expect(fetched.events(for: 1) == [.message(index: 0, message: Fixture.message(0))])
+        #expect(script.core.watched(Fixture.runA)?.health == .healthy)
+    }
+
     @Test("a run started with the webhook is read every 60 s as a safety net; one started without it as ever")
     func safetyNet() {
         var pushed = Self.following("running")
@@ -178,6 +251,13 @@ extension [PollEffect] {
     /// The warnings among the effects.
     var warnings: [String] {
         compactMap { if case .log(.warning, let line) = $0 { line } else { nil } }
+    }
+}
+
+extension RunEvent {
+    /// The status a `status` event reports (nil for any other event).
+    var statusName: String? {
+        if case .status(let status, _, _, _) = self { status.rawValue } else { nil }
     }
 }
 

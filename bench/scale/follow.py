@@ -108,20 +108,29 @@ def change_time(sim: Simulator, status: str, run: dict, pending: dict | None, re
     return None
 
 
-def score(sim: Simulator, observed: dict[str, Observed], finals: dict[str, list[dict]],
-          responses: dict[str, list[float]], finished) -> dict:
-    """Latencies and lost/duplicated/mismatched counts of one observer against the final message logs."""
-    status_latencies, terminal_latencies, message_latencies = [], [], []
-    lost = duplicated = mismatched = unfinished = 0
+def status_changes(sim: Simulator, observed: dict[str, Observed],
+                   responses: dict[str, list[float]]) -> list[tuple[str, str, float, float]]:
+    """Every reported status change (the initial `pending` aside) as (run_id, status, latency in seconds, arrival)."""
+    changes = []
     for run_id, seen in observed.items():
         for arrival, status, run, pending in seen.statuses:
             if status == "pending":
                 continue
             at = change_time(sim, status, run, pending, responses.get(run_id, []), arrival)
             if at is not None:
-                status_latencies.append(max(0.0, arrival - at))
-                if status in TERMINAL:
-                    terminal_latencies.append(max(0.0, arrival - at))
+                changes.append((run_id, status, max(0.0, arrival - at), arrival))
+    return changes
+
+
+def score(sim: Simulator, observed: dict[str, Observed], finals: dict[str, list[dict]],
+          responses: dict[str, list[float]], finished) -> dict:
+    """Latencies and lost/duplicated/mismatched counts of one observer against the final message logs."""
+    changes = status_changes(sim, observed, responses)
+    status_latencies = [latency for _, _, latency, _ in changes]
+    terminal_latencies = [latency for _, status, latency, _ in changes if status in TERMINAL]
+    message_latencies = []
+    lost = duplicated = mismatched = unfinished = 0
+    for run_id, seen in observed.items():
         final = finals.get(run_id, [])
         delivered: dict[int, int] = {}
         for arrival, index, message in seen.messages:

@@ -40,9 +40,9 @@ class Simulator:
     """`duvo sim --port 0` with the given keys (all bound to TEAM); `wall_start` is when its clock started."""
 
     def __init__(self, duvo: str, keys: list[str], speed: float = 1, rate_limit: int = 300,
-                 extra: list[str] | None = None, log_path: str | None = None):
+                 extra: list[str] | None = None, log_path: str | None = None, log_level: str = "warn"):
         args = [duvo, "sim", "--port", "0", "--speed", str(speed), "--rate-limit", str(rate_limit),
-                "--log-level", "warn"]
+                "--log-level", log_level]
         for key in keys:
             args += ["--api-key", f"{key}:{TEAM}"]
         args += extra or []

@@ -28,6 +28,12 @@ extension PollCore {
         case .readRun(_, let id, _), .readMessages(_, let id, _, _, _): runID = id
         case .listPage: return
         }
+        if runs[runID]?.statusRead == request.ticket {
+            // Beside the run's own requests, which go on: sweeps and its reads tell what this did not.
+            runs[runID]?.statusRead = nil
+            if error != .cancelled { effects.append(.log(.debug, "status read of \(runID) beside its fetch failed (\(error.message))")) }
+            return
+        }
         guard var run = runs[runID], let inFlight = run.inFlight, inFlight.ticket == request.ticket else { return }
         run.settle()
         if case .fetch(_, let news, _, _, _, _) = inFlight {

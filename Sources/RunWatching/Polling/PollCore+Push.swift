@@ -40,27 +40,29 @@ extension PollCore {
 
     /// A hint for `runID`: its own read falls due now at status priority, unless one is due or under way already, and
     /// no sooner than ``PollTuning/hintSpacing`` after the last one a hint asked for.
-    mutating func takeHint(_ runID: String, now: Double) {
+    mutating func takeHint(_ runID: String, now: Double, effects: inout [PollEffect]) {
         push?.unannounced[runID] = nil
         if push?.eventsMissed == true { push?.heardSinceMiss = true }
         guard var run = runs[runID], run.endingStatus == nil else { return }
         run.hinted = true
-        if run.inFlight != nil {
-            // The read under way may have been made before the change the event announces.
-            run.hintWaiting = true
-        } else {
-            scheduleHintRead(&run, now: now)
-        }
+        run.hintWaiting = true
         runs[runID] = run
+        readHinted(runID, now: now)
+        startStatusReads(now: now, effects: &effects)
     }
 
-    /// Makes the read a hint asked for due, for the runs whose request under way has ended.
+    /// Starts the reads hints asked for that could not start when the hint came.
     mutating func readWaitingHints(now: Double) {
-        for (runID, run) in runs where run.hintWaiting && run.inFlight == nil {
-            var run = run
-            scheduleHintRead(&run, now: now)
-            runs[runID] = run
-        }
+        for (runID, run) in runs where run.hintWaiting { readHinted(runID, now: now) }
+    }
+
+    /// The read a hint asked for falls due, unless a read under way may predate the change the event announces: then
+    /// it waits for that read's end. (A message fetch under way does not hold it up: see ``startStatusReads(now:effects:)``.)
+    private mutating func readHinted(_ runID: String, now: Double) {
+        guard var run = runs[runID], run.hintWaiting else { return }
+        if case .poll? = run.inFlight { return }
+        scheduleHintRead(&run, now: now)
+        runs[runID] = run
     }
 
     private func scheduleHintRead(_ run: inout WatchedRun, now: Double) {

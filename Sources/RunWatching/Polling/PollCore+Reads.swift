@@ -44,6 +44,8 @@ extension PollCore {
         switch (request, answer) {
         case (.listPage(let ticket, _), .page(let page)):
             takePage(page, ticket: ticket, now: now, effects: &effects)
+        case (.readRun(let ticket, let runID, _), .run(let snapshot)) where runs[runID]?.statusRead == ticket:
+            takeStatusRead(snapshot, runID: runID, now: now, effects: &effects)
         case (.readRun(let ticket, let runID, _), .run(let snapshot)):
             guard case .poll(ticket, let priority, let readsMessages, let highWater, _, _)? = runs[runID]?.inFlight
             else { return }

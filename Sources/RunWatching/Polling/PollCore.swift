@@ -78,7 +78,7 @@ package struct PollCore {
         case .pushExpected(let runID):
             expectPush(runID)
         case .hinted(let runID):
-            takeHint(runID, now: now)
+            takeHint(runID, now: now, effects: &effects)
         case .eventBus(let health):
             takeBusHealth(health, now: now, effects: &effects)
         }
@@ -200,6 +200,7 @@ package struct PollCore {
         for run in duePolls.prefix(max(0, tuning.concurrency - pollsRunning)) {
             startPoll(run.runID, now: now, effects: &effects)
         }
+        startStatusReads(now: now, effects: &effects)
         // Oldest news first: under load a run's messages wait their turn and arrive together. A run that ended needs
         // just this one fetch more, so its turn comes sooner.
         let fetchesRunning = runs.values.filter { if case .fetch = $0.inFlight { true } else { false } }.count
@@ -240,6 +241,9 @@ package struct PollCore {
                 wake = min(wake, run.next.due)
             }
             if let news = run.news { wake = min(wake, news.notBefore) }
+        }
+        for run in runs.values where waitsForStatusBesideFetch(run) {
+            wake = min(wake, run.next.due)
         }
         return wake
     }

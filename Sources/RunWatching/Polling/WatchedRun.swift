@@ -136,6 +136,9 @@ package struct WatchedRun {
     var hintWaiting = false
     /// When the last read a hint asked for was due (reads for hints are spaced by ``PollTuning/hintSpacing``).
     var lastHintRead = -Double.infinity
+    /// The ticket of a read of the run's status under way beside its message fetch (see
+    /// ``PollCore/startStatusReads(now:effects:)``), outside its request lane.
+    var statusRead: UInt64?
 
     /// A run watched from `now`: its first read, of the run itself, is due at once.
     init(runID: String, now: Double) {
