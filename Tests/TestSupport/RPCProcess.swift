@@ -78,9 +78,11 @@ public final class RPCProcess: RPCPeer {
         try? input.close()
     }
 
+    /// The child's process id (for reading its `/proc` entries).
+    public var pid: Int32 { process.withLock { $0.processIdentifier } }
+
     /// Sends a signal to the child (SIGTERM by default).
     public func signal(_ number: Int32 = SIGTERM) {
-        let pid = process.withLock { $0.processIdentifier }
         kill(pid, number)
     }
 
