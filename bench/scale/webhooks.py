@@ -200,6 +200,8 @@ def run_config(duvo: str, mode: str, k: int, n: int, speed: float, start_rate: f
                 [latency for _, status, latency, _ in changes if status in TERMINAL or status == "waiting"]),
             "unannounced_status_latency": latency_summary(
                 [latency for _, status, latency, _ in changes if status not in TERMINAL and status != "waiting"]),
+            "announced_latency_by_30s": by_30s(changes, begin),
+            "announced_cover": {f"{w}": windows_covering(changes, w) for w in (0.5, 1.0)},
             "message_latency": scored["message_latency"],
             "lost": scored["lost"], "duplicated": scored["duplicated"], "mismatched": scored["mismatched"],
             "bridge_warnings": warnings(workdir, label, k),
@@ -218,6 +220,32 @@ def run_config(duvo: str, mode: str, k: int, n: int, speed: float, start_rate: f
         proxy.stop()
         sim.stop()
         shutil.rmtree(runtime_dir, ignore_errors=True)
+
+
+def announced_times(changes: list[tuple[str, str, float, float]]) -> list[float]:
+    """When each change Duvo announces happened (arrival minus latency), in order."""
+    return sorted(arrival - latency for _, status, latency, arrival in changes
+                  if status in TERMINAL or status == "waiting")
+
+
+def by_30s(changes: list[tuple[str, str, float, float]], begin: float) -> list[dict]:
+    """The announced changes' latency by the 30 s of the run they happened in: whether it grows as the key's budget
+    fills up."""
+    buckets: dict[int, list[float]] = {}
+    for _, status, latency, arrival in changes:
+        if status in TERMINAL or status == "waiting":
+            buckets.setdefault(int((arrival - latency - begin) // 30), []).append(latency)
+    return [{"from_s": 30 * b, **latency_summary(v)} for b, v in sorted(buckets.items())]
+
+
+def windows_covering(changes: list[tuple[str, str, float, float]], width: float) -> int:
+    """The fewest `width`-second windows that hold every announced change: the fewest key-wide listings (one request
+    each, whoever makes it) that could report every one of them within `width` s, against one read per event."""
+    count, covered_to = 0, float("-inf")
+    for at in announced_times(changes):
+        if at > covered_to:
+            count, covered_to = count + 1, at + width
+    return count
 
 
 def warnings(workdir: str, label: str, k: int) -> dict[str, int]:
@@ -457,7 +485,10 @@ def row(r: dict) -> str:
             f"429s {q['status_429']:>3}  completed {r['follows_completed']}/{r['follows_started']}  "
             f"lost {r['lost']} dup {r['duplicated']} wrong final {r['wrong_final_status']}  "
             f"status p50/p95 {lat(r['status_latency'])} s (announced {lat(r['announced_status_latency'])}, "
-            f"other {lat(r['unannounced_status_latency'])})  message {lat(r['message_latency'])} s")
+            f"other {lat(r['unannounced_status_latency'])})  message {lat(r['message_latency'])} s"
+            f"\n{'':<12} by kind {q['by_kind']}  announced changes' p95 by 30 s "
+            f"{[x['p95_s'] for x in r['announced_latency_by_30s']]}  listings that could report every announced "
+            f"change within 0.5 / 1 s: {r['announced_cover']['0.5']} / {r['announced_cover']['1.0']}")
     if "dropped_runs_announced_latency" in r:
         d = r["dropped_runs_announced_latency"]
         line += f"\n{'':<12} dropped events' changes: n={d['n']} p50/p95 {lat(d)} s (max {d['max_s']})"
@@ -479,6 +510,7 @@ def main() -> None:
     parser.add_argument("--flood-s", type=float, default=60)
     parser.add_argument("--flood-connections", type=int, default=4)
     parser.add_argument("--skip-receiver", action="store_true", help="only the configurations")
+    parser.add_argument("--only-receiver", action="store_true", help="only the receiver's throughput and flood")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: K=3, N=20, speed 10, 5 s of throughput and flood")
     parser.add_argument("--bridge-log-level", default="warn", help="the bridges' --log-level (their logs: --workdir)")
@@ -497,7 +529,7 @@ def main() -> None:
             with open(args.out, "w") as out:
                 json.dump(results, out, indent=2)
 
-    for mode in args.modes:
+    for mode in [] if args.only_receiver else args.modes:
         result = run_config(args.duvo, mode, args.k, args.n, args.speed, args.start_rate, args.cap, args.seed,
                             args.workdir, args.bridge_log_level)
         results["configurations"].append(result)
