@@ -92,6 +92,46 @@ def answer_for(pending: dict) -> dict:
     return {"answers": answers}
 
 
+class Followers:
+    """The bookkeeping of bridges that follow runs, shared by the multi-process benches: calls in flight by bridge and
+    id, each run's notifications (`observed`), the times requests for a person were answered (`responses`), follows
+    ended and errors by kind. A request for a person is answered through the bridge that reported it."""
+
+    def __init__(self, sim: Simulator, bridges: list, kinds: list[str]):
+        self.sim, self.bridges = sim, bridges
+        self.observed: dict[str, Observed] = {}
+        self.pending: dict[tuple[int, int], tuple[str, str | None]] = {}
+        self.responses: dict[str, list[float]] = {}
+        self.errors = {kind: 0 for kind in kinds} | {"respond": 0, "followEnded_error": 0}
+        self.ended = 0
+
+    def send(self, index: int, method: str, params: dict, kind: str, run_id: str | None = None) -> None:
+        self.pending[(index, self.bridges[index].send(method, params))] = (kind, run_id)
+
+    def take(self, index: int, arrival: float, frame: dict) -> tuple[str, str | None, dict] | None:
+        """Takes one frame of bridge `index`. The answer to a call sent with a kind other than `respond` is returned
+        as (kind, run_id, frame) for the caller, its error counted; everything else is handled here."""
+        if "id" in frame and (index, frame["id"]) in self.pending:
+            kind, run_id = self.pending.pop((index, frame["id"]))
+            if "error" in frame:
+                self.errors[kind] += 1
+            elif kind == "respond":
+                real = self.sim.to_real((frame["result"].get("human_request") or {}).get("responded_at"))
+                if real is not None:
+                    self.responses.setdefault(run_id, []).append(real)
+                return None
+            return kind, run_id, frame
+        run_id, event, detail = take_notification(self.observed, arrival, frame)
+        if event == "waiting":
+            self.send(index, "runs/respond", {"run_id": run_id, "request_id": detail["id"], **answer_for(detail)},
+                      "respond", run_id)
+        elif event == "ended":
+            if detail["reason"] == "error":
+                self.errors["followEnded_error"] += 1
+            self.ended += 1
+        return None
+
+
 def change_time(sim: Simulator, status: str, run: dict, pending: dict | None, responses: list[float],
                 arrival: float) -> float | None:
     """The real time at which the run entered `status`, from its own fields (None when they cannot tell)."""

@@ -32,7 +32,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from follow import Observed, answer_for, audit, plan, score, take_notification  # noqa: E402
+from follow import Followers, Observed, audit, plan, score  # noqa: E402
 from harness import Bridge, CountingProxy, DirectClient, Simulator, TEAM, agents, fresh_key, request_summary  # noqa: E402
 
 
@@ -106,12 +106,10 @@ def run_one(duvo: str, k: int, n: int, speed: float, mode: str, machines: int, c
             created.put(body["run"]["id"] if status == 201 else None)
 
     threading.Thread(target=start_direct, daemon=True).start()
-    observed: dict[str, Observed] = {}
-    pending: dict[tuple[int, int], tuple[str, str | None]] = {}
-    responses: dict[str, list[float]] = {}
+    followers = Followers(sim, bridges, ["start", "follow"])
+    observed, errors = followers.observed, followers.errors
     started: list[str] = []
-    errors = {"start": 0, "follow": 0, "respond": 0, "followEnded_error": 0}
-    expected, ended = n, 0
+    expected = n
     done_at = None
     try:
         while time.time() < begin + cap:
@@ -124,8 +122,8 @@ def run_one(duvo: str, k: int, n: int, speed: float, mode: str, machines: int, c
                 owner = len(started) % k
                 started.append(run_id)
                 observed.setdefault(run_id, Observed())
-                pending[(owner, bridges[owner].send("runs/follow", {"run_id": run_id}))] = ("follow", run_id)
-            if ended >= expected and not pending:
+                followers.send(owner, "runs/follow", {"run_id": run_id}, "follow", run_id)
+            if followers.ended >= expected and not followers.pending:
                 done_at = time.time()
                 break
             try:
@@ -134,30 +132,13 @@ def run_one(duvo: str, k: int, n: int, speed: float, mode: str, machines: int, c
                 continue
             if frame.get("_eof"):
                 break
-            if "id" in frame and (index, frame["id"]) in pending:
-                kind, run_id = pending.pop((index, frame["id"]))
-                if "error" in frame:
-                    errors[kind] += 1
-                    if kind == "follow":
-                        expected -= 1
-                elif kind == "respond":
-                    real = sim.to_real((frame["result"].get("human_request") or {}).get("responded_at"))
-                    if real is not None:
-                        responses.setdefault(run_id, []).append(real)
-                continue
-            run_id, event, detail = take_notification(observed, arrival, frame)
-            if event == "waiting":
-                rid = bridges[index].send("runs/respond", {"run_id": run_id, "request_id": detail["id"],
-                                                           **answer_for(detail)})
-                pending[(index, rid)] = ("respond", run_id)
-            elif event == "ended":
-                if detail["reason"] == "error":
-                    errors["followEnded_error"] += 1
-                ended += 1
+            answer = followers.take(index, arrival, frame)
+            if answer and answer[0] == "follow" and "error" in answer[2]:
+                expected -= 1
         end = done_at or time.time()
         records = proxy.snapshot()
         finals, _ = audit(sim, auditor_keys, started)
-        scored = score(sim, observed, finals, responses, lambda r: observed[r].ended == "terminal")
+        scored = score(sim, observed, finals, followers.responses, lambda r: observed[r].ended == "terminal")
         return {
             "mode": mode, "k": k, "n": n, "speed": speed, "machines": len(runtime_dirs) if redis else 1,
             "elapsed_s": round(end - begin, 1), "all_follows_ended": done_at is not None,

@@ -46,8 +46,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from follow import (TERMINAL, Observed, answer_for, audit, plan, score, status_changes,  # noqa: E402
-                    take_notification)
+from follow import TERMINAL, Followers, Observed, audit, plan, score, status_changes  # noqa: E402
 from harness import (Bridge, CountingProxy, RSSSampler, Simulator, agents, fresh_key, latency_summary,  # noqa: E402
                      request_summary, rss_kib, slope_per_minute)
 
@@ -128,13 +127,10 @@ def run_config(duvo: str, mode: str, k: int, n: int, speed: float, start_rate: f
     for index, bridge in enumerate(bridges):
         threading.Thread(target=pump, args=(index, bridge), daemon=True).start()
     names = plan(n, seed)
-    observed: dict[str, Observed] = {}
-    owner: dict[str, int] = {}
-    pending: dict[tuple[int, int], tuple[str, str | None]] = {}
-    responses: dict[str, list[float]] = {}
+    followers = Followers(sim, bridges, ["start"])
+    observed, responses, errors = followers.observed, followers.responses, followers.errors
     started: list[str] = []
-    errors = {"start": 0, "respond": 0, "followEnded_error": 0}
-    expected, ended, sent = n, 0, 0
+    expected, sent = n, 0
     done_at = None
     time.sleep(1.0)
     begin = time.time()
@@ -143,11 +139,10 @@ def run_config(duvo: str, mode: str, k: int, n: int, speed: float, start_rate: f
             # Starts through the bridges, round robin, at the start rate.
             while sent < n and time.time() >= begin + sent * 60.0 / start_rate:
                 index = sent % k
-                rid = bridges[index].send("runs/start", {"agent_id": catalog[names[sent]],
-                                                         "message": f"bench run {sent}", "follow": True})
-                pending[(index, rid)] = ("start", None)
+                followers.send(index, "runs/start", {"agent_id": catalog[names[sent]], "message": f"bench run {sent}",
+                                                     "follow": True}, "start")
                 sent += 1
-            if sent == n and ended >= expected and not pending:
+            if sent == n and followers.ended >= expected and not followers.pending:
                 done_at = time.time()
                 break
             try:
@@ -156,31 +151,14 @@ def run_config(duvo: str, mode: str, k: int, n: int, speed: float, start_rate: f
                 continue
             if frame.get("_eof"):
                 break
-            if "id" in frame and (index, frame["id"]) in pending:
-                kind, run_id = pending.pop((index, frame["id"]))
-                if "error" in frame:
-                    errors[kind] += 1
-                    if kind == "start":
-                        expected -= 1
-                elif kind == "start":
-                    run_id = frame["result"]["run"]["id"]
+            answer = followers.take(index, arrival, frame)
+            if answer and answer[0] == "start":
+                if "error" in answer[2]:
+                    expected -= 1
+                else:
+                    run_id = answer[2]["result"]["run"]["id"]
                     started.append(run_id)
-                    owner[run_id] = index
                     observed.setdefault(run_id, Observed())
-                elif kind == "respond":
-                    real = sim.to_real((frame["result"].get("human_request") or {}).get("responded_at"))
-                    if real is not None:
-                        responses.setdefault(run_id, []).append(real)
-                continue
-            run_id, event, detail = take_notification(observed, arrival, frame)
-            if event == "waiting":
-                rid = bridges[index].send("runs/respond", {"run_id": run_id, "request_id": detail["id"],
-                                                           **answer_for(detail)})
-                pending[(index, rid)] = ("respond", run_id)
-            elif event == "ended":
-                if detail["reason"] == "error":
-                    errors["followEnded_error"] += 1
-                ended += 1
         end = done_at or time.time()
         records = proxy.snapshot()
         finals, final_status = audit(sim, auditor_keys, started)
