@@ -295,6 +295,23 @@ class Bridge:
                 self.stderr_file.close()
 
 
+def merged_frames(bridges: list[Bridge]) -> "queue.Queue[tuple[int, float, dict]]":
+    """One queue of every bridge's frames as (bridge index, arrival, frame), each bridge's in order, an `_eof` frame
+    last for each."""
+    frames: "queue.Queue[tuple[int, float, dict]]" = queue.Queue()
+
+    def pump(index: int, bridge: Bridge):
+        while True:
+            arrival, frame = bridge.frames.get()
+            frames.put((index, arrival, frame))
+            if frame.get("_eof"):
+                return
+
+    for index, bridge in enumerate(bridges):
+        threading.Thread(target=pump, args=(index, bridge), daemon=True).start()
+    return frames
+
+
 def rss_kib(pid: int) -> dict[str, int]:
     """VmRSS and VmHWM (peak) of a process, in KiB, from /proc/PID/status."""
     values = {}

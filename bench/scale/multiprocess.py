@@ -33,7 +33,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from follow import Followers, Observed, audit, plan, score  # noqa: E402
-from harness import Bridge, CountingProxy, DirectClient, Simulator, TEAM, agents, fresh_key, request_summary  # noqa: E402
+from harness import (Bridge, CountingProxy, DirectClient, Simulator, TEAM, agents, fresh_key,  # noqa: E402
+                     merged_frames, request_summary)
 
 
 class Redis:
@@ -82,17 +83,7 @@ def run_one(duvo: str, k: int, n: int, speed: float, mode: str, machines: int, c
                "DUVO_COORDINATION": {"coordinated": "local", "off": "off"}.get(mode) or redis.url}
         bridges.append(Bridge(duvo, proxy.url, key, rate_limit=300, env=env,
                               stderr_path=os.path.join(workdir, f"rpc-{label}-{index}.log")))
-    frames: "queue.Queue[tuple[int, float, dict]]" = queue.Queue()
-
-    def pump(index: int, bridge: Bridge):
-        while True:
-            arrival, frame = bridge.frames.get()
-            frames.put((index, arrival, frame))
-            if frame.get("_eof"):
-                return
-
-    for index, bridge in enumerate(bridges):
-        threading.Thread(target=pump, args=(index, bridge), daemon=True).start()
+    frames = merged_frames(bridges)
     names = plan(n, seed)
     created: "queue.Queue[str | None]" = queue.Queue()
     begin = time.time()

@@ -48,7 +48,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from follow import TERMINAL, Followers, Observed, audit, plan, score, status_changes  # noqa: E402
 from harness import (Bridge, CountingProxy, RSSSampler, Simulator, agents, fresh_key, latency_summary,  # noqa: E402
-                     request_summary, rss_kib, slope_per_minute)
+                     merged_frames, request_summary, rss_kib, slope_per_minute)
 
 FAULTS = "drop=0.2,duplicate=0.1,reorder=0.1"
 # What Duvo announces: the statuses its events name.
@@ -115,17 +115,7 @@ def run_config(duvo: str, mode: str, k: int, n: int, speed: float, start_rate: f
                               + (["--webhooks", receiver.url] if receiver else []),
                               env={"DUVO_RUNTIME_DIR": runtime_dir, "DUVO_COORDINATION": "local"},
                               stderr_path=os.path.join(workdir, f"rpc-{label}-{index}.log")))
-    frames: "queue.Queue[tuple[int, float, dict]]" = queue.Queue()
-
-    def pump(index: int, bridge: Bridge):
-        while True:
-            arrival, frame = bridge.frames.get()
-            frames.put((index, arrival, frame))
-            if frame.get("_eof"):
-                return
-
-    for index, bridge in enumerate(bridges):
-        threading.Thread(target=pump, args=(index, bridge), daemon=True).start()
+    frames = merged_frames(bridges)
     names = plan(n, seed)
     followers = Followers(sim, bridges, ["start"])
     observed, responses, errors = followers.observed, followers.responses, followers.errors
