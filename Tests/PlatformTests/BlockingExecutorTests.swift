@@ -43,6 +43,38 @@ struct BlockingExecutorTests {
         #expect(executor.threadCounts.peak >= count)
     }
 
+    @Test("jobs one at a time go to the thread idle the shortest, so threads beyond the load end")
+    func surplusThreadsEnd() async throws {
+        let idleTimeout = Duration.milliseconds(300)
+        let executor = BlockingExecutor(name: "test-surplus", idleTimeout: idleTimeout)
+        // Four jobs that wait for one another: four threads.
+        let count = 4
+        let arrived = Tally()
+        let allArrived = DispatchSemaphore(value: 0)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<count {
+                group.addTask {
+                    _ = await executor.run {
+                        if arrived.value.add(1, ordering: .acquiringAndReleasing).newValue == count {
+                            for _ in 0..<count { allArrived.signal() }
+                        }
+                        return allArrived.wait(timeout: .now() + 20) == .success
+                    }
+                }
+            }
+        }
+        #expect(executor.threadCounts.running == count)
+        // Then one job at a time, far more often than the idle timeout, for three idle timeouts: handed round the
+        // four threads, each would get work in time and none would end.
+        let clock = ContinuousClock()
+        let end = clock.now + idleTimeout * 3
+        while clock.now < end {
+            await executor.run {}
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(executor.threadCounts.running <= 1)
+    }
+
     @Test("an idle thread ends after the idle timeout, and a new one starts for later work")
     func idleThreadsEnd() async throws {
         let executor = BlockingExecutor(name: "test-idle", idleTimeout: .milliseconds(50))
