@@ -63,6 +63,11 @@ package final class BlockingExecutor: @unchecked Sendable {
         locked { (threads, peak) }
     }
 
+    /// The threads waiting for a job now (for tests and diagnostics).
+    package var idleThreadCount: Int {
+        locked { idle.count }
+    }
+
     /// Runs `job` on one of the executor's threads, soon; returns at once.
     package func submit(_ job: @escaping @Sendable () -> Void) {
         let idleThread = locked { () -> IdleThread? in

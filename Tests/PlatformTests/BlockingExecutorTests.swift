@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Platform
 import Synchronization
 import Testing
@@ -43,36 +44,43 @@ struct BlockingExecutorTests {
         #expect(executor.threadCounts.peak >= count)
     }
 
-    @Test("jobs one at a time go to the thread idle the shortest, so threads beyond the load end")
-    func surplusThreadsEnd() async throws {
-        let idleTimeout = Duration.milliseconds(300)
-        let executor = BlockingExecutor(name: "test-surplus", idleTimeout: idleTimeout)
-        // Four jobs that wait for one another: four threads.
-        let count = 4
-        let arrived = Tally()
-        let allArrived = DispatchSemaphore(value: 0)
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<count {
-                group.addTask {
-                    _ = await executor.run {
-                        if arrived.value.add(1, ordering: .acquiringAndReleasing).newValue == count {
-                            for _ in 0..<count { allArrived.signal() }
-                        }
-                        return allArrived.wait(timeout: .now() + 20) == .success
-                    }
-                }
-            }
+    @Test("the next job goes to the thread idle the shortest, so threads beyond the load stay idle and end")
+    func mostRecentlyIdleThreadTakesTheNextJob() async throws {
+        // The default idle timeout (10 s): no thread ends during the test.
+        let executor = BlockingExecutor(name: "test-lifo")
+        let releaseEarly = DispatchSemaphore(value: 0)
+        let releaseLate = DispatchSemaphore(value: 0)
+        // Two jobs that block at once run on two threads; `early`'s thread becomes idle first, then `late`'s.
+        async let early = executor.run { () -> ObjectIdentifier in
+            _ = releaseEarly.wait(timeout: .now() + 20)
+            return ObjectIdentifier(Thread.current)
         }
-        #expect(executor.threadCounts.running == count)
-        // Then one job at a time, far more often than the idle timeout, for three idle timeouts: handed round the
-        // four threads, each would get work in time and none would end.
-        let clock = ContinuousClock()
-        let end = clock.now + idleTimeout * 3
-        while clock.now < end {
-            await executor.run {}
+        async let late = executor.run { () -> ObjectIdentifier in
+            _ = releaseLate.wait(timeout: .now() + 20)
+            return ObjectIdentifier(Thread.current)
+        }
+        try await Self.waitUntil { executor.threadCounts.running == 2 }
+        releaseEarly.signal()
+        let earlyThread = await early
+        try await Self.waitUntil { executor.idleThreadCount == 1 }
+        releaseLate.signal()
+        let lateThread = await late
+        #expect(earlyThread != lateThread)
+        for _ in 0..<5 {
+            // A job's caller resumes before its thread is idle again: wait for both threads to be idle.
+            try await Self.waitUntil { executor.idleThreadCount == 2 }
+            #expect(await executor.run { ObjectIdentifier(Thread.current) } == lateThread)
+        }
+    }
+
+    /// Polls `condition` every 5 ms until it holds; throws after 20 s (so that a bug fails the test, not hangs it).
+    private static func waitUntil(_ condition: () -> Bool) async throws {
+        struct TimedOut: Error {}
+        for _ in 0..<4000 {
+            if condition() { return }
             try await Task.sleep(for: .milliseconds(5))
         }
-        #expect(executor.threadCounts.running <= 1)
+        throw TimedOut()
     }
 
     @Test("an idle thread ends after the idle timeout, and a new one starts for later work")
