@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import Synchronization
 
 /// The one place made for blocking work: `flock` waits, blocking socket exchanges, `waitpid`, a prompt's `read`,
@@ -12,7 +13,8 @@ import Synchronization
 /// given-up lock wait does), and a thread idle for ``idleTimeout`` ends. Each caller's blocking call carries its own
 /// deadline; the executor adds none.
 package final class BlockingExecutor: @unchecked Sendable {
-    // Safety: `jobs`, `idle`, `threads` and `peak` are read and written only with `mutex` held.
+    // Safety: `jobs`, `idle`, `threads`, `peak` and each idle thread's `job` are read and written only with `mutex`
+    // held.
 
     /// The process's executor.
     package static let shared = BlockingExecutor(name: "duvo-blocking")
@@ -23,11 +25,22 @@ package final class BlockingExecutor: @unchecked Sendable {
     package let idleTimeout: Duration
 
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let wakeup: UnsafeMutablePointer<pthread_cond_t>
+    /// Jobs for threads being started.
     private var jobs: [@Sendable () -> Void] = []
-    private var idle = 0
+    /// Threads waiting for a job, the most recently idle last (it is handed the next job, so that threads beyond
+    /// what the load needs stay idle and end).
+    private var idle: [IdleThread] = []
     private var threads = 0
     private var peak = 0
+
+    /// An idle thread, as a submitter finds it: the job handed to it, and what it waits on.
+    ///
+    /// One semaphore per thread rather than one condition variable for all: the job is handed to one thread, which
+    /// wakes with it and does not take the executor's mutex to find it.
+    private final class IdleThread {
+        let wakeup = DispatchSemaphore(value: 0)
+        var job: (@Sendable () -> Void)?
+    }
 
     /// An executor whose threads are called `name` and end after `idleTimeout` without work.
     package init(name: String, idleTimeout: Duration = .seconds(10)) {
@@ -36,21 +49,10 @@ package final class BlockingExecutor: @unchecked Sendable {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
-        wakeup = .allocate(capacity: 1)
-        wakeup.initialize(to: pthread_cond_t())
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        // Idle timeouts on the monotonic clock, so a change of the wall clock does not end or keep threads.
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(wakeup, &attributes)
-        pthread_condattr_destroy(&attributes)
     }
 
     deinit {
         // Every thread holds the executor until it ends, so none is left here.
-        pthread_cond_destroy(wakeup)
-        wakeup.deinitialize(count: 1)
-        wakeup.deallocate()
         pthread_mutex_destroy(mutex)
         mutex.deinitialize(count: 1)
         mutex.deallocate()
@@ -61,20 +63,25 @@ package final class BlockingExecutor: @unchecked Sendable {
         locked { (threads, peak) }
     }
 
+    /// The threads waiting for a job now (for tests and diagnostics).
+    package var idleThreadCount: Int {
+        locked { idle.count }
+    }
+
     /// Runs `job` on one of the executor's threads, soon; returns at once.
     package func submit(_ job: @escaping @Sendable () -> Void) {
-        let mustGrow = locked { () -> Bool in
+        let idleThread = locked { () -> IdleThread? in
+            if let thread = idle.popLast() {
+                thread.job = job
+                return thread
+            }
             jobs.append(job)
-            // Each idle thread takes one queued job; more jobs than idle threads need a new thread.
-            guard jobs.count > idle else { return false }
             threads += 1
             peak = max(peak, threads)
-            return true
+            return nil
         }
-        // Signalled after the unlock: a thread woken while the mutex is still held wakes only to sleep again on
-        // the mutex, one more context switch for every job. A thread that stops waiting between the unlock and the
-        // signal finds the job anyway: it looks at `jobs` before it waits again or ends.
-        if mustGrow { start() } else { pthread_cond_signal(wakeup) }
+        // Signalled after the unlock, so the woken thread does not wake only to wait for the mutex.
+        if let idleThread { idleThread.wakeup.signal() } else { start() }
     }
 
     private func locked<T>(_ body: () -> T) -> T {
@@ -111,6 +118,7 @@ package final class BlockingExecutor: @unchecked Sendable {
     /// A thread's life: take jobs until none comes for ``idleTimeout``.
     private func work() {
         Self.setName(ofCurrentThreadTo: name)
+        let me = IdleThread()
         pthread_mutex_lock(mutex)
         while true {
             if !jobs.isEmpty {
@@ -120,11 +128,22 @@ package final class BlockingExecutor: @unchecked Sendable {
                 pthread_mutex_lock(mutex)
                 continue
             }
-            idle += 1
-            var deadline = Self.monotonicTime(after: idleTimeout)
-            let waited = pthread_cond_timedwait(wakeup, mutex, &deadline)
-            idle -= 1
-            if waited == ETIMEDOUT && jobs.isEmpty { break }
+            idle.append(me)
+            pthread_mutex_unlock(mutex)
+            let timedOut = me.wakeup.wait(timeout: Self.dispatchTime(after: idleTimeout)) == .timedOut
+            pthread_mutex_lock(mutex)
+            guard let job = me.job else {
+                // Only the timeout wakes a thread without a job: it ends.
+                idle.removeAll { $0 === me }
+                break
+            }
+            me.job = nil
+            pthread_mutex_unlock(mutex)
+            // Handed a job as it timed out: the submitter's signal is on its way; take it, so that the next wait
+            // waits.
+            if timedOut { me.wakeup.wait() }
+            job()
+            pthread_mutex_lock(mutex)
         }
         threads -= 1
         pthread_mutex_unlock(mutex)
@@ -155,15 +174,14 @@ package final class BlockingExecutor: @unchecked Sendable {
         return String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// The monotonic clock's reading `duration` from now.
-    private static func monotonicTime(after duration: Duration) -> timespec {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
+    /// The moment `duration` from now on Dispatch's clock, which is monotonic (a change of the wall clock does not
+    /// end or keep threads).
+    private static func dispatchTime(after duration: Duration) -> DispatchTime {
         let (seconds, attoseconds) = duration.components
-        let nanoseconds = Int(now.tv_nsec) + Int(attoseconds / 1_000_000_000)
-        return timespec(
-            tv_sec: now.tv_sec + Int(clamping: seconds) + nanoseconds / 1_000_000_000,
-            tv_nsec: nanoseconds % 1_000_000_000)
+        let (whole, overflowed) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (nanoseconds, overflowedAgain) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
+        guard !overflowed, !overflowedAgain else { return .distantFuture }
+        return .now() + .nanoseconds(Int(nanoseconds))
     }
 }
 

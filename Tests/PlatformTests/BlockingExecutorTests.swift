@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Platform
 import Synchronization
 import Testing
@@ -41,6 +42,45 @@ struct BlockingExecutorTests {
         }
         #expect(results == Array(repeating: true, count: count))
         #expect(executor.threadCounts.peak >= count)
+    }
+
+    @Test("the next job goes to the thread idle the shortest, so threads beyond the load stay idle and end")
+    func mostRecentlyIdleThreadTakesTheNextJob() async throws {
+        // The default idle timeout (10 s): no thread ends during the test.
+        let executor = BlockingExecutor(name: "test-lifo")
+        let releaseEarly = DispatchSemaphore(value: 0)
+        let releaseLate = DispatchSemaphore(value: 0)
+        // Two jobs that block at once run on two threads; `early`'s thread becomes idle first, then `late`'s.
+        async let early = executor.run { () -> ObjectIdentifier in
+            _ = releaseEarly.wait(timeout: .now() + 20)
+            return ObjectIdentifier(Thread.current)
+        }
+        async let late = executor.run { () -> ObjectIdentifier in
+            _ = releaseLate.wait(timeout: .now() + 20)
+            return ObjectIdentifier(Thread.current)
+        }
+        try await Self.waitUntil { executor.threadCounts.running == 2 }
+        releaseEarly.signal()
+        let earlyThread = await early
+        try await Self.waitUntil { executor.idleThreadCount == 1 }
+        releaseLate.signal()
+        let lateThread = await late
+        #expect(earlyThread != lateThread)
+        for _ in 0..<5 {
+            // A job's caller resumes before its thread is idle again: wait for both threads to be idle.
+            try await Self.waitUntil { executor.idleThreadCount == 2 }
+            #expect(await executor.run { ObjectIdentifier(Thread.current) } == lateThread)
+        }
+    }
+
+    /// Polls `condition` every 5 ms until it holds; throws after 20 s (so that a bug fails the test, not hangs it).
+    private static func waitUntil(_ condition: () -> Bool) async throws {
+        struct TimedOut: Error {}
+        for _ in 0..<4000 {
+            if condition() { return }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw TimedOut()
     }
 
     @Test("an idle thread ends after the idle timeout, and a new one starts for later work")
