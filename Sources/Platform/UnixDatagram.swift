@@ -26,19 +26,24 @@ extension Platform {
         }
 
         /// A datagram socket (close-on-exec) bound at `path`, which must not exist yet; the socket file gets mode
-        /// 0600 (the directory it is in should be private as well).
+        /// 0600. The directory it is in must be private: the file has the process's default mode from `bind` until
+        /// the `chmod` right after it (the umask is not narrowed instead, since it is the whole process's, and a
+        /// folder another thread made meanwhile would lose its search bit).
         /// - Returns: the descriptor, or the errno of the failing step.
         package static func bind(path: String) -> Result<Int32, Failure> {
             guard path.utf8.count <= maxPathLength else { return .failure(Failure(code: ENAMETOOLONG)) }
             let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             guard fd >= 0 else { return .failure(Failure(code: errno)) }
-            let previous = umask(0o177)
-            let status = withAddress(path) { address, length in Glibc.bind(fd, address, length) }
-            let bindError = errno
-            umask(previous)
-            guard status == 0 else {
+            guard withAddress(path, { address, length in Glibc.bind(fd, address, length) }) == 0 else {
+                let bindError = errno
                 Glibc.close(fd)
                 return .failure(Failure(code: bindError))
+            }
+            guard chmod(path, 0o600) == 0 else {
+                let modeError = errno
+                Glibc.close(fd)
+                Glibc.unlink(path)
+                return .failure(Failure(code: modeError))
             }
             return .success(fd)
         }
