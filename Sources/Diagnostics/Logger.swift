@@ -14,7 +14,12 @@ public struct Logger: Sendable {
     private final class Shared: Sendable {
         let lock = Mutex<Void>(())
         let fd: Int32
-        init(fd: Int32) { self.fd = fd }
+        /// Takes each whole line instead of `fd`, when given.
+        let writer: (@Sendable (String) -> Void)?
+        init(fd: Int32, writer: (@Sendable (String) -> Void)? = nil) {
+            self.fd = fd
+            self.writer = writer
+        }
     }
 
     /// A logger writing to `fd` (stderr by default) at `level`.
@@ -22,6 +27,25 @@ public struct Logger: Sendable {
         self.label = label
         self.level = level
         self.shared = Shared(fd: fd)
+    }
+
+    /// A logger handing each whole line (newline included, secrets redacted) to `writer`, one at a time: for output
+    /// that must stay in step with the lines, such as a terminal's live status line.
+    package init(label: String, level: LogLevel, writer: @escaping @Sendable (String) -> Void) {
+        self.label = label
+        self.level = level
+        self.shared = Shared(fd: 2, writer: writer)
+    }
+
+    private init(label: String, level: LogLevel, shared: Shared) {
+        self.label = label
+        self.level = level
+        self.shared = shared
+    }
+
+    /// The same logger (destination, lock) at another level, and under another label if one is given.
+    public func at(_ level: LogLevel, label: String? = nil) -> Logger {
+        Logger(label: label ?? self.label, level: level, shared: shared)
     }
 
     /// Registers a secret (an API key, a password) that must never appear in any output, in any encoding.
@@ -40,6 +64,7 @@ public struct Logger: Sendable {
         text = SecretRedactor.redact(text)
         shared.lock.withLock { _ in
             let line = "\(label): \(level.name): \(text)\n"
+            if let writer = shared.writer { return writer(line) }
             var bytes = Array(line.utf8)
             var written = 0
             while written < bytes.count {

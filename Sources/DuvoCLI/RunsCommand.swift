@@ -59,8 +59,10 @@ package enum RunsCommand {
         let console = Console(mode: OutputMode(json: parsed.flag("json"), environment: context.environment,
                                                stdoutIsTerminal: context.streams.outputIsTerminal),
                               streams: context.streams)
-        let invocation = Invocation(parsed: parsed, context: context, console: console,
-                                    logger: Logger(label: "duvo runs", level: level), callTimeout: callTimeout)
+        // Log lines go through the console, so that on a terminal they never run into the live status line.
+        let logger = Logger(label: "duvo runs", level: level) { [console] line in console.log(line) }
+        let invocation = Invocation(parsed: parsed, context: context, console: console, logger: logger,
+                                    callTimeout: callTimeout)
         let code: ExitCode
         do {
             code = try await command.run(invocation)

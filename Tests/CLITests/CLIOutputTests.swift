@@ -58,6 +58,31 @@ struct CLIOutputTests {
         #expect(result.stdout.contains(Self.escape + "32mcompleted"), "colour on a terminal")
     }
 
+    @Test("on a terminal, log lines never run into the live status line",
+          .enabled(if: hasScript, "needs util-linux 'script' for a pseudo-terminal"))
+    func logLinesAboveLiveStatus() async throws {
+        let cli = try await CLIHarness.simulated()
+        // A run that speaks for a few seconds, followed at trace level: each of its reads is logged while the
+        // follow's status line is up.
+        let runID = try await cli.start("slow")
+        let command = "\(DuvoBinary.path) runs messages \(runID) --follow --log-level trace"
+        let result = try await cli.run(executable: "/usr/bin/script", ["-qec", command, "/dev/null"])
+        #expect(result.status == 0, "\(result)")
+        // On the terminal stderr and stdout are one stream: each log line must start a line of its own, after a
+        // newline or with the status line erased (`\r` + erase to end of line), never after the status's text.
+        let erase = "\r\u{1B}[K"
+        let output = result.stdout
+        let logStarts = output.ranges(of: "duvo runs: ").map(\.lowerBound)
+        let afterStatus = logStarts.filter { start in output[..<start].range(of: erase) != nil }
+        #expect(!afterStatus.isEmpty, "some lines were logged while the status line was up: \(output.debugDescription)")
+        for start in logStarts {
+            let before = output[..<start]
+            // (By bytes: the terminal writes "\r\n", which Swift counts as one character.)
+            #expect(before.isEmpty || before.utf8.last == UInt8(ascii: "\n") || before.hasSuffix(erase),
+                    "a log line runs into what was before it: \(String(before.suffix(80)).debugDescription)")
+        }
+    }
+
     @Test("a custom key never appears on stdout or stderr (logs included), whatever the command and log level")
     func keyNeverPrinted() async throws {
         let key = "dv_cli_secret_7d1e4b9a03"

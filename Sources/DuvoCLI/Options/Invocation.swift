@@ -91,7 +91,7 @@ final class Invocation: Sendable {
             if let scheduler = state.scheduler { return scheduler }
             // The commands report a follow that ends in an error themselves; at the default level the scheduler's
             // own warning would say the same thing twice.
-            let quiet = logger.level > .warning ? logger : Logger(label: logger.label, level: .error)
+            let quiet = logger.level > .warning ? logger : logger.at(.error)
             let scheduler = PollScheduler(client: endpoint.client, coordination: endpoint.coordination,
                                           tuning: endpoint.pollTuning, logger: quiet,
                                           events: endpoint.webhooks?.events)

@@ -63,9 +63,19 @@ final class Console: Sendable {
 
     /// Prints `error: <message>` on stderr, first erasing the status line so the two do not run together.
     func error(_ message: String) {
+        aboveStatus("error: \(message)\n")
+    }
+
+    /// Prints a log line (newline included) on stderr, above the status line as ``error(_:)`` does.
+    func log(_ line: String) {
+        aboveStatus(line)
+    }
+
+    /// Writes `text` on stderr with the status line erased first and drawn again after it.
+    private func aboveStatus(_ text: String) {
         statusText.withLock { status in
             if status != nil { send(Self.eraseLine, to: .output) }
-            send("error: \(message)\n", to: .error)
+            send(text, to: .error)
             if let status { send(status, to: .output) }
         }
     }

@@ -16,7 +16,7 @@ enum EmbeddedSimulator {
             configuration = SimulatorConfiguration(
                 host: "127.0.0.1", port: 0,
                 credentials: try Credentials(apiKeys: [apiKey], teams: [DefaultCredentials.team]), speed: speed,
-                logger: Logger(label: "duvo sim (embedded)", level: min(logger.level, .warning)))
+                logger: logger.at(min(logger.level, .warning), label: "duvo sim (embedded)"))
         } catch {
             throw DuvoAPIError.notConfigured("the built-in simulator could not start: \(error)")
         }
