@@ -29,15 +29,15 @@ package final class BlockingExecutor: @unchecked Sendable {
     private var jobs: [@Sendable () -> Void] = []
     /// Threads waiting for a job, the most recently idle last (it is handed the next job, so that threads beyond
     /// what the load needs stay idle and end).
-    private var idle: [IdleThread] = []
+    private var idle: [Handoff] = []
     private var threads = 0
     private var peak = 0
 
-    /// An idle thread, as a submitter finds it: the job handed to it, and what it waits on.
+    /// Where an idle thread waits, as a submitter finds it: the job handed to the thread, and what it waits on.
     ///
     /// One semaphore per thread rather than one condition variable for all: the job is handed to one thread, which
     /// wakes with it and does not take the executor's mutex to find it.
-    private final class IdleThread {
+    private final class Handoff {
         let wakeup = DispatchSemaphore(value: 0)
         var job: (@Sendable () -> Void)?
     }
@@ -70,10 +70,10 @@ package final class BlockingExecutor: @unchecked Sendable {
 
     /// Runs `job` on one of the executor's threads, soon; returns at once.
     package func submit(_ job: @escaping @Sendable () -> Void) {
-        let idleThread = locked { () -> IdleThread? in
-            if let thread = idle.popLast() {
-                thread.job = job
-                return thread
+        let handoff = locked { () -> Handoff? in
+            if let waiting = idle.popLast() {
+                waiting.job = job
+                return waiting
             }
             jobs.append(job)
             threads += 1
@@ -81,7 +81,7 @@ package final class BlockingExecutor: @unchecked Sendable {
             return nil
         }
         // Signalled after the unlock, so the woken thread does not wake only to wait for the mutex.
-        if let idleThread { idleThread.wakeup.signal() } else { start() }
+        if let handoff { handoff.wakeup.signal() } else { start() }
     }
 
     private func locked<T>(_ body: () -> T) -> T {
@@ -118,7 +118,7 @@ package final class BlockingExecutor: @unchecked Sendable {
     /// A thread's life: take jobs until none comes for ``idleTimeout``.
     private func work() {
         Self.setName(ofCurrentThreadTo: name)
-        let me = IdleThread()
+        let me = Handoff()
         pthread_mutex_lock(mutex)
         while true {
             if !jobs.isEmpty {
