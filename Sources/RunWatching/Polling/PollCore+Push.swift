@@ -80,8 +80,7 @@ extension PollCore {
         case .receiving:
             guard push?.busTrouble != nil else { return }
             push?.busTrouble = nil
-            effects.append(.log(.warning, "webhook events arrive again: runs started with the webhook are read "
-                + "every \(Int(tuning.safetyNetInterval)) s as a safety net"))
+            effects.append(.log(.warning, eventsArriveAgain))
         case .unavailable(let reason):
             guard push?.busTrouble == nil else { return }
             push?.busTrouble = reason
@@ -114,8 +113,7 @@ extension PollCore {
         if push.eventsMissed && push.heardSinceMiss {
             self.push?.eventsMissed = false
             self.push?.heardSinceMiss = false
-            effects.append(.log(.info, "webhook events arrive again: runs started with the webhook are read every "
-                + "\(Int(tuning.safetyNetInterval)) s as a safety net"))
+            effects.append(.log(.info, eventsArriveAgain))
             return
         }
         guard push.isTrusted, let missed = push.unannounced.first(where: { $0.value <= now }) else { return }
@@ -125,6 +123,12 @@ extension PollCore {
         effects.append(.log(push.warnedMissing ? .info : .warning, "webhook events are not arriving (run "
             + "\(missed.key) changed with no event): runs are polled as if there were none until events arrive again"))
         pollAsEver(now: now)
+    }
+
+    /// What is logged when events can be counted on again (the bus back, or an event after a miss).
+    private var eventsArriveAgain: String {
+        "webhook events arrive again: runs started with the webhook are read every \(Int(tuning.safetyNetInterval)) s "
+            + "as a safety net"
     }
 
     /// Runs waiting for a safety-net read get their ordinary poll's interval instead.
