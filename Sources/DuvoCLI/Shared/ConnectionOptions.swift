@@ -92,7 +92,6 @@ package enum ConnectionOptions {
                                timeout: String? = nil) throws -> Endpoint
     {
         let (rateLimit, explicitScale) = try pacing(parsed)
-        _ = try (webhooksChoice(parsed), safetyNet(parsed))
         guard parsed.flag("simulate") else {
             return try direct(parsed, environment: environment, rateLimit: rateLimit, scale: explicitScale ?? 1,
                               timeout: timeout, logger: logger)
@@ -126,7 +125,6 @@ package enum ConnectionOptions {
             return try resolve(parsed, environment: environment, logger: logger, timeout: timeout)
         }
         let (rateLimit, explicitScale) = try pacing(parsed)
-        _ = try (webhooksChoice(parsed), safetyNet(parsed))
         let speed = try simulatorSpeed(parsed)
         let state: SharedSimulatorState
         do {
@@ -151,8 +149,10 @@ package enum ConnectionOptions {
         return endpoint
     }
 
-    /// `--rate-limit` and `--poll-scale`, checked.
+    /// `--rate-limit` and `--poll-scale`, checked, and `--webhooks` and `--webhooks-safety-net` checked with them,
+    /// so that every bad value is refused before a simulator starts.
     private static func pacing(_ parsed: ParsedCommand) throws(UsageError) -> (rateLimit: Int, scale: Double?) {
+        _ = try (webhooksChoice(parsed), safetyNet(parsed))
         let rateLimit = try parsed.int("rate-limit") ?? DuvoConfiguration.defaultRateLimitPerMinute
         guard rateLimit >= 0 else {
             throw UsageError("option '--rate-limit' must be 0 or more", commandPath: parsed.commandPath)
