@@ -50,16 +50,22 @@ struct BlockingExecutorTests {
         let executor = BlockingExecutor(name: "test-lifo")
         let releaseEarly = DispatchSemaphore(value: 0)
         let releaseLate = DispatchSemaphore(value: 0)
-        // Two jobs that block at once run on two threads; `early`'s thread becomes idle first, then `late`'s.
-        async let early = executor.run { () -> ObjectIdentifier in
+        // Two jobs that block at once run on two threads; `early`'s thread becomes idle first, then `late`'s. A thread
+        // is told by `pthread_self()` (Foundation's `Thread.current` object may be a fresh one at a reused address).
+        let started = Tally()
+        async let early = executor.run { () -> pthread_t in
+            started.value.add(1, ordering: .acquiringAndReleasing)
             _ = releaseEarly.wait(timeout: .now() + 20)
-            return ObjectIdentifier(Thread.current)
+            return pthread_self()
         }
-        async let late = executor.run { () -> ObjectIdentifier in
+        async let late = executor.run { () -> pthread_t in
+            started.value.add(1, ordering: .acquiringAndReleasing)
             _ = releaseLate.wait(timeout: .now() + 20)
-            return ObjectIdentifier(Thread.current)
+            return pthread_self()
         }
-        try await Self.waitUntil { executor.threadCounts.running == 2 }
+        // Both jobs under way (two threads counted is not enough: a thread slow to start would leave `late` queued
+        // for `early`'s thread to take once released).
+        try await Self.waitUntil { started.value.load(ordering: .acquiring) == 2 }
         releaseEarly.signal()
         let earlyThread = await early
         try await Self.waitUntil { executor.idleThreadCount == 1 }
@@ -69,7 +75,7 @@ struct BlockingExecutorTests {
         for _ in 0..<5 {
             // A job's caller resumes before its thread is idle again: wait for both threads to be idle.
             try await Self.waitUntil { executor.idleThreadCount == 2 }
-            #expect(await executor.run { ObjectIdentifier(Thread.current) } == lateThread)
+            #expect(await executor.run { pthread_self() } == lateThread)
         }
     }
 
