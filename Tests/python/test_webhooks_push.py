@@ -114,14 +114,18 @@ def sim():
 
 
 def follow_an_approval(duvo: str, sim_url: str, runtime: str, extra: list[str], waiting_s: float,
-                       start: dict | None = None) -> tuple[str, Bridge]:
-    """Starts and follows an approval run through a bridge, leaves it waiting for a person `waiting_s` seconds,
-    approves it and sees the follow end completed. Returns the run's id and the (stopped) bridge."""
+                       start: dict | None = None, follow_later: bool = False) -> tuple[str, Bridge]:
+    """Starts and follows an approval run through a bridge (with `follow_later`, a `runs/follow` after the start
+    instead of the start's own `follow`), leaves it waiting for a person `waiting_s` seconds, approves it and sees
+    the follow end completed. Returns the run's id and the (stopped) bridge."""
     bridge = Bridge(duvo, sim_url, runtime, extra)
     bridge.notifications = []
     try:
-        started = bridge.call("runs/start", {"agent_id": APPROVAL, "message": "go", "follow": True, **(start or {})})
+        started = bridge.call("runs/start", {"agent_id": APPROVAL, "message": "go", "follow": not follow_later,
+                                             **(start or {})})
         run_id = started["run"]["id"]
+        if follow_later:
+            bridge.call("runs/follow", {"run_id": run_id})
         bridge.until(status_of(run_id, "waiting"))
         time.sleep(waiting_s)  # the span whose reads are counted; nothing asserts on how long anything took
         bridge.call("runs/respond", {"run_id": run_id, "approved": True})
