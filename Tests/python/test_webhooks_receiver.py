@@ -22,7 +22,12 @@ from coordination_harness import RedisChild
 import pytest
 
 API_KEY = "dv_sim_local_key"  # the simulator's default key, so the simulator's own deliveries carry our token
-TOKEN = hmac.new(API_KEY.encode(), b"duvo-bridge webhook v1", hashlib.sha256).hexdigest()
+def token_for(key: str) -> str:
+    """The webhook token of `key`, as the bridge derives it: hex HMAC-SHA-256 of a fixed label under the key."""
+    return hmac.new(key.encode(), b"duvo-bridge webhook v1", hashlib.sha256).hexdigest()
+
+
+TOKEN = token_for(API_KEY)
 
 
 def keyed_name(*parts: str) -> str:
@@ -98,7 +103,7 @@ def event(run_id: str, name: str = "run_completed", status: str = "completed") -
 def test_refuses_what_is_not_an_event_at_the_token_and_publishes_only_events(duvo, runtime):
     receiver = Receiver(duvo, runtime)
     try:
-        forged = hmac.new(b"dv_someone_else_key", b"duvo-bridge webhook v1", hashlib.sha256).hexdigest()
+        forged = token_for("dv_someone_else_key")
         assert receiver.post("/" + forged, event("forged")) == 404
         assert receiver.post("/", event("root")) == 404
         assert receiver.post("/" + TOKEN, b"", method="GET") == 405
@@ -216,7 +221,7 @@ def rss_kib(pid: int) -> int:
 
 def test_keeps_serving_with_flat_memory_under_a_flood_of_forged_events(duvo, runtime):
     receiver = Receiver(duvo, runtime)
-    forged = [hmac.new(f"dv_forger_{n}".encode(), b"duvo-bridge webhook v1", hashlib.sha256).hexdigest()
+    forged = [token_for(f"dv_forger_{n}")
               for n in range(8)]
 
     def flood(count: int) -> None:

@@ -5,18 +5,18 @@ waiting for a person is read less than by a process without it, over the same wi
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import queue
-import re
 import subprocess
 import tempfile
 import threading
 import time
 
 import pytest
+
+from test_webhooks_push import reads_of
+from test_webhooks_receiver import token_for
 
 WINDOW_S = 4
 
@@ -77,9 +77,10 @@ def sim_state(runtime: str) -> dict:
         return json.load(file)
 
 
-def reads_of(run_id: str, runtime: str) -> int:
+def reads_in(run_id: str, runtime: str) -> int:
+    """Reads of `run_id` in the shared simulator's request log."""
     with open(os.path.join(runtime, "sim.log"), errors="replace") as file:
-        return len(re.findall(rf"GET /v\d/runs/{run_id} ", file.read()))
+        return reads_of(run_id, file.read())
 
 
 def approve(duvo: str, env: dict, run_id: str) -> None:
@@ -106,9 +107,9 @@ def test_runs_start_follow_with_simulate_and_webhooks_local_learns_by_events(duv
         while f"published human_request for run {runs[pushed]}" not in pushed.log() and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(0.5)
-        before = {follow: reads_of(run_id, runtime) for follow, run_id in runs.items()}
+        before = {follow: reads_in(run_id, runtime) for follow, run_id in runs.items()}
         time.sleep(WINDOW_S)  # the window whose reads are compared; nothing asserts on how long anything took
-        window = {follow: reads_of(run_id, runtime) - before[follow] for follow, run_id in runs.items()}
+        window = {follow: reads_in(run_id, runtime) - before[follow] for follow, run_id in runs.items()}
         assert window[pushed] < window[polled], f"reads with push {window[pushed]}, polling {window[polled]}"
         approve(duvo, env, runs[pushed])
         # Well within the safety net: only the run_completed event can have told the follow this soon.
@@ -118,7 +119,7 @@ def test_runs_start_follow_with_simulate_and_webhooks_local_learns_by_events(duv
         run_id = runs[pushed]
         assert f"received run_completed for run {run_id}" in log and f"published run_completed for run {run_id}" in log
         assert "receiving the simulator's webhook events at http://127.0.0.1:" in log
-        token = hmac.new(sim_state(runtime)["api_key"].encode(), b"duvo-bridge webhook v1", hashlib.sha256).hexdigest()
+        token = token_for(sim_state(runtime)["api_key"])
         assert token not in log and token not in "".join(pushed.stdout), "the token never appears in any output"
     finally:
         pushed.kill()
