@@ -40,33 +40,90 @@ extension PollCore {
 
     /// A hint for `runID`: its own read falls due now at status priority, unless one is due or under way already, and
     /// no sooner than ``PollTuning/hintSpacing`` after the last one a hint asked for.
-    mutating func takeHint(_ runID: String, now: Double, effects: inout [PollEffect]) {
+    ///
+    /// A hint that the run ended (`endsRun`) is answered by a listing instead, when sweeps watch the run: the process
+    /// that sweeps for the key got the same event and sweeps soon (``sweepSoon(now:)``), and one listing shows every
+    /// end that came together to every process, where a read per event would add a request per run to the sweeps.
+    mutating func takeHint(_ runID: String, endsRun: Bool, now: Double, effects: inout [PollEffect]) {
         push?.unannounced[runID] = nil
         if push?.eventsMissed == true { push?.heardSinceMiss = true }
+        if endsRun { sweepSoon(now: now) }
         guard var run = runs[runID], run.endingStatus == nil else { return }
         run.hinted = true
-        run.hintWaiting = true
+        if endsRun, run.isSwept, sweepsAreReliable {
+            if case .none = run.pendingHint {
+                run.pendingHint = .inListing(until: now + tuning.hintListingPatience * tuning.scale)
+            }
+            runs[runID] = run
+            hurrySharing(now: now)
+            return
+        }
+        run.pendingHint = .afterRequest
         runs[runID] = run
         readHinted(runID, now: now)
         startStatusReads(now: now, effects: &effects)
     }
 
-    /// Starts the reads hints asked for that could not start when the hint came.
+    /// An event announced an end: when this process sweeps, its next sweep goes soon (after
+    /// ``PollTuning/hintSweepDelay``, for the events that come with it), but no sooner than
+    /// ``PollTuning/hintSweepSpacing`` after the last one started. Failing sweeps keep their back-off.
+    mutating func sweepSoon(now: Double) {
+        guard usesSweeps, mayLead, sweep.failures == 0, sweep.hintedAt == nil else { return }
+        sweep.hintedAt = now
+    }
+
+    /// When this process's next sweep is due: its interval after the last, or sooner for an event (see
+    /// ``sweepSoon(now:)``).
+    var nextSweepDue: Double {
+        guard let hintedAt = sweep.hintedAt else { return sweep.nextDue }
+        let soon = max(hintedAt + tuning.hintSweepDelay * tuning.scale,
+                       sweep.lastStartedAt + tuning.hintSweepSpacing * tuning.scale)
+        return min(sweep.nextDue, soon)
+    }
+
+    /// Whether a run waits for a listing that another process publishes (this one reads its publications sooner).
+    var awaitsPublishedListing: Bool {
+        guard let sharing, !sharing.leads else { return false }
+        return runs.values.contains { if case .inListing = $0.pendingHint { true } else { false } }
+    }
+
+    /// The next round of sharing (and with it the read of the latest publication) comes within
+    /// ``PollTuning/hintPublicationPoll``.
+    private mutating func hurrySharing(now: Double) {
+        guard case .due(let at)? = sharing?.round, awaitsPublishedListing else { return }
+        sharing?.round = .due(at: min(at, now + tuning.hintPublicationPoll * tuning.scale))
+    }
+
+    /// Starts the reads hints asked for that could not start when the hint came, and those of runs no listing showed
+    /// ended in time.
     mutating func readWaitingHints(now: Double) {
-        for (runID, run) in runs where run.hintWaiting { readHinted(runID, now: now) }
+        for (runID, run) in runs {
+            switch run.pendingHint {
+            case .none:
+                continue
+            case .inListing where run.endingStatus != nil:
+                runs[runID]?.pendingHint = .none
+            case .inListing(let until):
+                guard until <= now || !run.isSwept else { continue }
+                runs[runID]?.pendingHint = .afterRequest
+                readHinted(runID, now: now)
+            case .afterRequest:
+                readHinted(runID, now: now)
+            }
+        }
     }
 
     /// The read a hint asked for falls due, unless a read under way may predate the change the event announces: then
     /// it waits for that read's end. (A message fetch under way does not hold it up: see ``startStatusReads(now:effects:)``.)
     private mutating func readHinted(_ runID: String, now: Double) {
-        guard var run = runs[runID], run.hintWaiting else { return }
+        guard var run = runs[runID], run.pendingHint == .afterRequest else { return }
         if case .poll? = run.inFlight { return }
         scheduleHintRead(&run, now: now)
         runs[runID] = run
     }
 
     private func scheduleHintRead(_ run: inout WatchedRun, now: Double) {
-        run.hintWaiting = false
+        run.pendingHint = .none
         run.listed()
         let due = max(now, run.lastHintRead + tuning.hintSpacing * tuning.scale)
         if run.next.statusPending && run.next.due <= due { return }

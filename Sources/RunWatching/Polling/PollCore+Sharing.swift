@@ -5,9 +5,11 @@ import KeyCoordination
 /// Team-wide sweeps shared across processes, as events and effects of the core (see ``SweepSharing``): the lease
 /// sought, held, renewed, handed on or lost; publications made and taken in.
 extension PollCore {
-    /// The pause between two rounds: a quarter of a sweep interval, at most half a second.
+    /// The pause between two rounds: a quarter of a sweep interval, at most half a second; while a run waits for a
+    /// listing after an event, ``PollTuning/hintPublicationPoll``.
     var sharingInterval: Double {
-        min(0.5, max(0.02, tuning.sweepInterval * tuning.scale / 4))
+        let usual = min(0.5, max(0.02, tuning.sweepInterval * tuning.scale / 4))
+        return awaitsPublishedListing ? min(usual, tuning.hintPublicationPoll * tuning.scale) : usual
     }
 
     /// Whether this process holds the lease now (leading, or taking over).

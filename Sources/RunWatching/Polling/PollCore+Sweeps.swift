@@ -5,8 +5,10 @@ import JSONCore
 /// changed, 100 runs per request.
 extension PollCore {
     /// Starts a sweep: its first page.
-    mutating func startSweep(catchUp: Bool = false, effects: inout [PollEffect]) {
+    mutating func startSweep(catchUp: Bool = false, now: Double, effects: inout [PollEffect]) {
         let ticket = takeTicket()
+        sweep.lastStartedAt = now
+        sweep.hintedAt = nil
         sweep.current = SweepState.Pass(ticket: ticket, number: sweep.started, floor: sweep.highWater,
                                         catchUp: catchUp)
         sweep.started += 1
@@ -91,7 +93,7 @@ extension PollCore {
             readEveryRunOnce(now: now)
             return
         }
-        startSweep(catchUp: true, effects: &effects)
+        startSweep(catchUp: true, now: now, effects: &effects)
     }
 
     /// Every swept run is read once on its own (its status, and its messages after).
@@ -184,6 +186,7 @@ extension PollCore {
             run = reported
         }
         if news || kind.isTerminal { run.markStale(updatedAt: updatedAt, now: now) }
+        if kind.isTerminal || kind.needsAttention, case .inListing = run.pendingHint { run.pendingHint = .none }
         if kind.isTerminal {
             run.phase = .ending(status: status, news: run.news)
         } else if run.endingStatus != nil {

@@ -77,8 +77,8 @@ package struct PollCore {
             shutDown(effects: &effects)
         case .pushExpected(let runID):
             expectPush(runID)
-        case .hinted(let runID):
-            takeHint(runID, now: now, effects: &effects)
+        case .hinted(let runID, let endsRun):
+            takeHint(runID, endsRun: endsRun, now: now, effects: &effects)
         case .eventBus(let health):
             takeBusHealth(health, now: now, effects: &effects)
         }
@@ -186,8 +186,8 @@ package struct PollCore {
         readWaitingHints(now: now)
         if stickySweeps && usesSweeps { sweep.engaged = true }
         if usesSweeps {
-            if mayLead && sweep.current == nil && sweep.nextDue <= now {
-                startSweep(effects: &effects)
+            if mayLead && sweep.current == nil && nextSweepDue <= now {
+                startSweep(now: now, effects: &effects)
             }
         } else {
             // Fewer runs than sweeps are worth: runs the sweeps watched go back to their own polls at once.
@@ -234,13 +234,14 @@ package struct PollCore {
     /// The earliest moment after `now` something not yet under way falls due (at most one tick away).
     package func nextWake(after now: Double) -> Double {
         var wake = now + tuning.tick
-        if usesSweeps && mayLead && sweep.current == nil { wake = min(wake, sweep.nextDue) }
+        if usesSweeps && mayLead && sweep.current == nil { wake = min(wake, nextSweepDue) }
         if let due = sharing?.nextWake { wake = min(wake, due) }
         for run in runs.values where run.inFlight == nil {
             if (run.next.statusPending || !run.isSwept) && !awaitsListing(run, now: now) {
                 wake = min(wake, run.next.due)
             }
             if let news = run.news { wake = min(wake, news.notBefore) }
+            if case .inListing(let until) = run.pendingHint { wake = min(wake, until) }
         }
         for run in runs.values where waitsForStatusBesideFetch(run) {
             wake = min(wake, run.next.due)

@@ -34,8 +34,10 @@ package enum PollEvent: Sendable {
     /// `runID` was started with this process's webhook: Duvo will announce its changes, so once watched it is read
     /// only as a safety net (``PollTuning/safetyNetInterval``) while events arrive.
     case pushExpected(runID: String)
-    /// A webhook event named `runID`: a hint to read it now, never its state. Costs nothing for a run not watched.
-    case hinted(runID: String)
+    /// A webhook event named `runID`: a hint to read it now, never its state. Costs nothing for a run not watched,
+    /// except that an event announcing an end (`endsRun`) brings the key's next sweep forward, when this process
+    /// sweeps: another process may watch the run, and one listing answers every such event that came together.
+    case hinted(runID: String, endsRun: Bool = false)
     /// The event bus started (`receiving`) or stopped (`unavailable`) delivering hints.
     case eventBus(EventBusHealth)
 }

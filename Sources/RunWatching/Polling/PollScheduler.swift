@@ -233,7 +233,9 @@ public actor PollScheduler {
 
     private func hinted(_ hint: WebhookHint) {
         guard !core.isShutDown else { return }
-        handle(.hinted(runID: hint.runID))
+        let endsRun = RunStatus(rawValue: hint.status).isTerminal
+            || ["run_completed", "run_failed", "run_interrupted"].contains(hint.event)
+        handle(.hinted(runID: hint.runID, endsRun: endsRun))
     }
 
     private func ensureDriver() {

@@ -47,6 +47,18 @@ public struct PollTuning: Sendable {
     /// How long after a read found a change that Duvo announces (an end, a request for a person) its event may
     /// still arrive before it counts as missed.
     package var missedEventGrace: Double
+    /// How long the process that sweeps waits after an event announcing an end before it lists the key's runs, so
+    /// that events arriving together share one listing.
+    package var hintSweepDelay: Double
+    /// The least time between the starts of two sweeps that events brought forward (a flood of events costs at most
+    /// one listing per this interval for the whole key).
+    package var hintSweepSpacing: Double
+    /// How long a swept run that an event said ended waits for a listing to show the end before it is read on its
+    /// own (no process swept in time, or the event was not true).
+    package var hintListingPatience: Double
+    /// How often a process reads the latest published sweep while a run it watches waits for a listing after an
+    /// event (instead of every ``PollCore/sharingInterval``).
+    package var hintPublicationPoll: Double
 
     /// The defaults: 2 s for two minutes, 10 s to a quarter hour, then 30 s; 1 s after a change.
     public init(scale: Double = 1, concurrency: Int = 16) {
@@ -71,6 +83,10 @@ public struct PollTuning: Sendable {
         hintSpacing = 0.25
         safetyNetInterval = 60
         missedEventGrace = 5
+        hintSweepDelay = 0.1
+        hintSweepSpacing = 1.0
+        hintListingPatience = 2.5
+        hintPublicationPoll = 0.05
     }
 
     /// The next poll's delay for a run watched for `age` seconds that did or did not just change.

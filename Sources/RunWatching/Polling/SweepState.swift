@@ -22,6 +22,11 @@ struct SweepState {
     }
 
     var nextDue: Double = 0
+    /// When the latest sweep started (monotonic seconds).
+    var lastStartedAt = -Double.infinity
+    /// When the earliest event announcing an end came that no sweep started since answers (this process sweeps
+    /// sooner for it: see ``PollCore/sweepSoon(now:)``).
+    var hintedAt: Double?
     var current: Pass?
     /// The newest `updated_at` (seconds since the epoch) any sweep listed: the server's clock had reached it.
     var highWater: Double?

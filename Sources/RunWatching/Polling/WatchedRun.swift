@@ -106,6 +106,18 @@ package struct WatchedRun {
         }
     }
 
+    /// A read a webhook hint asked for, while it is not yet due.
+    package enum PendingHint: Equatable {
+        /// None.
+        case none
+        /// A hint came while a request was under way: the read follows once that request ends.
+        case afterRequest
+        /// An event said the swept run ended: a listing (this process's sweep, or one another process published)
+        /// shows the end for every process at the cost of one request; the run is read on its own at `until` if none
+        /// has by then.
+        case inListing(until: Double)
+    }
+
     /// What the run's own request lane is doing: at most one request per run is under way.
     package enum Activity: Equatable {
         /// Newly watched under sweeps: the sweep numbered `sweep` (this process's or one taken in) must have been
@@ -132,8 +144,8 @@ package struct WatchedRun {
     var pushed = false
     /// Whether a webhook hint named it since its last read of its own completed.
     var hinted = false
-    /// Whether a hint came while a request was under way: a read follows once that request ends.
-    var hintWaiting = false
+    /// A read a hint asked for that is not due yet.
+    var pendingHint = PendingHint.none
     /// When the last read a hint asked for was due (reads for hints are spaced by ``PollTuning/hintSpacing``).
     var lastHintRead = -Double.infinity
     /// The ticket of a read of the run's status under way beside its message fetch (see
