@@ -8,6 +8,7 @@ Nothing here asserts how long anything took."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -24,6 +25,7 @@ import pytest
 ECHO = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 FAILING = "d5f7b9c1-3e5a-4c7e-9a1b-3d5f7b9c1e63"
 INTERRUPTED = "0a1c3e5f-6b8d-4f0b-8d4e-6a0c2e4f6b96"
+TEAM = "local-team"  # the simulator's default team: listing the team's runs (the sweeps) needs one
 WINDOW_S = 4  # the span whose reads are compared; polling reads a young run every 2 s
 
 
@@ -155,6 +157,41 @@ def test_three_bridges_on_one_machine_learn_by_events(duvo, sim, runtimes):
         assert TOKEN not in log
     finally:
         stop_all([*pushed, polled])
+        receiver.stop()
+
+
+def listings(sim_log: str) -> int:
+    return len(re.findall(r"GET /v\d/(?:teams/[^/ ]+/)?runs\?", sim_log))
+
+
+def test_ends_under_shared_sweeps_cost_one_listing_not_a_read_per_run(duvo, sim, runtimes):
+    """Three bridges on one machine share the key's sweeps (three runs each, so sweeps watch them); each follows runs
+    waiting for a person. Approved, the nine runs end together: the bridge that sweeps lists the key's runs on the
+    events and publishes the listing, so no bridge reads its runs on their own (a read per event would add a request
+    per run to the sweeps)."""
+    runtime, _ = runtimes
+    receiver = Receiver(duvo, runtime, subscribe=False)
+    pushed = bridges(duvo, sim.url, [runtime] * 3, ["--webhooks", receiver.base, "--team-id", TEAM])
+    following = [bridge for bridge in pushed for _ in range(3)]
+    try:
+        runs = [start_approval(bridge) for bridge in following]
+        for bridge, run_id in zip(following, runs):
+            bridge.until(status_of(run_id, "waiting"), timeout=30)
+        settled(receiver, runs)
+        before = sim.log()
+        for run_id in runs:
+            approve(duvo, sim.url, runtime, run_id)
+        for bridge, run_id in zip(following, runs):
+            bridge.until(status_of(run_id, "completed"), timeout=30)
+            bridge.until(follow_ended(run_id), timeout=30)
+        ended = sim.log()
+        # `duvo runs respond` reads the run once (for its pending request); the bridges, not at all.
+        reads = {run_id: reads_of(run_id, ended) - reads_of(run_id, before) - 1 for run_id in runs}
+        assert sum(reads.values()) == 0, f"reads of each run by the bridges after its approval: {reads}"
+        assert listings(ended) > listings(before), "the ends were learned from listings"
+        assert receiver.log().count("published run_completed for run") >= 9
+    finally:
+        stop_all(pushed)
         receiver.stop()
 
 
