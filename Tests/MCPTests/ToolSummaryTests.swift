@@ -1,4 +1,5 @@
 import DuvoAPI
+import DuvoBridge
 import JSONCore
 import Testing
 
@@ -16,11 +17,11 @@ struct ToolSummaryTests {
         ]
         let statistics = RunStatistics(runs: runs, total: 9)
         #expect(try StatisticsReport(decoding: statistics.json, operation: "runs/stats") == statistics.report)
-        let text = ToolSummary.text(method: "runs/stats", arguments: [:], result: statistics.json)
+        let text = ToolSummary.text(.statistics(statistics), runID: nil)
         #expect(text == "4 of 9 runs counted: completed 1, failed 2, paused_by_admin 1. Failure rate 67 %. "
             + "Durations: p50 4 s, p95 30 s, max 30 s.")
         let none = RunStatistics(runs: [], total: 0)
-        #expect(ToolSummary.text(method: "runs/stats", arguments: [:], result: none.json) == "0 of 0 runs counted.")
+        #expect(ToolSummary.text(.statistics(none), runID: nil) == "0 of 0 runs counted.")
     }
 
     @Test("runs/get names the run, a status this version does not know, and how to answer the pending questions")
@@ -30,16 +31,10 @@ struct ToolSummaryTests {
                                HumanQuestion(question: "Day?", options: [.init(label: "Mon"), .init(label: "Tue")],
                                              multiSelect: true),
                            ]))
-        let text = ToolSummary.text(method: "runs/get", arguments: ["run_id": "r1"], result: read.json)
+        let text = ToolSummary.text(.run(read), runID: "r1")
         #expect(text.hasPrefix("Run r1 (agent a1) is queued_elsewhere. It waits for a person: \"Which?\" "
             + "1. Day? [options: Mon, Tue; several allowed] Ask the user"))
         #expect(text.contains("and answers, a list of {question, answer} items"))
-    }
-
-    @Test("a result that is not the method's shape is shown as JSON, not guessed at")
-    func unreadable() {
-        let text = ToolSummary.text(method: "runs/get", arguments: [:], result: ["run": "nope"])
-        #expect(text == #"{"run":"nope"}"#)
     }
 
     @Test("a message line shows its text, tool call and tool result; parts that are not objects are left out")

@@ -7,10 +7,10 @@ protocol BridgeMethod: RPCMethod where Result == JSONValue {
     static var traits: MethodTraits { get }
     /// The method's name as an MCP tool, or nil when it is not offered as one (follows need notifications).
     static var toolName: String? { get }
-    /// Performs the method.
+    /// Performs the method; ``MethodTable`` writes the typed result out as the JSON-RPC result.
     /// - Throws: only ``BridgeFailure``; ``MethodTable`` alone turns it into the documented JSON-RPC error.
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
-        async throws(BridgeFailure) -> JSONValue
+        async throws(BridgeFailure) -> MethodResult
 }
 
 /// What a method does to the world, as MCP's tool annotations describe it.

@@ -9,10 +9,10 @@ enum Discover: BridgeMethod {
     typealias Params = NoParams
 
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
-        async throws(BridgeFailure) -> JSONValue
+        async throws(BridgeFailure) -> MethodResult
     {
         do {
-            return try OpenRPCDocument.value()
+            return .document(try OpenRPCDocument.value())
         } catch {
             throw .internal(error.message)
         }

@@ -15,11 +15,11 @@ enum FollowRun: BridgeMethod {
     }
 
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
-        async throws(BridgeFailure) -> JSONValue
+        async throws(BridgeFailure) -> MethodResult
     {
         let runID = try await bridge.run { _ throws(RunOperationError) in try RunID.checked(params.runID) }
         let subscription = try await bridge.follows.follow(runID, offset: params.offset ?? 0, context: context)
-        return ["subscription": .string(subscription)]
+        return .followed(subscription: subscription)
     }
 }
 
@@ -35,8 +35,8 @@ enum UnfollowRun: BridgeMethod {
     }
 
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
-        async throws(BridgeFailure) -> JSONValue
+        async throws(BridgeFailure) -> MethodResult
     {
-        ["success": .bool(await bridge.follows.unfollow(params.subscription))]
+        .unfollowed(await bridge.follows.unfollow(params.subscription))
     }
 }

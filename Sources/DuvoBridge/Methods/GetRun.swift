@@ -14,10 +14,10 @@ enum GetRun: BridgeMethod {
     }
 
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
-        async throws(BridgeFailure) -> JSONValue
+        async throws(BridgeFailure) -> MethodResult
     {
-        try await bridge.run { operations throws(RunOperationError) in
+        .run(try await bridge.run { operations throws(RunOperationError) in
             try await operations.get(try RunID.checked(params.runID))
-        }.json
+        })
     }
 }

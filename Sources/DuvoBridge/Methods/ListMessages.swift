@@ -17,11 +17,11 @@ enum ListMessages: BridgeMethod {
     }
 
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
-        async throws(BridgeFailure) -> JSONValue
+        async throws(BridgeFailure) -> MethodResult
     {
-        try await bridge.run { operations throws(RunOperationError) in
+        .messages(try await bridge.run { operations throws(RunOperationError) in
             try await operations.messages(try RunID.checked(params.runID), limit: params.limit, offset: params.offset,
                                           all: params.all == true)
-        }.json
+        })
     }
 }

@@ -27,16 +27,16 @@ enum ListRuns: BridgeMethod {
     }
 
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
-        async throws(BridgeFailure) -> JSONValue
+        async throws(BridgeFailure) -> MethodResult
     {
         let statuses = try statuses(params.status)
         let filter = RunListFilter(agentID: params.agentID, statuses: statuses, since: params.since,
                                    hasIssues: params.hasIssues, issueSeverity: params.issueSeverity,
                                    limit: params.limit, offset: params.offset, sortBy: params.sortBy,
                                    sortOrder: params.sortOrder)
-        return try await bridge.run { operations throws(RunOperationError) in
+        return .runs(try await bridge.run { operations throws(RunOperationError) in
             try await operations.list(filter, all: params.all == true, teamID: params.teamID)
-        }.json
+        })
     }
 
     private static func statuses(_ value: JSONValue?) throws(BridgeFailure) -> [String] {

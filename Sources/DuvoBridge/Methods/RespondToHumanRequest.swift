@@ -20,14 +20,14 @@ enum RespondToHumanRequest: BridgeMethod {
     }
 
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
-        async throws(BridgeFailure) -> JSONValue
+        async throws(BridgeFailure) -> MethodResult
     {
         let runID = try await bridge.run { _ throws(RunOperationError) in try RunID.checked(params.runID) }
         let answers = try answerMap(params.answers)
-        return try await bridge.run { operations throws(RunOperationError) in
+        return .answered(try await bridge.run { operations throws(RunOperationError) in
             try await operations.respond(runID, requestID: params.requestID, approved: params.approved,
                                          answers: answers)
-        }.json
+        })
     }
 
     /// The answers as a map from question to answer, from either shape; nil when none are given.

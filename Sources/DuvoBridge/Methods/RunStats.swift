@@ -16,10 +16,10 @@ enum RunStats: BridgeMethod {
     }
 
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
-        async throws(BridgeFailure) -> JSONValue
+        async throws(BridgeFailure) -> MethodResult
     {
-        try await bridge.run { operations throws(RunOperationError) in
+        .statistics(try await bridge.run { operations throws(RunOperationError) in
             try await operations.stats(agentID: params.agentID, since: params.since, teamID: params.teamID)
-        }.json
+        })
     }
 }

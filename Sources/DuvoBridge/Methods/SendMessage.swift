@@ -15,10 +15,10 @@ enum SendMessage: BridgeMethod {
     }
 
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
-        async throws(BridgeFailure) -> JSONValue
+        async throws(BridgeFailure) -> MethodResult
     {
-        try await bridge.run { operations throws(RunOperationError) in
+        .posted(try await bridge.run { operations throws(RunOperationError) in
             try await operations.sendMessage(try RunID.checked(params.runID), text: params.message)
-        }.json
+        })
     }
 }

@@ -23,7 +23,7 @@ enum StartRun: BridgeMethod {
     }
 
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
-        async throws(BridgeFailure) -> JSONValue
+        async throws(BridgeFailure) -> MethodResult
     {
         let follow = params.follow == true
         let request = RunOperations.StartRequest(agentID: params.agentID, message: params.message,
@@ -32,13 +32,10 @@ enum StartRun: BridgeMethod {
         let started = try await bridge.run { operations throws(RunOperationError) in
             try await operations.start(request)
         }
-        var result = started.json
-        if follow {
-            // The answer stands for the follow's first look at the run: it is not read again.
-            result["subscription"] = .string(try await bridge.follows.follow(RunID(unchecked: started.run.id),
-                                                                             offset: 0, known: started.run,
-                                                                             context: context))
-        }
-        return result
+        guard follow else { return .started(started, subscription: nil) }
+        // The answer stands for the follow's first look at the run: it is not read again.
+        let subscription = try await bridge.follows.follow(RunID(unchecked: started.run.id), offset: 0,
+                                                           known: started.run, context: context)
+        return .started(started, subscription: subscription)
     }
 }

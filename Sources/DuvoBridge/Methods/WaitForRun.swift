@@ -17,14 +17,14 @@ enum WaitForRun: BridgeMethod {
     }
 
     static func handle(_ params: Params, bridge: Bridge, context: RPCRequestContext)
-        async throws(BridgeFailure) -> JSONValue
+        async throws(BridgeFailure) -> MethodResult
     {
-        try await bridge.run { operations throws(RunOperationError) in
+        .waited(try await bridge.run { operations throws(RunOperationError) in
             let runID = try RunID.checked(params.runID)
             try ParameterChecks.oneOf(params.until, ["terminal", "attention"], field: "until")
             let condition = WaitCondition(rawValue: params.until ?? "terminal") ?? .terminal
             return try await operations.wait(runID, until: condition,
                                              timeout: params.timeoutS ?? RunOperations.defaultWait)
-        }.json
+        })
     }
 }

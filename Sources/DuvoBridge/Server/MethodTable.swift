@@ -24,15 +24,6 @@ public enum MethodTable {
         }
     }
 
-    /// Runs the method called `name` with raw `params`.
-    /// - Throws: ``RPCError``: method not found, invalid params naming the field, or the method's own errors.
-    static func invoke(_ name: String, params: JSONValue?, bridge: Bridge, context: RPCRequestContext)
-        async throws -> JSONValue
-    {
-        guard let handler = handlers[name] else { throw RPCError.methodNotFound(name) }
-        return try await handler(params, bridge, context)
-    }
-
     /// A method's adapter with its type bound: raw params in, raw result out.
     private typealias Handler = @Sendable (JSONValue?, Bridge, RPCRequestContext) async throws(RPCError) -> JSONValue
 
@@ -42,13 +33,13 @@ public enum MethodTable {
 
     private static func handler<M: BridgeMethod>(for method: M.Type) -> Handler {
         { params, bridge, context throws(RPCError) in
-            try await run(M.self, params: params, bridge: bridge, context: context)
+            try await run(M.self, params: params, bridge: bridge, context: context).json
         }
     }
 
     /// The adapter every method runs through, and the only place a ``BridgeFailure`` becomes an ``RPCError``.
     static func run<M: BridgeMethod>(_ method: M.Type, params: JSONValue?, bridge: Bridge,
-                                             context: RPCRequestContext) async throws(RPCError) -> JSONValue
+                                             context: RPCRequestContext) async throws(RPCError) -> MethodResult
     {
         let decoded = try decode(M.Params.self, from: params)
         do {
@@ -97,8 +88,8 @@ extension MethodTable {
         /// What it does to the world (for the tool's annotations).
         public let traits: MethodTraits
         /// Runs the method with the tool's arguments as its params (the translation of the JSON-RPC front door,
-        /// which the tool shares), answering through `bridge`.
-        package let run: @Sendable (JSONValue?, Bridge, RPCRequestContext) async throws(RPCError) -> JSONValue
+        /// which the tool shares), answering through `bridge` with the typed result.
+        package let run: @Sendable (JSONValue?, Bridge, RPCRequestContext) async throws(RPCError) -> MethodResult
     }
 
     /// Every method offered as an MCP tool, in table order.

@@ -60,17 +60,12 @@ struct ToolCall: Sendable {
     {
         switch tool.adaptation.runner {
         case .method:
-            let value = try await tool.runMethod(.object(arguments), bridge, environment.context)
-            if tool.name == TaskRun.startTool, let modern = environment.modern, modern.capabilities.tasks {
-                do {
-                    let started = try StartedRun(decoding: value, operation: tool.method)
-                    return .task(await tasks.created(started.run, serverVersion: options.serverVersion))
-                } catch {
-                    // The method's own answer, a started run, always reads; if it did not, the plain result goes.
-                }
+            let result = try await tool.runMethod(.object(arguments), bridge, environment.context)
+            if case .started(let started, _) = result, let modern = environment.modern, modern.capabilities.tasks {
+                return .task(await tasks.created(started.run, serverVersion: options.serverVersion))
             }
-            let summary = ToolSummary.text(method: tool.method, arguments: arguments, result: value)
-            return .result(.success(value, summary: summary))
+            let summary = ToolSummary.text(result, runID: arguments["run_id"]?.stringValue)
+            return .result(.success(result.json, summary: summary))
         case .wait:
             return try await RunWaitTool(environment: environment, round: round)
                 .run(arguments, progressToken: progressToken)

@@ -20,8 +20,8 @@ struct ToolDefinition: Sendable {
     let traits: MethodTraits
     /// How the MCP tool differs from its method.
     let adaptation: ToolAdaptation
-    /// Runs the method behind a tool whose runner is the method itself.
-    let runMethod: @Sendable (JSONValue?, Bridge, RPCRequestContext) async throws(RPCError) -> JSONValue
+    /// Runs the method behind a tool whose runner is the method itself, answering with its typed result.
+    let runMethod: @Sendable (JSONValue?, Bridge, RPCRequestContext) async throws(RPCError) -> MethodResult
 
     /// The names of the arguments the tool accepts.
     var argumentNames: [String] { (inputSchema["properties"]?.objectValue ?? [:]).keys.sorted() }

@@ -8,49 +8,33 @@ enum ToolSummary {
     /// Lines of a list shown before the rest is only counted.
     static let listedItems = 20
 
-    /// The summary of `result`, the answer of the method `method` called with `arguments`.
-    static func text(method: String, arguments: [String: JSONValue], result: JSONValue) -> String {
-        do {
-            if let text = try typedText(method: method, runID: arguments["run_id"]?.stringValue, result: result) {
-                return text
-            }
-        } catch {
-            // The method's own result, so it always reads; if it did not, the model still gets the raw answer.
-        }
-        return String(JSONWriter(sortedKeys: true).string(result).prefix(1_000))
-    }
-
-    /// The summary read from the typed result; nil for a method without one of its own.
-    private static func typedText(method: String, runID given: String?, result: JSONValue)
-        throws(DuvoAPIError) -> String?
-    {
+    /// The summary of a method's typed result; `runID` is the run the call named, if any.
+    static func text(_ result: MethodResult, runID given: String?) -> String {
         let runID = given ?? "?"
-        switch method {
-        case MethodNames.start:
-            let run = try StartedRun(decoding: result, operation: method).run
+        switch result {
+        case .started(let started, _):
+            let run = started.run
             return "Started run \(run.id) of agent \(run.agentID ?? "?") (status: \(run.status)). Next: call "
                 + "duvo_wait_for_run with run_id \(run.id)."
-        case MethodNames.get:
-            let read = try RunRead(decoding: result, operation: method)
+        case .run(let read):
             return runLine(read.run) + " " + pendingText(read.pendingHumanRequest, runID: given ?? read.run.id)
-        case MethodNames.sendMessage:
-            let message = try PostedMessage(decoding: result, operation: method).message
-            return "Sent message \(message.id ?? "") to run \(runID). Next: call duvo_wait_for_run to see the answer."
-        case MethodNames.respond:
-            let answered = try AnsweredRequest(decoding: result, operation: method)
+        case .posted(let posted):
+            return "Sent message \(posted.message.id ?? "") to run \(runID). Next: call duvo_wait_for_run to see the "
+                + "answer."
+        case .answered(let answered):
             return "Answered \"\(answered.title ?? "the request")\" with \(answered.response ?? "the answer"). The run "
                 + "resumes: call duvo_wait_for_run with run_id \(runID)."
-        case MethodNames.stop:
-            let outcome = try StopOutcome(decoding: result, operation: method)
+        case .stopped(let outcome):
             let message = outcome.message.map { " \($0)" } ?? ""
             return outcome.success
                 ? "Stop of run \(runID) accepted.\(message)" : "Run \(runID) was not stopped.\(message)"
-        case MethodNames.list:
-            return runList(try RunPage(decoding: result, operation: method))
-        case MethodNames.stats:
-            return statistics(try StatisticsReport(decoding: result, operation: method))
-        default:
-            return nil
+        case .runs(let page):
+            return runList(page)
+        case .statistics(let statistics):
+            return self.statistics(statistics.report)
+        case .messages, .waited, .followed, .unfollowed, .document:
+            // Their tools have runners of their own (or there is no tool): the result as JSON, should one come here.
+            return String(JSONWriter(sortedKeys: true).string(result.json).prefix(1_000))
         }
     }
 
