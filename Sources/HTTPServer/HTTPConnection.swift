@@ -24,25 +24,52 @@ final class HTTPConnection: Sendable {
     }
 
     /// Reads, parses, answers; returns when the connection is finished, having closed the socket.
+    ///
+    /// Between requests a read waits at most the idle timeout; once a request's first byte is in, the whole request
+    /// must arrive within ``HTTPLimits/requestTimeoutSeconds`` of it, or it is answered 408 and the connection closed.
     func serve() {
         defer { onClose(fd) }
         Platform.setNoDelay(fd)
-        Platform.setReceiveTimeout(fd, seconds: Double(limits.idleTimeoutSeconds))
         Platform.setSendTimeout(fd, seconds: 30)
         var parser = HTTPRequestParser(limits: limits)
         var chunk = [UInt8](repeating: 0, count: 65536)
+        /// When the first byte of the request not yet complete arrived (nil between requests).
+        var requestStartedAt: Double?
         while true {
+            var wait = Double(limits.idleTimeoutSeconds)
+            if let requestStartedAt {
+                let left = limits.requestTimeoutSeconds - (Platform.monotonicSeconds() - requestStartedAt)
+                guard left > 0 else { return timedOut() }
+                wait = min(wait, left)
+            }
+            Platform.setReceiveTimeout(fd, seconds: max(0.001, wait))
             let count = chunk.withUnsafeMutableBytes { raw in Platform.receive(fd: fd, into: raw) }
             if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
-            // 0 is an orderly close, <0 an error or the idle timeout (EAGAIN): either way the connection is done.
-            guard count > 0 else { return }
+            // 0 is an orderly close, <0 an error or a read that timed out: either way the connection is done, and a
+            // request under way that ran out of time is told so.
+            guard count > 0 else {
+                if count < 0, requestStartedAt != nil, Platform.lastError == Platform.ErrorCode.timedOut { timedOut() }
+                return
+            }
+            let arrivedAt = requestStartedAt ?? Platform.monotonicSeconds()
             parser.append(chunk[0..<count])
-            guard answerBuffered(&parser) else { return }
+            var answered = 0
+            guard answerBuffered(&parser, answered: &answered) else { return }
+            // A request still partial started with these bytes if the one before it was answered just now.
+            requestStartedAt = parser.hasPartialRequest ? (answered > 0 ? Platform.monotonicSeconds() : arrivedAt) : nil
         }
     }
 
-    /// Answers every complete request in the parser; false when the connection must close.
-    private func answerBuffered(_ parser: inout HTTPRequestParser) -> Bool {
+    /// A request that did not arrive whole in time: 408, and the connection closes.
+    private func timedOut() {
+        let response = HTTPResponse(status: 408, headers: ["Content-Type": "text/plain; charset=utf-8"],
+                                    body: Array("the request did not arrive in time\n".utf8))
+        _ = Socket.sendAll(fd, response.serialized(keepAlive: false))
+    }
+
+    /// Answers every complete request in the parser, counting them in `answered`; false when the connection must
+    /// close.
+    private func answerBuffered(_ parser: inout HTTPRequestParser, answered: inout Int) -> Bool {
         var output: [UInt8] = []
         defer { if !output.isEmpty { _ = Socket.sendAll(fd, output) } }
         while true {
@@ -59,6 +86,7 @@ final class HTTPConnection: Sendable {
                 }
                 return true
             }
+            answered += 1
             let response = handler(request)
             if response.disposition == .dropConnection {
                 output.removeAll()

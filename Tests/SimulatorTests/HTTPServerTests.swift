@@ -64,6 +64,26 @@ struct HTTPServerTests {
         }
     }
 
+    @Test("a client trickling a request's bytes, each within the idle timeout, gets 408 at the request's deadline")
+    func slowRequestTimesOut() async throws {
+        let limits = HTTPLimits(idleTimeoutSeconds: 10, requestTimeoutSeconds: 1)
+        let server = HTTPServer(port: 0, limits: limits) { _ in HTTPResponse(status: 204) }
+        let port = try server.start()
+        defer { server.stop() }
+        let socket = try RawSocket(port: port)
+        try socket.write("POST /hook HTTP/1.1\r\nHost: receiver\r\n")
+        // A header line every 0.2 s would take 8 s; without a deadline for the whole request the server would wait
+        // for all of it (and for more), holding the connection.
+        var linesSent = 0
+        while linesSent < 40 {
+            try await Task.sleep(for: .milliseconds(200))
+            do { try socket.write("X-Slow: \(linesSent)\r\n") } catch { break }
+            linesSent += 1
+        }
+        #expect(linesSent < 40)
+        #expect(socket.readAll().hasPrefix("HTTP/1.1 408 Request Timeout"))
+    }
+
     @Test("stop closes idle keep-alive connections and the listener")
     func stopClosesEverything() async throws {
         let server = HTTPServer(port: 0) { _ in HTTPResponse(status: 204) }

@@ -11,9 +11,10 @@ import Platform
 /// of at most ``limits``' 4 KiB; one connection thread each, at most 256 at once. Nothing refused is published,
 /// and the path (the token) is never logged.
 package final class WebhookReceiver: Sendable {
-    /// The receiver's bounds: 4 KiB bodies, 4 KiB of headers, 10 s idle, 256 connections.
+    /// The receiver's bounds: 4 KiB bodies, 4 KiB of headers, 10 s idle, 5 s for a request to arrive whole, 256
+    /// connections.
     package static let limits = HTTPLimits(maxHeaderBytes: 4096, maxBodyBytes: 4096, idleTimeoutSeconds: 10,
-                                           maxConnections: 256)
+                                           requestTimeoutSeconds: 5, maxConnections: 256)
 
     private let server: HTTPServer
     private let publisher: WebhookPublisher
