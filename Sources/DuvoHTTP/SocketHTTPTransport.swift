@@ -51,7 +51,7 @@ package final class SocketHTTPTransport: HTTPTransport {
                 try SocketIO.connect(host: host, port: port, timeout: timeout)
             }
         }
-        let outcome: Result<(APIResponse, Bool), TransportError> = await withTaskCancellationHandler {
+        let outcome: Result<SocketIO.Exchanged, TransportError> = await withTaskCancellationHandler {
             await BlockingExecutor.shared.run {
                 SocketIO.exchange(fd: fd, request: request, timeout: timeout,
                                   timeoutIsSet: reused.map { abs($0.receiveTimeout - timeout) < 0.01 } ?? false)
@@ -60,9 +60,13 @@ package final class SocketHTTPTransport: HTTPTransport {
             Platform.shutdown(fd)
         }
         switch outcome {
-        case .success(let (response, keepAlive)):
-            if keepAlive && !Task.isCancelled { checkin(key, fd, receiveTimeout: timeout) } else { Platform.close(fd) }
-            return response
+        case .success(let exchanged):
+            if exchanged.keepAlive && !Task.isCancelled {
+                checkin(key, fd, receiveTimeout: exchanged.receiveTimeout)
+            } else {
+                Platform.close(fd)
+            }
+            return exchanged.response
         case .failure(let error):
             Platform.close(fd)
             if Task.isCancelled { throw .cancelled }

@@ -42,13 +42,13 @@ final class HTTPConnection: Sendable {
                 guard left > 0 else { return timedOut() }
                 wait = min(wait, left)
             }
-            Platform.setReceiveTimeout(fd, seconds: max(0.001, wait))
+            Platform.setReceiveTimeout(fd, seconds: wait)
             let count = chunk.withUnsafeMutableBytes { raw in Platform.receive(fd: fd, into: raw) }
             if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             // 0 is an orderly close, <0 an error or a read that timed out: either way the connection is done, and a
             // request under way that ran out of time is told so.
             guard count > 0 else {
-                if count < 0, requestStartedAt != nil, Platform.lastError == Platform.ErrorCode.timedOut { timedOut() }
+                if count < 0, requestStartedAt != nil, Platform.lastErrorIsWouldBlock { timedOut() }
                 return
             }
             let arrivedAt = requestStartedAt ?? Platform.monotonicSeconds()

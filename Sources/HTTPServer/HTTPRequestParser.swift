@@ -35,8 +35,12 @@ public struct HTTPRequestParser: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
-    /// Whether bytes are buffered that do not yet form a complete request.
-    public var hasPartialRequest: Bool { position < buffer.count }
+    /// Whether a request has begun and is not yet complete: bytes buffered that do not yet form one, or a head
+    /// whose body (or next chunk) has yet to come.
+    public var hasPartialRequest: Bool {
+        if case .head = state { return position < buffer.count }
+        return true
+    }
 
     /// True once per request that sent `Expect: 100-continue` and whose body has not fully arrived, so the
     /// connection can send `100 Continue` (curl waits a second for it before sending a large body).

@@ -6,8 +6,6 @@ extension Platform {
     /// The errno codes callers tell apart.
     package enum ErrorCode {
         package static let interrupted = EINTR
-        /// A read or write on a socket with a timeout (`SO_RCVTIMEO`/`SO_SNDTIMEO`) that ran out.
-        package static let timedOut = EAGAIN
         package static let brokenPipe = EPIPE
         package static let inputOutput = EIO
         package static let noSuchFile = ENOENT

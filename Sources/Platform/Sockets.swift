@@ -146,20 +146,30 @@ extension Platform {
         setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
     }
 
-    /// Makes blocking reads on `fd` give up after `seconds` of silence (`SO_RCVTIMEO`), ignoring failure.
+    /// Makes blocking reads on `fd` give up after `seconds` of silence (`SO_RCVTIMEO`), ignoring failure. At least
+    /// 1 ms: a zero `timeval` would mean no timeout at all.
     package static func setReceiveTimeout(_ fd: Int32, seconds: Double) {
-        var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1e6))
+        var timeout = timeval(seconds: seconds)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    /// Makes blocking writes on `fd` give up after `seconds` (`SO_SNDTIMEO`), ignoring failure.
-    package static func setSendTimeout(_ fd: Int32, seconds: Int) {
-        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+    /// Makes blocking writes on `fd` give up after `seconds` (`SO_SNDTIMEO`), ignoring failure. At least 1 ms, as
+    /// for reads.
+    package static func setSendTimeout(_ fd: Int32, seconds: Double) {
+        var timeout = timeval(seconds: seconds)
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     private static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) {
         var value = value
         _ = setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
+    }
+}
+
+extension timeval {
+    /// `seconds` (at least 1 ms) as a `timeval`.
+    fileprivate init(seconds: Double) {
+        let seconds = max(0.001, seconds)
+        self.init(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1e6))
     }
 }

@@ -41,4 +41,33 @@ struct SocketTransportTests {
         }
         #expect(outcome == "\(TransportError.timedOut)")
     }
+
+    @Test("a peer that trickles its answer, a byte within every receive timeout, is cut off at the call's deadline")
+    func tricklingAnswerTimesOut() async throws {
+        let listener = try LoopbackListener()
+        let url = try #require(URL(string: "http://127.0.0.1:\(listener.port)/v2/runs/r"))
+        let transport = SocketHTTPTransport()
+        async let served = listener.acceptRequest()
+        let call = Task {
+            do {
+                _ = try await transport.send(method: "GET", url: url, headers: [:], body: nil, timeout: 0.5)
+                return "answered"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let (connection, _) = await served
+        // The head at once, then the 100-byte body a byte every 0.1 s: 10 s in all, each byte well within 0.5 s.
+        Thread {
+            let head = Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n".utf8)
+            _ = head.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
+            for _ in 0..<100 {
+                usleep(100_000)
+                var byte = UInt8(ascii: "x")
+                if write(connection, &byte, 1) != 1 { break }
+            }
+            close(connection)
+        }.start()
+        #expect(await call.value == "\(TransportError.timedOut)")
+    }
 }

@@ -66,22 +66,40 @@ struct HTTPServerTests {
 
     @Test("a client trickling a request's bytes, each within the idle timeout, gets 408 at the request's deadline")
     func slowRequestTimesOut() async throws {
+        // A header line every 0.2 s would take 8 s; without a deadline for the whole request the server would wait
+        // for all of it (and for more), holding the connection.
+        let (sent, answer) = try await trickle(head: "POST /hook HTTP/1.1\r\nHost: receiver\r\n") { "X-Slow: \($0)\r\n" }
+        #expect(sent < 40)
+        #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout"))
+    }
+
+    @Test("a chunked body trickled a chunk at a time gets 408 at the request's deadline too")
+    func slowChunkedBodyTimesOut() async throws {
+        let head = "POST /hook HTTP/1.1\r\nHost: receiver\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let (sent, answer) = try await trickle(head: head) { _ in "1\r\nx\r\n" }
+        #expect(sent < 40)
+        #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout"))
+    }
+
+    /// Sends `head`, then up to 40 `piece`s 0.2 s apart to a server whose requests must arrive within 1 s (idle
+    /// timeout 10 s), stopping once the server answers or closes; returns how many pieces went and the answer.
+    private func trickle(head: String, piece: (Int) -> String) async throws -> (sent: Int, answer: String) {
         let limits = HTTPLimits(idleTimeoutSeconds: 10, requestTimeoutSeconds: 1)
         let server = HTTPServer(port: 0, limits: limits) { _ in HTTPResponse(status: 204) }
         let port = try server.start()
         defer { server.stop() }
         let socket = try RawSocket(port: port)
-        try socket.write("POST /hook HTTP/1.1\r\nHost: receiver\r\n")
-        // A header line every 0.2 s would take 8 s; without a deadline for the whole request the server would wait
-        // for all of it (and for more), holding the connection.
-        var linesSent = 0
-        while linesSent < 40 {
+        try socket.write(head)
+        var sent = 0
+        while sent < 40 {
             try await Task.sleep(for: .milliseconds(200))
-            do { try socket.write("X-Slow: \(linesSent)\r\n") } catch { break }
-            linesSent += 1
+            // Nothing is written once the server answered: a write after its close could reset the connection
+            // before the answer is read.
+            if socket.hasInput { break }
+            do { try socket.write(piece(sent)) } catch { break }
+            sent += 1
         }
-        #expect(linesSent < 40)
-        #expect(socket.readAll().hasPrefix("HTTP/1.1 408 Request Timeout"))
+        return (sent, socket.readAll())
     }
 
     @Test("stop closes idle keep-alive connections and the listener")
@@ -103,7 +121,9 @@ final class RawSocket {
     let fd: Int32
 
     init(port: UInt16) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // A local until connected: an initializer that throws once every property is set still runs `deinit`,
+        // which would close the descriptor a second time (by then perhaps another test's socket).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -114,14 +134,23 @@ final class RawSocket {
             }
         }
         guard result == 0 else {
+            let code = errno
             close(fd)
-            throw HarnessError("connect failed: errno \(errno)")
+            throw HarnessError("connect failed: errno \(code)")
         }
+        self.fd = fd
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { close(fd) }
+
+    /// Whether the server sent something (or closed) that is not read yet, without waiting.
+    var hasInput: Bool {
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return count >= 0
+    }
 
     func write(_ text: String) throws {
         let bytes = Array(text.utf8)
