@@ -17,8 +17,9 @@ package final class SocketHTTPTransport: HTTPTransport {
     private struct IdleSocket: Sendable {
         let fd: Int32
         let since: Double
-        /// The receive timeout the socket has (`SO_RCVTIMEO`), set again only when a call needs one that differs by
-        /// 10 ms or more (each call's timeout is what is left of its attempt, a few microseconds less every time).
+        /// The receive timeout the socket has (`SO_RCVTIMEO`; its send timeout was set with it), set again only when
+        /// a call needs one that differs by 10 ms or more (each call's timeout is what is left of its attempt, a few
+        /// microseconds less every time).
         let receiveTimeout: Double
     }
 
