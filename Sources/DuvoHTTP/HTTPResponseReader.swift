@@ -12,8 +12,16 @@ struct HTTPResponseReader {
         case invalid(String)
     }
 
+    /// Larger answers are refused, by either transport: no Duvo answer comes near this, and memory must stay bounded.
+    static let maxBodyBytes = 64 << 20
+    /// What is said of an answer over ``maxBodyBytes``.
+    static let tooLarge = "the answer is larger than \(maxBodyBytes >> 20) MiB"
+
     private var bytes: [UInt8] = []
     private var head: (status: Int, headers: [String: String], bodyStart: Int, keepAlive: Bool)?
+    /// A chunked body as far as it is decoded, and where in ``bytes`` the next chunk's size line starts (each byte
+    /// is decoded once, however many reads the body takes).
+    private var chunks: (decoded: [UInt8], next: Int)?
 
     mutating func append(_ chunk: some Collection<UInt8>) {
         bytes.append(contentsOf: chunk)
@@ -26,9 +34,11 @@ struct HTTPResponseReader {
             head = parsed
         }
         guard let head else { return .needMore }
-        let body = bytes[head.bodyStart...]
         if head.headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
-            switch Self.dechunk(body) {
+            var state = chunks ?? (decoded: [], next: head.bodyStart)
+            let outcome = Self.dechunk(bytes, into: &state)
+            chunks = state
+            switch outcome {
             case .none: return .needMore
             case .some(.failure(let error)): return .invalid(error.reason)
             case .some(.success(let decoded)):
@@ -36,10 +46,12 @@ struct HTTPResponseReader {
                                  keepAlive: head.keepAlive)
             }
         }
+        let body = bytes[head.bodyStart...]
         if let lengthText = head.headers["content-length"] {
             guard let length = Int(lengthText), length >= 0 else {  // already trimmed by parseHead
                 return .invalid("bad Content-Length")
             }
+            guard length <= Self.maxBodyBytes else { return .invalid(Self.tooLarge) }
             guard body.count >= length else { return .needMore }
             return .complete(APIResponse(status: head.status, headers: head.headers,
                                          body: Array(body.prefix(length))), keepAlive: head.keepAlive)
@@ -47,7 +59,8 @@ struct HTTPResponseReader {
         if head.status == 204 || head.status == 304 || (100..<200).contains(head.status) {
             return .complete(APIResponse(status: head.status, headers: head.headers, body: []), keepAlive: head.keepAlive)
         }
-        return .needMore  // delimited by the end of the connection
+        // Delimited by the end of the connection.
+        return body.count > Self.maxBodyBytes ? .invalid(Self.tooLarge) : .needMore
     }
 
     /// The response when the server closed the connection to end the body.
@@ -94,23 +107,26 @@ struct HTTPResponseReader {
         return String(text[first...last])
     }
 
-    /// The decoded body, nil while incomplete.
-    private static func dechunk(_ body: ArraySlice<UInt8>) -> Result<[UInt8], InvalidResponse>? {
-        var decoded: [UInt8] = []
-        var index = body.startIndex
+    /// Decodes the complete chunks of `bytes` from `state.next` on into `state.decoded`: the whole body once the
+    /// last chunk is in, nil while more is needed. Every size is checked against ``maxBodyBytes`` before it is used.
+    private static func dechunk(_ bytes: [UInt8], into state: inout (decoded: [UInt8], next: Int))
+        -> Result<[UInt8], InvalidResponse>?
+    {
         while true {
-            guard let lineEnd = body[index...].firstIndex(of: 13), lineEnd + 1 < body.endIndex else { return nil }
-            let sizeText = String(decoding: body[index..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(Self.trimmed(sizeText), radix: 16), size >= 0 else {
+            guard let lineEnd = bytes[state.next...].firstIndex(of: 13), lineEnd + 1 < bytes.endIndex else {
+                return bytes.count - state.next > 1024 ? .failure(InvalidResponse(reason: "chunk size line too long")) : nil
+            }
+            let sizeText = trimmed(String(decoding: bytes[state.next..<lineEnd], as: UTF8.self)
+                .split(separator: ";", omittingEmptySubsequences: false).first ?? "")
+            guard sizeText.count <= 15, let size = Int(sizeText, radix: 16), size >= 0 else {
                 return .failure(InvalidResponse(reason: "bad chunk size"))
             }
+            guard size <= maxBodyBytes - state.decoded.count else { return .failure(InvalidResponse(reason: tooLarge)) }
             let dataStart = lineEnd + 2
-            if size == 0 { return body.count >= dataStart - body.startIndex + 2 ? .success(decoded) : nil }
-            guard body.endIndex >= dataStart + size + 2 else { return nil }
-            decoded.append(contentsOf: body[dataStart..<(dataStart + size)])
-            index = dataStart + size + 2
+            if size == 0 { return bytes.count >= dataStart + 2 ? .success(state.decoded) : nil }
+            guard bytes.count >= dataStart + size + 2 else { return nil }
+            state.decoded.append(contentsOf: bytes[dataStart..<(dataStart + size)])
+            state.next = dataStart + size + 2
         }
     }
 }
-
-import Foundation

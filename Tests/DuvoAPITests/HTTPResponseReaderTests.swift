@@ -40,4 +40,47 @@ struct HTTPResponseReaderTests {
             return
         }
     }
+
+    func outcome(_ text: String) -> HTTPResponseReader.Outcome {
+        var reader = HTTPResponseReader()
+        reader.append(Array(text.utf8))
+        return reader.parse()
+    }
+
+    @Test("a chunk size no memory could hold is an error as soon as it is read, not a crash or a wait")
+    func hugeChunk() {
+        for size in ["7fffffffffffffff", "ffffffffffffffff", "4000001"] {
+            let read = outcome("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\(size)\r\nxy")
+            guard case .invalid = read else {
+                Issue.record("chunk of 0x\(size) bytes: \(read)")
+                continue
+            }
+        }
+    }
+
+    @Test("an answer over 64 MiB is refused as it arrives, whatever frames it")
+    func tooLarge() {
+        guard case .invalid(HTTPResponseReader.tooLarge) = outcome("HTTP/1.1 200 OK\r\nContent-Length: 67108865\r\n\r\n{")
+        else {
+            Issue.record("a Content-Length over the limit was waited for")
+            return
+        }
+        var reader = HTTPResponseReader()
+        reader.append(Array("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".utf8))
+        let block = [UInt8](repeating: 0x20, count: 1 << 20)
+        var refused = false
+        for _ in 0..<70 where !refused {
+            reader.append(block)
+            if case .invalid = reader.parse() { refused = true }
+        }
+        #expect(refused, "a body delimited by the end of the connection grew past the limit")
+        var chunked = HTTPResponseReader()
+        chunked.append(Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+        refused = false
+        for _ in 0..<70 where !refused {
+            chunked.append(Array("100000\r\n".utf8) + block + Array("\r\n".utf8))
+            if case .invalid = chunked.parse() { refused = true }
+        }
+        #expect(refused, "chunks of 1 MiB each grew past the limit")
+    }
 }

@@ -12,9 +12,6 @@ package final class CurlTransfer: @unchecked Sendable {
     // only on the engine's thread; `cancelled` is atomic and
     // `completion` behind a mutex.
 
-    /// Larger answers are refused: no Duvo answer comes near this, and memory must stay bounded.
-    static let maxBodyBytes = 64 << 20
-
     let easy: CurlEasyHandle
     private let cancelled = Atomic<Bool>(false)
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -156,7 +153,7 @@ package final class CurlTransfer: @unchecked Sendable {
     /// The response, or the failure libcurl's `code` stands for.
     func outcome(_ code: CURLcode) -> Result<APIResponse, TransportError> {
         guard code == CURLE_OK else {
-            if tooLarge { return .failure(.connectionLost("the answer is larger than \(Self.maxBodyBytes >> 20) MiB")) }
+            if tooLarge { return .failure(.connectionLost(HTTPResponseReader.tooLarge)) }
             var requestBytes = 0
             _ = duvo_curl_get_long(easy.raw, CURLINFO_REQUEST_SIZE, &requestBytes)
             var proxyStatus = 0
@@ -191,7 +188,7 @@ package final class CurlTransfer: @unchecked Sendable {
 
     private func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
         guard let data else { return 0 }
-        guard body.count + length <= Self.maxBodyBytes else {
+        guard body.count + length <= HTTPResponseReader.maxBodyBytes else {
             tooLarge = true
             return 0
         }
