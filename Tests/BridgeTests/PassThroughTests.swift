@@ -81,4 +81,26 @@ struct PassThroughTests {
                     "\(tool): \(text)")
         }
     }
+
+    @Test("runs/messages with all stops at 10,000 messages, whatever total an answer claims, and says the total")
+    func allIsBounded() async throws {
+        // A Duvo whose run always has fifty more messages: read to its claimed total, "all" would never end.
+        let endless = HTTPServer(port: 0) { request in
+            let offset = Int(request.query("offset") ?? "0") ?? 0
+            let messages = (offset..<offset + 50).map { index in
+                #"{"id":"m\#(index)","type":"text","role":"assistant","timestamp":"2026-12-07T10:00:00Z","text_content":"#
+                    + #""\#(index)"}"#
+            }
+            let body = #"{"messages":[\#(messages.joined(separator: ","))],"total":1000000000,"limit":50,"#
+                + #""offset":\#(offset)}"#
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Array(body.utf8))
+        }
+        _ = try endless.start()
+        defer { endless.stop() }
+        let bridge = try startInProcess { $0.upstream = "http://127.0.0.1:\(endless.boundPort)" }
+        let got = try await bridge.call("runs/messages", ["run_id": .string(Self.newer), "all": true])
+        #expect(got["messages"]?.arrayValue?.count == 10_000)
+        #expect(got["total"] == 1_000_000_000)
+        #expect(got["messages"]?[9_999]?["id"] == "m9999")
+    }
 }
