@@ -103,4 +103,29 @@ struct PassThroughTests {
         #expect(got["total"] == 1_000_000_000)
         #expect(got["messages"]?[9_999]?["id"] == "m9999")
     }
+
+    @Test("a page whose total is not a count is an upstream error naming it, not a crash of the tail arithmetic")
+    func negativeTotal() async throws {
+        let duvo = HTTPServer(port: 0) { _ in
+            let body = #"{"messages":[],"total":-9223372036854775808,"limit":1,"offset":0}"#
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Array(body.utf8))
+        }
+        _ = try duvo.start()
+        defer { duvo.stop() }
+        let bridge = try startInProcess { $0.upstream = "http://127.0.0.1:\(duvo.boundPort)" }
+        let meta: JSONValue = ["io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                               "io.modelcontextprotocol/clientCapabilities": [:],
+                               "io.modelcontextprotocol/clientInfo": ["name": "pass-through-test", "version": "1"]]
+        let tail = try await bridge.call("tools/call", [
+            "name": "duvo_list_messages", "arguments": ["run_id": .string(Self.newer), "tail": 5], "_meta": meta,
+        ])
+        #expect(tail["isError"] == true, "\(tail)")
+        #expect(tail["content"]?[0]?["text"]?.stringValue?.contains("'total'") == true, "\(tail)")
+        do {
+            _ = try await bridge.call("runs/messages", ["run_id": .string(Self.newer)])
+            Issue.record("a negative total was passed on")
+        } catch let error as RPCErrorAnswer {
+            #expect(error.code == -31000)
+        }
+    }
 }

@@ -70,6 +70,24 @@ struct ModelTests {
         }
     }
 
+    @Test("a page's total, limit and offset must be counts: a negative or enormous one is an error naming it",
+          arguments: ["-1", "-9223372036854775808", "9007199254740992", "1.5", "1e300"])
+    func countsAreCounts(_ literal: String) throws {
+        let body = try JSONParser().parse(#"{"messages":[],"total":\#(literal),"limit":20,"offset":0}"#)
+        do {
+            _ = try MessagePage(decoding: body, operation: "list messages")
+            Issue.record("a total of \(literal) was read")
+        } catch {
+            guard case .invalidResponse(_, let detail) = error else {
+                Issue.record("expected invalidResponse, got \(error)")
+                return
+            }
+            #expect(detail.contains("'total'") && detail.contains("not a count"), "\(detail)")
+        }
+        let fine = try JSONParser().parse(#"{"messages":[],"total":9007199254740991,"limit":20,"offset":0}"#)
+        #expect(try MessagePage(decoding: fine, operation: "list messages").total == 9_007_199_254_740_991)
+    }
+
     @Test("the client reads the body once: a 2xx body of the wrong shape is invalidResponse, not retried")
     func clientDecodes() async throws {
         let transport = ScriptedTransport([.answer(200, #"{"messages":{"0":"a"},"total":1}"#)])

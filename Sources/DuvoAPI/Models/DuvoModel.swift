@@ -72,10 +72,16 @@ package struct FieldReader {
         try take(key, "a string") { $0.stringValue }
     }
 
-    /// An integer, or nil when missing or null.
-    package mutating func optionalInt(_ key: String) throws(DuvoAPIError) -> Int? {
-        try take(key, "an integer") { $0.intValue }
+    /// A count (a whole number from 0 to 2^53 - 1, so that sums of counts cannot overflow), or nil when missing or
+    /// null.
+    package mutating func optionalCount(_ key: String) throws(DuvoAPIError) -> Int? {
+        try take(key, "a count (a whole number from 0)") { value in
+            value.intValue.flatMap { (0...Self.largestCount).contains($0) ? $0 : nil }
+        }
     }
+
+    /// The largest count read: JSON's largest exact integer, far beyond anything Duvo counts.
+    static let largestCount = (1 << 53) - 1
 
     /// A boolean, or nil when missing or null.
     package mutating func optionalBool(_ key: String) throws(DuvoAPIError) -> Bool? {

@@ -39,9 +39,9 @@ package struct Page<Item: ListedModel>: DuvoModel {
 
     package init(reading reader: inout FieldReader) throws(DuvoAPIError) {
         items = try reader.models(Item.pageKey, Item.self)
-        total = try reader.optionalInt("total")
-        limit = try reader.optionalInt("limit")
-        offset = try reader.optionalInt("offset")
+        total = try reader.optionalCount("total")
+        limit = try reader.optionalCount("limit")
+        offset = try reader.optionalCount("offset")
         extra = reader.rest
     }
 

@@ -26,8 +26,8 @@ package struct StatisticsReport: DuvoModel {
     }
 
     package init(reading reader: inout FieldReader) throws(DuvoAPIError) {
-        total = try reader.optionalInt("total") ?? 0
-        counted = try reader.optionalInt("counted") ?? 0
+        total = try reader.optionalCount("total") ?? 0
+        counted = try reader.optionalCount("counted") ?? 0
         counts = try reader.optionalObject("counts")?.compactMapValues(\.intValue) ?? [:]
         failureRate = try reader.optionalDouble("failure_rate")
         let spread = try reader.optionalObject("duration_seconds") ?? [:]
