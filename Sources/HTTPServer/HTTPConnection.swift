@@ -35,6 +35,8 @@ final class HTTPConnection: Sendable {
         var chunk = [UInt8](repeating: 0, count: 65536)
         /// When the first byte of the request not yet complete arrived (nil between requests).
         var requestStartedAt: Double?
+        /// The receive timeout the socket has (set again only when the wait changes).
+        var socketWait = -1.0
         while true {
             var wait = Double(limits.idleTimeoutSeconds)
             if let requestStartedAt {
@@ -42,7 +44,10 @@ final class HTTPConnection: Sendable {
                 guard left > 0 else { return timedOut() }
                 wait = min(wait, left)
             }
-            Platform.setReceiveTimeout(fd, seconds: wait)
+            if wait != socketWait {
+                Platform.setReceiveTimeout(fd, seconds: wait)
+                socketWait = wait
+            }
             let count = chunk.withUnsafeMutableBytes { raw in Platform.receive(fd: fd, into: raw) }
             if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             // 0 is an orderly close, <0 an error or a read that timed out: either way the connection is done, and a
