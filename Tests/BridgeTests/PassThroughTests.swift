@@ -128,4 +128,24 @@ struct PassThroughTests {
             #expect(error.code == -31000)
         }
     }
+
+    @Test("a 429 asking for an absurd wait (1e20 s, inf) is a rate-limit error that says a day at most, not a crash",
+          arguments: ["1e20", "inf", "99999999999999999999"])
+    func absurdRetryAfter(_ header: String) async throws {
+        let duvo = HTTPServer(port: 0) { _ in
+            HTTPResponse(status: 429, headers: ["Content-Type": "application/json", "Retry-After": header],
+                         body: Array(#"{"error":"rate_limited"}"#.utf8))
+        }
+        _ = try duvo.start()
+        defer { duvo.stop() }
+        let bridge = try startInProcess { $0.upstream = "http://127.0.0.1:\(duvo.boundPort)" }
+        do {
+            _ = try await bridge.call("runs/get", ["run_id": .string(Self.newer)])
+            Issue.record("a 429 was answered as a result")
+        } catch let error as RPCErrorAnswer {
+            #expect(error.code == -31005, "\(error)")
+            let wait = error.data?["retry_after_s"]?.doubleValue
+            #expect(wait == nil || wait! <= 86_400, "\(error)")
+        }
+    }
 }
