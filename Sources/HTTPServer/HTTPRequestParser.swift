@@ -11,11 +11,14 @@ public struct HTTPRequestParser: Sendable {
     private var scanFrom = 0
     private var state: State = .head
     private var continueOwed = false
+    /// Empty lines skipped before the request line of the request not yet complete (they count as its head).
+    private var blankBytesSkipped = 0
 
     private enum State: Sendable {
         case head
         case body(Head, length: Int)
-        case chunked(Head, body: [UInt8])
+        /// `rawStart`: where in the buffer the chunked body began (the buffer is not compacted within a request).
+        case chunked(Head, body: [UInt8], rawStart: Int)
     }
 
     struct Head: Sendable {
@@ -35,10 +38,10 @@ public struct HTTPRequestParser: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
-    /// Whether a request has begun and is not yet complete: bytes buffered that do not yet form one, or a head
-    /// whose body (or next chunk) has yet to come.
+    /// Whether a request has begun and is not yet complete: bytes buffered that do not yet form one (empty lines
+    /// before a request line included), or a head whose body (or next chunk) has yet to come.
     public var hasPartialRequest: Bool {
-        if case .head = state { return position < buffer.count }
+        if case .head = state { return position < buffer.count || blankBytesSkipped > 0 }
         return true
     }
 
@@ -64,9 +67,9 @@ public struct HTTPRequestParser: Sendable {
                 let body = Array(buffer[position..<(position + length)])
                 position += length
                 return finish(head, body: body)
-            case .chunked(let head, var body):
-                guard try readChunks(into: &body) else {
-                    state = .chunked(head, body: body)
+            case .chunked(let head, var body, let rawStart):
+                guard try readChunks(into: &body, rawStart: rawStart) else {
+                    state = .chunked(head, body: body, rawStart: rawStart)
                     return nil
                 }
                 return finish(head, body: body)
@@ -77,6 +80,7 @@ public struct HTTPRequestParser: Sendable {
     private mutating func finish(_ head: Head, body: [UInt8]) -> HTTPRequest {
         state = .head
         continueOwed = false
+        blankBytesSkipped = 0
         compact()
         return HTTPRequest(
             method: head.method, target: head.target, headers: head.headers, body: body,
@@ -96,8 +100,16 @@ public struct HTTPRequestParser: Sendable {
 
     /// Finds the blank line that ends the head and parses everything before it.
     private mutating func parseHead() throws(HTTPParseError) -> Head? {
-        // RFC 9112 §2.2: ignore empty lines before the request line.
+        // RFC 9112 §2.2: ignore empty lines before the request line; they count towards the head's limit, and what
+        // was skipped is dropped, so a stream of them neither grows the buffer nor goes on without end.
+        let blankStart = position
         while position < buffer.count, buffer[position] == 0x0D || buffer[position] == 0x0A { position += 1 }
+        blankBytesSkipped += position - blankStart
+        if blankBytesSkipped > limits.maxHeaderBytes { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
+        if position == buffer.count {
+            compact()
+            return nil
+        }
         if scanFrom < position { scanFrom = position }
         var end: Int?
         var index = scanFrom
@@ -121,7 +133,9 @@ public struct HTTPRequestParser: Sendable {
             }
             return nil
         }
-        if end - position > limits.maxHeaderBytes { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
+        if end - position + blankBytesSkipped > limits.maxHeaderBytes {
+            throw .headersTooLarge(limit: limits.maxHeaderBytes)
+        }
         let head = try HTTPHeadParser.parse(buffer[position..<end])
         position = end
         scanFrom = end
@@ -137,7 +151,7 @@ public struct HTTPRequestParser: Sendable {
             guard lengths.isEmpty else { throw .malformed("both Transfer-Encoding and Content-Length are present") }
             guard codings == ["chunked"] else { throw .unsupportedTransferEncoding(codings.joined(separator: ", ")) }
             noteExpectation(head)
-            state = .chunked(head, body: [])
+            state = .chunked(head, body: [], rawStart: position)
             return
         }
         guard let first = lengths.first else {
@@ -161,25 +175,39 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Reads as many whole chunks as are buffered; true when the last chunk and trailers have been read.
-    private mutating func readChunks(into body: inout [UInt8]) throws(HTTPParseError) -> Bool {
+    ///
+    /// The body's bytes on the wire (sizes, extensions, line ends, trailers) may take at most twice the body limit
+    /// plus the header limit from `rawStart`, each size line 1 KiB and the trailers the header limit: framing cannot
+    /// make a small body cost much memory.
+    private mutating func readChunks(into body: inout [UInt8], rawStart: Int) throws(HTTPParseError) -> Bool {
+        if buffer.count - rawStart > 2 * limits.maxBodyBytes + limits.maxHeaderBytes {
+            throw .bodyTooLarge(limit: limits.maxBodyBytes)
+        }
         while true {
             guard let lineEnd = lineEnd(from: position) else {
                 if buffer.count - position > 1024 { throw .malformed("chunk size line too long") }
                 return false
             }
+            if lineEnd.contentEnd - position > 1024 { throw .malformed("chunk size line too long") }
             let line = buffer[position..<lineEnd.contentEnd]
             let sizeText = line.prefix { $0 != UInt8(ascii: ";") }
             guard let size = Self.hexValue(sizeText) else { throw .malformed("invalid chunk size") }
             if size == 0 {
-                // Trailer fields are read and discarded up to the blank line.
+                // Trailer fields are read and discarded up to the blank line, within the header limit.
                 var cursor = lineEnd.next
                 while true {
-                    guard let trailer = self.lineEnd(from: cursor) else { return false }
+                    guard let trailer = self.lineEnd(from: cursor) else {
+                        if buffer.count - lineEnd.next > limits.maxHeaderBytes {
+                            throw .headersTooLarge(limit: limits.maxHeaderBytes)
+                        }
+                        return false
+                    }
                     if trailer.contentEnd == cursor {
                         position = trailer.next
                         return true
                     }
                     cursor = trailer.next
+                    if cursor - lineEnd.next > limits.maxHeaderBytes { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
                 }
             }
             guard body.count + size <= limits.maxBodyBytes else { throw .bodyTooLarge(limit: limits.maxBodyBytes) }

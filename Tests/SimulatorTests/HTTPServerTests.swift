@@ -81,6 +81,35 @@ struct HTTPServerTests {
         #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout"))
     }
 
+    @Test("endless bytes that make no request are refused early with the connection closed, not buffered",
+          arguments: [
+            // Empty lines before a request line.
+            ("", "\r\n"),
+            // Trailers after the last chunk that never end.
+            ("POST /hook HTTP/1.1\r\nHost: r\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n", "X-Trailer: 1\r\n"),
+            // One-byte chunks carrying a 1,000-byte extension each.
+            ("POST /hook HTTP/1.1\r\nHost: r\r\nTransfer-Encoding: chunked\r\n\r\n",
+             "1;" + String(repeating: "e", count: 1_000) + "\r\nx\r\n"),
+          ])
+    func floodsAreRefused(_ head: String, _ piece: String) async throws {
+        let limits = HTTPLimits(maxHeaderBytes: 4096, maxBodyBytes: 4096, idleTimeoutSeconds: 10)
+        let server = HTTPServer(port: 0, limits: limits) { _ in HTTPResponse(status: 204) }
+        let port = try server.start()
+        defer { server.stop() }
+        let socket = try RawSocket(port: port)
+        try socket.write(head)
+        // 64 MiB offered in 64 KiB writes; the server must stop taking them long before.
+        let block = String(repeating: piece, count: max(1, 65_536 / piece.utf8.count))
+        var written = 0
+        while written < 64 << 20, !socket.hasInput {
+            do { try socket.write(block) } catch { break }
+            written += block.utf8.count
+        }
+        #expect(written < 4 << 20, "\(written) bytes taken")
+        let answer = socket.readAll()
+        #expect(answer.isEmpty || answer.hasPrefix("HTTP/1.1 4"), "\(answer.prefix(80))")
+    }
+
     /// Sends `head`, then up to 40 `piece`s 0.2 s apart to a server whose requests must arrive within 1 s (idle
     /// timeout 10 s), stopping once the server answers or closes; returns how many pieces went and the answer.
     private func trickle(head: String, piece: (Int) -> String) async throws -> (sent: Int, answer: String) {
