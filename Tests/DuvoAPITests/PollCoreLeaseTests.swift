@@ -46,6 +46,20 @@ struct PollCoreLeaseTests {
         ])], "numbered after the predecessor's, the window kept")
     }
 
+    @Test("a publication numbered beyond JSON's exact integers (Int.max) is ignored: the next leader numbers its own, no overflow")
+    func absurdSequence() {
+        var (script, _) = Self.following()
+        _ = script.step(.leaseAnswered(leads: true), at: 0.01)
+        let forged = Fixture.snapshot(sequence: Int.max, runs: [], highWater: nil, takenAt: Fixture.wall(-1))
+        _ = script.step(.publicationsRead(forged, wallNow: Fixture.wall(0.03)), at: 0.03)
+        #expect(script.step(.tick, at: 0.04).sent == [.listPage(ticket: 1, offset: 0)])
+        let listed = script.step(.answered(.listPage(ticket: 1, offset: 0), Fixture.listing([Self.runA])), at: 0.1)
+        let published = listed.shared.compactMap { effect -> Int? in
+            if case .publish(let sequence, _) = effect { sequence } else { nil }
+        }
+        #expect(published == [1], "numbered as if nothing had been published")
+    }
+
     @Test("a leader renews its lease each round; when another process took it, it stops sweeping and reads that one's publications")
     func leaseTakenByAnother() {
         var (script, _) = Self.following()

@@ -91,7 +91,11 @@ extension PollCore {
     mutating func takePublications(_ snapshot: SweepSnapshot?, wallNow: Double, now: Double,
                                    effects: inout [PollEffect]) {
         guard var sharing else { return }
-        if let snapshot, snapshot.sequence > (sharing.lastSequence ?? Int.min),
+        if let snapshot, !SweepSharing.sequences.contains(snapshot.sequence) {
+            // Another process's publication (another version, a damaged file, a hostile Redis): numbering on from
+            // it could overflow, so it is not taken in.
+            effects.append(.log(.debug, "sweep coordination: a publication numbered \(snapshot.sequence) is ignored"))
+        } else if let snapshot, snapshot.sequence > (sharing.lastSequence ?? Int.min),
            sharing.role != .standingBy || wallNow - snapshot.takenAt <= SweepSharing.leaseLifetime {
             let entries = snapshot.payload["sweeps"]?.arrayValue ?? []
             let last = sharing.lastSequence

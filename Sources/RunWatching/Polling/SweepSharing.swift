@@ -52,6 +52,8 @@ struct SweepSharing {
     var round = Round.due(at: 0)
     /// The sequence of the latest publication read or made.
     var lastSequence: Int?
+    /// The sequences a publication may have (JSON's exact integers): one numbered outside them is not taken in.
+    static let sequences = 0...((1 << 53) - 1)
     /// The latest publications (`{sequence, runs}`), oldest first.
     var window: [JSONValue] = []
 
