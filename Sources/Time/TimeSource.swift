@@ -24,7 +24,9 @@ public struct SystemTimeSource: TimeSource {
 
     public func wallNow() -> Double { Date().timeIntervalSince1970 }
 
+    /// Sleeps `seconds` (a negative or NaN one not at all; anything beyond a year for a year, never a trap).
     public func sleep(seconds: Double) async throws {
-        try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+        let seconds = seconds.isNaN ? 0 : min(max(0, seconds), 365 * 86_400)
+        try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
     }
 }

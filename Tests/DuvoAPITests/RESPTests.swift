@@ -1,6 +1,7 @@
 @testable import KeyCoordination
 import Testing
 import TestSupport
+import Time
 
 @Suite("RESP and Redis URLs")
 struct RESPTests {
@@ -230,5 +231,36 @@ struct SeededRandom: RandomNumberGenerator {
         state ^= state << 25
         state ^= state >> 27
         return state &* 0x2545_F491_4F6C_DD1D
+    }
+}
+
+extension RESPClientHostileTests {
+    @Test("a budget reply asking to wait inf, a year or a negative time is an error the failover takes over from, not a wait",
+          arguments: ["inf", "31536000", "-5", "nan"])
+    func absurdBudgetWait(_ wait: String) async throws {
+        let digest = "$40\r\n" + String(repeating: "a", count: 40) + "\r\n"
+        let answer = "*2\r\n$1\r\n0\r\n$\(wait.utf8.count)\r\n\(wait)\r\n"
+        let server = try HostileRedisServer(reply: .each([Array(digest.utf8), Array(answer.utf8)]))
+        defer { server.stop() }
+        let store = RedisBudgetStore(client: RESPClient(endpoint: try RedisEndpoint(url: server.url), timeout: 1),
+                                     name: "test")
+        let request = SlotRequest(participant: "0000000000001", priority: .interactive, waitingAfterGrant: nil,
+                                  allowances: Allowances(limit: 300, backgroundShare: 0.8))
+        do {
+            let decision = try await store.attempt(request)
+            Issue.record("taken as \(decision)")
+        } catch {
+            #expect("\(error)".contains("unexpected budget reply"), "\(error)")
+        }
+    }
+
+    @Test("the system clock's sleep of inf or 1e20 s waits (until cancelled) instead of trapping")
+    func absurdSleep() async throws {
+        for seconds in [Double.infinity, 1e20] {
+            let sleeper = Task { try await SystemTimeSource().sleep(seconds: seconds) }
+            try await Task.sleep(for: .milliseconds(50))
+            sleeper.cancel()
+            await #expect(throws: CancellationError.self) { try await sleeper.value }
+        }
     }
 }

@@ -15,6 +15,9 @@ public final class HostileRedisServer: Sendable {
         case trickle(prefix: [UInt8], interval: Double)
         /// `prefix`, then `filler` bytes as fast as the client takes them, forever.
         case endless(prefix: [UInt8])
+        /// One of these replies for each read of a command, in order (a client that pipelines nothing gets one per
+        /// command), then silence.
+        case each([[UInt8]])
     }
 
     /// The port it listens on (127.0.0.1).
@@ -82,6 +85,12 @@ public final class HostileRedisServer: Sendable {
             guard send(prefix) else { return }
             let filler = [UInt8](repeating: UInt8(ascii: "x"), count: 65_536)
             while !stopped.withLock({ $0 }), send(filler) {}
+        case .each(let replies):
+            for (index, reply) in replies.enumerated() {
+                if index > 0, buffer.withUnsafeMutableBytes({ recv(fd, $0.baseAddress, $0.count, 0) }) <= 0 { return }
+                guard send(reply) else { return }
+            }
+            while !stopped.withLock({ $0 }), buffer.withUnsafeMutableBytes({ recv(fd, $0.baseAddress, $0.count, 0) }) > 0 {}
         }
     }
 }

@@ -22,8 +22,9 @@ package final class RedisBudgetStore: BudgetStore {
                                   String(request.waitingAfterGrant?.rawValue ?? -1),
                                   String(request.allowances.limit), String(request.allowances.background),
                                   String(request.allowances.interactiveWhileStatuses))
+        // The script waits 5 ms to a heartbeat; anything else (inf, a year, a negative) is not our script's answer.
         guard case .array(let fields?) = reply, fields.count == 2, let granted = fields[0].text,
-              let seconds = fields[1].text.flatMap(Double.init) else {
+              let seconds = fields[1].text.flatMap(Double.init), (0...BudgetLedger.heartbeat).contains(seconds) else {
             throw .redis(endpoint: client.endpoint.description, reason: "EVALSHA: unexpected budget reply, \(reply.summary)")
         }
         return granted == "1" ? .granted : .wait(seconds: seconds)
