@@ -34,6 +34,9 @@ struct HTTPResponseReader {
             head = parsed
         }
         guard let head else { return .needMore }
+        // The body's bytes on the wire, framing included, may exceed the limit by a quarter at most: chunk sizes and
+        // extensions cannot make a small answer cost much memory.
+        if bytes.count - head.bodyStart > Self.maxBodyBytes + Self.maxBodyBytes / 4 { return .invalid(Self.tooLarge) }
         if head.headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
             var state = chunks ?? (decoded: [], next: head.bodyStart)
             let outcome = Self.dechunk(bytes, into: &state)
@@ -116,6 +119,7 @@ struct HTTPResponseReader {
             guard let lineEnd = bytes[state.next...].firstIndex(of: 13), lineEnd + 1 < bytes.endIndex else {
                 return bytes.count - state.next > 1024 ? .failure(InvalidResponse(reason: "chunk size line too long")) : nil
             }
+            if lineEnd - state.next > 1024 { return .failure(InvalidResponse(reason: "chunk size line too long")) }
             let sizeText = trimmed(String(decoding: bytes[state.next..<lineEnd], as: UTF8.self)
                 .split(separator: ";", omittingEmptySubsequences: false).first ?? "")
             guard sizeText.count <= 15, let size = Int(sizeText, radix: 16), size >= 0 else {

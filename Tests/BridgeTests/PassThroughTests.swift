@@ -148,4 +148,21 @@ struct PassThroughTests {
             #expect(wait == nil || wait! <= 86_400, "\(error)")
         }
     }
+
+    @Test("an offset beyond JSON's exact integers is refused before anything is sent, so no sum with a count overflows",
+          arguments: ["runs/messages", "runs/follow", "runs/list"])
+    func hugeOffset(_ method: String) async throws {
+        let duvo = try Self.fakeDuvo()
+        defer { duvo.stop() }
+        let bridge = try startInProcess { $0.upstream = "http://127.0.0.1:\(duvo.boundPort)" }
+        var params: [String: JSONValue] = ["offset": .int(Int.max)]
+        if method != "runs/list" { params["run_id"] = .string(Self.newer) }
+        do {
+            _ = try await bridge.call(method, .object(params))
+            Issue.record("an offset of 2^63 - 1 was taken")
+        } catch let error as RPCErrorAnswer {
+            #expect(error.code == -32602, "\(error)")
+            #expect(error.data?["field"] == "offset", "\(error)")
+        }
+    }
 }

@@ -83,4 +83,25 @@ struct HTTPResponseReaderTests {
         }
         #expect(refused, "chunks of 1 MiB each grew past the limit")
     }
+
+    @Test("chunk extensions cannot make a small answer cost much memory: the bytes on the wire are bounded too")
+    func framingIsBounded() {
+        var reader = HTTPResponseReader()
+        reader.append(Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+        // One body byte per chunk, each carrying a 1,000-byte extension: about 1 KiB on the wire per byte.
+        let chunk = Array(("1;" + String(repeating: "e", count: 1_000) + "\r\nx\r\n").utf8)
+        let block = Array(repeating: chunk, count: 1_024).flatMap { $0 }
+        // 100 MiB on the wire for 100 KiB of body (parsed once: each parse starts with the wire bytes' bound).
+        for _ in 0..<100 { reader.append(block) }
+        guard case .invalid(HTTPResponseReader.tooLarge) = reader.parse() else {
+            Issue.record("100 MiB of chunk framing was taken for 100 KiB of body")
+            return
+        }
+        guard case .invalid = outcome("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;"
+            + String(repeating: "e", count: 2_000) + "\r\nx\r\n0\r\n\r\n")
+        else {
+            Issue.record("a 2,000-byte chunk size line was read")
+            return
+        }
+    }
 }

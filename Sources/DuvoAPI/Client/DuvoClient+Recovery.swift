@@ -47,7 +47,8 @@ extension DuvoClient {
                 + "before starting again.")
         }
         var matches: [Run] = []
-        for run in candidates {
+        // The listing asked for 20; a Duvo that answers more does not make the recovery read more first messages.
+        for run in candidates.prefix(20) {
             guard !recovery.wasAnswered(run.id), Self.mayBeNewer(run.createdAt, than: began) else { continue }
             do {
                 let first = try await messages(run.id, limit: 1, offset: 0).messages.first

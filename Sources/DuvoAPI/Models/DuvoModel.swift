@@ -76,12 +76,11 @@ package struct FieldReader {
     /// null.
     package mutating func optionalCount(_ key: String) throws(DuvoAPIError) -> Int? {
         try take(key, "a count (a whole number from 0)") { value in
-            value.intValue.flatMap { (0...Self.largestCount).contains($0) ? $0 : nil }
+            value.intValue.flatMap { (0...Int.largestCount).contains($0) ? $0 : nil }
         }
     }
 
-    /// The largest count read: JSON's largest exact integer, far beyond anything Duvo counts.
-    static let largestCount = (1 << 53) - 1
+
 
     /// A boolean, or nil when missing or null.
     package mutating func optionalBool(_ key: String) throws(DuvoAPIError) -> Bool? {
@@ -162,4 +161,10 @@ package struct FieldWriter {
     }
 
     package var json: JSONValue { .object(members) }
+}
+
+extension Int {
+    /// The largest count or offset read from Duvo or taken from a caller: JSON's largest exact integer, far beyond
+    /// anything Duvo counts, so that sums of counts and offsets cannot overflow.
+    package static let largestCount = (1 << 53) - 1
 }

@@ -41,7 +41,7 @@ enum ListCommand: RunsSubcommand {
             agentID: parsed.value("agent"), statuses: statuses, since: parsed.value("since"),
             hasIssues: parsed.flag("has-issues") ? true : nil,
             issueSeverity: try parsed.choice("issue-severity", among: severities),
-            limit: try parsed.int("limit", in: 1...100), offset: try parsed.int("offset", in: 0...Int.max),
+            limit: try parsed.int("limit", in: 1...100), offset: try parsed.int("offset", in: 0...Int.largestCount),
             sortBy: try parsed.choice("sort-by", among: sortFields),
             sortOrder: try parsed.choice("sort-order", among: sortOrders))
         let all = parsed.flag("all")

@@ -30,7 +30,7 @@ enum MessagesCommand: RunsSubcommand {
     static func run(_ invocation: Invocation) async throws -> ExitCode {
         let parsed = invocation.parsed
         let limit = try parsed.int("limit", in: 1...100)
-        let offset = try parsed.int("offset", in: 0...Int.max) ?? 0
+        let offset = try parsed.int("offset", in: 0...Int.largestCount) ?? 0
         try parsed.exclusive("limit", "all") { parsed.value($0) != nil || parsed.flag($0) }
         let follow = parsed.flag("follow")
         if follow, limit != nil || parsed.flag("all") {

@@ -107,7 +107,7 @@ package struct RunOperations: Sendable {
         async throws(RunOperationError) -> MessagePage
     {
         try ParameterChecks.range(limit, 1...Self.largestPage, field: "limit")
-        try ParameterChecks.range(offset, 0...Int.max, field: "offset")
+        try ParameterChecks.range(offset, 0...Int.largestCount, field: "offset")
         let client = client
         if all {
             return try await duvo { () async throws(DuvoAPIError) in
@@ -186,7 +186,7 @@ package struct RunOperations: Sendable {
     {
         try ParameterChecks.uuid(filter.agentID, field: "agent_id")
         try ParameterChecks.range(filter.limit, 1...Self.largestPage, field: "limit")
-        try ParameterChecks.range(filter.offset, 0...Int.max, field: "offset")
+        try ParameterChecks.range(filter.offset, 0...Int.largestCount, field: "offset")
         try ParameterChecks.oneOf(filter.issueSeverity, ["critical", "medium", "low"], field: "issue_severity")
         try ParameterChecks.oneOf(filter.sortBy, ["created_at", "started_at", "completed_at", "updated_at"],
                                   field: "sort_by")
@@ -237,7 +237,7 @@ package struct RunOperations: Sendable {
     package func follow(_ runID: RunID, from offset: Int = 0, messages: Bool = true, known: Run? = nil,
                         verify: Bool = true) async throws(RunOperationError) -> PollScheduler.Subscription
     {
-        try ParameterChecks.range(offset, 0...Int.max, field: "offset")
+        try ParameterChecks.range(offset, 0...Int.largestCount, field: "offset")
         await client.budget.expectStatusNews()
         let scheduler = await scheduler()
         var known = known
