@@ -361,6 +361,16 @@ struct InProcessMCPEdgeTests {
             "extensions": [.init(stringLiteral: MCP.tasksExtension): [:]],
         ])
     }
+
+    @Test("subscriptions/listen follows at most 100 tasks per stream: 101 ids are -32602 and nothing is followed")
+    func tooManyTasks() async throws {
+        let bridge = try InProcessBridge()
+        let ids = (0...100).map { JSONValue.string(String(format: "00000000-0000-4000-8000-%012d", $0)) }
+        let refused = try await bridge.request("subscriptions/listen", ["notifications": ["taskIds": .array(ids)],
+                                                                         "_meta": MCP.meta(tasks: true)])
+        #expect(refused["error"]?["code"] == -32602, "\(refused)")
+        #expect(refused["error"]?["data"]?["field"] == "notifications.taskIds")
+    }
 }
 
 extension JSONValue {

@@ -45,7 +45,8 @@ struct TaskListener: Sendable {
         await context.connection.notify("notifications/subscriptions/acknowledged",
                                         params: ["_meta": meta, "notifications": honoured])
         await withTaskGroup(of: Void.self) { group in
-            for id in ids {
+            // A task id is a run id: anything else is no task of this server, and has nothing to forward.
+            for id in ids where RunID(id) != nil {
                 group.addTask {
                     await forward(id, capabilities: modern.capabilities, meta: meta, connection: context.connection)
                 }
@@ -100,6 +101,13 @@ struct TaskListener: Sendable {
             throw RPCError.invalidParams("notifications.taskIds must be an array of task id strings",
                                          field: "notifications.taskIds")
         }
+        guard items.count <= maxTaskIDs else {
+            throw RPCError.invalidParams("notifications.taskIds lists \(items.count) tasks; one stream follows at most "
+                + "\(maxTaskIDs) (open another for more)", field: "notifications.taskIds")
+        }
         return items.compactMap(\.stringValue)
     }
+
+    /// The most tasks one `subscriptions/listen` stream follows: each is a follow, whose reads the key's budget pays.
+    static let maxTaskIDs = 100
 }
