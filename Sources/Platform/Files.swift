@@ -13,6 +13,7 @@ extension Platform {
         package static let exclusive = O_EXCL
         package static let noFollow = O_NOFOLLOW
         package static let closeOnExec = O_CLOEXEC
+        package static let nonBlocking = O_NONBLOCK
     }
 
     /// `open(2)`: the descriptor, or -1 with ``lastError`` set.
@@ -172,6 +173,11 @@ extension Platform {
     /// Makes `fd` non-blocking.
     package static func setNonBlocking(_ fd: Int32) {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    }
+
+    /// Makes `fd` blocking again.
+    package static func setBlocking(_ fd: Int32) {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     }
 
     /// A close-on-exec duplicate of `fd` numbered `minimum` or above, or -1.

@@ -35,6 +35,20 @@ struct RuntimeDirectoryTests {
         #expect(RuntimeDirectory.defaultPath(environment: [:], sessionDirectory: session) == "/tmp/duvo-\(getuid())")
     }
 
+    @Test("a FIFO planted at a runtime file's path is refused as not a regular file, at once, not waited on",
+          .timeLimit(.minutes(1)))
+    func fifoIsRefused() throws {
+        let path = scratch()
+        #expect(mkfifo(path, 0o600) == 0)
+        defer { unlink(path) }
+        do {
+            _ = try OwnedFile.contents(of: path, limit: 1024)
+            Issue.record("a FIFO was read as a file")
+        } catch {
+            #expect("\(error)".contains("not a regular file"), "\(error)")
+        }
+    }
+
     @Test("created 0700")
     func createdPrivate() throws {
         let path = scratch()

@@ -12,8 +12,9 @@ package enum OwnedFile {
     /// - Throws: ``OwnedFileError`` when it cannot be opened or is not a private regular file of this user
     ///   (the descriptor is then closed).
     package static func open(_ path: String, flags: Int32) throws(OwnedFileError) -> Int32 {
-        let fd = Platform.open(
-            path, flags: flags | Platform.OpenFlag.noFollow | Platform.OpenFlag.closeOnExec, mode: 0o600)
+        // Non-blocking until checked: opening a FIFO planted at the path would otherwise wait for a writer forever.
+        let fd = Platform.open(path, flags: flags | Platform.OpenFlag.noFollow | Platform.OpenFlag.closeOnExec
+            | Platform.OpenFlag.nonBlocking, mode: 0o600)
         guard fd >= 0 else {
             let code = Platform.lastError
             // O_NOFOLLOW on a symlink fails with ELOOP: say what it is, not "too many levels of links".
@@ -29,6 +30,7 @@ package enum OwnedFile {
             Platform.close(fd)
             throw .untrusted(path: path, reason: reason)
         }
+        Platform.setBlocking(fd)
         return fd
     }
 
