@@ -54,6 +54,11 @@ struct ScenarioFileTests {
             ("[{\"name\": \"a\", \"description\": \"d\", \"colour\": 1, \"steps\": []}]", "unknown key 'colour'"),
             ("[{\"id\": \"x\", \"name\": \"a\", \"description\": \"d\", \"steps\": []}]", "[0].id"),
             ("[{\"name\": \"a\", \"description\": \"d\", \"steps\": [{\"say\": \"x\", \"after_s\": -1}]}]", "after_s"),
+            // A repeat of nothing (it crashed the simulator when a run reached it) and repeats that never end.
+            ("[{\"name\": \"a\", \"description\": \"d\", \"steps\": [{\"repeat\": 2, \"steps\": []}]}]",
+             "[0].steps[0].steps: must hold at least one step"),
+            ("[{\"name\": \"a\", \"description\": \"d\", \"steps\": [{\"repeat\": 10000, \"steps\": [{\"repeat\": 10000, "
+                + "\"steps\": [{\"say\": \"x\", \"after_s\": 0}]}]}]}]", "more than 1000000 steps"),
         ]
         for (text, fragment) in cases {
             let document = try JSONParser().parse(text)

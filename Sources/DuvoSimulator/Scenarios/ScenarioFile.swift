@@ -68,9 +68,35 @@ struct ScenarioReader {
         let onMessage = try object["on_message"].map { value throws(ScenarioFileError) in
             try self.steps(value, path: path + ".on_message")
         }
+        for (list, key) in [(steps, "steps"), (onMessage ?? [], "on_message")]
+        where Self.expandedCount(list) > Self.maxExpandedSteps {
+            throw fail(path + "." + key, "repeats that expand to more than \(Self.maxExpandedSteps) steps")
+        }
         return Scenario(
             id: id, name: name, description: description, humanInTheLoop: humanInTheLoop, steps: steps,
             onMessage: onMessage)
+    }
+
+    /// The most steps an agent's script may take once its repeats are unrolled: a run's steps are played while the
+    /// run store is locked, so a script of nested repeats must not run without end.
+    static let maxExpandedSteps = 1_000_000
+
+    /// How many steps `steps` take with every repeat unrolled (both branches of an approval counted), at most one
+    /// more than ``maxExpandedSteps``.
+    static func expandedCount(_ steps: [ScenarioStep]) -> Int {
+        var total = 0
+        for step in steps {
+            switch step {
+            case .repeatSteps(let count, let inner):
+                total += count * min(expandedCount(inner), maxExpandedSteps + 1)
+            case .askApproval(_, let approved, let denied, _):
+                total += 1 + expandedCount(approved) + expandedCount(denied)
+            default:
+                total += 1
+            }
+            if total > maxExpandedSteps { return maxExpandedSteps + 1 }
+        }
+        return total
     }
 
     func steps(_ value: JSONValue?, path: String) throws(ScenarioFileError) -> [ScenarioStep] {

@@ -49,7 +49,9 @@ struct ScenarioStepReader {
         default:
             _ = try reader.object(value, path: path, allowed: ["repeat", "steps"])
             let count = try reader.integer(object["repeat"], path: path + ".repeat", default: 1, range: 1...10_000)
-            return .repeatSteps(count: count, steps: try reader.steps(object["steps"], path: path + ".steps"))
+            let steps = try reader.steps(object["steps"], path: path + ".steps")
+            guard !steps.isEmpty else { throw reader.fail(path + ".steps", "must hold at least one step to repeat") }
+            return .repeatSteps(count: count, steps: steps)
         }
     }
 
