@@ -30,4 +30,12 @@ struct CLIOperationChecksTests {
         #expect(wait.status == 2, "\(wait)")
         #expect(wait.stderr.contains("--timeout must be more than 0 and at most 86400 seconds"), "\(wait)")
     }
+
+    @Test("a simulator clock faster than 100,000x is bad usage, not a crash at its first reading",
+          arguments: [["sim", "--speed", "1e300", "--port", "0"], ["runs", "list", "--simulate", "--sim-speed", "1e300"]])
+    func absurdSpeed(arguments: [String]) async throws {
+        let result = try await CLIHarness().run(arguments, environment: Self.nowhere, timeout: 20)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains("at most 100000"), "\(result)")
+    }
 }

@@ -11,8 +11,12 @@ public final class SimulatedClock: Sendable {
     private let startMonotonic: Int64
 
     /// A clock starting now at `speed` (must be positive; values at or below zero are treated as 1).
+    /// The fastest clock: 100,000 times real time (a simulated day in under a second). Faster ones would overflow
+    /// the millisecond count within a run's life.
+    public static let fastest = 100_000.0
+
     public init(speed: Double) {
-        self.speed = speed > 0 && speed.isFinite ? speed : 1
+        self.speed = speed > 0 && speed.isFinite ? min(speed, Self.fastest) : 1
         self.startWall = Self.wallMilliseconds()
         self.startMonotonic = Self.monotonicNanoseconds()
     }
