@@ -132,6 +132,23 @@ struct CLISharedSimulatorTests {
         #expect(try shared.readState() == nil, "the stale state was removed")
     }
 
+    @Test("a sim.json whose speed is out of range (1e19) is reported as unreadable, not a crash of 'duvo sim status'")
+    func absurdState() async throws {
+        let cli = CLIHarness()
+        let shared = try SharedSimulator(environment: cli.merged([:]))
+        // sim.alive held (here by the test), so that status reads the state.
+        let alive = try FileLock(path: shared.aliveLockPath)
+        #expect(alive.tryLock())
+        defer { alive.unlock() }
+        try shared.write(SharedSimulatorState(
+            url: "http://127.0.0.1:9", apiKey: "dv_sim_planted", team: "local-team", pid: 1,
+            speed: 1e19, idleTimeoutSeconds: 900, startedAt: 0, version: "0"))
+        defer { try? FileManager.default.removeItem(atPath: shared.statePath) }
+        let status = try await cli.run(["sim", "status"])
+        #expect(status.status != 0, "\(status)")
+        #expect((status.stdout + status.stderr).contains("out of range"), "\(status)")
+    }
+
     @Test("a follow under --simulate ends with exit 4 soon after the shared simulator is killed")
     func followEndsWhenSimulatorIsGone() async throws {
         let cli = CLIHarness()

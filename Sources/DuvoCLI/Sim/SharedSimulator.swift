@@ -1,4 +1,5 @@
 import Diagnostics
+import DuvoSimulator
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -136,6 +137,11 @@ struct SharedSimulator: Sendable {
             state = try JSONDecoder().decode(SharedSimulatorState.self, from: Data(data))
         } catch {
             throw .runtime("cannot read \(statePath) (\(error)); remove it, or run 'duvo sim stop'")
+        }
+        guard state.speed > 0, state.speed <= SimulatedClock.fastest, state.idleTimeoutSeconds > 0,
+              state.idleTimeoutSeconds <= SharedSimulatorState.longestIdleTimeout, state.startedAt.isFinite else {
+            throw .runtime("cannot read \(statePath) (its speed or idle timeout is out of range); remove it, or run "
+                + "'duvo sim stop'")
         }
         SecretRedactor.register(state.apiKey)
         return state

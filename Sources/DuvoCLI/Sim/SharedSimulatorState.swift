@@ -23,6 +23,9 @@ struct SharedSimulatorState: Codable, Sendable, Equatable {
     /// The `duvo` version that started it.
     var version: String
 
+    /// The longest idle timeout: a year (any longer is as good as none, and would overflow when shown).
+    static let longestIdleTimeout = 365 * 86_400.0
+
     enum CodingKeys: String, CodingKey {
         case url, pid, speed, team, version
         case apiKey = "api_key"
