@@ -14,6 +14,8 @@ struct HTTPResponseReader {
 
     /// Larger answers are refused, by either transport: no Duvo answer comes near this, and memory must stay bounded.
     static let maxBodyBytes = 64 << 20
+    /// What is said of a chunk whose size line (with its extensions) is over 1 KiB.
+    static let longSizeLine = "chunk size line too long"
     /// What is said of an answer over ``maxBodyBytes``.
     static let tooLarge = "the answer is larger than \(maxBodyBytes >> 20) MiB"
 
@@ -117,9 +119,9 @@ struct HTTPResponseReader {
     {
         while true {
             guard let lineEnd = bytes[state.next...].firstIndex(of: 13), lineEnd + 1 < bytes.endIndex else {
-                return bytes.count - state.next > 1024 ? .failure(InvalidResponse(reason: "chunk size line too long")) : nil
+                return bytes.count - state.next > 1024 ? .failure(InvalidResponse(reason: longSizeLine)) : nil
             }
-            if lineEnd - state.next > 1024 { return .failure(InvalidResponse(reason: "chunk size line too long")) }
+            if lineEnd - state.next > 1024 { return .failure(InvalidResponse(reason: longSizeLine)) }
             let sizeText = trimmed(String(decoding: bytes[state.next..<lineEnd], as: UTF8.self)
                 .split(separator: ";", omittingEmptySubsequences: false).first ?? "")
             guard sizeText.count <= 15, let size = Int(sizeText, radix: 16), size >= 0 else {

@@ -207,7 +207,9 @@ public struct HTTPRequestParser: Sendable {
                         return true
                     }
                     cursor = trailer.next
-                    if cursor - lineEnd.next > limits.maxHeaderBytes { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
+                    if cursor - lineEnd.next > limits.maxHeaderBytes {
+                        throw .headersTooLarge(limit: limits.maxHeaderBytes)
+                    }
                 }
             }
             guard body.count + size <= limits.maxBodyBytes else { throw .bodyTooLarge(limit: limits.maxBodyBytes) }

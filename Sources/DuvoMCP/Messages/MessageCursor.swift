@@ -17,7 +17,8 @@ enum MessageCursor {
     static func offset(of cursor: String, runID: String) throws(RPCError) -> Int {
         let parts = Base64URL.decode(cursor).map { String(decoding: $0, as: UTF8.self) }?
             .split(separator: ":", maxSplits: 2).map(String.init) ?? []
-        guard parts.count == 3, parts[0] == "m1", let offset = Int(parts[1]), (0...Int.largestCount).contains(offset) else {
+        guard parts.count == 3, parts[0] == "m1", let offset = Int(parts[1]), (0...Int.largestCount).contains(offset)
+        else {
             throw RPCError.invalidParams("'cursor' is not a cursor of duvo_list_messages; pass next_cursor from an "
                 + "earlier answer unchanged", field: "cursor")
         }
