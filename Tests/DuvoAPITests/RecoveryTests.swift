@@ -76,6 +76,24 @@ struct RecoveryTests {
         }
     }
 
+    @Test("a listing of more runs than the 20 asked for makes no more than 20 first-message reads")
+    func candidatesAreBounded() async {
+        let created = Self.isoTimestamp(Date().addingTimeInterval(1))
+        let runs = (0..<50).map { index in
+            #"{"id":"11111111-2222-4333-8444-\#(String(format: "%012d", index))","status":"running","#
+                + #""created_at":"\#(created)"}"#
+        }
+        var steps: [ScriptedTransport.Step] = [
+            .answer(502, "<html><title>502 Bad Gateway</title></html>", ["content-type": "text/html"]),
+            .answer(200, #"{"data":[\#(runs.joined(separator: ","))],"total":50}"#, ["date": Self.httpDate(Date())]),
+        ]
+        let other = #"{"messages":[{"type":"user_message","role":"user","text_content":"no"}],"total":1}"#
+        steps += Array(repeating: .answer(200, other), count: 50)
+        let transport = ScriptedTransport(steps)
+        _ = await start(DuvoClient.scripted(transport, version: .v2, team: "t"))
+        #expect(transport.sentCount == 22, "a start, the listing and at most 20 first messages: \(transport.sentCount)")
+    }
+
     @Test("without Duvo's Date nothing can be told apart, so nothing is recovered")
     func noDate() async {
         let result = await start(DuvoClient.scripted(lostStart(created: Date().addingTimeInterval(1), date: nil),
