@@ -56,12 +56,15 @@ final class HTTPConnection: Sendable {
                 if count < 0, requestStartedAt != nil, Platform.lastErrorIsWouldBlock { timedOut() }
                 return
             }
-            let arrivedAt = requestStartedAt ?? Platform.monotonicSeconds()
             parser.append(chunk[0..<count])
             var answered = 0
             guard answerBuffered(&parser, answered: &answered) else { return }
-            // A request still partial started with these bytes if the one before it was answered just now.
-            requestStartedAt = parser.hasPartialRequest ? (answered > 0 ? Platform.monotonicSeconds() : arrivedAt) : nil
+            if !parser.hasPartialRequest {
+                requestStartedAt = nil
+            } else if requestStartedAt == nil || answered > 0 {
+                // A request still partial started with these bytes (the one before it, if any, was answered).
+                requestStartedAt = Platform.monotonicSeconds()
+            }
         }
     }
 
