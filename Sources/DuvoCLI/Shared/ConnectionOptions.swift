@@ -167,7 +167,7 @@ package enum ConnectionOptions {
     /// `--sim-speed`, checked.
     private static func simulatorSpeed(_ parsed: ParsedCommand) throws(UsageError) -> Double {
         let speed = try parsed.double("sim-speed") ?? 1
-        guard speed > 0, speed <= SimulatedClock.fastest else {
+        guard SimulatedClock.accepts(speed: speed) else {
             throw UsageError("option '--sim-speed' must be more than 0 and at most \(Int(SimulatedClock.fastest))",
                              commandPath: parsed.commandPath)
         }

@@ -138,7 +138,7 @@ struct SharedSimulator: Sendable {
         } catch {
             throw .runtime("cannot read \(statePath) (\(error)); remove it, or run 'duvo sim stop'")
         }
-        guard state.speed > 0, state.speed <= SimulatedClock.fastest, state.idleTimeoutSeconds > 0,
+        guard SimulatedClock.accepts(speed: state.speed), state.idleTimeoutSeconds > 0,
               state.idleTimeoutSeconds <= SharedSimulatorState.longestIdleTimeout, state.startedAt.isFinite else {
             throw .runtime("cannot read \(statePath) (its speed or idle timeout is out of range); remove it, or run "
                 + "'duvo sim stop'")

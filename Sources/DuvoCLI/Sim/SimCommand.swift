@@ -93,7 +93,7 @@ enum SimCommand {
         guard let rate = try parsed.int("rate-limit"), rate >= 0 else {
             throw UsageError("option '--rate-limit' expects 0 (off) or a positive number", commandPath: path)
         }
-        guard let speed = try parsed.double("speed"), speed > 0, speed <= SimulatedClock.fastest else {
+        guard let speed = try parsed.double("speed"), SimulatedClock.accepts(speed: speed) else {
             throw UsageError("option '--speed' expects a number above 0 and at most \(Int(SimulatedClock.fastest)), "
                 + "e.g. 1 or 50", commandPath: path)
         }

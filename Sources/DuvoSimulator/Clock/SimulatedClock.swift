@@ -15,6 +15,9 @@ public final class SimulatedClock: Sendable {
     /// the millisecond count within a run's life.
     public static let fastest = 100_000.0
 
+    /// Whether the simulator runs at `speed`: above 0 and at most ``fastest``.
+    public static func accepts(speed: Double) -> Bool { speed > 0 && speed <= fastest }
+
     public init(speed: Double) {
         self.speed = speed > 0 && speed.isFinite ? min(speed, Self.fastest) : 1
         self.startWall = Self.wallMilliseconds()

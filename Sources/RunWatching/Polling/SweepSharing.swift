@@ -1,3 +1,4 @@
+import DuvoAPI
 import JSONCore
 
 /// Team-wide sweeps shared with the other processes on the key and team: who leads (kept here and nowhere else) and
@@ -53,7 +54,7 @@ struct SweepSharing {
     /// The sequence of the latest publication read or made.
     var lastSequence: Int?
     /// The sequences a publication may have (JSON's exact integers): one numbered outside them is not taken in.
-    static let sequences = 0...((1 << 53) - 1)
+    static let sequences = 0...Int.largestCount
     /// The latest publications (`{sequence, runs}`), oldest first.
     var window: [JSONValue] = []
 
