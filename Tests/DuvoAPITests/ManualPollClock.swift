@@ -71,7 +71,7 @@ final class ScriptedPollTransport: PollTransport {
         case hang
     }
 
-    let canListRuns = false
+    let canListRuns: Bool
     let maxMessagePageSize = 100
     let rateLimitPerMinute = 300
     private let replies: Mutex<[Reply]>
@@ -82,7 +82,9 @@ final class ScriptedPollTransport: PollTransport {
     let cancellations: AsyncStream<String>
     private let cancelled: AsyncStream<String>.Continuation
 
-    init(_ replies: [Reply]) {
+    /// With `canListRuns`, three runs watched are swept (``PollTuning/sweepThreshold``).
+    init(_ replies: [Reply], canListRuns: Bool = false) {
+        self.canListRuns = canListRuns
         self.replies = Mutex(replies)
         (requests, arrived) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
         (cancellations, cancelled) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)

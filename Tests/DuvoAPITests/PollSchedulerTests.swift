@@ -86,3 +86,57 @@ struct PollSchedulerTests {
         }
     }
 }
+
+/// ``PollScheduler/listedBySweeps(_:)``: a `runs/follow` asks it whether the next sweep lists the run, to spare a read.
+@Suite("Poll scheduler: waits for a sweep's listing", .timeLimit(.minutes(1)))
+struct ListedBySweepsTests {
+    static let runD = "44444444-4444-4444-8444-444444444444"
+
+    /// Watches three runs (sweeps are used) whose sweep's listing never comes back, and one caller waiting for it.
+    static func waitingCaller(_ scheduler: PollScheduler, _ transport: ScriptedPollTransport) async
+        -> (subscriptions: [PollScheduler.Subscription], listed: Task<Bool, Never>)
+    {
+        var subscriptions: [PollScheduler.Subscription] = []
+        for runID in [Fixture.runA, Fixture.runB, Fixture.runC] {
+            subscriptions.append(await scheduler.subscribe(runID: runID))
+        }
+        var requests = transport.requests.makeAsyncIterator()
+        #expect(await requests.next() == "list 0", "three runs are swept")
+        let listed = Task { await scheduler.listedBySweeps(runD) }
+        while await scheduler.callersWaitingForSweeps() == 0 { await Task.yield() }
+        return (subscriptions, listed)
+    }
+
+    @Test("a caller waiting for the next sweep is answered 'not listed' when the last follow ends and no sweep comes")
+    func sweepsStop() async {
+        let clock = ManualPollClock()
+        let transport = ScriptedPollTransport([], canListRuns: true)
+        let scheduler = PollScheduler(transport: transport, clock: clock, logger: PollSchedulerTests.quiet)
+        let (subscriptions, listed) = await Self.waitingCaller(scheduler, transport)
+        for subscription in subscriptions { await scheduler.unsubscribe(subscription.id) }
+        // The driver notices at its next tick that nothing is watched.
+        let timeKeeper = Task {
+            for await _ in clock.sleeps { clock.advanceToNextWake() }
+        }
+        defer { timeKeeper.cancel() }
+        #expect(await listed.value == false, "the caller reads the run itself")
+        #expect(await scheduler.callersWaitingForSweeps() == 0)
+    }
+
+    @Test("a caller waiting for a sweep that never completes (a leader that does not publish) is answered in 5 s")
+    func sweepNeverCompletes() async {
+        let clock = ManualPollClock()
+        let transport = ScriptedPollTransport([], canListRuns: true)
+        let scheduler = PollScheduler(transport: transport, clock: clock, logger: PollSchedulerTests.quiet)
+        let timeKeeper = Task {
+            for await _ in clock.sleeps { clock.advanceToNextWake() }
+        }
+        defer { timeKeeper.cancel() }
+        let (_, listed) = await Self.waitingCaller(scheduler, transport)
+        let start = clock.now()
+        #expect(await listed.value == false, "the caller reads the run itself")
+        let waited = clock.now() - start
+        #expect(waited >= 5 && waited < 6, "it waited \(waited) s: the first-look grace of 5 s, no longer")
+        await scheduler.shutdown()
+    }
+}

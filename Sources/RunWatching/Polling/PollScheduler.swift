@@ -41,8 +41,8 @@ public actor PollScheduler {
     private var driver: Task<Void, Never>?
     /// Requests under way, by ticket.
     private var requests: [UInt64: Task<Void, Never>] = [:]
-    /// Callers of ``listedBySweeps(_:)`` waiting for a sweep numbered `sweep` or later.
-    private var existenceWaiters: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
+    /// Callers of ``listedBySweeps(_:)`` waiting for a sweep numbered `sweep` or later, until `deadline` at most.
+    private var existenceWaiters: [ExistenceWaiter] = []
     /// The key's webhook events, when this process asks Duvo for them (see ``PushState``).
     private let events: (any EventBus)?
     /// The tasks that feed the bus's hints and health to the core, once subscribed.
@@ -130,18 +130,30 @@ public actor PollScheduler {
 
     /// Whether team-wide sweeps show that `runID` exists, so that a caller need not read it: true when a sweep listed
     /// it lately or the next sweep to start lists it (a wait of one sweep interval, a couple of seconds); false when
-    /// sweeps are not in use, or fail, or do not list it (a run that has not changed lately), and the caller must ask.
+    /// sweeps are not in use, or fail, or stop (nothing left to watch), or do not list it (a run that has not changed
+    /// lately), or none completes within ``existencePatience`` (a leader that holds the lease but does not publish),
+    /// and the caller must ask.
     package func listedBySweeps(_ runID: String) async -> Bool {
         guard core.sweepsAreReliable, !core.isShutDown else { return false }
         if core.wasListed(runID) { return true }
-        let needed = core.sweepsStarted
+        let (needed, deadline) = (core.sweepsStarted, clock.now() + existencePatience)
         return await withCheckedContinuation { continuation in
-            existenceWaiters.append((needed, runID, continuation))
+            existenceWaiters.append(ExistenceWaiter(sweep: needed, runID: runID, deadline: deadline,
+                                                    continuation: continuation))
         }
+    }
+
+    /// The longest a caller of ``listedBySweeps(_:)`` waits for a sweep: as long as a run newly watched under sweeps
+    /// waits to be listed before its own first read.
+    private var existencePatience: Double {
+        max(tuning.firstLookGrace, 2.5 * tuning.sweepInterval) * tuning.scale
     }
 
     /// How many runs are being watched (for stats and tests).
     package func watchedRunCount() -> Int { core.watchedRunCount }
+
+    /// How many callers of ``listedBySweeps(_:)`` wait for a sweep (for tests).
+    package func callersWaitingForSweeps() -> Int { existenceWaiters.count }
 
     /// How many requests are under way (for tests: none after shutdown).
     package func requestsUnderWay() -> Int { requests.count }
@@ -249,10 +261,13 @@ public actor PollScheduler {
     private func tick() async -> Bool {
         if core.isIdle {
             driver = nil
+            // No sweep is coming: a caller waiting for one reads the run itself.
+            answerExistenceWaiters(completed: nil)
             return false
         }
         let now = clock.now()
         for effect in core.step(.tick, now: now) { perform(effect) }
+        answerExistenceWaiters(outOfTimeAt: now)
         let pause = min(tuning.tick, max(0.002, core.nextWake(after: now) - now))
         do {
             try await clock.sleep(seconds: pause)
@@ -266,7 +281,7 @@ public actor PollScheduler {
     /// listing; with `completed` nil (sweeps stopped or failed), all of them with false.
     private func answerExistenceWaiters(completed: Int?) {
         guard !existenceWaiters.isEmpty else { return }
-        var waiting: [(sweep: Int, runID: String, continuation: CheckedContinuation<Bool, Never>)] = []
+        var waiting: [ExistenceWaiter] = []
         for waiter in existenceWaiters {
             if let completed, waiter.sweep > completed {
                 waiting.append(waiter)
@@ -275,6 +290,23 @@ public actor PollScheduler {
             }
         }
         existenceWaiters = waiting
+    }
+
+    /// Answers false to the callers of ``listedBySweeps(_:)`` whose deadline passed.
+    private func answerExistenceWaiters(outOfTimeAt now: Double) {
+        guard existenceWaiters.contains(where: { $0.deadline <= now }) else { return }
+        let (expired, waiting) = (existenceWaiters.filter { $0.deadline <= now },
+                                  existenceWaiters.filter { $0.deadline > now })
+        existenceWaiters = waiting
+        for waiter in expired { waiter.continuation.resume(returning: false) }
+    }
+
+    /// A caller of ``listedBySweeps(_:)``.
+    private struct ExistenceWaiter {
+        let sweep: Int
+        let runID: String
+        let deadline: Double
+        let continuation: CheckedContinuation<Bool, Never>
     }
 }
 
