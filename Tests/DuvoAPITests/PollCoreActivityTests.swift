@@ -42,7 +42,7 @@ struct PollCoreActivityTests {
             == [.listPage(ticket: 3, offset: 0), .readRun(ticket: 4, runID: Self.runA, priority: .status)])
         #expect(Self.activity(script) == .requesting(
             .poll(ticket: 4, priority: .status, readsMessages: true, highWaterAtStart: Fixture.updatedAt, read: nil,
-                  serverDate: nil),
+                  serverDate: nil, pages: 0),
             next: .init(due: 5, statusPending: true), health: .healthy))
         #expect(script.core.watched(Self.runA)?.phase == .polled)
     }
@@ -58,7 +58,7 @@ struct PollCoreActivityTests {
             == [.readMessages(ticket: 1, runID: Self.runA, from: 0, limit: 100, priority: .status)])
         #expect(Self.activity(script) == .requesting(
             .poll(ticket: 1, priority: .status, readsMessages: true, highWaterAtStart: nil, read: RunRead(run: run),
-                  serverDate: nil),
+                  serverDate: nil, pages: 0),
             next: .init(due: 0, statusPending: true), health: .healthy))
         _ = script.step(.answered(.readMessages(ticket: 1, runID: Self.runA, from: 0, limit: 100, priority: .status),
                                   Fixture.messages(0..<0, total: 0)), at: 0.25)

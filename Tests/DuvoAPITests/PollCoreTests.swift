@@ -1,5 +1,6 @@
 import DuvoAPI
 import JSONCore
+import RunWatching
 import Testing
 
 /// The poll scheduler's transitions, in process: events in at chosen times, effects out. No clock, no sleeps.
@@ -68,6 +69,44 @@ struct PollCoreTests {
         ])
         #expect(script.core.watchedRunCount == 0)
         #expect(script.step(.tick, at: 10).sent.isEmpty)
+    }
+
+    @Test("one poll reads at most 10 pages of messages: the status waits for the rest, which the next poll reads on from")
+    func pagesPerReadAreBounded() {
+        var script = CoreScript()
+        let runA = Fixture.runA
+        _ = script.subscribe(1, to: runA, at: 0)
+        #expect(script.step(.tick, at: 0).sent == [.readRun(ticket: 1, runID: runA, priority: .status)])
+        var effects = script.step(.answered(.readRun(ticket: 1, runID: runA, priority: .status),
+                                            Fixture.read(runA, "completed")), at: 0.1)
+        var delivered: [RunEvent] = []
+        for page in 0..<10 {
+            let request = PollRequest.readMessages(ticket: 1, runID: runA, from: page * 100, limit: 100,
+                                                   priority: .status)
+            #expect(effects.sent == [request])
+            // Full pages of a `total` far out of reach: a run that wrote thousands, or an answer that never ends.
+            effects = script.step(.answered(request, Fixture.messages(page * 100..<page * 100 + 100, total: 5_000)),
+                                  at: 0.2)
+            delivered += effects.events(for: 1)
+        }
+        #expect(delivered == (0..<1_000).map { .message(index: $0, message: Fixture.message($0)) },
+                "1,000 messages, in order, and no status before the ones still to come")
+        #expect(effects.sent.isEmpty, "the eleventh page waits for the run's next turn")
+        // The next poll reads the run again and goes on from message 1,000; the end comes after the last message.
+        #expect(script.step(.tick, at: 0.3).sent == [.readRun(ticket: 2, runID: runA, priority: .status)])
+        effects = script.step(.answered(.readRun(ticket: 2, runID: runA, priority: .status),
+                                        Fixture.read(runA, "completed")), at: 0.4)
+        #expect(effects.sent == [.readMessages(ticket: 2, runID: runA, from: 1_000, limit: 100, priority: .status)])
+        effects = script.step(.answered(.readMessages(ticket: 2, runID: runA, from: 1_000, limit: 100,
+                                                      priority: .status),
+                                        Fixture.messages(1_000..<1_050, total: 1_050)), at: 0.5)
+        let events = effects.events(for: 1)
+        #expect(events.count == 52)
+        #expect(events.first == .message(index: 1_000, message: Fixture.message(1_000)))
+        #expect(events.suffix(2) == [
+            .status(status: "completed", previous: nil, run: Fixture.run(runA, "completed"), pendingHumanRequest: nil),
+            .ended(status: "completed", reason: .terminal, error: nil),
+        ])
     }
 
     @Test("a follow from an offset gets only the messages from there; two follows of a run share its polls")

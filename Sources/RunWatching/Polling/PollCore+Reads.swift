@@ -12,7 +12,7 @@ extension PollCore {
         let priority: RateBudget.Priority = run.next.statusPending ? .status : .background
         let ticket = takeTicket()
         let known = run.begin(.poll(ticket: ticket, priority: priority, readsMessages: !run.isSwept,
-                                    highWaterAtStart: sweep.highWater, read: nil, serverDate: nil))
+                                    highWaterAtStart: sweep.highWater, read: nil, serverDate: nil, pages: 0))
         runs[runID] = run
         guard let known, !run.isSwept else {
             effects.append(.send(.readRun(ticket: ticket, runID: runID, priority: priority)))
@@ -47,11 +47,11 @@ extension PollCore {
         case (.readRun(let ticket, let runID, _), .run(let snapshot)) where runs[runID]?.statusRead == ticket:
             takeStatusRead(snapshot, runID: runID, now: now, effects: &effects)
         case (.readRun(let ticket, let runID, _), .run(let snapshot)):
-            guard case .poll(ticket, let priority, let readsMessages, let highWater, _, _)? = runs[runID]?.inFlight
+            guard case .poll(ticket, let priority, let readsMessages, let highWater, _, _, _)? = runs[runID]?.inFlight
             else { return }
             recover(runID, now: now, effects: &effects)
             runs[runID]?.advance(.poll(ticket: ticket, priority: priority, readsMessages: readsMessages,
-                                       highWaterAtStart: highWater, read: snapshot, serverDate: nil))
+                                       highWaterAtStart: highWater, read: snapshot, serverDate: nil, pages: 0))
             if readsMessages, let from = runs[runID]?.lowestWantedIndex {
                 effects.append(.send(.readMessages(ticket: ticket, runID: runID, from: from, limit: pageSize,
                                                    priority: priority)))
@@ -63,17 +63,22 @@ extension PollCore {
             recover(runID, now: now, effects: &effects)
             let more = deliver(answer.page, runID: runID, from: from, effects: &effects)
             // The first page's `Date` is the one that tells whether the second of the last change was over.
+            let pages: Int
             switch inFlight {
-            case .poll(_, let priority, let readsMessages, let highWater, let read, let date):
+            case .poll(_, let priority, let readsMessages, let highWater, let read, let date, let before):
+                pages = before + 1
                 runs[runID]?.advance(.poll(ticket: ticket, priority: priority, readsMessages: readsMessages,
                                            highWaterAtStart: highWater, read: read,
-                                           serverDate: date ?? answer.serverDate))
-            case .fetch(_, let news, let terminal, let highWater, let date, let pages):
+                                           serverDate: date ?? answer.serverDate, pages: pages))
+            case .fetch(_, let news, let terminal, let highWater, let date, let before):
+                pages = before + 1
                 runs[runID]?.advance(.fetch(ticket: ticket, news: news, terminal: terminal,
                                             highWaterAtStart: highWater, serverDate: date ?? answer.serverDate,
-                                            pages: pages + 1))
+                                            pages: pages))
             }
-            if more, let next = runs[runID]?.lowestWantedIndex {
+            if more, pages >= tuning.maxMessagePagesPerRead {
+                cutShort(runID, now: now, effects: &effects)
+            } else if more, let next = runs[runID]?.lowestWantedIndex {
                 effects.append(.send(.readMessages(ticket: ticket, runID: runID, from: next, limit: pageSize,
                                                    priority: priority)))
             } else if case .poll = inFlight {
@@ -104,10 +109,30 @@ extension PollCore {
         return !(batch.count < pageSize || from + batch.count >= total)
     }
 
+    /// A read's messages go on past ``PollTuning/maxMessagePagesPerRead`` pages (a run that wrote thousands, or a
+    /// `total` that never comes within reach): the read ends there, so that other runs get their turn, and the run
+    /// reads on from its next message in the next one, which waits its turn in the queue. A poll's read of the run is
+    /// not reported (messages may follow what it said, and a status must not come before them): the next poll,
+    /// due at once, reads the run again; a fetch's news stays, as the newest.
+    private mutating func cutShort(_ runID: String, now: Double, effects: inout [PollEffect]) {
+        guard var current = runs[runID], let request = current.inFlight else { return }
+        current.settle()
+        current.resetFailures()
+        switch request {
+        case .poll:
+            current.next.due = now
+        case .fetch(_, let news, _, _, _, _):
+            current.markStale(updatedAt: news.updatedAt, now: now)
+        }
+        runs[runID] = current
+        effects.append(.log(.debug, "run \(runID): \(tuning.maxMessagePagesPerRead) pages of messages read; "
+                                    + "the rest in its next turn"))
+    }
+
     /// A read of the run (and of its messages, if it read them) is complete: report what changed.
     private mutating func finishPoll(_ runID: String, now: Double, effects: inout [PollEffect]) {
         guard var current = runs[runID],
-              case .poll(_, _, let readsMessages, let highWaterAtStart, let read?, let serverDate)? = current.inFlight
+              case .poll(_, _, let readsMessages, let highWaterAtStart, let read?, let serverDate, _)? = current.inFlight
         else { return }
         current.settle()
         let run = read.run

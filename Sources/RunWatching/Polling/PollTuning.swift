@@ -19,6 +19,9 @@ public struct PollTuning: Sendable {
     package var sweepShare: Double
     /// The most pages (of 100 runs) one sweep reads.
     package var maxSweepPages: Int
+    /// The most pages of messages one read of a run (a poll, or a fetch under sweeps) reads before other runs get
+    /// their turn.
+    package var maxMessagePagesPerRead: Int
     /// Message-only fetches that may be under way at once (sweep mode); the budget paces them anyway.
     package var fetchConcurrency: Int
     /// How long a run newly watched under sweeps waits to be listed before it gets its own first poll (at least two
@@ -72,6 +75,7 @@ public struct PollTuning: Sendable {
         maxSweepPages = 20
         sweepShare = 0.2
         fetchConcurrency = 4
+        maxMessagePagesPerRead = 10
         firstLookGrace = 5
         firstLookSweeps = 2
         firstLookPatience = 30

@@ -16,16 +16,17 @@ package struct WatchedRun {
 
     /// A request of this run under way.
     package enum InFlight: Equatable {
-        /// A read of the run (then, when `readsMessages`, its messages); `read` is the run once it came back.
+        /// A read of the run (then, when `readsMessages`, its messages); `read` is the run once it came back;
+        /// `pages` of messages read so far.
         case poll(ticket: UInt64, priority: RateBudget.Priority, readsMessages: Bool, highWaterAtStart: Double?,
-                  read: RunRead?, serverDate: Double?)
+                  read: RunRead?, serverDate: Double?, pages: Int)
         /// A fetch of messages the sweeps said were new; `terminal` is the status reported before it started.
         case fetch(ticket: UInt64, news: News, terminal: RunStatus?, highWaterAtStart: Double?, serverDate: Double?,
                    pages: Int)
 
         package var ticket: UInt64 {
             switch self {
-            case .poll(let ticket, _, _, _, _, _), .fetch(let ticket, _, _, _, _, _): ticket
+            case .poll(let ticket, _, _, _, _, _, _), .fetch(let ticket, _, _, _, _, _): ticket
             }
         }
     }
