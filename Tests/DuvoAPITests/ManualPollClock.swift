@@ -90,7 +90,12 @@ final class ScriptedPollTransport: PollTransport {
         (cancellations, cancelled) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
     }
 
+    /// How many requests arrived so far.
+    var sentCount: Int { sent.withLock { $0 } }
+    private let sent = Mutex(0)
+
     private func reply(to request: String) async throws(DuvoAPIError) -> PollAnswer {
+        sent.withLock { $0 += 1 }
         arrived.yield(request)
         let reply = replies.withLock { $0.isEmpty ? Reply.hang : $0.removeFirst() }
         switch reply {

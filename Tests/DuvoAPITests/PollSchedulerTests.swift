@@ -140,3 +140,91 @@ struct ListedBySweepsTests {
         await scheduler.shutdown()
     }
 }
+
+/// A subscriber that stops reading its events (a client not reading its notifications) is paused, not buffered for.
+@Suite("Poll scheduler: subscribers that stop reading", .timeLimit(.minutes(1)))
+struct UnreadEventsTests {
+    static var tuning: PollTuning {
+        var tuning = PollTuning()
+        tuning.maxUnreadEvents = 150
+        return tuning
+    }
+
+    /// Waits until `clock` passed `seconds` more, the scheduler ticking meanwhile.
+    static func waitUntil(_ clock: ManualPollClock, passed seconds: Double) async {
+        let until = clock.now() + seconds
+        while clock.now() < until { await Task.yield() }
+    }
+
+    @Test("a follow nobody reads is paused past 150 unread events: no request and no event more, however long; once read, it goes on where it stopped, nothing lost or repeated")
+    func pausedUntilRead() async {
+        let clock = ManualPollClock()
+        let runA = Fixture.runA
+        let transport = ScriptedPollTransport([
+            .answer(Fixture.read(runA, "running")),
+            .answer(Fixture.messages(0..<100, total: 300)),
+            .answer(Fixture.messages(100..<200, total: 300)),
+            // Under way when the subscription is paused: its answer is not handed over (the follow goes on from 200).
+            .answer(Fixture.messages(200..<300, total: 300)),
+            // After the subscriber read: the run again, then the messages from where it stopped.
+            .answer(Fixture.read(runA, "completed")),
+            .answer(Fixture.messages(200..<300, total: 300)),
+        ])
+        let scheduler = PollScheduler(transport: transport, clock: clock, tuning: Self.tuning,
+                                      logger: PollSchedulerTests.quiet)
+        let timeKeeper = Task {
+            for await _ in clock.sleeps { clock.advanceToNextWake() }
+        }
+        defer { timeKeeper.cancel() }
+        let subscription = await scheduler.subscribe(runID: runA)
+        var requests = transport.requests.makeAsyncIterator()
+        for expected in ["get \(runA)", "messages \(runA) 0", "messages \(runA) 100", "messages \(runA) 200"] {
+            #expect(await requests.next() == expected)
+        }
+        // Nobody reads for a minute: the run is not read again (it was polled every 1-2 s before).
+        await Self.waitUntil(clock, passed: 60)
+        #expect(transport.sentCount == 4, "no request while the subscriber does not read")
+        var events: [RunEvent] = []
+        for await event in subscription.events { events.append(event) }
+        #expect(transport.sentCount == 6, "read again once, from message 200")
+        let messages = events.compactMap { event -> Int? in
+            if case .message(let index, _) = event { index } else { nil }
+        }
+        #expect(messages == Array(0..<300), "every message once, in order")
+        #expect(events.suffix(2) == [
+            .status(status: "completed", previous: nil, run: Fixture.run(runA, "completed"), pendingHumanRequest: nil),
+            .ended(status: "completed", reason: .terminal, error: nil),
+        ])
+    }
+
+    @Test("a paused follow still ends when unfollowed or at shutdown")
+    func pausedFollowEnds() async {
+        let clock = ManualPollClock()
+        let transport = ScriptedPollTransport([
+            .answer(Fixture.read(Fixture.runA, "running")), .answer(Fixture.messages(0..<100, total: 300)),
+            .answer(Fixture.messages(100..<200, total: 300)), .answer(Fixture.messages(200..<300, total: 300)),
+            .answer(Fixture.read(Fixture.runB, "running")), .answer(Fixture.messages(0..<100, total: 300)),
+            .answer(Fixture.messages(100..<200, total: 300)),
+        ])
+        let scheduler = PollScheduler(transport: transport, clock: clock, tuning: Self.tuning,
+                                      logger: PollSchedulerTests.quiet)
+        let timeKeeper = Task {
+            for await _ in clock.sleeps { clock.advanceToNextWake() }
+        }
+        defer { timeKeeper.cancel() }
+        let first = await scheduler.subscribe(runID: Fixture.runA)
+        var requests = transport.requests.makeAsyncIterator()
+        for _ in 0..<4 { _ = await requests.next() }
+        let second = await scheduler.subscribe(runID: Fixture.runB)
+        for _ in 0..<4 { _ = await requests.next() }
+        await Self.waitUntil(clock, passed: 5)
+        #expect(await scheduler.unsubscribe(first.id), "a paused subscription is still a subscription")
+        await scheduler.shutdown()
+        var firstEvents: [RunEvent] = [], secondEvents: [RunEvent] = []
+        for await event in first.events { firstEvents.append(event) }
+        for await event in second.events { secondEvents.append(event) }
+        #expect(firstEvents.count == 201 && firstEvents.last == .ended(status: nil, reason: .unfollowed, error: nil))
+        #expect(secondEvents.count == 201 && secondEvents.last == .ended(status: nil, reason: .shutdown, error: nil))
+        #expect(await scheduler.watchedRunCount() == 0)
+    }
+}

@@ -21,6 +21,9 @@ package struct PollCore {
     let rateLimit: Int
     var runs: [String: WatchedRun] = [:]
     var runOfSubscription: [UInt64: String] = [:]
+    /// Subscriptions whose subscriber stopped reading, taken off their runs until it catches up (see
+    /// ``pause(_:effects:)``).
+    var paused: [UInt64: PausedSubscriber] = [:]
     var sweep = SweepState()
     /// Sweeps shared with the other processes on the key (nil: this process sweeps for itself alone).
     var sharing: SweepSharing?
@@ -55,10 +58,13 @@ package struct PollCore {
         expireLease(now: now, effects: &effects)
         switch event {
         case .subscribed(let id, let runID, let offset, let messages, let knownRun):
-            subscribe(id: id, runID: runID, offset: offset, messages: messages, knownRun: knownRun, now: now,
-                      effects: &effects)
+            subscribe(id: id, runID: runID,
+                      subscriber: WatchedRun.Subscriber(nextIndex: max(0, offset), wantsMessages: messages),
+                      knownRun: knownRun, now: now, effects: &effects)
         case .unsubscribed(let id):
             unsubscribe(id, effects: &effects)
+        case .unread(let id, let backlog):
+            if backlog { pause(id, effects: &effects) } else { resume(id, now: now, effects: &effects) }
         case .tick:
             startWhatIsDue(now: now, effects: &effects)
         case .answered(let request, let answer):
@@ -121,8 +127,9 @@ package struct PollCore {
 
     // MARK: - Subscriptions
 
-    private mutating func subscribe(id: UInt64, runID: String, offset: Int, messages: Bool, knownRun: Run?,
-                                    now: Double, effects: inout [PollEffect]) {
+    /// Watches `runID` for `subscriber` (new, or resumed where it stopped).
+    mutating func subscribe(id: UInt64, runID: String, subscriber: WatchedRun.Subscriber, knownRun: Run?,
+                            now: Double, effects: inout [PollEffect]) {
         if isShutDown {
             effects.append(.emit(subscription: id, .ended(status: nil, reason: .shutdown, error: nil)))
             return
@@ -131,7 +138,7 @@ package struct PollCore {
         let isNew = runs[runID] == nil
         var run = runs[runID] ?? WatchedRun(runID: runID, now: now)
         if push?.expected.remove(runID) != nil { run.pushed = true }
-        run.subscribers[id] = WatchedRun.Subscriber(nextIndex: max(0, offset), wantsMessages: messages)
+        run.subscribers[id] = subscriber
         run.needsStatusRead(at: now)
         runs[runID] = run
         runOfSubscription[id] = runID
@@ -155,6 +162,12 @@ package struct PollCore {
     }
 
     private mutating func unsubscribe(_ id: UInt64, effects: inout [PollEffect]) {
+        if let held = paused.removeValue(forKey: id) {
+            runOfSubscription[id] = nil
+            effects.append(.emit(subscription: id, .ended(status: held.subscriber.lastStatus, reason: .unfollowed,
+                                                          error: nil)))
+            return
+        }
         guard let runID = runOfSubscription.removeValue(forKey: id),
               runs[runID]?.subscribers.removeValue(forKey: id) != nil else { return }
         effects.append(.emit(subscription: id, .ended(status: runs[runID]?.lastStatus, reason: .unfollowed,
@@ -170,6 +183,11 @@ package struct PollCore {
                 effects.append(.emit(subscription: id, .ended(status: run.lastStatus, reason: .shutdown, error: nil)))
             }
         }
+        for (id, held) in paused.sorted(by: { $0.key < $1.key }) {
+            effects.append(.emit(subscription: id, .ended(status: held.subscriber.lastStatus, reason: .shutdown,
+                                                          error: nil)))
+        }
+        paused = [:]
         runs = [:]
         runOfSubscription = [:]
         sweep.current = nil

@@ -9,6 +9,9 @@ package enum PollEvent: Sendable {
     case subscribed(id: UInt64, runID: String, fromOffset: Int, messages: Bool, knownRun: Run?)
     /// A subscription ends early (its stream gets `ended(reason: unfollowed)`).
     case unsubscribed(id: UInt64)
+    /// A subscription's subscriber left too many of its events unread (`backlog`: it is paused), or has read most of
+    /// them since (it goes on where it stopped). See ``PollCore/pause(_:effects:)``.
+    case unread(id: UInt64, backlog: Bool)
     /// Time passed: start what is due.
     case tick
     /// Duvo answered a request.

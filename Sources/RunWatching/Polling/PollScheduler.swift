@@ -26,7 +26,7 @@ public actor PollScheduler {
         /// The subscription's id, unique in this process.
         package let id: UInt64
         /// The run's events; finishes after ``RunEvent/ended(status:reason:error:)``.
-        package let events: AsyncStream<RunEvent>
+        package let events: RunEvents
     }
 
     var core: PollCore
@@ -36,7 +36,10 @@ public actor PollScheduler {
     let logger: Logger
     /// Sweeps shared with the other processes on the key and team, when coordination is on.
     var sharing: Sharing?
-    private var streams: [UInt64: AsyncStream<RunEvent>.Continuation] = [:]
+    /// Each subscription's stream, and how many of its events are unread.
+    private var streams: [UInt64: (continuation: AsyncStream<RunEvent>.Continuation, unread: UnreadEvents)] = [:]
+    /// Subscriptions whose subscriber left more than ``PollTuning/maxUnreadEvents`` unread, to be paused.
+    private var backlogged: [UInt64] = []
     private var nextID: UInt64 = 1
     private var driver: Task<Void, Never>?
     /// Requests under way, by ticket.
@@ -87,12 +90,14 @@ public actor PollScheduler {
                           knownRun: Run? = nil) -> Subscription {
         let id = nextID
         nextID += 1
+        // Unbounded, but never long: a subscription whose events pile up unread is paused (see `emit`).
         let (stream, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
-        streams[id] = continuation
+        let unread = UnreadEvents()
+        streams[id] = (continuation, unread)
         handle(.subscribed(id: id, runID: runID, fromOffset: offset, messages: messages, knownRun: knownRun))
         subscribeToEvents()
         ensureDriver()
-        return Subscription(id: id, events: stream)
+        return Subscription(id: id, events: RunEvents(stream: stream, unread: unread))
     }
 
     /// Whether the runs this process starts get its webhook (see ``expectPush(_:)``).
@@ -162,8 +167,22 @@ public actor PollScheduler {
 
     /// Steps the core with `event` now and carries out what it asks.
     func handle(_ event: PollEvent) {
-        let effects = core.step(event, now: clock.now())
+        carryOut(core.step(event, now: clock.now()))
+    }
+
+    /// Carries out `effects` in order, then pauses the subscriptions whose subscriber stopped reading.
+    private func carryOut(_ effects: [PollEffect]) {
         for effect in effects { perform(effect) }
+        while !backlogged.isEmpty {
+            handle(.unread(id: backlogged.removeFirst(), backlog: true))
+        }
+    }
+
+    /// Resumes the paused subscriptions whose subscriber has read at least half of what it was handed.
+    private func resumeCaughtUp() {
+        for id in core.pausedSubscriptions where (streams[id]?.unread.count ?? 0) <= tuning.maxUnreadEvents / 2 {
+            handle(.unread(id: id, backlog: false))
+        }
     }
 
     private func perform(_ effect: PollEffect) {
@@ -175,11 +194,14 @@ public actor PollScheduler {
                 await self?.answered(request, event)
             }
         case .emit(let id, let event):
-            guard let continuation = streams[id] else { return }
-            continuation.yield(event)
+            guard let stream = streams[id] else { return }
+            stream.continuation.yield(event)
             if case .ended = event {
-                continuation.finish()
+                stream.continuation.finish()
                 streams[id] = nil
+            } else if stream.unread.handedOver() > tuning.maxUnreadEvents, !backlogged.contains(id),
+                      !core.pausedSubscriptions.contains(id) {
+                backlogged.append(id)
             }
         case .sweepSettled(let completed):
             answerExistenceWaiters(completed: completed)
@@ -251,7 +273,7 @@ public actor PollScheduler {
     }
 
     private func ensureDriver() {
-        guard driver == nil, !core.isIdle else { return }
+        guard driver == nil, core.needsDriving else { return }
         driver = Task { [weak self] in
             while let self, await self.tick() {}
         }
@@ -259,15 +281,17 @@ public actor PollScheduler {
 
     /// Starts what is due, then sleeps until the next thing falls due (a tick at most); false when nothing is left.
     private func tick() async -> Bool {
-        if core.isIdle {
+        resumeCaughtUp()
+        if !core.needsDriving {
             driver = nil
             // No sweep is coming: a caller waiting for one reads the run itself.
             answerExistenceWaiters(completed: nil)
             return false
         }
         let now = clock.now()
-        for effect in core.step(.tick, now: now) { perform(effect) }
+        carryOut(core.step(.tick, now: now))
         answerExistenceWaiters(outOfTimeAt: now)
+        // A paused subscription is looked at every tick.
         let pause = min(tuning.tick, max(0.002, core.nextWake(after: now) - now))
         do {
             try await clock.sleep(seconds: pause)

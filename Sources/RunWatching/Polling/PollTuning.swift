@@ -22,6 +22,10 @@ public struct PollTuning: Sendable {
     /// The most pages of messages one read of a run (a poll, or a fetch under sweeps) reads before other runs get
     /// their turn.
     package var maxMessagePagesPerRead: Int
+    /// The most events a subscription's subscriber may leave unread (a client that stopped reading its
+    /// notifications) before the subscription is paused, so memory stays bounded; it goes on where it stopped once
+    /// half of them are read (see ``PollCore/pause(_:effects:)``).
+    package var maxUnreadEvents: Int
     /// Message-only fetches that may be under way at once (sweep mode); the budget paces them anyway.
     package var fetchConcurrency: Int
     /// How long a run newly watched under sweeps waits to be listed before it gets its own first poll (at least two
@@ -76,6 +80,7 @@ public struct PollTuning: Sendable {
         sweepShare = 0.2
         fetchConcurrency = 4
         maxMessagePagesPerRead = 10
+        maxUnreadEvents = 10_000
         firstLookGrace = 5
         firstLookSweeps = 2
         firstLookPatience = 30
