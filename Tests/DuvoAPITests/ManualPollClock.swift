@@ -48,6 +48,13 @@ final class ManualPollClock: TimeSource {
         }
     }
 
+    /// Moves time on each time someone waits on the clock, to when the first sleeper wakes, until cancelled.
+    func keepTime() -> Task<Void, Never> {
+        Task {
+            for await _ in sleeps { advanceToNextWake() }
+        }
+    }
+
     /// Moves time to the earliest sleeper's deadline and wakes every sleeper due by then.
     func advanceToNextWake() {
         let due = state.withLock { state -> [Sleeper] in

@@ -149,9 +149,10 @@ public actor PollScheduler {
     }
 
     /// The longest a caller of ``listedBySweeps(_:)`` waits for a sweep: as long as a run newly watched under sweeps
-    /// waits to be listed before its own first read.
+    /// waits at most for sweeps that stopped coming (``PollTuning/firstLookPatience``), however slowly the budget
+    /// spaces them out.
     private var existencePatience: Double {
-        max(tuning.firstLookGrace, 2.5 * tuning.sweepInterval) * tuning.scale
+        tuning.firstLookPatience * tuning.scale
     }
 
     /// How many runs are being watched (for stats and tests).
