@@ -59,7 +59,9 @@ struct CLIExitCodeTests {
     @Test("wait --timeout on a run that keeps going is exit 5")
     func timeout() async throws {
         let cli = try await CLIHarness.simulated()
-        let runID = try await cli.start("slow")
+        // A run waiting for a person goes on however slowly the machine starts the command (a slow run at the
+        // simulator's 50x ended first on a loaded machine).
+        let runID = try await cli.start("approval")
         let result = try await cli.runs(["wait", runID, "--timeout", "0.3"])
         #expect(result.status == 5, "\(result)")
         #expect(result.stderr.contains("--timeout"))
