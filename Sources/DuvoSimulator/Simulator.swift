@@ -41,6 +41,7 @@ public final class Simulator: Sendable {
         }
         let webhooks = WebhookSender(
             logger: logger, retryDelays: configuration.webhookRetryDelays,
+            attemptTimeout: configuration.webhookAttemptTimeout,
             plan: WebhookFaultPlan(spec: webhookFaults, seed: webhookFaults.seed ?? seed))
         let store = RunStore(clock: SimulatedClock(speed: configuration.speed)) { events in webhooks.send(events) }
         let endpoints = RunEndpoints(store: store, catalog: catalog)

@@ -28,6 +28,9 @@ public struct SimulatorConfiguration: Sendable {
     public var logger: Logger
     /// Real seconds before each webhook retry; the count is the number of retries.
     public var webhookRetryDelays: [Double]
+    /// Real seconds one webhook POST may take, its answer included: a receiver that trickles its answer is cut off
+    /// then, and the attempt counts as failed.
+    public var webhookAttemptTimeout: Double = 10
     /// HTTP bounds (header and body sizes, idle timeout, connections).
     public var limits: HTTPLimits
 

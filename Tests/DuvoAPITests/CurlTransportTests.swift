@@ -2,6 +2,7 @@ import DuvoAPI
 import DuvoHTTP
 import Foundation
 import JSONCore
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import DuvoHTTP
+import TestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -112,6 +112,25 @@ struct WebhookTests {
         #expect(events(all, run: stopped).isEmpty)
     }
 
+    @Test("a receiver that trickles its answer is cut off when the attempt's time is up: the delivery ends, not held")
+    func tricklingReceiver() async throws {
+        let listener = try LoopbackListener()
+        let sim = try SimulatorHarness(speed: 400, webhookRetryDelays: [0.1], webhookAttemptTimeout: 1)
+        _ = try await sim.startRun("failing", webhookURL: "http://127.0.0.1:\(listener.port)/hooks/duvo")
+        // Each attempt is answered one byte every 0.25 s for 30 s: the session's own 5 s timeout never fires.
+        let (first, _) = await listener.acceptRequest()
+        LoopbackListener.trickle(first, every: 0.25, count: 120)
+        Task {
+            let (second, _) = await listener.acceptRequest()
+            LoopbackListener.trickle(second, every: 0.25, count: 120)
+        }
+        let deadline = Date().addingTimeInterval(15)
+        while sim.simulator.runsWithWebhooksInFlight > 0, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(sim.simulator.runsWithWebhooksInFlight == 0, "two attempts of 1 s each, then given up")
+    }
+
     @Test("a delivery answered with 5xx is retried until it succeeds")
     func retries() async throws {
         let listener = try WebhookListener(failFirst: 2)

@@ -33,7 +33,7 @@ final class WebhookSender: Sendable {
 
     /// A sender whose background task starts at once; `plan` decides each event's faults.
     init(
-        logger: Logger, retryDelays: [Double] = [0.5, 1, 2],
+        logger: Logger, retryDelays: [Double] = [0.5, 1, 2], attemptTimeout: Double = 10,
         plan: WebhookFaultPlan = WebhookFaultPlan(spec: WebhookFaultSpec(), seed: 0)
     ) {
         self.retryDelays = retryDelays
@@ -44,7 +44,8 @@ final class WebhookSender: Sendable {
         self.continuation = continuation
         let runsInFlight = RunCount()
         self.runsInFlight = runsInFlight
-        let delivery = Delivery(session: session, retryDelays: retryDelays, logger: logger)
+        let delivery = Delivery(session: session, retryDelays: retryDelays, attemptTimeout: attemptTimeout,
+                                logger: logger)
         self.worker = Task {
             var dispatch = WebhookDispatch(plan: plan)
             // The last delivery of each run still going, which the run's next one waits for; and each hold's timer.
@@ -114,6 +115,8 @@ private final class RunCount: Sendable {
 private struct Delivery: Sendable {
     let session: URLSession
     let retryDelays: [Double]
+    /// The longest one POST may take, its answer included (the session's own timeout is per read).
+    let attemptTimeout: Double
     let logger: Logger
 
     /// How logs name an event: never the URL's path, which may hold a token.
@@ -146,8 +149,7 @@ private struct Delivery: Sendable {
             }
             let outcome: String
             do {
-                let (_, response) = try await session.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                let status = try await exchange(request)
                 if (200..<300).contains(status) {
                     logger.info("webhook \(describe(event)) delivered\(copy) (HTTP \(status))")
                     return
@@ -160,5 +162,25 @@ private struct Delivery: Sendable {
             logger.warning("webhook \(describe(event))\(copy) failed (attempt \(attempt + 1)): \(outcome)")
         }
         logger.warning("webhook \(describe(event))\(copy) given up after \(retryDelays.count + 1) attempts")
+    }
+
+    /// One POST: the answer's status, or an error once ``attemptTimeout`` passes first (the session's own timeout
+    /// starts again with every byte, so a receiver trickling its answer would hold the run's deliveries forever).
+    private func exchange(_ request: URLRequest) async throws -> Int {
+        try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask { [session] in
+                let (_, response) = try await session.data(for: request)
+                return (response as? HTTPURLResponse)?.statusCode ?? 0
+            }
+            group.addTask { [attemptTimeout] in
+                try await Task.sleep(for: .milliseconds(Int(attemptTimeout * 1000)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let status = first else {
+                throw URLError(.timedOut)
+            }
+            return status
+        }
     }
 }

@@ -15,7 +15,8 @@ final class SimulatorHarness: @unchecked Sendable {
         speed: Double = 200, rateLimit: Int = 0, apiKeys: [String] = [], teams: [String] = [],
         faults: FaultSpec = FaultSpec(), seed: UInt64? = 1, extraAgents: [Scenario] = [],
         webhookRetryDelays: [Double] = [0.1, 0.2, 0.4], rateLimitHeaders: Bool = true,
-        webhookFaults: WebhookFaultSpec = WebhookFaultSpec(), logger: Logger = Logger(label: "sim-test", level: .error)
+        webhookFaults: WebhookFaultSpec = WebhookFaultSpec(), webhookAttemptTimeout: Double = 10,
+        logger: Logger = Logger(label: "sim-test", level: .error)
     ) throws {
         var configuration = SimulatorConfiguration(
             port: 0, credentials: try Credentials(apiKeys: apiKeys, teams: teams), rateLimitPerMinute: rateLimit,
@@ -23,6 +24,7 @@ final class SimulatorHarness: @unchecked Sendable {
             logger: logger, webhookRetryDelays: webhookRetryDelays)
         configuration.rateLimitHeaders = rateLimitHeaders
         configuration.webhookFaults = webhookFaults
+        configuration.webhookAttemptTimeout = webhookAttemptTimeout
         simulator = try Simulator(configuration: configuration)
         baseURL = try simulator.start()
         client = .bearer(apiKeys.first.map { String($0.prefix { $0 != ":" }) } ?? DefaultCredentials.apiKey)

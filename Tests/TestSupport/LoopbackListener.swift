@@ -5,11 +5,11 @@ import Glibc
 
 /// A listening TCP socket on a free loopback port, for transport tests that need a peer that behaves in one exact
 /// way (answers one canned response, or accepts and never answers). Blocking calls run on a thread of their own.
-final class LoopbackListener: Sendable {
-    let fd: Int32
-    let port: Int
+public final class LoopbackListener: Sendable {
+    public let fd: Int32
+    public let port: Int
 
-    init() throws {
+    public init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -30,7 +30,7 @@ final class LoopbackListener: Sendable {
 
     /// Accepts one connection and reads one request (head and `Content-Length` body); returns the connection and the
     /// request's bytes.
-    func acceptRequest() async -> (connection: Int32, request: [UInt8]) {
+    public func acceptRequest() async -> (connection: Int32, request: [UInt8]) {
         await withCheckedContinuation { continuation in
             let listener = fd
             Thread {
@@ -49,10 +49,26 @@ final class LoopbackListener: Sendable {
     }
 
     /// Writes `response` on `connection` and closes it.
-    static func answer(_ connection: Int32, _ response: String) {
+    public static func answer(_ connection: Int32, _ response: String) {
         let bytes = Array(response.utf8)
         _ = bytes.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
         close(connection)
+    }
+
+    /// Answers on `connection`, on a thread of its own, with a head promising 1,000 bytes and then one byte every
+    /// `interval` seconds, `count` times at most (a receiver or server that trickles its answer), then closes it.
+    public static func trickle(_ connection: Int32, every interval: Double, count: Int) {
+        Thread {
+            var bytes = Array("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".utf8)
+            for _ in 0..<count {
+                // MSG_NOSIGNAL: a peer that gave up is a failed send, not a SIGPIPE for the test process.
+                let sent = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if sent < 0 { break }
+                bytes = [UInt8(ascii: "x")]
+                Thread.sleep(forTimeInterval: interval)
+            }
+            close(connection)
+        }.start()
     }
 
     private static func isComplete(_ request: [UInt8]) -> Bool {
