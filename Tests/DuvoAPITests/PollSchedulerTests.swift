@@ -95,10 +95,14 @@ struct ListedBySweepsTests {
         return tuning
     }
 
-    /// Watches three runs (sweeps are used) whose sweep's listing never comes back, and one caller waiting for it.
-    static func waitingCaller(_ scheduler: PollScheduler, _ transport: ScriptedPollTransport) async throws
-        -> (subscriptions: [PollScheduler.Subscription], listed: Task<Bool, Never>)
+    /// A scheduler on `clock` watching three runs (sweeps are used) whose sweep's listing never comes back, and one
+    /// caller waiting for it.
+    static func waitingCaller(on clock: ManualPollClock) async throws
+        -> (scheduler: PollScheduler, subscriptions: [PollScheduler.Subscription], listed: Task<Bool, Never>)
     {
+        let transport = ScriptedPollTransport([], canListRuns: true)
+        let scheduler = PollScheduler(transport: transport, clock: clock, tuning: tuning,
+                                      logger: PollSchedulerTests.quiet)
         var subscriptions: [PollScheduler.Subscription] = []
         for runID in [Fixture.runA, Fixture.runB, Fixture.runC] {
             subscriptions.append(await scheduler.subscribe(runID: runID))
@@ -108,16 +112,13 @@ struct ListedBySweepsTests {
         let listed = Task { await scheduler.listedBySweeps(runD) }
         // A short real sleep, not a spin: a test spinning on the pool's two threads starves every other test.
         while await scheduler.callersWaitingForSweeps() == 0 { try await Task.sleep(for: .milliseconds(1)) }
-        return (subscriptions, listed)
+        return (scheduler, subscriptions, listed)
     }
 
     @Test("a caller waiting for the next sweep is answered 'not listed' when the last follow ends and no sweep comes")
     func sweepsStop() async throws {
         let clock = ManualPollClock()
-        let transport = ScriptedPollTransport([], canListRuns: true)
-        let scheduler = PollScheduler(transport: transport, clock: clock, tuning: Self.tuning,
-                                      logger: PollSchedulerTests.quiet)
-        let (subscriptions, listed) = try await Self.waitingCaller(scheduler, transport)
+        let (scheduler, subscriptions, listed) = try await Self.waitingCaller(on: clock)
         for subscription in subscriptions { await scheduler.unsubscribe(subscription.id) }
         // The driver notices at its next tick that nothing is watched.
         let timeKeeper = clock.keepTime()
@@ -129,10 +130,7 @@ struct ListedBySweepsTests {
     @Test("a caller waiting for a sweep that never completes (a leader that does not publish) is answered in 30 s")
     func sweepNeverCompletes() async throws {
         let clock = ManualPollClock()
-        let transport = ScriptedPollTransport([], canListRuns: true)
-        let scheduler = PollScheduler(transport: transport, clock: clock, tuning: Self.tuning,
-                                      logger: PollSchedulerTests.quiet)
-        let (_, listed) = try await Self.waitingCaller(scheduler, transport)
+        let (scheduler, _, listed) = try await Self.waitingCaller(on: clock)
         // Time moves from here on, whenever the scheduler waits on the clock.
         let start = clock.now()
         let timeKeeper = clock.keepTime()
