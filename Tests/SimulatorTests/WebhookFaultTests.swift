@@ -120,11 +120,18 @@ struct WebhookFaultTests {
         }
         let total = expected.reduce(0) { $0 + ($1.dropped ? 0 : $1.duplicated ? 2 : 1) } + 1
         _ = try await listener.wait { $0.count >= total }
-        try await Task.sleep(for: .milliseconds(300))
-        let written = try String(contentsOfFile: logPath, encoding: .utf8)
+        // The sender logs a delivery once its answer is back, after the listener counted it: read the log until
+        // every line is there (a loaded machine took more than the 300 ms this once waited).
+        let phrases = ["dropped (--webhook-faults; never sent)", "duplicated (--webhook-faults)", "(copy 2 of 2)",
+                       "failed (attempt 1): HTTP 500", "delivered", "run_completed for run "]
+        var written = ""
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            try await Task.sleep(for: .milliseconds(50))
+            written = try String(contentsOfFile: logPath, encoding: .utf8)
+        } while !phrases.allSatisfy(written.contains) && Date() < deadline
         #expect(written.contains("injecting webhook faults with seed=3"))
-        for phrase in ["dropped (--webhook-faults; never sent)", "duplicated (--webhook-faults)", "(copy 2 of 2)",
-                       "failed (attempt 1): HTTP 500", "delivered", "run_completed for run "] {
+        for phrase in phrases {
             #expect(written.contains(phrase), "\(phrase) in \(written)")
         }
         #expect(written.contains("to http://127.0.0.1:\(port)/… "))
