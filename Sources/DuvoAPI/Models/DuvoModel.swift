@@ -80,8 +80,6 @@ package struct FieldReader {
         }
     }
 
-
-
     /// A boolean, or nil when missing or null.
     package mutating func optionalBool(_ key: String) throws(DuvoAPIError) -> Bool? {
         try take(key, "true or false") { $0.boolValue }

@@ -10,7 +10,6 @@ public final class SimulatedClock: Sendable {
     private let startWall: Int64
     private let startMonotonic: Int64
 
-    /// A clock starting now at `speed` (must be positive; values at or below zero are treated as 1).
     /// The fastest clock: 100,000 times real time (a simulated day in under a second). Faster ones would overflow
     /// the millisecond count within a run's life.
     public static let fastest = 100_000.0
@@ -18,6 +17,8 @@ public final class SimulatedClock: Sendable {
     /// Whether the simulator runs at `speed`: above 0 and at most ``fastest``.
     public static func accepts(speed: Double) -> Bool { speed > 0 && speed <= fastest }
 
+    /// A clock starting now at `speed` (values at or below zero, or not finite, are treated as 1; faster than
+    /// ``fastest`` as ``fastest``).
     public init(speed: Double) {
         self.speed = speed > 0 && speed.isFinite ? min(speed, Self.fastest) : 1
         self.startWall = Self.wallMilliseconds()
