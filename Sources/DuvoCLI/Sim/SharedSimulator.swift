@@ -138,8 +138,8 @@ struct SharedSimulator: Sendable {
         } catch {
             throw .runtime("cannot read \(statePath) (\(error)); remove it, or run 'duvo sim stop'")
         }
-        guard SimulatedClock.accepts(speed: state.speed), state.idleTimeoutSeconds > 0,
-              state.idleTimeoutSeconds <= SharedSimulatorState.longestIdleTimeout, state.startedAt.isFinite else {
+        guard SimulatedClock.accepts(speed: state.speed),
+              SharedSimulatorState.accepts(idleTimeout: state.idleTimeoutSeconds), state.startedAt.isFinite else {
             throw .runtime("cannot read \(statePath) (its speed or idle timeout is out of range); remove it, or run "
                 + "'duvo sim stop'")
         }

@@ -26,6 +26,9 @@ struct SharedSimulatorState: Codable, Sendable, Equatable {
     /// The longest idle timeout: a year (any longer is as good as none, and would overflow when shown).
     static let longestIdleTimeout = 365 * 86_400.0
 
+    /// Whether the shared simulator may stop after `seconds` without requests: above 0, a year at most.
+    static func accepts(idleTimeout seconds: Double) -> Bool { seconds > 0 && seconds <= longestIdleTimeout }
+
     enum CodingKeys: String, CodingKey {
         case url, pid, speed, team, version
         case apiKey = "api_key"

@@ -57,8 +57,8 @@ extension SimCommand {
         var configuration = try configuration(parsed)
         configuration.host = "127.0.0.1"
         configuration.port = 0
-        guard let idleTimeout = try parsed.double("idle-timeout"), idleTimeout > 0,
-              idleTimeout <= SharedSimulatorState.longestIdleTimeout else {
+        guard let idleTimeout = try parsed.double("idle-timeout"),
+              SharedSimulatorState.accepts(idleTimeout: idleTimeout) else {
             throw UsageError("option '--idle-timeout' expects seconds above 0 and at most "
                 + "\(Int(SharedSimulatorState.longestIdleTimeout))", commandPath: parsed.commandPath)
         }
