@@ -14,6 +14,9 @@ extension PollCore {
     /// The subscriptions paused now, in order.
     package var pausedSubscriptions: [UInt64] { paused.keys.sorted() }
 
+    /// Whether subscription `id` is paused.
+    package func isPaused(_ id: UInt64) -> Bool { paused[id] != nil }
+
     /// Whether anything needs driving: a run watched, or a paused subscription to resume.
     package var needsDriving: Bool { !isIdle || (!isShutDown && !paused.isEmpty) }
 

@@ -201,7 +201,7 @@ public actor PollScheduler {
                 stream.continuation.finish()
                 streams[id] = nil
             } else if stream.unread.handedOver() > tuning.maxUnreadEvents, !backlogged.contains(id),
-                      !core.pausedSubscriptions.contains(id) {
+                      !core.isPaused(id) {
                 backlogged.append(id)
             }
         case .sweepSettled(let completed):
