@@ -89,13 +89,18 @@ final class ScriptedPollTransport: PollTransport {
     let cancellations: AsyncStream<String>
     private let cancelled: AsyncStream<String>.Continuation
 
-    /// With `canListRuns`, three runs watched are swept (``PollTuning/sweepThreshold``).
-    init(_ replies: [Reply], canListRuns: Bool = false) {
+    /// With `canListRuns`, three runs watched are swept (``PollTuning/sweepThreshold``). With a `responder`, each
+    /// request is answered by what it asks, in whatever order requests come, instead of from `replies` in turn.
+    init(_ replies: [Reply] = [], canListRuns: Bool = false,
+         responder: (@Sendable (String) -> Reply)? = nil) {
         self.canListRuns = canListRuns
         self.replies = Mutex(replies)
+        self.responder = responder
         (requests, arrived) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
         (cancellations, cancelled) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
     }
+
+    private let responder: (@Sendable (String) -> Reply)?
 
     /// How many requests arrived so far.
     var sentCount: Int { sent.withLock { $0 } }
@@ -104,7 +109,7 @@ final class ScriptedPollTransport: PollTransport {
     private func reply(to request: String) async throws(DuvoAPIError) -> PollAnswer {
         sent.withLock { $0 += 1 }
         arrived.yield(request)
-        let reply = replies.withLock { $0.isEmpty ? Reply.hang : $0.removeFirst() }
+        let reply = responder?(request) ?? replies.withLock { $0.isEmpty ? Reply.hang : $0.removeFirst() }
         switch reply {
         case .answer(let answer):
             return answer

@@ -141,6 +141,37 @@ struct ListedBySweepsTests {
                 "it waited \(waited) s: the first-look patience of 30 s, and the driver's tick (1 s here), no longer")
         await scheduler.shutdown()
     }
+
+    @Test("a caller waiting for the next sweep is answered 'not listed' at once when every follow is paused (no sweep comes)")
+    func everyFollowPaused() async throws {
+        let clock = ManualPollClock()
+        var tuning = Self.tuning
+        tuning.maxUnreadEvents = 5
+        let runs = [Fixture.runA, Fixture.runB, Fixture.runC]
+        // Each run is running and has said ten things, however often it is read.
+        let transport = ScriptedPollTransport(canListRuns: true) { request in
+            let runID = String(request.split(separator: " ").dropFirst().first ?? "")
+            switch request.split(separator: " ").first {
+            case "list": return .answer(Fixture.listing(runs.map { Fixture.run($0, "running") }))
+            case "get": return .answer(Fixture.read(runID, "running"))
+            default: return request.hasSuffix(" 0") ? .answer(Fixture.messages(0..<10, total: 10)) : .hang
+            }
+        }
+        let scheduler = PollScheduler(transport: transport, clock: clock, tuning: tuning,
+                                      logger: PollSchedulerTests.quiet)
+        var subscriptions: [PollScheduler.Subscription] = []
+        for runID in runs { subscriptions.append(await scheduler.subscribe(runID: runID)) }
+        let timeKeeper = clock.keepTime()
+        defer { timeKeeper.cancel() }
+        // Nobody reads: each follow gets its run's ten messages and is paused; nothing is watched any more.
+        while await scheduler.watchedRunCount() > 0 { try await Task.sleep(for: .milliseconds(1)) }
+        let start = clock.now()
+        #expect(await scheduler.listedBySweeps(Self.runD) == false, "the caller reads the run itself")
+        let waited = clock.now() - start
+        #expect(waited <= 1, "it waited \(waited) s for a sweep that could not come (the driver's tick is 1 s here)")
+        await scheduler.shutdown()
+        _ = subscriptions
+    }
 }
 
 /// A subscriber that stops reading its events (a client not reading its notifications) is paused, not buffered for.

@@ -283,10 +283,13 @@ public actor PollScheduler {
     /// Starts what is due, then sleeps until the next thing falls due (a tick at most); false when nothing is left.
     private func tick() async -> Bool {
         resumeCaughtUp()
+        if core.isIdle {
+            // No sweep is coming (nothing is watched, though paused follows may be): a caller waiting for one reads
+            // the run itself.
+            answerExistenceWaiters(completed: nil)
+        }
         if !core.needsDriving {
             driver = nil
-            // No sweep is coming: a caller waiting for one reads the run itself.
-            answerExistenceWaiters(completed: nil)
             return false
         }
         let now = clock.now()
