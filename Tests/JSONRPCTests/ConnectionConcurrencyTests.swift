@@ -98,6 +98,31 @@ struct ConnectionConcurrencyTests {
         #expect(batch?.arrayValue?.map { $0["id"] } == ["kept"])
     }
 
+    @Test("a batch is answered in full when a cancellation inside it completes another batch, whose answer takes a while to write")
+    func batchCompletedByACancellationInAnother() async {
+        // Answering the first batch suspends the connection while the frame goes to the (in-memory) output; the
+        // second batch's first request finishes meanwhile. Its batch used to count as complete then, and the
+        // entries after the cancellation lost their answers.
+        let rounds = ["r1", "r2", "r3"]
+        let started = AsyncQueue<String>()
+        let (harness, _) = Self.blockingHarness(rounds, started: started)
+        for round in rounds {
+            harness.send(#"[{"jsonrpc":"2.0","id":"\#(round)-w","method":"block","params":{"gate":"\#(round)"}},"#
+                + #"{"jsonrpc":"2.0","id":"\#(round)-k","method":"get_data"}]"#)
+            #expect(await started.next() == round)
+            let later = (1..<20).map { #"{"jsonrpc":"2.0","id":"\#(round)-p\#($0)","method":"get_data"}"# }
+            harness.send("[" + ([#"{"jsonrpc":"2.0","id":"\#(round)-p0","method":"get_data"}"#,
+                                 #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"\#(round)-w"}}"#]
+                                + later).joined(separator: ",") + "]")
+            var answers: [[String]] = []
+            for _ in 0..<2 {
+                answers.append((await harness.next())?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [])
+            }
+            #expect(answers.contains(["\(round)-k"]), "the first batch without its cancelled request")
+            #expect(answers.contains((0..<20).map { "\(round)-p\($0)" }), "every entry of the second batch, in order")
+        }
+    }
+
     @Test("with maxInFlight 2 a third request is not started until one finishes, and a queued one can be cancelled")
     func inFlightCap() async {
         let started = AsyncQueue<String>()

@@ -2,13 +2,21 @@
 struct BatchCollector {
     private var answers: [RPCMessage?]
     private var outstanding = 0
+    /// Until every entry has been received, the batch is not complete, whatever its jobs have answered: the
+    /// connection awaits between entries, and a job may finish meanwhile.
+    private var receiving = true
 
     init(size: Int) {
         answers = Array(repeating: nil, count: size)
     }
 
     /// Whether no job of the batch is still to answer.
-    var isComplete: Bool { outstanding == 0 }
+    var isComplete: Bool { !receiving && outstanding == 0 }
+
+    /// Every entry has been received.
+    mutating func seal() {
+        receiving = false
+    }
 
     /// The answers so far, in batch order; notifications leave no entry.
     var messages: [RPCMessage] { answers.compactMap { $0 } }

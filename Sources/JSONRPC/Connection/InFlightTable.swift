@@ -22,6 +22,9 @@ struct InFlightTable {
         if tokensByID[id]?.isEmpty == true { tokensByID[id] = nil }
     }
 
+    /// Whether the job of `token` is running (it may be queued, or done).
+    func isRunning(_ token: UInt64) -> Bool { tasks[token] != nil }
+
     /// The running tasks of requests carrying `id` (several if the client reused it).
     func tasks(for id: RPCRequestID) -> [Task<Void, Never>] {
         (tokensByID[id] ?? []).compactMap { tasks[$0] }

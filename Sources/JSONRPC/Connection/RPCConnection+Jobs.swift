@@ -3,7 +3,7 @@ import JSONCore
 extension RPCConnection {
     /// Starts a job now if an in-flight slot is free, else queues it.
     func enqueue(_ job: Job) {
-        if job.id != nil { unanswered[job.token] = job }
+        unanswered.insert(job)
         if inFlight.count < configuration.maxInFlight, phase != .stopped {
             start(job)
         } else {
@@ -45,7 +45,7 @@ extension RPCConnection {
 
     /// Sends a job's answer, unless it already has one (shutdown answers for handlers that ignore cancellation).
     func respond(to job: Job, with answer: RPCMessage) async {
-        guard unanswered.removeValue(forKey: job.token) != nil else { return }
+        guard unanswered.remove(token: job.token) != nil else { return }
         guard let slot = job.batchSlot else {
             await transmit(answer)
             return
@@ -82,14 +82,20 @@ extension RPCConnection {
             logger.debug("ignored a cancellation without a valid id")
             return
         }
+        let named = unanswered.jobs(carrying: id)
+        guard !named.isEmpty else {
+            // Nothing owes an answer under this id (unknown, answered, or cancelled before): nothing to look through.
+            logger.debug("cancellation of \(id): no such request in flight")
+            return
+        }
         if !answering {
-            for job in unanswered.values where job.id == id && !router.answeredWhenCancelled.contains(job.method) {
+            for job in named where !router.answeredWhenCancelled.contains(job.method) {
                 await forgetAnswer(to: job)
             }
         }
         let running = inFlight.tasks(for: id)
         for task in running { task.cancel() }
-        let queued = backlog.remove(id: id)
+        let queued = named.contains { !inFlight.isRunning($0.token) } ? backlog.remove(id: id) : []
         for job in queued { await respond(to: job, with: .errorResponse(id: id, error: .cancelled)) }
         if running.isEmpty, queued.isEmpty {
             logger.debug("cancellation of \(id): no such request in flight")
@@ -102,7 +108,7 @@ extension RPCConnection {
     /// Marks `job` as needing no answer: whatever it ends with is dropped, and a batch it belongs to no longer waits
     /// for it.
     private func forgetAnswer(to job: Job) async {
-        guard unanswered.removeValue(forKey: job.token) != nil, let slot = job.batchSlot else { return }
+        guard unanswered.remove(token: job.token) != nil, let slot = job.batchSlot else { return }
         batches[slot.batch]?.forget(slot.index)
         await sendBatchIfComplete(slot.batch)
     }

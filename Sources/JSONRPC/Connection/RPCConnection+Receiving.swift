@@ -91,6 +91,7 @@ extension RPCConnection {
                 await reject(error, inBatch: slot)
             }
         }
+        batches[batch]?.seal()
         await sendBatchIfComplete(batch)
     }
 

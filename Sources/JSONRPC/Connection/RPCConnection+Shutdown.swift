@@ -9,7 +9,7 @@ extension RPCConnection {
         inFlight.cancelAll()
         if !outputClosed { await waitUntilIdle(for: grace) }
         // A handler that ignores cancellation still owes its client an answer.
-        for job in unanswered.values.sorted(by: { $0.token < $1.token }) {
+        for job in unanswered.all {
             if let id = job.id { await respond(to: job, with: .errorResponse(id: id, error: .cancelled)) }
         }
         for hook in shutdownHooks { await hook() }

@@ -45,8 +45,8 @@ public actor RPCConnection {
     var nextToken: UInt64 = 0
     var inFlight = InFlightTable()
     var backlog = JobQueue()
-    /// Jobs that owe an answer, by token; an answer is sent only while its job is still here.
-    var unanswered: [UInt64: Job] = [:]
+    /// Jobs that owe an answer; an answer is sent only while its job is still here.
+    var unanswered = UnansweredJobs()
     var batches: [UInt64: BatchCollector] = [:]
     var idleWaiter: (generation: Int, continuation: CheckedContinuation<Void, Never>)?
     var idleGeneration = 0
