@@ -15,6 +15,9 @@ package struct MCPOptions: Sendable {
     package var maxWaitSeconds: Double
     /// How often a wait with a progress token reports progress, in seconds.
     package var progressInterval: Double
+    /// The longest a wait keeps a form open for a person in a 2025 session (`elicitation/create`): as long as a
+    /// 2026 `requestState` lives, so an unanswered form cannot hold the call, and its place in flight, for ever.
+    package var formPatience: Duration
     /// Messages `duvo_list_messages` returns when no `limit` is given.
     package var defaultMessageLimit: Int
     /// Roughly how many characters of messages one `duvo_list_messages` answer may hold.
@@ -31,6 +34,7 @@ package struct MCPOptions: Sendable {
         self.serverVersion = serverVersion
         maxWaitSeconds = 45
         progressInterval = 3
+        formPatience = .seconds(30 * 60)
         defaultMessageLimit = 20
         maxMessageCharacters = 8_000
         maxTextCharacters = 2_000

@@ -174,7 +174,7 @@ struct ConnectionConcurrencyTests {
         var router = RPCRouter()
         router.register(name: "ask") { params, context in
             do {
-                let answer = try await context.connection.sendRequest("elicitation/create", params: params)
+                let answer = try await context.connection.sendRequest("elicitation/create", params: params, timeout: .seconds(60))
                 return ["client said": answer]
             } catch let error as RPCError {
                 return ["client refused": .int(error.code.rawValue)]
@@ -199,7 +199,7 @@ struct ConnectionConcurrencyTests {
     func cancelWhileWaitingOnClient() async {
         var router = RPCRouter()
         router.register(name: "ask") { _, context in
-            try await context.connection.sendRequest("roots/list")
+            try await context.connection.sendRequest("roots/list", timeout: .seconds(60))
         }
         let harness = ConnectionHarness(router: router)
         harness.send(#"{"jsonrpc":"2.0","id":1,"method":"ask"}"#)

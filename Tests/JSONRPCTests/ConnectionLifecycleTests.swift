@@ -97,7 +97,7 @@ struct ConnectionLifecycleTests {
         var router = RPCRouter()
         router.register(name: "ask") { _, context in
             do {
-                return try await context.connection.sendRequest("roots/list")
+                return try await context.connection.sendRequest("roots/list", timeout: .seconds(60))
             } catch let error as RPCError {
                 outcome.push(error == .connectionClosed ? "closed" : "other")
                 throw error

@@ -244,6 +244,24 @@ struct InProcessMCPEdgeTests {
         #expect(bridge.frames.filter { $0["method"] == "elicitation/create" }.count == 1, "asked once")
     }
 
+    @Test("2025: a form nobody answers is withdrawn after the form patience (notifications/cancelled), and the wait answers with the pending request")
+    func unansweredElicitation() async throws {
+        let (bridge, _) = try await Self.session(elicitation: true) { $0.mcp.formPatience = .seconds(1) }
+        let started = try await MCP.tool(bridge, "duvo_start_run",
+                                         ["agent_id": .string(try bridge.agentID("approval"))])
+        let runID = try #require(started["structuredContent"]?["run"]?["id"]?.stringValue)
+        let waited = try await MCP.tool(bridge, "duvo_wait_for_run", ["run_id": .string(runID), "timeout_s": 20])
+        let ask = try #require(bridge.frames.first { $0["method"] == "elicitation/create" && $0["id"] != nil })
+        let withdrawn = bridge.frames.first { $0["method"] == "notifications/cancelled" }
+        #expect(withdrawn?["params"]?["requestId"] == ask["id"], "the client is told the form is withdrawn")
+        let result = waited["structuredContent"]
+        #expect(result?["status"] == "waiting")
+        #expect(result?["pending_human_request"]?["title"] == "Send the weekly sales report?")
+        #expect(result?["next"]?.stringValue?.contains("withdrawn") == true, "\(result ?? .null)")
+        #expect(result?["next"]?.stringValue?.contains("duvo_respond_to_human_request") == true)
+        _ = try await MCP.tool(bridge, "duvo_stop_run", ["run_id": .string(runID)])
+    }
+
     /// A 2026 approval run and its first `input_required` round: (bridge, run id, the round).
     static func firstRound() async throws -> (InProcessBridge, String, JSONValue) {
         let bridge = try InProcessBridge()

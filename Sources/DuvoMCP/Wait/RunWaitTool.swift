@@ -168,9 +168,17 @@ struct RunWaitTool: Sendable {
         await environment.log.send(.notice, "run \(runID) waits for a person (\"\(title)\"); asking the user")
         let reply: JSONValue
         do {
-            reply = try await environment.context.connection.sendRequest("elicitation/create", params: form.params)
+            reply = try await environment.context.connection.sendRequest(
+                "elicitation/create", params: form.params, timeout: options.formPatience
+            ) { id in
+                .notification(method: "notifications/cancelled",
+                              params: ["requestId": id.json, "reason": "the wait for the run ended"])
+            }
         } catch let error as RPCError {
             return .notAsked(.failed("the client answered: \(error.message)"))
+        } catch is RPCRequestTimedOut {
+            let patience = ToolSummary.seconds(options.formPatience.seconds)
+            return .notAsked(.failed("nobody answered the form within \(patience), so it was withdrawn"))
         }
         return try await apply(reply, form: form, title: title, runID: runID)
     }

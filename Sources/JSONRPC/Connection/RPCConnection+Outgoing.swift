@@ -8,27 +8,47 @@ extension RPCConnection {
         await transmit(.notification(method: method, params: params))
     }
 
-    /// Sends a request to the client (MCP's `elicitation/create`, `roots/list`, ...) and waits for its answer.
+    /// Sends a request to the client (MCP's `elicitation/create`, `roots/list`, ...) and waits for its answer, for
+    /// `timeout` at most.
     ///
-    /// Ids are `"s1"`, `"s2"`, ... so they never collide with a client's own. Cancelling the calling task stops the
-    /// wait (with `CancellationError`); telling the client, e.g. with `notifications/cancelled`, is up to the caller.
+    /// Ids are `"s1"`, `"s2"`, ... so they never collide with a client's own. When the time runs out, or the calling
+    /// task is cancelled, the wait stops and the client is told with `withdrawal` (MCP's `notifications/cancelled`
+    /// naming the request), if given.
     /// - Returns: The `result` of the client's response.
     /// - Throws: The client's error response as ``RPCError``; ``RPCError/connectionClosed`` when the connection ends
-    ///   first; `CancellationError` when the calling task is cancelled.
-    public func sendRequest(_ method: String, params: JSONValue? = nil) async throws -> JSONValue {
+    ///   first; ``RPCRequestTimedOut`` when `timeout` passes first; `CancellationError` when the calling task is
+    ///   cancelled.
+    public func sendRequest(_ method: String, params: JSONValue? = nil, timeout: Duration,
+                            withdrawal: (@Sendable (RPCRequestID) -> RPCMessage)? = nil) async throws -> JSONValue {
         guard phase == .running, !outputClosed else { throw RPCError.connectionClosed }
         try Task.checkCancellation()
         outgoingCount += 1
         let id = RPCRequestID.string("s\(outgoingCount)")
         let request = RPCMessage.request(id: id, method: method, params: params)
+        let withdraw = { @Sendable (error: any Error) async in
+            await self.withdrawOutgoing(id, failing: error, notice: withdrawal?(id))
+        }
+        let timer = Task {
+            do { try await Task.sleep(for: timeout) } catch { return }
+            await withdraw(RPCRequestTimedOut(method: method, timeout: timeout))
+        }
+        defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 outgoing[id] = continuation
                 Task { await self.transmitOutgoing(request, id: id) }
             }
         } onCancel: {
-            Task { await self.failOutgoing(id, with: CancellationError()) }
+            Task { await withdraw(CancellationError()) }
         }
+    }
+
+    /// Stops waiting for the client's answer to `id` (unless it came), telling the client first with `notice`, so
+    /// the notice goes out before anything the caller writes next.
+    private func withdrawOutgoing(_ id: RPCRequestID, failing error: any Error, notice: RPCMessage?) async {
+        guard let continuation = outgoing.removeValue(forKey: id) else { return }
+        if let notice { await transmit(notice) }
+        continuation.resume(throwing: error)
     }
 
     private func transmitOutgoing(_ request: RPCMessage, id: RPCRequestID) async {
@@ -45,7 +65,7 @@ extension RPCConnection {
         continuation.resume(with: result.mapError { $0 as any Error })
     }
 
-    func failOutgoing(_ id: RPCRequestID, with error: any Error) {
+    private func failOutgoing(_ id: RPCRequestID, with error: any Error) {
         outgoing.removeValue(forKey: id)?.resume(throwing: error)
     }
 
@@ -82,4 +102,12 @@ extension RPCConnection {
             resumeIdleWaiter()
         }
     }
+}
+
+/// A request to the client that was not answered in its time (``RPCConnection/sendRequest(_:params:timeout:withdrawal:)``).
+public struct RPCRequestTimedOut: Error, Sendable, CustomStringConvertible {
+    public let method: String
+    public let timeout: Duration
+
+    public var description: String { "the client did not answer '\(method)' within \(timeout)" }
 }

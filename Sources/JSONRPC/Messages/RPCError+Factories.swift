@@ -31,7 +31,7 @@ extension RPCError {
         RPCError(code: .requestCancelled, message: "Request cancelled")
     }
 
-    /// -32603 raised by ``RPCConnection/sendRequest(_:params:)`` when the connection ends before the client answers.
+    /// -32603 raised by ``RPCConnection/sendRequest(_:params:timeout:withdrawal:)`` when the connection ends before the client answers.
     public static var connectionClosed: RPCError {
         RPCError(code: .internalError, message: "The connection closed before the client answered")
     }
