@@ -127,4 +127,19 @@ struct ProtocolTests {
         #expect(answer["error"]?["code"] == -32601)
         #expect(answer["error"]?["message"]?.stringValue?.contains("resources/list") == true)
     }
+
+    @Test("a 100 KB method name or unknown field is named in its error clipped to 80 characters, not echoed in full")
+    func hugeNamesAreClipped() async throws {
+        let bridge = try startInProcess()
+        let huge = String(repeating: "x", count: 100_000)
+        let method = try await bridge.request(huge)
+        #expect(method["error"]?["code"] == -32601)
+        #expect(method["error"]?["message"]?.stringValue?.contains(String(repeating: "x", count: 80)) == true)
+        #expect((method["error"]?["message"]?.stringValue?.count ?? .max) < 200)
+        let field = try await bridge.request("runs/get", ["run_id": "11111111-1111-4111-8111-111111111111",
+                                                         huge: 1])
+        #expect(field["error"]?["code"] == -32602)
+        #expect((field["error"]?["message"]?.stringValue?.count ?? .max) < 300)
+        #expect(field["error"]?["data"]?["field"]?.stringValue == String(repeating: "x", count: 80))
+    }
 }

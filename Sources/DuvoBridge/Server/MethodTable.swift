@@ -61,8 +61,9 @@ public enum MethodTable {
         if let known = (P.self as? any BridgeParams.Type)?.fieldNames {
             // Sorted only when something is unknown (so the first one is named deterministically), not per call.
             if !object.keys.allSatisfy(known.contains),
-               let unknown = object.keys.sorted().first(where: { !known.contains($0) })
+               let first = object.keys.sorted().first(where: { !known.contains($0) })
             {
+                let unknown = String(first.prefix(80))  // a name from outside, echoed clipped
                 let expected = known.filter { !$0.isEmpty }
                 let hint = expected.isEmpty ? "it takes no params" : "expected: \(expected.joined(separator: ", "))"
                 throw RPCError.invalidParams("unknown field '\(unknown)'; \(hint)", field: unknown)

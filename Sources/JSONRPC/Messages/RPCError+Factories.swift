@@ -11,9 +11,9 @@ extension RPCError {
         RPCError(code: .invalidRequest, message: "Invalid Request: \(detail)")
     }
 
-    /// -32601: no method named `method`; the message names it so a user can spot a typo.
+    /// -32601: no method named `method`; the message names it (its first 80 characters) so a user can spot a typo.
     public static func methodNotFound(_ method: String) -> RPCError {
-        RPCError(code: .methodNotFound, message: "Method not found: '\(method)'")
+        RPCError(code: .methodNotFound, message: "Method not found: '\(method.prefix(80))'")
     }
 
     /// -32602: the params do not fit; `field` (a dotted path such as `answers.0`) goes into `data.field`.
