@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
+import Synchronization
 
 extension Platform {
     /// Which step of opening a listening socket failed, and the system's reason.
@@ -69,25 +71,32 @@ extension Platform {
         }
     }
 
-    /// Opens a TCP connection (`TCP_NODELAY`) to `host:port`, trying each address, each within `timeout` seconds.
+    /// Opens a TCP connection (`TCP_NODELAY`) to `host:port` within `timeout` seconds in all: the name's lookup
+    /// (through `resolver`, `getaddrinfo` by default), then each address in turn with the time left.
     /// - Returns: the blocking descriptor, or the reason: `cannot resolve <host>`, or the last address's failure.
-    package static func connect(host: String, port: Int, timeout: Double) -> Result<Int32, ConnectFailure> {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let first = list else {
-            return .failure(ConnectFailure(reason: "cannot resolve \(host)"))
+    package static func connect(host: String, port: Int, timeout: Double,
+                                resolver: @escaping @Sendable (String, Int) -> [SocketAddress]? = lookUp)
+        -> Result<Int32, ConnectFailure>
+    {
+        let deadline = monotonicSeconds() + timeout
+        let addresses: [SocketAddress]
+        switch resolve(host, port: port, timeout: timeout, resolver: resolver) {
+        case .success(let found): addresses = found
+        case .failure(let failure): return .failure(failure)
         }
-        defer { freeaddrinfo(list) }
         var lastError = "no address for \(host)"
-        var cursor: UnsafeMutablePointer<addrinfo>? = first
-        while let info = cursor {
-            cursor = info.pointee.ai_next
-            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        for address in addresses {
+            let left = deadline - monotonicSeconds()
+            guard left > 0 else {
+                return .failure(ConnectFailure(reason: "cannot connect to \(host):\(port) within \(timeout) s"))
+            }
+            let fd = socket(address.family, address.socketType, address.protocolNumber)
             guard fd >= 0 else { continue }
-            if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen, timeout: timeout) {
+            let connected = address.bytes.withUnsafeBytes { raw in
+                connect(fd, raw.baseAddress?.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count),
+                        timeout: left)
+            }
+            if connected {
                 setNoDelay(fd)
                 return .success(fd)
             }
@@ -97,12 +106,74 @@ extension Platform {
         return .failure(ConnectFailure(reason: lastError))
     }
 
+    /// One address of a name, copied out of `getaddrinfo`'s list.
+    package struct SocketAddress: Sendable {
+        package let family: Int32
+        package let socketType: Int32
+        package let protocolNumber: Int32
+        /// The `sockaddr` itself.
+        package let bytes: [UInt8]
+    }
+
+    /// The stream addresses of `host:port` by `getaddrinfo`; nil when the name does not resolve.
+    package static func lookUp(_ host: String, _ port: Int) -> [SocketAddress]? {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &list) == 0, list != nil else { return nil }
+        defer { freeaddrinfo(list) }
+        var addresses: [SocketAddress] = []
+        var cursor = list
+        while let info = cursor {
+            cursor = info.pointee.ai_next
+            guard let address = info.pointee.ai_addr else { continue }
+            let bytes = [UInt8](UnsafeRawBufferPointer(start: address, count: Int(info.pointee.ai_addrlen)))
+            addresses.append(SocketAddress(family: info.pointee.ai_family, socketType: info.pointee.ai_socktype,
+                                           protocolNumber: info.pointee.ai_protocol, bytes: bytes))
+        }
+        return addresses
+    }
+
+    /// `resolver(host, port)`, waited for `timeout` seconds at most. A lookup has no deadline of its own (a resolver
+    /// that does not answer holds `getaddrinfo` for its own timeouts, 10 s and more), so it runs as a job of its
+    /// own; one that overruns finishes on its thread later, and its answer is dropped.
+    private static func resolve(_ host: String, port: Int, timeout: Double,
+                                resolver: @escaping @Sendable (String, Int) -> [SocketAddress]?)
+        -> Result<[SocketAddress], ConnectFailure>
+    {
+        let lookup = LookupOutcome()
+        BlockingExecutor.shared.submit {
+            lookup.set(resolver(host, port))
+        }
+        guard lookup.done.wait(timeout: .now() + max(0.001, timeout)) == .success else {
+            return .failure(ConnectFailure(reason: "cannot resolve \(host): no answer within \(timeout) s"))
+        }
+        guard let addresses = lookup.value, !addresses.isEmpty else {
+            return .failure(ConnectFailure(reason: "cannot resolve \(host)"))
+        }
+        return .success(addresses)
+    }
+
+    /// What a lookup found, handed from its thread to the one waiting for it.
+    private final class LookupOutcome: Sendable {
+        let done = DispatchSemaphore(value: 0)
+        private let found = Mutex<[SocketAddress]?>(nil)
+
+        func set(_ addresses: [SocketAddress]?) {
+            found.withLock { $0 = addresses }
+            done.signal()
+        }
+
+        var value: [SocketAddress]? { found.withLock { $0 } }
+    }
+
     /// Why ``connect(host:port:timeout:)`` failed, for people.
     package struct ConnectFailure: Error, Sendable {
         package let reason: String
     }
 
-    private static func connect(_ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t,
+    private static func connect(_ fd: Int32, _ address: UnsafePointer<sockaddr>?, _ length: socklen_t,
                                 timeout: Double) -> Bool {
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
