@@ -52,6 +52,38 @@ struct RESPTests {
             do { _ = try CoordinationMode(parsing: bad) } catch { #expect(!"\(error)".contains("pw")) }
         }
     }
+
+    @Test("a '/', '?', '#' or '@' left unencoded in a Redis password: refused, quoting none of the URL, saying what to do",
+          arguments: [
+        "redis://default:12/secretpart@redis.example:6379/0", "redis://:pa/ss-secretpart@redis.example:6379/0",
+        "redis://u:12?secretpart@redis.example:6379/0", "redis://u:ab#secretpart@redis.example:6379/0",
+        "rediss://duvo:secret@part@redis.example/1", "redis://:secretpart@redis.example/db9x@",
+    ])
+    func unencodedPassword(url: String) {
+        do {
+            let endpoint = try RedisEndpoint(url: url)
+            Issue.record("parsed as \(endpoint)")
+        } catch {
+            let text = "\(error)"
+            #expect(text.hasSuffix("a '/', '?', '#' or '@' in the user or password must be percent-encoded "
+                + "(%2F, %3F, %23, %40)"), "\(text)")
+            // No 4-character stretch of what follows the scheme: no part of a password, nor what it spilled into.
+            guard let scheme = url.range(of: "://") else { return }
+            let rest = Array(url[scheme.upperBound...])
+            let quoted = (0...(rest.count - 4)).map { String(rest[$0..<($0 + 4)]) }.first { text.contains($0) }
+            #expect(quoted == nil, "\(text)")
+        }
+    }
+
+    @Test("the same URLs percent-encoded are read whole; a database that is not a number is refused without quoting it")
+    func encodedPassword() throws {
+        let endpoint = try RedisEndpoint(url: "redis://default:12%2Fsecret%3F%23%40part@redis.example:6379/0")
+        #expect(endpoint.password == "12/secret?#@part" && endpoint.user == "default")
+        #expect(endpoint.host == "redis.example" && endpoint.port == 6379 && endpoint.database == 0)
+        #expect(throws: RedisEndpointError(reason: "the database (the path after host:port) is not a number")) {
+            try RedisEndpoint(url: "redis://:pw@host/db9x")
+        }
+    }
 }
 
 /// A reply from a broken or hostile server fails with a short error naming its type, at once and without trapping,
