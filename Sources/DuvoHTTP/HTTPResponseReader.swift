@@ -1,5 +1,6 @@
 /// Reads one HTTP/1.1 response from bytes as they arrive: status line, headers, then a body framed by
-/// `Content-Length`, chunked transfer coding, or the end of the connection.
+/// `Content-Length`, chunked transfer coding, or the end of the connection. Interim (1xx) responses before it, such
+/// as `100 Continue` or `103 Early Hints`, are skipped.
 struct HTTPResponseReader {
     /// Why a response could not be read.
     struct InvalidResponse: Error {
@@ -18,22 +19,40 @@ struct HTTPResponseReader {
     static let longSizeLine = "chunk size line too long"
     /// What is said of an answer over ``maxBodyBytes``.
     static let tooLarge = "the answer is larger than \(maxBodyBytes >> 20) MiB"
+    /// The most interim (1xx) responses skipped before the final one: a server may send a few unasked, but not
+    /// keep a caller reading heads forever.
+    static let maxInterimResponses = 16
 
     private var bytes: [UInt8] = []
     private var head: (status: Int, headers: [String: String], bodyStart: Int, keepAlive: Bool)?
     /// A chunked body as far as it is decoded, and where in ``bytes`` the next chunk's size line starts (each byte
     /// is decoded once, however many reads the body takes).
     private var chunks: (decoded: [UInt8], next: Int)?
+    /// How many interim (1xx) responses were skipped.
+    private var interimResponses = 0
 
     mutating func append(_ chunk: some Collection<UInt8>) {
         bytes.append(contentsOf: chunk)
     }
 
     mutating func parse() -> Outcome {
-        if head == nil {
+        while head == nil {
             guard let end = headEnd() else { return bytes.count > 65_536 ? .invalid("headers too large") : .needMore }
             guard let parsed = parseHead(upTo: end) else { return .invalid("bad status line or header") }
-            head = parsed
+            if parsed.status == 101 {
+                // Nothing we send asks for another protocol: what follows would not be HTTP.
+                return .invalid("the server switched protocols (101 Switching Protocols), which was not asked for")
+            }
+            if (100..<200).contains(parsed.status) {
+                // An interim response has no body: the final response's head starts right after it.
+                interimResponses += 1
+                guard interimResponses <= Self.maxInterimResponses else {
+                    return .invalid("more than \(Self.maxInterimResponses) interim (1xx) responses")
+                }
+                bytes.removeSubrange(0..<parsed.bodyStart)
+            } else {
+                head = parsed
+            }
         }
         guard let head else { return .needMore }
         // The body's bytes on the wire, framing included, may exceed the limit by a quarter at most: chunk sizes and
@@ -61,7 +80,7 @@ struct HTTPResponseReader {
             return .complete(APIResponse(status: head.status, headers: head.headers,
                                          body: Array(body.prefix(length))), keepAlive: head.keepAlive)
         }
-        if head.status == 204 || head.status == 304 || (100..<200).contains(head.status) {
+        if head.status == 204 || head.status == 304 {
             return .complete(APIResponse(status: head.status, headers: head.headers, body: []), keepAlive: head.keepAlive)
         }
         // Delimited by the end of the connection.

@@ -133,6 +133,22 @@ struct CLIUsageTests {
         #expect(plain.status != 2 && !plain.stderr.contains("must not hold"), "no password: accepted; \(plain)")
     }
 
+    @Test("a coordination URL that cannot be used is a usage error naming where it came from and no part of its password")
+    func unusableCoordinationURL() async throws {
+        let url = "redis://default:12/secretpart@redis.example:6379/0"
+        let key = ["DUVO_API_KEY": "dv_usage_test_key", "DUVO_BASE_URL": "http://127.0.0.1:1", "DUVO_TIMEOUT": "1"]
+        let fromVariable = try await cli.runs(["list"], environment: key.merging(["DUVO_COORDINATION": url]) { $1 })
+        #expect(fromVariable.status == 2, "\(fromVariable)")
+        #expect(fromVariable.stderr.contains("DUVO_COORDINATION: the coordination URL is not usable: a '/', '?', '#' "
+            + "or '@' in the user or password must be percent-encoded (%2F, %3F, %23, %40)"), "\(fromVariable)")
+        #expect(!fromVariable.stderr.contains("secret") && !fromVariable.stderr.contains("part@"), "\(fromVariable)")
+        let fromOption = try await cli.runs(["list", "--coordination", "redis://127.0.0.1:1/x"],
+                                            environment: key.merging(["DUVO_COORDINATION": "local"]) { $1 })
+        #expect(fromOption.status == 2, "\(fromOption)")
+        #expect(fromOption.stderr.contains("option '--coordination': the coordination URL is not usable"),
+                "\(fromOption)")
+    }
+
     @Test("'duvo runs respond --help' reads exactly as documented (the whole text, as argument-parser's AssertHelp)")
     func respondHelpText() async throws {
         try await Self.assertHelp(["runs", "respond", "--help"], equals: """

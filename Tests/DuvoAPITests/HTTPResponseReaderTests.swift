@@ -105,3 +105,55 @@ struct HTTPResponseReaderTests {
         }
     }
 }
+
+extension HTTPResponseReaderTests {
+    @Test("interim responses (103 Early Hints, 100 Continue) before the final one are skipped, however the bytes arrive",
+          arguments: [1, 3, 1000])
+    func interimResponses(chunk: Int) throws {
+        let final = try #require(read("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
+            + "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n{\"a\":1}", chunk: chunk))
+        #expect(final.0.status == 200)
+        #expect(String(decoding: final.0.body, as: UTF8.self) == "{\"a\":1}")
+        #expect(final.0.headers["link"] == nil, "the final response's headers only")
+        #expect(final.1)
+    }
+
+    @Test("101 Switching Protocols, never asked for, is an error naming it")
+    func switchingProtocols() {
+        let read = outcome("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\nHTTP/1.1 200 OK\r\n"
+            + "Content-Length: 2\r\n\r\n{}")
+        guard case .invalid(let reason) = read, reason.contains("101 Switching Protocols") else {
+            Issue.record("101 read as \(read)")
+            return
+        }
+    }
+
+    @Test("interim responses are bounded: 16 are skipped, a 17th is an error; each head has the 64 KiB limit")
+    func interimResponsesAreBounded() {
+        let interim = String(repeating: "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n", count: 16)
+        let final = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+        guard case .complete(let response, _) = outcome(interim + final), response.status == 200 else {
+            Issue.record("16 interim responses were not skipped")
+            return
+        }
+        let tooMany = outcome(interim + "HTTP/1.1 100 Continue\r\n\r\n" + final)
+        guard case .invalid(let reason) = tooMany, reason.contains("more than 16 interim (1xx) responses") else {
+            Issue.record("a 17th interim response was read as \(tooMany)")
+            return
+        }
+        // Two heads of 40 KiB each are read; one of 70 KiB after an interim response is refused.
+        let link = "Link: " + String(repeating: "a", count: 40_000) + "\r\n"
+        guard case .complete = outcome("HTTP/1.1 103 Early Hints\r\n" + link + "\r\nHTTP/1.1 200 OK\r\n" + link
+            + "Content-Length: 2\r\n\r\n{}")
+        else {
+            Issue.record("two heads within the limit each were refused together")
+            return
+        }
+        guard case .invalid("headers too large") = outcome("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nLink: "
+            + String(repeating: "a", count: 70_000))
+        else {
+            Issue.record("a final head over the limit was waited for")
+            return
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import Diagnostics
+import Foundation
 @testable import KeyCoordination
 import Testing
 import TestSupport
@@ -48,6 +50,38 @@ struct RESPTests {
         for bad in ["http://x", "redis://:pw@host/db9x", "redis://"] {
             #expect(throws: RedisEndpointError.self) { try CoordinationMode(parsing: bad) }
             do { _ = try CoordinationMode(parsing: bad) } catch { #expect(!"\(error)".contains("pw")) }
+        }
+    }
+
+    @Test("a '/', '?', '#' or '@' left unencoded in a Redis password: refused, quoting none of the URL, saying what to do",
+          arguments: [
+        "redis://default:12/secretpart@redis.example:6379/0", "redis://:pa/ss-secretpart@redis.example:6379/0",
+        "redis://u:12?secretpart@redis.example:6379/0", "redis://u:ab#secretpart@redis.example:6379/0",
+        "rediss://duvo:secret@part@redis.example/1", "redis://:secretpart@redis.example/db9x@",
+    ])
+    func unencodedPassword(url: String) {
+        do {
+            let endpoint = try RedisEndpoint(url: url)
+            Issue.record("parsed as \(endpoint)")
+        } catch {
+            let text = "\(error)"
+            #expect(text.hasSuffix("a '/', '?', '#' or '@' in the user or password must be percent-encoded "
+                + "(%2F, %3F, %23, %40)"), "\(text)")
+            // No 4-character stretch of what follows the scheme: no part of a password, nor what it spilled into.
+            guard let scheme = url.range(of: "://") else { return }
+            let rest = Array(url[scheme.upperBound...])
+            let quoted = (0...(rest.count - 4)).map { String(rest[$0..<($0 + 4)]) }.first { text.contains($0) }
+            #expect(quoted == nil, "\(text)")
+        }
+    }
+
+    @Test("the same URLs percent-encoded are read whole; a database that is not a number is refused without quoting it")
+    func encodedPassword() throws {
+        let endpoint = try RedisEndpoint(url: "redis://default:12%2Fsecret%3F%23%40part@redis.example:6379/0")
+        #expect(endpoint.password == "12/secret?#@part" && endpoint.user == "default")
+        #expect(endpoint.host == "redis.example" && endpoint.port == 6379 && endpoint.database == 0)
+        #expect(throws: RedisEndpointError(reason: "the database (the path after host:port) is not a number")) {
+            try RedisEndpoint(url: "redis://:pw@host/db9x")
         }
     }
 }
@@ -262,5 +296,82 @@ extension RESPClientHostileTests {
             sleeper.cancel()
             await #expect(throws: CancellationError.self) { try await sleeper.value }
         }
+    }
+}
+
+/// A Redis (or something on its port) that quotes the password back in its errors: what the user is shown (the
+/// warning logged when coordination falls back, the event bus's reason) holds none of it, however long it is or
+/// whatever its characters.
+@Suite("A Redis that echoes the password", .serialized, .timeLimit(.minutes(1)))
+struct RESPEchoedPasswordTests {
+    static let passwords = [
+        "Zq8vLk2pWx7rTn4mHb6cJd9fRg3sYp5tUa1eKw0oMi",  // 42 characters: more than an error code's 32
+        "päss-wörd-ünïcode-sécret-4217",  // non-ASCII: shown as `?` once made printable
+        "hunter2-correct horse-battery staple",  // a space: the first word alone would be an error code
+    ]
+
+    /// `password` with every byte but letters and digits percent-encoded, as a URL carries it.
+    private static func encoded(_ password: String) -> String {
+        password.utf8.map { byte in
+            let character = Character(Unicode.Scalar(byte))
+            return byte < 128 && (character.isLetter || character.isNumber)
+                ? String(character) : "%" + String(byte, radix: 16, uppercase: true)
+        }.joined()
+    }
+
+    /// The first 8-character stretch of `password` (or of its printable form, non-ASCII as `?`) found in `text`.
+    private static func leak(of password: String, in text: String) -> String? {
+        let printable = String(password.unicodeScalars.map { $0.isASCII ? Character($0) : "?" })
+        for form in [Array(password), Array(printable)] where form.count >= 8 {
+            for start in 0...(form.count - 8) where text.contains(String(form[start..<(start + 8)])) {
+                return String(form[start..<(start + 8)])
+            }
+        }
+        return nil
+    }
+
+    /// What a process on a Redis that answers `replies` logs when its budget falls back, and the reason its event
+    /// bus gives; the coordination URL has `password` (and database 1, so a `SELECT` follows `AUTH`).
+    private func shown(password: String, replies: [String]) async throws -> (log: String, bus: String) {
+        let server = try HostileRedisServer(reply: .each(replies.map { Array($0.utf8) }))
+        defer { server.stop() }
+        let mode = try CoordinationMode(parsing: "redis://:\(Self.encoded(password))@127.0.0.1:\(server.port)/1")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("duvo-echo-\(UUID().uuidString)")
+        let environment = ["DUVO_RUNTIME_DIR": directory.path]
+        let log = try LogCapture()
+        let logger = Logger(label: "test", level: .warning, fd: log.fd)
+        let coordination = try Coordination.make(mode: mode, secret: "dv_key", baseURL: "http://x",
+                                                 environment: environment, logger: logger)
+        try await RateBudget(limit: 100, store: coordination.budgetStore).acquire()
+        let bus = try #require(try Coordination.eventBus(mode: mode, secret: "dv_key", environment: environment,
+                                                         logger: logger))
+        let subscription = try bus.subscribe()
+        defer { subscription.cancel() }
+        let health = await StreamCollector(subscription.health).wait(for: 1)
+        guard case .unavailable(let reason)? = health.first else {
+            Issue.record("the bus did not fail: \(health)")
+            return (log.text, "")
+        }
+        return (log.text, reason)
+    }
+
+    @Test("an AUTH error that starts with the password shows none of it: the error code is redacted",
+          arguments: passwords)
+    func authError(password: String) async throws {
+        let (log, bus) = try await shown(password: password, replies: ["-\(password) is not accepted\r\n"])
+        for text in [log, bus] {
+            #expect(text.contains("authentication failed ([redacted])"), "\(text)")
+            #expect(Self.leak(of: password, in: text) == nil, "\(text)")
+        }
+    }
+
+    @Test("a SELECT or SUBSCRIBE error that quotes the password shows none of it, only that it was redacted",
+          arguments: passwords)
+    func laterError(password: String) async throws {
+        let (log, bus) = try await shown(password: password,
+                                         replies: ["+OK\r\n", "-ERR \(password) is not accepted\r\n"])
+        #expect(log.contains("cannot select database 1: ERR [redacted] is not accepted"), "\(log)")
+        #expect(bus.contains("an error (ERR [redacted] is not accepted)"), "\(bus)")
+        for text in [log, bus] { #expect(Self.leak(of: password, in: text) == nil, "\(text)") }
     }
 }

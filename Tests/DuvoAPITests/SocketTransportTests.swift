@@ -72,3 +72,42 @@ struct SocketTransportTests {
         #expect(await call.value == "\(TransportError.timedOut)")
     }
 }
+
+@Suite("Interim responses over a socket")
+struct InterimResponseTransportTests {
+    /// The answer to one `method` call through `transport`, from a server that sends `interim` first, each in a
+    /// write of its own (so the reader gets them as separate reads), then a 200 with a JSON body.
+    func answer(_ transport: some HTTPTransport, method: String, interim: [String]) async throws -> APIResponse {
+        let listener = try LoopbackListener()
+        let url = try #require(URL(string: "http://127.0.0.1:\(listener.port)/v2/runs"))
+        async let served = listener.acceptRequest()
+        async let answer = transport.send(method: method, url: url, headers: [:],
+                                          body: method == "POST" ? Array("{}".utf8) : nil, timeout: 10)
+        let (connection, _) = await served
+        for head in interim {
+            let bytes = Array(head.utf8)
+            _ = bytes.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        LoopbackListener.answer(connection, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 13\r\n\r\n{\"id\":\"run1\"}")
+        return try await answer
+    }
+
+    @Test("a 103 Early Hints or two 100 Continue before the 200 are skipped: the caller gets the 200 and its body",
+          arguments: ["socket", "curl"])
+    func interimThenFinal(transport: String) async throws {
+        let interims = [["HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"],
+                        ["HTTP/1.1 100 Continue\r\n\r\n", "HTTP/1.1 100 Continue\r\n\r\n"]]
+        for method in ["GET", "POST"] {
+            for interim in interims {
+                let response = transport == "socket"
+                    ? try await answer(SocketHTTPTransport(), method: method, interim: interim)
+                    : try await answer(CurlTransport(), method: method, interim: interim)
+                #expect(response.status == 200, "\(method) after \(interim)")
+                #expect(String(decoding: response.body, as: UTF8.self) == "{\"id\":\"run1\"}")
+                #expect(response.headers["link"] == nil)
+            }
+        }
+    }
+}

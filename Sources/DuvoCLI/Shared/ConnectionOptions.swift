@@ -355,7 +355,9 @@ package enum ConnectionOptions {
         -> CoordinationMode
     {
         var text = parsed.value("coordination")
-        var source = "option '--coordination'"
+        // The variable fills the option when it is not written (the parser's rule for every option's variable).
+        var source = parsed.isWritten("coordination") || (environment["DUVO_COORDINATION"] ?? "").isEmpty
+            ? "option '--coordination'" : "DUVO_COORDINATION"
         if !parsed.isWritten("coordination"), let path = environment["DUVO_COORDINATION_FILE"], !path.isEmpty {
             source = "DUVO_COORDINATION_FILE '\(path)'"
             guard let contents = FileManager.default.contents(atPath: path) else {

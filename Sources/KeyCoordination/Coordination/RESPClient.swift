@@ -75,7 +75,7 @@ package final class RESPClient: Sendable {
         if let password = endpoint.password {
             let auth = [endpoint.user, password].compactMap { $0 }
             if case .error(let message) = try exchange(connection, ["AUTH"] + auth, deadline: deadline) {
-                let code = RESPValue.printable(String(message.prefix { $0 != " " }), limit: 32)
+                let code = RESPValue.errorCode(message)
                 throw failure("authentication failed (\(code)); check the user and password of the coordination "
                     + "URL")
             }

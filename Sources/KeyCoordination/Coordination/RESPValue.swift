@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// One reply of a Redis server in RESP2.
 package enum RESPValue: Sendable, Hashable {
     /// `+OK`
@@ -35,13 +37,21 @@ package enum RESPValue: Sendable, Hashable {
         }
     }
 
-    /// The first `limit` characters of `text` with anything but printable ASCII replaced by `?`.
+    /// Text from the server as it may be shown: every registered secret replaced, then the first `limit` characters
+    /// with anything but printable ASCII replaced by `?`. Redacted first because a server may echo the password (in
+    /// an `AUTH` error, say), and a cut or a `?` would leave a part the redactor no longer recognises.
     static func printable(_ text: String, limit: Int) -> String {
         var result = ""
-        for scalar in text.unicodeScalars.prefix(limit) {
+        for scalar in SecretRedactor.redact(text).unicodeScalars.prefix(limit) {
             result.unicodeScalars.append((32..<127).contains(scalar.value) ? scalar : "?")
         }
         return result
+    }
+
+    /// An error reply's code (its first word, e.g. `WRONGPASS`), as it may be shown: taken after redaction, so a
+    /// password with a space in it, echoed first, is not cut into words the redactor cannot match.
+    static func errorCode(_ message: String) -> String {
+        printable(String(SecretRedactor.redact(message).prefix { $0 != " " }), limit: 32)
     }
 
     /// A command as RESP: an array of bulk strings.

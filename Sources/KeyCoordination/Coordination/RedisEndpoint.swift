@@ -14,8 +14,10 @@ package struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
     package let password: String?
 
     /// Parses a `redis://` or `rediss://` URL.
-    /// - Throws: ``RedisEndpointError`` naming what is wrong, without repeating the password.
+    /// - Throws: ``RedisEndpointError`` naming what is wrong, without repeating any part of the URL (a password with
+    ///   a `/` or `@` left unencoded spills into what would be the host, port or database).
     package init(url text: String) throws(RedisEndpointError) {
+        try Self.refuseUnencodedUserinfo(text)
         guard let components = URLComponents(string: text),
               let scheme = components.scheme?.lowercased(), scheme == "redis" || scheme == "rediss" else {
             throw RedisEndpointError(reason: "expected redis://host:port/db, or rediss:// for TLS")
@@ -32,7 +34,7 @@ package struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
             database = 0
         } else {
             guard let number = Int(path), number >= 0 else {
-                throw RedisEndpointError(reason: "the database '\(path)' is not a number")
+                throw RedisEndpointError(reason: "the database (the path after host:port) is not a number")
             }
             database = number
         }
@@ -44,6 +46,20 @@ package struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// The password as the URL spells it (also a secret to redact).
     package let percentEncodedPassword: String?
+
+    /// Refuses a URL with an `@` the userinfo cannot end at: a second `@` before the host, or one after a `/`, `?` or
+    /// `#` that ends the authority. Either means a user or password with such a character left unencoded, whose rest
+    /// would be taken for the host, port or database, and the password was not registered for redaction yet.
+    private static func refuseUnencodedUserinfo(_ text: String) throws(RedisEndpointError) {
+        guard let scheme = text.range(of: "://") else { return }
+        let rest = text[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        guard rest[..<authorityEnd].filter({ $0 == "@" }).count > 1 || rest[authorityEnd...].contains("@") else {
+            return
+        }
+        throw RedisEndpointError(reason: "a '/', '?', '#' or '@' in the user or password must be percent-encoded "
+            + "(%2F, %3F, %23, %40)")
+    }
 
     /// `redis://host:port/db` (or `rediss://`), with any credentials left out.
     package var description: String { "\(tls ? "rediss" : "redis")://\(host):\(port)/\(database)" }

@@ -117,7 +117,7 @@ private final class Subscriber: Sendable {
                 return "AUTH: \(error.text)"
             }
             if case .error(let message) = answer {
-                let code = RESPValue.printable(String(message.prefix { $0 != " " }), limit: 32)
+                let code = RESPValue.errorCode(message)
                 return "authentication failed (\(code)); check the user and password of the coordination URL"
             }
         }
