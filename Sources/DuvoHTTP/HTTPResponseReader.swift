@@ -65,9 +65,9 @@ struct HTTPResponseReader {
             switch outcome {
             case .none: return .needMore
             case .some(.failure(let error)): return .invalid(error.reason)
-            case .some(.success(let decoded)):
+            case .some(.success(let (decoded, end))):
                 return .complete(APIResponse(status: head.status, headers: head.headers, body: decoded),
-                                 keepAlive: head.keepAlive)
+                                 keepAlive: head.keepAlive && end == bytes.count)
             }
         }
         let body = bytes[head.bodyStart...]
@@ -77,8 +77,10 @@ struct HTTPResponseReader {
             }
             guard length <= Self.maxBodyBytes else { return .invalid(Self.tooLarge) }
             guard body.count >= length else { return .needMore }
+            // Bytes past the body belong to no request of ours: the connection is not used again.
             return .complete(APIResponse(status: head.status, headers: head.headers,
-                                         body: Array(body.prefix(length))), keepAlive: head.keepAlive)
+                                         body: Array(body.prefix(length))),
+                             keepAlive: head.keepAlive && body.count == length)
         }
         if head.status == 204 || head.status == 304 {
             return .complete(APIResponse(status: head.status, headers: head.headers, body: []), keepAlive: head.keepAlive)
@@ -131,10 +133,11 @@ struct HTTPResponseReader {
         return String(text[first...last])
     }
 
-    /// Decodes the complete chunks of `bytes` from `state.next` on into `state.decoded`: the whole body once the
-    /// last chunk is in, nil while more is needed. Every size is checked against ``maxBodyBytes`` before it is used.
+    /// Decodes the complete chunks of `bytes` from `state.next` on into `state.decoded`: the whole body, and where
+    /// the response ends (after the trailer section), once the last chunk and its trailers are in; nil while more is
+    /// needed. Every size is checked against ``maxBodyBytes`` before it is used.
     private static func dechunk(_ bytes: [UInt8], into state: inout (decoded: [UInt8], next: Int))
-        -> Result<[UInt8], InvalidResponse>?
+        -> Result<([UInt8], end: Int), InvalidResponse>?
     {
         while true {
             guard let lineEnd = bytes[state.next...].firstIndex(of: 13), lineEnd + 1 < bytes.endIndex else {
@@ -148,10 +151,27 @@ struct HTTPResponseReader {
             }
             guard size <= maxBodyBytes - state.decoded.count else { return .failure(InvalidResponse(reason: tooLarge)) }
             let dataStart = lineEnd + 2
-            if size == 0 { return bytes.count >= dataStart + 2 ? .success(state.decoded) : nil }
+            if size == 0 { return trailersEnd(bytes, from: dataStart).map { $0.map { (state.decoded, end: $0) } } }
             guard bytes.count >= dataStart + size + 2 else { return nil }
+            guard bytes[dataStart + size] == 13, bytes[dataStart + size + 1] == 10 else {
+                return .failure(InvalidResponse(reason: "a chunk is longer than its size"))
+            }
             state.decoded.append(contentsOf: bytes[dataStart..<(dataStart + size)])
             state.next = dataStart + size + 2
+        }
+    }
+
+    /// Where the trailer section that starts at `start` (header lines, then an empty line) ends; nil while it is
+    /// incomplete. Trailers are read past, not kept: nothing we ask for sends any.
+    private static func trailersEnd(_ bytes: [UInt8], from start: Int) -> Result<Int, InvalidResponse>? {
+        var lineStart = start
+        while true {
+            guard let lineEnd = bytes[lineStart...].firstIndex(of: 10) else {
+                return bytes.count - start > 65_536 ? .failure(InvalidResponse(reason: "trailers too large")) : nil
+            }
+            if lineEnd == lineStart || (lineEnd == lineStart + 1 && bytes[lineStart] == 13) { return .success(lineEnd + 1) }
+            guard lineEnd - start <= 65_536 else { return .failure(InvalidResponse(reason: "trailers too large")) }
+            lineStart = lineEnd + 1
         }
     }
 }

@@ -73,7 +73,11 @@ package enum SocketIO {
             let count = Platform.receive(fd: fd, into: buffer)
             if count < 0 && Platform.lastError == Platform.ErrorCode.interrupted { continue }
             if count < 0 && Platform.lastErrorIsWouldBlock { return .failure(.timedOut) }
-            if count <= 0 {
+            if count < 0 {
+                // A reset is no end of the body: whatever was read may be cut short.
+                return .failure(.connectionLost("the connection failed: \(Platform.lastErrorDescription())"))
+            }
+            if count == 0 {
                 if let response = reader.finishAtEndOfStream() {
                     return .success(Exchanged(response: response, keepAlive: false, receiveTimeout: receiveTimeout))
                 }

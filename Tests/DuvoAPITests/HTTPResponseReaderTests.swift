@@ -31,6 +31,43 @@ struct HTTPResponseReaderTests {
         #expect(!closed.1)
     }
 
+    @Test("bytes past a response are not left for the next: its connection is not reused", arguments: [1, 1000])
+    func bytesPastTheResponse(chunk: Int) throws {
+        let sized = try #require(read("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK\r\n", chunk: chunk))
+        #expect(String(decoding: sized.0.body, as: UTF8.self) == "{}")
+        if chunk > 2 { #expect(!sized.1, "extra bytes arrived with the body: not reused") }
+        let chunked = try #require(read(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\nHTTP/1.1", chunk: chunk))
+        #expect(String(decoding: chunked.0.body, as: UTF8.self) == "{}")
+        if chunk > 2 { #expect(!chunked.1) }
+    }
+
+    @Test("a chunked body's trailers are read to their end before the response is complete", arguments: [1, 3, 1000])
+    func trailers(chunk: Int) throws {
+        let text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nX-Checksum: abc\r\n"
+            + "X-More: 1\r\n\r\n"
+        let trailed = try #require(read(text, chunk: chunk))
+        #expect(String(decoding: trailed.0.body, as: UTF8.self) == "{}")
+        #expect(trailed.1, "every byte of the response was read: the connection can be reused")
+        var reader = HTTPResponseReader()
+        reader.append(Array(text.dropLast(2).utf8))
+        guard case .needMore = reader.parse() else {
+            Issue.record("complete before the trailer section's end: its rest would start the next response")
+            return
+        }
+    }
+
+    @Test("a chunk longer than its size is an error")
+    func chunkLongerThanItsSize() {
+        var reader = HTTPResponseReader()
+        reader.append(Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}}\r\n0\r\n\r\n".utf8))
+        guard case .invalid(let reason) = reader.parse() else {
+            Issue.record("expected invalid")
+            return
+        }
+        #expect(reason == "a chunk is longer than its size")
+    }
+
     @Test("a malformed status line is an error, not a hang")
     func malformed() {
         var reader = HTTPResponseReader()

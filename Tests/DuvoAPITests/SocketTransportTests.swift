@@ -111,3 +111,28 @@ struct InterimResponseTransportTests {
         }
     }
 }
+
+@Suite("A connection reset over a socket")
+struct ConnectionResetTransportTests {
+    @Test("an answer delimited by the end of the connection and cut by a reset is a lost connection, not a short body")
+    func resetIsNoEndOfBody() async throws {
+        let listener = try LoopbackListener()
+        let url = try #require(URL(string: "http://127.0.0.1:\(listener.port)/v2/runs/1"))
+        async let served = listener.acceptRequest()
+        async let answer = SocketHTTPTransport().send(method: "GET", url: url, headers: [:], body: nil, timeout: 10)
+        let (connection, _) = await served
+        let head = Array("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"id\":\"ru".utf8)
+        _ = head.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
+        try await Task.sleep(for: .milliseconds(100))
+        // SO_LINGER 0: closing sends a reset, not the end of the stream.
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close(connection)
+        do {
+            let response = try await answer
+            Issue.record("a cut answer passed for whole: \(String(decoding: response.body, as: UTF8.self))")
+        } catch {
+            #expect("\(error)".contains("connection"), "\(error)")
+        }
+    }
+}
