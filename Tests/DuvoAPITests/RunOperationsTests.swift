@@ -49,6 +49,33 @@ struct RunOperationsTests {
         #expect(transport.sentCount == 0)
     }
 
+    @Test("a listing's status names and since are checked before anything is sent: a 20 KB since or 3,000 statuses cost no request")
+    func listingFiltersCheckedFirst() async throws {
+        let transport = ScriptedTransport([])
+        let operations = Self.operations(transport, version: .v2)
+        let refusals: [(RunListFilter, String)] = [
+            (RunListFilter(since: String(repeating: "9", count: 20_000)), "since"),
+            (RunListFilter(since: "yesterday at noon"), "since"),
+            (RunListFilter(statuses: Array(repeating: "running", count: 3_000)), "status"),
+            (RunListFilter(statuses: ["running", "Bogus Status"]), "status"),
+            (RunListFilter(statuses: [""]), "status"),
+        ]
+        for (filter, field) in refusals {
+            let error = await Self.failure { () async throws(RunOperationError) in
+                try await operations.list(filter, teamID: "team-1")
+            }
+            guard case .invalidParameter(let message, field)? = error else {
+                Issue.record("\(filter) was not refused naming '\(field)': \(String(describing: error))")
+                continue
+            }
+            #expect(message.count < 200, "\(message)")
+        }
+        #expect(await Self.failure { () async throws(RunOperationError) in
+            try await operations.stats(agentID: nil, since: "not a time", teamID: "team-1")
+        }.map { if case .invalidParameter(_, "since") = $0 { true } else { false } } == true)
+        #expect(transport.sentCount == 0)
+    }
+
     @Test("an answer that does not fit the pending request is refused with the request, and nothing is posted")
     func respondChecksThePendingRequest() async throws {
         let read = #"{"run":{"id":"\#(Self.runID)","status":"waiting"},"pending_human_request":"#

@@ -185,6 +185,8 @@ package struct RunOperations: Sendable {
         async throws(RunOperationError) -> RunPage
     {
         try ParameterChecks.uuid(filter.agentID, field: "agent_id")
+        try ParameterChecks.statusNames(filter.statuses, field: "status")
+        try ParameterChecks.timestamp(filter.since, field: "since")
         try ParameterChecks.range(filter.limit, 1...Self.largestPage, field: "limit")
         try ParameterChecks.range(filter.offset, 0...Int.largestCount, field: "offset")
         try ParameterChecks.oneOf(filter.issueSeverity, ["critical", "medium", "low"], field: "issue_severity")
@@ -203,6 +205,7 @@ package struct RunOperations: Sendable {
         async throws(RunOperationError) -> RunStatistics
     {
         try ParameterChecks.uuid(agentID, field: "agent_id")
+        try ParameterChecks.timestamp(since, field: "since")
         try ParameterChecks.nonEmpty(teamID, field: "team_id")
         return try await duvo { () async throws(DuvoAPIError) in
             try await client.statistics(agentID: agentID, since: since, teamID: teamID)
