@@ -123,6 +123,20 @@ struct ConnectionConcurrencyTests {
         }
     }
 
+    @Test("a batch over the entry limit is refused whole with one -32600, and the next frame is served")
+    func batchOverTheLimit() async {
+        let harness = ConnectionHarness(router: .sample(), configuration: .init(maxBatchEntries: 3))
+        let entry = { (id: Int) in #"{"jsonrpc":"2.0","id":\#(id),"method":"get_data"}"# }
+        harness.send("[" + (1...4).map(entry).joined(separator: ",") + "]")
+        let refused = await harness.next()
+        #expect(refused?["id"] == .null)
+        #expect(refused?["error"]?["code"] == -32600)
+        #expect(refused?["error"]?["data"] == ["size": 4, "limit": 3])
+        harness.send("[" + (5...7).map(entry).joined(separator: ",") + "]")
+        #expect(await harness.next()?.arrayValue?.map { $0["id"] } == [5, 6, 7])
+        #expect(await harness.closeAndCollect().count == 2, "nothing was run for the refused batch")
+    }
+
     @Test("with maxInFlight 2 a third request is not started until one finishes, and a queued one can be cancelled")
     func inFlightCap() async {
         let started = AsyncQueue<String>()

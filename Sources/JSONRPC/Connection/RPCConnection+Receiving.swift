@@ -80,6 +80,16 @@ extension RPCConnection {
             await transmit(.errorResponse(id: .null, error: .invalidRequest("an empty batch")))
             return
         }
+        let limit = configuration.maxBatchEntries
+        guard elements.count <= limit else {
+            logger.warning("refused a batch of \(elements.count) entries (limit \(limit))")
+            let error = RPCError(
+                code: .invalidRequest,
+                message: "Invalid Request: a batch of \(elements.count) entries exceeds the limit of \(limit)",
+                data: ["size": .int(elements.count), "limit": .int(limit)])
+            await transmit(.errorResponse(id: .null, error: error))
+            return
+        }
         let batch = newToken()
         batches[batch] = BatchCollector(size: elements.count)
         for (index, element) in elements.enumerated() {
