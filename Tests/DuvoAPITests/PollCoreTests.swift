@@ -109,6 +109,32 @@ struct PollCoreTests {
         ])
     }
 
+    @Test("a second follow from an earlier offset, joining while the first's messages are read, gets its earlier messages before the end")
+    func laterFollowFromEarlierOffset() {
+        var script = CoreScript()
+        let runA = Fixture.runA
+        _ = script.step(.subscribed(id: 1, runID: runA, fromOffset: 2, messages: true, knownRun: nil), at: 0)
+        #expect(script.step(.tick, at: 0).sent == [.readRun(ticket: 1, runID: runA, priority: .status)])
+        var effects = script.step(.answered(.readRun(ticket: 1, runID: runA, priority: .status),
+                                            Fixture.read(runA, "completed")), at: 0.1)
+        let fromTwo = PollRequest.readMessages(ticket: 1, runID: runA, from: 2, limit: 100, priority: .status)
+        #expect(effects.sent == [fromTwo])
+        // The second follow joins while messages from 2 are being read.
+        _ = script.step(.subscribed(id: 2, runID: runA, fromOffset: 0, messages: true, knownRun: nil), at: 0.15)
+        effects = script.step(.answered(fromTwo, Fixture.messages(2..<4, total: 4)), at: 0.2)
+        let fromZero = PollRequest.readMessages(ticket: 1, runID: runA, from: 0, limit: 100, priority: .status)
+        #expect(effects.sent == [fromZero], "the same read goes on from the second follow's offset")
+        #expect(!effects.events(for: 2).contains { if case .ended = $0 { true } else { false } })
+        effects = script.step(.answered(fromZero, Fixture.messages(0..<4, total: 4)), at: 0.3)
+        #expect(effects.events(for: 2) == (0..<4).map { .message(index: $0, message: Fixture.message($0)) } + [
+            .status(status: "completed", previous: nil, run: Fixture.run(runA, "completed"), pendingHumanRequest: nil),
+            .ended(status: "completed", reason: .terminal, error: nil),
+        ])
+        #expect(effects.events(for: 1).suffix(1) == [.ended(status: "completed", reason: .terminal, error: nil)])
+        #expect(!effects.events(for: 1).contains { if case .message = $0 { true } else { false } },
+                "the first follow had its messages once")
+    }
+
     @Test("a follow from an offset gets only the messages from there; two follows of a run share its polls")
     func offsetsShareOnePoll() {
         var script = CoreScript()

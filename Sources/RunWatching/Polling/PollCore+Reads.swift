@@ -61,7 +61,10 @@ extension PollCore {
         case (.readMessages(let ticket, let runID, let from, _, let priority), .messages(let answer)):
             guard let inFlight = runs[runID]?.inFlight, inFlight.ticket == ticket else { return }
             recover(runID, now: now, effects: &effects)
+            // A follow from an earlier message may have joined while this page was read: the read goes on from its
+            // place (the other followers have had those messages) before the run's status can be reported.
             let more = deliver(answer.page, runID: runID, from: from, effects: &effects)
+                || (runs[runID]?.lowestWantedIndex).map { $0 < from } == true
             // The first page's `Date` is the one that tells whether the second of the last change was over.
             let pages: Int
             switch inFlight {
