@@ -292,6 +292,36 @@ struct PollCoreTests {
         ])
     }
 
+    @Test("under sweeps a run resumed while its last messages are fetched does not end when that fetch does")
+    func resumedDuringLastFetch() {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        _ = script.step(.tick, at: 0)
+        _ = script.step(.answered(.listPage(ticket: 1, offset: 0),
+                                  Fixture.listing([Fixture.run(Fixture.runA, "completed")])), at: 0.5)
+        let fetch = PollRequest.readMessages(ticket: 2, runID: Fixture.runA, from: 0, limit: 100, priority: .background)
+        #expect(script.step(.tick, at: 0.75).sent == [fetch])
+        // A message resumes the run (Duvo resumes a completed run) while the fetch waits its turn; the next sweep
+        // lists it running again.
+        var sweep: PollRequest?
+        var now = 1.0
+        while sweep == nil, now < 30 {
+            sweep = script.step(.tick, at: now).sent.first { if case .listPage = $0 { true } else { false } }
+            now += 0.25
+        }
+        guard let listing = sweep else {
+            Issue.record("no sweep came")
+            return
+        }
+        let resumed = script.step(.answered(listing, Fixture.listing([
+            Fixture.run(Fixture.runA, "running", updatedAt: "2026-05-18T09:31:00Z")])), at: now)
+        #expect(resumed.events(for: 1).contains { if case .status("running", _, _, _) = $0 { true } else { false } })
+        let fetched = script.step(.answered(fetch, Fixture.messages(0..<2, total: 2)), at: now + 0.1)
+        #expect(!fetched.events(for: 1).contains { if case .ended = $0 { true } else { false } },
+                "the run is running: its follow goes on")
+        #expect(script.core.watched(Fixture.runA) != nil)
+    }
+
     @Test("messages fetched before their second was over are fetched once more after it; the answer's Date saying it was over spares that", arguments: [false, true])
     func confirmingFetch(secondWasOver: Bool) {
         var script = CoreScript(canListRuns: true, sweepThreshold: 1)

@@ -191,10 +191,11 @@ extension PollCore {
         else { return }
         current.settle()
         current.resetFailures()
-        if let terminal {
-            // Nothing is written after a terminal status: this fetch had every message.
+        if terminal != nil, let ending = current.endingStatus {
+            // Nothing is written after a terminal status: this fetch had every message. (A run a sweep saw resumed
+            // meanwhile, by a new message, is no longer ending: its follow goes on.)
             runs[runID] = current
-            end(runID, status: terminal, reason: .terminal, error: nil, effects: &effects)
+            end(runID, status: ending, reason: .terminal, error: nil, effects: &effects)
             return
         }
         scheduleConfirmation(&current, updatedAt: news.updatedAt, serverDate: serverDate,
