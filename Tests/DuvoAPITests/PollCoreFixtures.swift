@@ -15,9 +15,10 @@ struct CoreScript {
     /// A core with the default intervals; `canListRuns` turns team-wide sweeps on from `sweepThreshold` runs.
     /// `sharedSweeps`: sweeps are shared with other processes (coordination on).
     init(canListRuns: Bool = false, sweepThreshold: Int = 3, pageSize: Int = 100, rateLimit: Int = 300,
-         sharedSweeps: Bool = false, webhooks: Bool = false) {
+         sharedSweeps: Bool = false, webhooks: Bool = false, maxSweepPages: Int = PollTuning().maxSweepPages) {
         var tuning = PollTuning()
         tuning.sweepThreshold = sweepThreshold
+        tuning.maxSweepPages = maxSweepPages
         core = PollCore(tuning: tuning, canListRuns: canListRuns, pageSize: pageSize, rateLimit: rateLimit,
                         sharedSweeps: sharedSweeps, webhooks: webhooks)
     }

@@ -292,6 +292,35 @@ struct PollCoreTests {
         ])
     }
 
+    @Test("a sweep cut short by the page cap before what earlier sweeps saw reads each watched run once: changes in the gap are not lost")
+    func sweepCutShort() {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1, maxSweepPages: 1)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0, messages: false)
+        _ = script.step(.tick, at: 0)
+        _ = script.step(.answered(.listPage(ticket: 1, offset: 0),
+                                  Fixture.listing([Fixture.run(Fixture.runA, "running")])), at: 0.5)
+        // Before the next sweep, 100 other runs of the team change after run A completed (at 09:30:30): the sweep's
+        // one page holds only them.
+        var sweep: PollRequest?
+        var now = 1.0
+        while sweep == nil, now < 30 {
+            sweep = script.step(.tick, at: now).sent.first { if case .listPage = $0 { true } else { false } }
+            now += 0.25
+        }
+        guard let listing = sweep else {
+            Issue.record("no second sweep came")
+            return
+        }
+        let others = (0..<100).map { index in
+            Fixture.run(String(format: "00000000-0000-4000-8000-%012d", index), "running",
+                        updatedAt: "2026-05-18T09:31:\(String(format: "%02d", 59 - index % 60))Z")
+        }
+        _ = script.step(.answered(listing, Fixture.listing(others, total: 101)), at: now)
+        let next = script.step(.tick, at: now + 0.25).sent
+        #expect(next.contains(.readRun(ticket: 3, runID: Fixture.runA, priority: .status)),
+                "run A is read: its change may be in the part the cut sweep did not reach (\(next))")
+    }
+
     @Test("under sweeps a run resumed while its last messages are fetched does not end when that fetch does")
     func resumedDuringLastFetch() {
         var script = CoreScript(canListRuns: true, sweepThreshold: 1)

@@ -39,15 +39,15 @@ extension PollCore {
             effects.append(.send(.listPage(ticket: ticket, offset: pass.offset)))
             return
         }
-        if pass.catchUp {
-            // The publications read since keep the floor; a catch-up cut short by the page cap leaves changes unseen.
-            if !reachedSeen { readEveryRunOnce(now: now) }
-        } else {
-            // Stopped by the page cap before reaching what was seen: the next sweep starts where this one stopped.
-            sweep.highWater = reachedSeen ? pass.newest : (pass.oldestListed ?? pass.floor)
-            if !reachedSeen {
-                effects.append(.log(.debug, "sweep stopped after \(pass.pages) pages; the next one goes on from there"))
-            }
+        // Stopped by the page cap before reaching what was seen: the changes between are in no listing (the next
+        // sweep starts from the top again), so each watched run is read once, and the next sweep goes on from here.
+        if !reachedSeen {
+            readEveryRunOnce(now: now)
+            effects.append(.log(.debug, "sweep stopped after \(pass.pages) pages; each watched run is read once"))
+        }
+        if !pass.catchUp {
+            // (A catch-up keeps the floor of the publications read since.)
+            sweep.highWater = reachedSeen ? pass.newest : (pass.newest ?? pass.floor)
         }
         sweep.recentlyListed = sweep.recentlyListed.filter { $0.value.at >= now - tuning.listingMemory }
         for (runID, run) in runs where run.stall?.bySweeps == true {
