@@ -126,7 +126,7 @@ package actor RateBudget {
     }
 
     /// Takes the server's own count into account when it sends one: when it says nothing remains, wait for its reset.
-    /// Nothing depends on it: Duvo's documents promise only the limit and 429 with Retry-After.
+    /// Nothing depends on it: Duvo's documents state only the limit (300 a minute), not these headers.
     package func observe(remaining: Int?, resetSeconds: Double?) async {
         guard let remaining, remaining <= 0, let resetSeconds else { return }
         await penalize(retryAfter: resetSeconds)
