@@ -67,6 +67,26 @@ struct FollowTests {
         #expect(ended["params"]?["reason"] == "unfollowed")
     }
 
+    @Test("past the most follows at once, runs/follow is -31011 naming the limit, and it follows again once one ends")
+    func tooManyFollows() async throws {
+        let bridge = try startInProcess { $0.maxFollows = 2 }
+        let started = try await bridge.call("runs/start", ["agent_id": .string(try bridge.agentID("approval"))])
+        let runID = started.runID
+        var subscriptions: [String] = []
+        for _ in 0..<2 {
+            let followed = try await bridge.call("runs/follow", ["run_id": .string(runID)])
+            subscriptions.append(try #require(followed["subscription"]?.stringValue))
+        }
+        let refused = try await bridge.request("runs/follow", ["run_id": .string(runID)])
+        #expect(refused["error"]?["code"] == -31011)
+        #expect(refused["error"]?["data"] == ["limit": 2])
+        #expect(refused["error"]?["message"]?.stringValue?.contains("runs/unfollow") == true)
+        _ = try await bridge.call("runs/unfollow", ["subscription": .string(subscriptions[0])])
+        let again = try await bridge.call("runs/follow", ["run_id": .string(runID)])
+        #expect(again["subscription"]?.stringValue != nil)
+        _ = try await bridge.call("runs/stop", ["run_id": .string(runID)])
+    }
+
     @Test("following an unknown run is an error answer, not a subscription")
     func unknownRun() async throws {
         let bridge = try startInProcess()

@@ -20,6 +20,8 @@ package final class InProcessBridge: RPCPeer {
     package struct Setup: Sendable {
         package var speed: Double = 50
         package var pollScale: Double = 0.05
+        /// The most follows the server holds at once (``PollTuning/maxFollows``).
+        package var maxFollows = PollTuning().maxFollows
         package var apiVersion: APIVersion = .v2
         /// The keys the simulator accepts, as `duvo sim --api-key` takes them (`KEY` or `KEY:TEAM1,TEAM2`); by
         /// default one drawn at random.
@@ -45,6 +47,13 @@ package final class InProcessBridge: RPCPeer {
         package var upstream: String?
 
         package init() {}
+
+        /// The server's polling: faster by ``pollScale``, bounded by ``maxFollows``.
+        var tuning: PollTuning {
+            var tuning = PollTuning(scale: pollScale)
+            tuning.maxFollows = maxFollows
+            return tuning
+        }
     }
 
     package let log: FrameLog
@@ -85,7 +94,7 @@ package final class InProcessBridge: RPCPeer {
         let (transport, client) = InMemoryTransport.pair(framing: setup.framing)
         let server = BridgeServer(transport: transport,
                                   client: DuvoClient(configuration: configuration, logger: logger), coordination: .off,
-                                  tuning: PollTuning(scale: setup.pollScale), mcp: setup.mcp,
+                                  tuning: setup.tuning, mcp: setup.mcp,
                                   configuration: setup.connection, logger: logger)
         let log = FrameLog(framing: setup.framing)
         self.log = log

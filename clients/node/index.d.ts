@@ -427,6 +427,8 @@ export declare class NetworkError extends UpstreamError {}
 export declare class UpstreamTimeout extends UpstreamError {}
 export declare class NotConfigured extends DuvoError {}
 export declare class Unsupported extends DuvoError {}
+/** -31011: the bridge follows as many runs as it may at once (`data.limit`); unfollow some first. */
+export declare class TooManyFollows extends DuvoError {}
 
 /** The duvo process exited or closed its output. */
 export declare class BridgeClosed extends Error {

@@ -71,6 +71,8 @@ export class NetworkError extends errorClass(-31007, UpstreamError) {}
 export class UpstreamTimeout extends errorClass(-31008, UpstreamError) {}
 export class NotConfigured extends errorClass(-31009) {}
 export class Unsupported extends errorClass(-31010) {}
+/** -31011: the bridge follows as many runs as it may at once (`data.limit`); unfollow some first. */
+export class TooManyFollows extends errorClass(-31011) {}
 
 /** The `duvo` process exited or closed its output: no answer will come. */
 export class BridgeClosed extends Error {
@@ -85,7 +87,7 @@ const ERROR_CLASSES = new Map(
   [
     ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, Cancelled, UpstreamError, Unauthorized,
     Forbidden, NotFound, Rejected, RateLimited, UpstreamUnavailable, NetworkError, UpstreamTimeout, NotConfigured,
-    Unsupported,
+    Unsupported, TooManyFollows,
   ].map((cls) => [cls.code, cls]),
 );
 

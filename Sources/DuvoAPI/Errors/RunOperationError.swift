@@ -7,6 +7,8 @@ package enum RunOperationError: Error, Sendable, Equatable {
     case duvo(DuvoAPIError)
     /// Nothing is pending, or the answer does not fit the pending request (carried, to explain what would).
     case doesNotFit(HumanResponseError, request: HumanRequest?)
+    /// The process follows `limit` runs already (follows, task streams and CLI follows together): the most at once.
+    case tooManyFollows(limit: Int)
 
     /// An id that is not a UUID, as a parameter error naming its field.
     package init(_ invalid: InvalidID) {

@@ -13,6 +13,8 @@ public enum BridgeFailure: Error, Sendable {
     case duvo(DuvoAPIError)
     /// The answer does not fit the run's pending human request, or nothing is pending.
     case doesNotFit(HumanResponseError)
+    /// The process follows as many runs as it may at once.
+    case tooManyFollows(limit: Int)
     /// The bridge itself failed (a bug); the text must hold no outside text.
     case `internal`(String)
 }
@@ -24,6 +26,7 @@ extension BridgeFailure {
         case .invalidParameter(let message, let field): self = .invalidParams(message, field: field)
         case .duvo(let error): self = .duvo(error)
         case .doesNotFit(let mismatch, _): self = .doesNotFit(mismatch)
+        case .tooManyFollows(let limit): self = .tooManyFollows(limit: limit)
         }
     }
 }

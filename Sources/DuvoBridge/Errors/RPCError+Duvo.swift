@@ -9,6 +9,11 @@ extension RPCError {
         case .invalidParams(let message, let field): self = .invalidParams(message, field: field)
         case .doesNotFit(let mismatch): self = .invalidParams(mismatch.message, field: mismatch.field)
         case .internal(let message): self = .internalError(message)
+        case .tooManyFollows(let limit):
+            self.init(code: .tooManyFollows,
+                      message: "Too many follows: this process follows \(limit) runs already, the most at once; end "
+                        + "some with runs/unfollow (or wait for their runs to end)",
+                      data: ["limit": .int(limit)])
         case .duvo(let error): self.init(code: Self.code(for: error), message: error.message, data: Self.data(for: error))
         }
     }

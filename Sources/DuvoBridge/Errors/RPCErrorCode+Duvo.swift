@@ -1,6 +1,6 @@
 import JSONRPC
 
-/// The bridge's own error codes, in -31000..-31010: outside -32768..-32000, which JSON-RPC reserves (and within it MCP and LSP).
+/// The bridge's own error codes, in -31000..-31011: outside -32768..-32000, which JSON-RPC reserves (and within it MCP and LSP).
 extension RPCErrorCode {
     /// Duvo answered with an HTTP status no other code covers.
     public static let upstreamError = RPCErrorCode(rawValue: -31000)
@@ -24,4 +24,6 @@ extension RPCErrorCode {
     public static let notConfigured = RPCErrorCode(rawValue: -31009)
     /// The method needs another API version (e.g. listing runs on v1).
     public static let unsupported = RPCErrorCode(rawValue: -31010)
+    /// This process already follows as many runs as it may at once; end some follows first.
+    public static let tooManyFollows = RPCErrorCode(rawValue: -31011)
 }

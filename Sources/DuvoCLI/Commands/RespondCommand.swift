@@ -47,7 +47,7 @@ enum RespondCommand: RunsSubcommand {
                 approved: approve ? true : (deny ? false : nil), answers: answerValues.isEmpty ? nil : answers)
         } catch {
             switch error {
-            case .duvo, .invalidParameter:
+            case .duvo, .invalidParameter, .tooManyFollows:
                 throw invocation.cliFailure(error)
             case .doesNotFit(.nothingPending(let status), _):
                 throw CLIFailure("run \(runID) has no pending human request (status: \(status)); nothing to respond to",

@@ -24,7 +24,7 @@ extension ExitCode {
             switch failure {
             case .invalidParameter: self = .usage
             case .duvo(let error): self = ExitCode(error)
-            case .doesNotFit: self = .refused
+            case .doesNotFit, .tooManyFollows: self = .refused
             }
         case is CancellationError: self = .interrupted
         default: self = .refused

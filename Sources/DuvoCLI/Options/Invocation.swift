@@ -73,6 +73,8 @@ final class Invocation: Sendable {
             return error
         case .doesNotFit(let mismatch, _):
             return CLIFailure(mismatch.message, exitCode: .refused)
+        case .tooManyFollows(let limit):
+            return CLIFailure("this process follows \(limit) runs already, the most at once", exitCode: .refused)
         }
     }
 

@@ -58,6 +58,8 @@ struct HumanRequestPrompt: Sendable {
                 console.error(RespondCommand.message(for: mismatch, request: pending))
             case .invalidParameter(let message, _):
                 console.error(message)
+            case .tooManyFollows(let limit):
+                console.error("this process follows \(limit) runs already, the most at once")
             }
             return left(runID)
         }

@@ -28,6 +28,8 @@ extension ToolResult {
             sentence = "Duvo's rate limit is exhausted; wait\(wait) before calling again."
         case .upstreamUnavailable, .networkError, .timeout, .upstreamError:
             sentence = "This is likely temporary: try again in a moment."
+        case .tooManyFollows:
+            sentence = "Wait for some of the runs being watched to end, then call again."
         case .notConfigured, .unauthorized, .forbidden:
             sentence = "The server's configuration must be fixed by a person; calling again will not help."
         default:

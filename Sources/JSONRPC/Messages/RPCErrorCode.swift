@@ -2,7 +2,7 @@
 ///
 /// This library defines only the codes of JSON-RPC 2.0 itself and the one LSP code it produces (-32800). The range
 /// -32768...-32000 is reserved by JSON-RPC (and MCP uses -32020...-32099), so the Duvo bridge's own codes live in
-/// -31000...-31010; do not define LSP's -32001 or -32002 here.
+/// -31000...-31011; do not define LSP's -32001 or -32002 here.
 public struct RPCErrorCode: RawRepresentable, Codable, Hashable, Sendable {
     /// The integer sent on the wire.
     public let rawValue: Int

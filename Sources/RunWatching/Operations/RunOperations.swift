@@ -241,8 +241,13 @@ package struct RunOperations: Sendable {
                         verify: Bool = true) async throws(RunOperationError) -> PollScheduler.Subscription
     {
         try ParameterChecks.range(offset, 0...Int.largestCount, field: "offset")
-        await client.budget.expectStatusNews()
         let scheduler = await scheduler()
+        // Checked before the read, not atomically with the subscription: follows started at once may pass the bound
+        // by as many as are in flight, which the connection bounds in turn.
+        guard await scheduler.subscriptionCount() < scheduler.tuning.maxFollows else {
+            throw .tooManyFollows(limit: scheduler.tuning.maxFollows)
+        }
+        await client.budget.expectStatusNews()
         var known = known
         if verify, known == nil, await !scheduler.listedBySweeps(runID.text) {
             known = try await get(runID).run

@@ -155,6 +155,9 @@ public actor PollScheduler {
         tuning.firstLookPatience * tuning.scale
     }
 
+    /// How many subscriptions are live (paused ones included).
+    package func subscriptionCount() -> Int { streams.count }
+
     /// How many runs are being watched (for stats and tests).
     package func watchedRunCount() -> Int { core.watchedRunCount }
 

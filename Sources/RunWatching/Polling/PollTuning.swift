@@ -26,6 +26,9 @@ public struct PollTuning: Sendable {
     /// notifications) before the subscription is paused, so memory stays bounded; it goes on where it stopped once
     /// half of them are read (see ``PollCore/pause(_:effects:)``).
     package var maxUnreadEvents: Int
+    /// The most follows a process holds at once (`runs/follow`, MCP task streams, the CLI's follows), so that a
+    /// client cannot make it hold and poll without bound; waits are bounded by the requests in flight.
+    package var maxFollows: Int
     /// Message-only fetches that may be under way at once (sweep mode); the budget paces them anyway.
     package var fetchConcurrency: Int
     /// How long a run newly watched under sweeps waits to be listed before it gets its own first poll (at least two
@@ -81,6 +84,7 @@ public struct PollTuning: Sendable {
         fetchConcurrency = 4
         maxMessagePagesPerRead = 10
         maxUnreadEvents = 10_000
+        maxFollows = 10_000
         firstLookGrace = 5
         firstLookSweeps = 2
         firstLookPatience = 30

@@ -32,6 +32,7 @@ from .errors import (
     UpstreamError,
     UpstreamTimeout,
     UpstreamUnavailable,
+    TooManyFollows,
     Unsupported,
     error_from_object,
 )
@@ -45,5 +46,6 @@ __all__ = [
     "Event", "FollowEnded", "FollowRecovered", "FollowStalled", "MessageEvent", "StatusEvent", "TERMINAL_STATUSES",
     "BridgeClosed", "Cancelled", "DuvoError", "Forbidden", "InternalError", "InvalidParams", "InvalidRequest",
     "MethodNotFound", "NetworkError", "NotConfigured", "NotFound", "ParseError", "RateLimited", "Rejected",
-    "Unauthorized", "UpstreamError", "UpstreamTimeout", "UpstreamUnavailable", "Unsupported", "error_from_object",
+    "TooManyFollows", "Unauthorized", "UpstreamError", "UpstreamTimeout", "UpstreamUnavailable", "Unsupported",
+    "error_from_object",
 ]

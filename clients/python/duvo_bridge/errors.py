@@ -168,6 +168,12 @@ class Unsupported(DuvoError):
     code_value = -31010
 
 
+class TooManyFollows(DuvoError):
+    """-31011: the bridge follows as many runs as it may at once (`data["limit"]`); unfollow some first."""
+
+    code_value = -31011
+
+
 class BridgeClosed(ConnectionError):
     """The `duvo` process exited or closed its output, so no answer or notification will come any more.
 
@@ -184,7 +190,7 @@ ERROR_CLASSES: dict[int, type[DuvoError]] = {
     for cls in (
         ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, Cancelled, UpstreamError,
         Unauthorized, Forbidden, NotFound, Rejected, RateLimited, UpstreamUnavailable, NetworkError, UpstreamTimeout,
-        NotConfigured, Unsupported,
+        NotConfigured, Unsupported, TooManyFollows,
     )
     if cls.code_value is not None
 }
