@@ -76,6 +76,74 @@ struct RecoveryTests {
         }
     }
 
+    @Test("a lost start does not take the run of an identical start of this process still waiting for its answer")
+    func identicalStartInFlight() async throws {
+        let gate = ScriptedTransport.Gate()
+        let run = #"{"id":"\#(runID)","status":"running","created_at":"\#(Self.isoTimestamp(Date().addingTimeInterval(1)))"}"#
+        let transport = ScriptedTransport([
+            .held(gate, then: .answer(201, #"{"run":\#(run)}"#)),  // the other start: answered after the listing
+            .answer(502, "<html><title>502 Bad Gateway</title></html>", ["content-type": "text/html"]),
+            .answer(200, #"{"data":[\#(run)],"total":1}"#, ["date": Self.httpDate(Date())]),
+            .answer(200, #"{"messages":[{"type":"user_message","role":"user","text_content":"yes"}],"total":1}"#),
+        ])
+        let client = DuvoClient.scripted(transport, version: .v2, team: "t")
+        let other = Task { await start(client) }
+        while transport.sentCount < 1 { await Task.yield() }
+        let lost = await start(client)
+        gate.open()
+        let answered = try await other.value.get()
+        #expect(answered.run.id == runID && !answered.recovered)
+        guard case .failure(.outcomeUnknown(_, let check)) = lost else {
+            Issue.record("the other call's run was taken as this one's: \(lost)")
+            return
+        }
+        #expect(check.contains(runID) && check.contains("identical start") && check.contains("runs/list"))
+    }
+
+    @Test("a lost message does not take the message of an identical post to the run still waiting for its answer")
+    func identicalMessageInFlight() async throws {
+        let gate = ScriptedTransport.Gate()
+        let message = #"{"id":"m6","type":"user_message","role":"user","text_content":"yes","#
+            + #""timestamp":"\#(Self.isoTimestamp(Date().addingTimeInterval(1)))"}"#
+        let transport = ScriptedTransport([
+            .held(gate, then: .answer(201, #"{"message":\#(message)}"#)),
+            .fail(.timedOut),
+            .answer(200, #"{"messages":[],"total":7}"#, ["date": Self.httpDate(Date())]),
+            .answer(200, #"{"messages":[\#(message)],"total":7}"#),
+        ])
+        let client = DuvoClient.scripted(transport, version: .v2, team: "t")
+        let other = Task { try await client.postMessage(runID, text: "yes") }
+        while transport.sentCount < 1 { await Task.yield() }
+        let lost: Result<PostedMessage, DuvoAPIError>
+        do {
+            lost = .success(try await client.postMessage(runID, text: " yes\n"))
+        } catch {
+            lost = .failure(error)
+        }
+        gate.open()
+        let answered = try await other.value
+        #expect(answered.message.id == "m6" && !answered.recovered)
+        guard case .failure(.outcomeUnknown(_, let check)) = lost else {
+            Issue.record("the other call's message was taken as this one's: \(lost)")
+            return
+        }
+        #expect(check.contains("identical message"))
+    }
+
+    @Test("an identical write counts against a lost one while in flight with it and unanswered, and not after")
+    func rivals() {
+        let recovery = WriteRecovery(keepSeconds: 60)
+        let lost = recovery.began("start yes")
+        let other = recovery.began("start yes")
+        #expect(recovery.hasRival(lost) && !recovery.hasRival(recovery.began("start no")))
+        recovery.ended(other, answered: true)
+        #expect(!recovery.hasRival(lost), "answered with its own run, which is then no candidate")
+        recovery.ended(recovery.began("start yes"), answered: false)
+        #expect(recovery.hasRival(lost), "its answer was lost too: the run found may be its")
+        recovery.ended(lost, answered: false)
+        #expect(!recovery.hasRival(recovery.began("start yes")), "writes that ended before this one began")
+    }
+
     @Test("a listing of more runs than the 20 asked for makes no more than 20 first-message reads")
     func candidatesAreBounded() async {
         let created = Self.isoTimestamp(Date().addingTimeInterval(1))
