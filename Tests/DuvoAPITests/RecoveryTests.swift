@@ -26,13 +26,15 @@ struct RecoveryTests {
         return formatter.string(from: date)
     }
 
-    /// A start answered 502 by a front end, then a listing of one run of the agent made at `created` whose first
-    /// message is the start's, `rounds` times.
-    private func lostStart(created: Date, date: String?, rounds: Int = 1) -> ScriptedTransport {
+    /// A start answered 502 by a front end (or `post`), then a listing of one run of the agent made at `created`
+    /// whose first message is the start's, `rounds` times.
+    private func lostStart(created: Date, date: String?, rounds: Int = 1,
+                           post: ScriptedTransport.Step = .answer(502, "<html><title>502 Bad Gateway</title></html>",
+                                                                  ["content-type": "text/html"])) -> ScriptedTransport {
         let list = #"{"data":[{"id":"\#(runID)","status":"running","created_at":"\#(Self.isoTimestamp(created))"}],"#
             + #""total":1}"#
         let round: [ScriptedTransport.Step] = [
-            .answer(502, "<html><title>502 Bad Gateway</title></html>", ["content-type": "text/html"]),
+            post,
             .answer(200, list, date.map { ["date": $0] } ?? [:]),
             .answer(200, #"{"messages":[{"type":"user_message","role":"user","text_content":"yes"}],"total":1}"#),
         ]
@@ -142,6 +144,57 @@ struct RecoveryTests {
         #expect(recovery.hasRival(lost), "its answer was lost too: the run found may be its")
         recovery.ended(lost, answered: false)
         #expect(!recovery.hasRival(recovery.began("start yes")), "writes that ended before this one began")
+    }
+
+    @Test("a start answered 201 with a body that cannot be read is recovered, or else its outcome is unknown")
+    func unreadableCreated() async throws {
+        let html: ScriptedTransport.Step = .answer(201, "<html><title>Created</title></html>",
+                                                   ["content-type": "text/html", "date": Self.httpDate(Date())])
+        let transport = lostStart(created: Date().addingTimeInterval(1), date: Self.httpDate(Date()), post: html)
+        let recovered = try await start(DuvoClient.scripted(transport, version: .v2, team: "t")).get()
+        #expect(recovered.recovered && recovered.run.id == runID)
+        #expect(transport.sentMethods == ["POST", "GET", "GET"], "never sent again")
+
+        let v1 = ScriptedTransport([html])
+        let result = await start(DuvoClient.scripted(v1))
+        guard case .failure(let error) = result, case .outcomeUnknown(.invalidResponse, let check) = error else {
+            Issue.record("expected outcomeUnknown over invalidResponse, got \(result)")
+            return
+        }
+        #expect(check.contains("may have been created") && error.message.contains("could not be read"))
+        #expect(v1.sentCount == 1)
+        let listed = ScriptedTransport([html, .answer(200, #"{"data":[],"total":0}"#)])
+        guard case .failure(.outcomeUnknown(_, let notFound)) = await start(DuvoClient.scripted(listed, version: .v2,
+                                                                                                team: "t")) else {
+            Issue.record("expected outcomeUnknown")
+            return
+        }
+        #expect(notFound.contains("Duvo answered that it started the run"), "not 'most likely none was'")
+    }
+
+    @Test("an answer to a request answered 2xx unreadably says its outcome is unknown; a read's stays unreadable")
+    func unreadableRespondAndRead() async {
+        let html: ScriptedTransport.Step = .answer(200, "<html></html>", ["content-type": "text/html"])
+        let client = DuvoClient.scripted(ScriptedTransport([html, html]))
+        do {
+            _ = try await client.respond(runID, requestID: runID, body: ["approved": true])
+            Issue.record("an unreadable answer was taken for one")
+        } catch {
+            guard case .outcomeUnknown(.invalidResponse, let check) = error else {
+                Issue.record("expected outcomeUnknown over invalidResponse, got \(error)")
+                return
+            }
+            #expect(check == DuvoClient.respondCheck)
+        }
+        do {
+            _ = try await client.getRun(runID)
+            Issue.record("an unreadable answer was taken for one")
+        } catch {
+            guard case .invalidResponse = error else {
+                Issue.record("expected invalidResponse, got \(error)")
+                return
+            }
+        }
     }
 
     @Test("a listing of more runs than the 20 asked for makes no more than 20 first-message reads")

@@ -73,9 +73,11 @@ extension DuvoClient {
                 + "message was created after this call began, but an identical start of this process was under way "
                 + "then, so it may be that one's; check with \(listing) before starting again.")
         case 0, 1:
-            throw .outcomeUnknown(failure: failure, check: "No run of agent \(agentID) with this message was created "
-                + "after this call began, so most likely none was; Duvo may still be creating it, so check with "
-                + "\(listing) before starting again.")
+            throw .outcomeUnknown(failure: failure, check: failure.answeredUnread
+                ? "Duvo answered that it started the run, but no run of agent \(agentID) with this message created "
+                    + "after this call began was found yet; check with \(listing) before starting again."
+                : "No run of agent \(agentID) with this message was created after this call began, so most likely "
+                    + "none was; Duvo may still be creating it, so check with \(listing) before starting again.")
         default:
             let ids = matches.map(\.id).joined(separator: ", ")
             throw .outcomeUnknown(failure: failure, check: "\(matches.count) runs of agent \(agentID) with this "
@@ -110,6 +112,9 @@ extension DuvoClient {
         }
         guard found.count == 1, !rivalled, recovery.noteAnswered(found[0].id ?? "") else {
             let why = switch found.count {
+            case 0 where failure.answeredUnread:
+                "Duvo answered that it took the message, but none with this text written after this call began was "
+                    + "found yet"
             case 0: "No message with this text was written after this call began, so most likely it did not arrive"
             case 1 where rivalled:
                 "A message with this text was written after this call began, but an identical message of this "
