@@ -50,6 +50,16 @@ struct RecoveryTests {
         }
     }
 
+    /// The check of an outcome-unknown failure, or nil, with an issue recorded, for any other result.
+    private func outcomeCheck<Value>(_ result: Result<Value, DuvoAPIError>, _ comment: String = "expected outcomeUnknown",
+                                     sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        guard case .failure(.outcomeUnknown(_, let check)) = result else {
+            Issue.record("\(comment): \(result)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return check
+    }
+
     @Test("an identical run Duvo made before the call began is not this call's: the outcome is unknown")
     func earlierIdenticalStart() async throws {
         let transport = lostStart(created: Date().addingTimeInterval(-10), date: Self.httpDate(Date()))
@@ -95,10 +105,7 @@ struct RecoveryTests {
         gate.open()
         let answered = try await other.value.get()
         #expect(answered.run.id == runID && !answered.recovered)
-        guard case .failure(.outcomeUnknown(_, let check)) = lost else {
-            Issue.record("the other call's run was taken as this one's: \(lost)")
-            return
-        }
+        let check = outcomeCheck(lost, "the other call's run was taken as this one's") ?? ""
         #expect(check.contains(runID) && check.contains("identical start") && check.contains("runs/list"))
     }
 
@@ -125,11 +132,8 @@ struct RecoveryTests {
         gate.open()
         let answered = try await other.value
         #expect(answered.message.id == "m6" && !answered.recovered)
-        guard case .failure(.outcomeUnknown(_, let check)) = lost else {
-            Issue.record("the other call's message was taken as this one's: \(lost)")
-            return
-        }
-        #expect(check.contains("identical message"))
+        #expect(outcomeCheck(lost, "the other call's message was taken as this one's")?.contains("identical message")
+            == true)
     }
 
     @Test("an identical write counts against a lost one while in flight with it and unanswered, and not after")
@@ -164,12 +168,8 @@ struct RecoveryTests {
         #expect(check.contains("may have been created") && error.message.contains("could not be read"))
         #expect(v1.sentCount == 1)
         let listed = ScriptedTransport([html, .answer(200, #"{"data":[],"total":0}"#)])
-        guard case .failure(.outcomeUnknown(_, let notFound)) = await start(DuvoClient.scripted(listed, version: .v2,
-                                                                                                team: "t")) else {
-            Issue.record("expected outcomeUnknown")
-            return
-        }
-        #expect(notFound.contains("Duvo answered that it started the run"), "not 'most likely none was'")
+        let notFound = outcomeCheck(await start(DuvoClient.scripted(listed, version: .v2, team: "t")))
+        #expect(notFound?.contains("Duvo answered that it started the run") == true, "not 'most likely none was'")
     }
 
     @Test("an answer to a request answered 2xx unreadably says its outcome is unknown; a read's stays unreadable")
