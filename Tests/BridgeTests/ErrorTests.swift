@@ -1,5 +1,8 @@
+import DuvoAPI
+import DuvoBridge
 import Foundation
 import JSONCore
+import JSONRPC
 import ServerTestSupport
 import Testing
 import TestSupport
@@ -17,6 +20,16 @@ struct ErrorTests {
         #expect(error["data"]?["http_status"] == 404)
         #expect(error["data"]?["error"] == "not_found")
         #expect(error["data"]?["message"]?.stringValue?.isEmpty == false)
+    }
+
+    @Test("a write answered 2xx with a body that cannot be read keeps -31000, with its detail, outcome_unknown and check")
+    func unreadableWrite() {
+        let error = RPCError(DuvoAPIError.outcomeUnknown(
+            failure: .invalidResponse(operation: "start run", detail: "201 with an HTML page"), check: "Check runs/list."))
+        #expect(error.code.rawValue == -31000)
+        #expect(error.data?["outcome_unknown"] == true && error.data?["check"] == "Check runs/list.")
+        #expect(error.data?["detail"] == "201 with an HTML page")
+        #expect(error.message.contains("could not be read") && error.message.contains("Check runs/list."))
     }
 
     @Test("listing runs on API v1 says it needs v2")

@@ -26,13 +26,15 @@ struct RecoveryTests {
         return formatter.string(from: date)
     }
 
-    /// A start answered 502 by a front end, then a listing of one run of the agent made at `created` whose first
-    /// message is the start's, `rounds` times.
-    private func lostStart(created: Date, date: String?, rounds: Int = 1) -> ScriptedTransport {
+    /// A start answered 502 by a front end (or `post`), then a listing of one run of the agent made at `created`
+    /// whose first message is the start's, `rounds` times.
+    private func lostStart(created: Date, date: String?, rounds: Int = 1,
+                           post: ScriptedTransport.Step = .answer(502, "<html><title>502 Bad Gateway</title></html>",
+                                                                  ["content-type": "text/html"])) -> ScriptedTransport {
         let list = #"{"data":[{"id":"\#(runID)","status":"running","created_at":"\#(Self.isoTimestamp(created))"}],"#
             + #""total":1}"#
         let round: [ScriptedTransport.Step] = [
-            .answer(502, "<html><title>502 Bad Gateway</title></html>", ["content-type": "text/html"]),
+            post,
             .answer(200, list, date.map { ["date": $0] } ?? [:]),
             .answer(200, #"{"messages":[{"type":"user_message","role":"user","text_content":"yes"}],"total":1}"#),
         ]
@@ -46,6 +48,16 @@ struct RecoveryTests {
         } catch {
             return .failure(error)
         }
+    }
+
+    /// The check of an outcome-unknown failure, or nil, with an issue recorded, for any other result.
+    private func outcomeCheck<Value>(_ result: Result<Value, DuvoAPIError>, _ comment: String = "expected outcomeUnknown",
+                                     sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        guard case .failure(.outcomeUnknown(_, let check)) = result else {
+            Issue.record("\(comment): \(result)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return check
     }
 
     @Test("an identical run Duvo made before the call began is not this call's: the outcome is unknown")
@@ -73,6 +85,115 @@ struct RecoveryTests {
         guard case .failure(.outcomeUnknown) = second else {
             Issue.record("the same run was given as the effect of two calls: \(second)")
             return
+        }
+    }
+
+    @Test("a lost start does not take the run of an identical start of this process still waiting for its answer")
+    func identicalStartInFlight() async throws {
+        let gate = ScriptedTransport.Gate()
+        let run = #"{"id":"\#(runID)","status":"running","created_at":"\#(Self.isoTimestamp(Date().addingTimeInterval(1)))"}"#
+        let transport = ScriptedTransport([
+            .held(gate, then: .answer(201, #"{"run":\#(run)}"#)),  // the other start: answered after the listing
+            .answer(502, "<html><title>502 Bad Gateway</title></html>", ["content-type": "text/html"]),
+            .answer(200, #"{"data":[\#(run)],"total":1}"#, ["date": Self.httpDate(Date())]),
+            .answer(200, #"{"messages":[{"type":"user_message","role":"user","text_content":"yes"}],"total":1}"#),
+        ])
+        let client = DuvoClient.scripted(transport, version: .v2, team: "t")
+        let other = Task { await start(client) }
+        while transport.sentCount < 1 { await Task.yield() }
+        let lost = await start(client)
+        gate.open()
+        let answered = try await other.value.get()
+        #expect(answered.run.id == runID && !answered.recovered)
+        let check = outcomeCheck(lost, "the other call's run was taken as this one's") ?? ""
+        #expect(check.contains(runID) && check.contains("identical start") && check.contains("runs/list"))
+    }
+
+    @Test("a lost message does not take the message of an identical post to the run still waiting for its answer")
+    func identicalMessageInFlight() async throws {
+        let gate = ScriptedTransport.Gate()
+        let message = #"{"id":"m6","type":"user_message","role":"user","text_content":"yes","#
+            + #""timestamp":"\#(Self.isoTimestamp(Date().addingTimeInterval(1)))"}"#
+        let transport = ScriptedTransport([
+            .held(gate, then: .answer(201, #"{"message":\#(message)}"#)),
+            .fail(.timedOut),
+            .answer(200, #"{"messages":[],"total":7}"#, ["date": Self.httpDate(Date())]),
+            .answer(200, #"{"messages":[\#(message)],"total":7}"#),
+        ])
+        let client = DuvoClient.scripted(transport, version: .v2, team: "t")
+        let other = Task { try await client.postMessage(runID, text: "yes") }
+        while transport.sentCount < 1 { await Task.yield() }
+        let lost: Result<PostedMessage, DuvoAPIError>
+        do {
+            lost = .success(try await client.postMessage(runID, text: " yes\n"))
+        } catch {
+            lost = .failure(error)
+        }
+        gate.open()
+        let answered = try await other.value
+        #expect(answered.message.id == "m6" && !answered.recovered)
+        #expect(outcomeCheck(lost, "the other call's message was taken as this one's")?.contains("identical message")
+            == true)
+    }
+
+    @Test("an identical write counts against a lost one while in flight with it and unanswered, and not after")
+    func rivals() {
+        let recovery = WriteRecovery(keepSeconds: 60)
+        let lost = recovery.began("start yes")
+        let other = recovery.began("start yes")
+        #expect(recovery.hasRival(lost) && !recovery.hasRival(recovery.began("start no")))
+        recovery.ended(other, answered: true)
+        #expect(!recovery.hasRival(lost), "answered with its own run, which is then no candidate")
+        recovery.ended(recovery.began("start yes"), answered: false)
+        #expect(recovery.hasRival(lost), "its answer was lost too: the run found may be its")
+        recovery.ended(lost, answered: false)
+        #expect(!recovery.hasRival(recovery.began("start yes")), "writes that ended before this one began")
+    }
+
+    @Test("a start answered 201 with a body that cannot be read is recovered, or else its outcome is unknown")
+    func unreadableCreated() async throws {
+        let html: ScriptedTransport.Step = .answer(201, "<html><title>Created</title></html>",
+                                                   ["content-type": "text/html", "date": Self.httpDate(Date())])
+        let transport = lostStart(created: Date().addingTimeInterval(1), date: Self.httpDate(Date()), post: html)
+        let recovered = try await start(DuvoClient.scripted(transport, version: .v2, team: "t")).get()
+        #expect(recovered.recovered && recovered.run.id == runID)
+        #expect(transport.sentMethods == ["POST", "GET", "GET"], "never sent again")
+
+        let v1 = ScriptedTransport([html])
+        let result = await start(DuvoClient.scripted(v1))
+        guard case .failure(let error) = result, case .outcomeUnknown(.invalidResponse, let check) = error else {
+            Issue.record("expected outcomeUnknown over invalidResponse, got \(result)")
+            return
+        }
+        #expect(check.contains("may have been created") && error.message.contains("could not be read"))
+        #expect(v1.sentCount == 1)
+        let listed = ScriptedTransport([html, .answer(200, #"{"data":[],"total":0}"#)])
+        let notFound = outcomeCheck(await start(DuvoClient.scripted(listed, version: .v2, team: "t")))
+        #expect(notFound?.contains("Duvo answered that it started the run") == true, "not 'most likely none was'")
+    }
+
+    @Test("an answer to a request answered 2xx unreadably says its outcome is unknown; a read's stays unreadable")
+    func unreadableRespondAndRead() async {
+        let html: ScriptedTransport.Step = .answer(200, "<html></html>", ["content-type": "text/html"])
+        let client = DuvoClient.scripted(ScriptedTransport([html, html]))
+        do {
+            _ = try await client.respond(runID, requestID: runID, body: ["approved": true])
+            Issue.record("an unreadable answer was taken for one")
+        } catch {
+            guard case .outcomeUnknown(.invalidResponse, let check) = error else {
+                Issue.record("expected outcomeUnknown over invalidResponse, got \(error)")
+                return
+            }
+            #expect(check == DuvoClient.respondCheck)
+        }
+        do {
+            _ = try await client.getRun(runID)
+            Issue.record("an unreadable answer was taken for one")
+        } catch {
+            guard case .invalidResponse = error else {
+                Issue.record("expected invalidResponse, got \(error)")
+                return
+            }
         }
     }
 

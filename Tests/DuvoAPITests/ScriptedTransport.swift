@@ -10,6 +10,19 @@ final class ScriptedTransport: HTTPTransport {
         case fail(TransportError)
         /// No answer: the clock moves on by the timeout the client gave, then the exchange times out.
         case stall
+        /// `then`, once `gate` is opened: an answer held back while other calls go on.
+        indirect case held(Gate, then: Step)
+    }
+
+    /// What holds a ``Step/held(_:then:)`` answer back until a test opens it.
+    final class Gate: Sendable {
+        private let opened = AsyncStream<Void>.makeStream()
+
+        func open() { opened.continuation.finish() }
+
+        func wait() async {
+            for await _ in opened.stream {}
+        }
     }
 
     private let state: Mutex<(steps: [Step], sent: [(method: String, url: String, headers: [String: String],
@@ -33,6 +46,10 @@ final class ScriptedTransport: HTTPTransport {
             state.sent.append((method, url.absoluteString, headers, timeout))
             return state.steps.isEmpty ? .answer(500, "{}") : state.steps.removeFirst()
         }
+        return try await perform(step, timeout: timeout)
+    }
+
+    private func perform(_ step: Step, timeout: TimeInterval) async throws(TransportError) -> APIResponse {
         switch step {
         case .answer(let status, let body, let headers):
             return APIResponse(status: status, headers: headers, body: Array(body.utf8))
@@ -41,6 +58,9 @@ final class ScriptedTransport: HTTPTransport {
         case .stall:
             clock?.advance(by: timeout)
             throw .timedOut
+        case .held(let gate, let then):
+            await gate.wait()
+            return try await perform(then, timeout: timeout)
         }
     }
 }

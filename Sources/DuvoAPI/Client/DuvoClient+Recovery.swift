@@ -10,6 +10,11 @@ import JSONCore
 /// ``WriteRecovery/earliestServerTime(at:)``), and no other call of this process was answered with it: an identical
 /// earlier start or message ("yes", "continue", a scheduled prompt) is not this call's effect when a front end
 /// answered 502 without forwarding anything.
+///
+/// Nor is a single match this call's when an identical write of this process (same agent and message; same run and
+/// text) was in flight at some moment between this call's start and the recovery's search and has not been
+/// answered: that write's effect may be the one found while this call's own is not listed yet, and taking it would
+/// give one run or message to two calls. Such a match is reported as `outcomeUnknown`, never guessed.
 extension DuvoClient {
     /// How far back from the local clock a lost write's effect is looked for: Duvo's clock may differ from ours.
     static let recoveryWindow: TimeInterval = 300
@@ -20,7 +25,7 @@ extension DuvoClient {
     /// since shortly before the call, newest first, whose first message is `message`. Exactly one match is returned
     /// (with `"recovered": true`); anything else is an ``DuvoAPIError/outcomeUnknown(failure:check:)``.
     func recoverStart(after failure: DuvoAPIError, agentID: String, message: String?, teamID: String?,
-                      sentAt: Date) async throws(DuvoAPIError) -> StartedRun {
+                      sentAt: Date, write: WriteRecovery.Token) async throws(DuvoAPIError) -> StartedRun {
         let since = Self.isoTimestamp(sentAt.addingTimeInterval(-Self.recoveryWindow))
         let listing = "runs/list with agent_id \(agentID) and since \(since) (duvo runs list --agent \(agentID) "
             + "--since \(since))"
@@ -34,10 +39,12 @@ extension DuvoClient {
                 + "starting again.")
         }
         let candidates: [Run]
+        let rivalled: Bool
         do {
             let filter = RunListFilter(agentID: agentID, since: since, limit: 20, sortBy: "created_at",
                                        sortOrder: "desc")
             candidates = try await listRuns(filter, teamID: teamID).runs
+            rivalled = recovery.hasRival(write)
         } catch {
             throw .outcomeUnknown(failure: failure, check: "The run may have been created, and looking for it failed "
                 + "too (\(error.what)). Check with \(listing) before starting again.")
@@ -59,12 +66,18 @@ extension DuvoClient {
             }
         }
         switch matches.count {
-        case 1 where recovery.noteAnswered(matches[0].id):
+        case 1 where !rivalled && recovery.noteAnswered(matches[0].id):
             return StartedRun(run: matches[0], recovered: true)
+        case 1 where rivalled:
+            throw .outcomeUnknown(failure: failure, check: "Run \(matches[0].id) of agent \(agentID) with this "
+                + "message was created after this call began, but an identical start of this process was under way "
+                + "then, so it may be that one's; check with \(listing) before starting again.")
         case 0, 1:
-            throw .outcomeUnknown(failure: failure, check: "No run of agent \(agentID) with this message was created "
-                + "after this call began, so most likely none was; Duvo may still be creating it, so check with "
-                + "\(listing) before starting again.")
+            throw .outcomeUnknown(failure: failure, check: failure.answeredUnread
+                ? "Duvo answered that it started the run, but no run of agent \(agentID) with this message created "
+                    + "after this call began was found yet; check with \(listing) before starting again."
+                : "No run of agent \(agentID) with this message was created after this call began, so most likely "
+                    + "none was; Duvo may still be creating it, so check with \(listing) before starting again.")
         default:
             let ids = matches.map(\.id).joined(separator: ", ")
             throw .outcomeUnknown(failure: failure, check: "\(matches.count) runs of agent \(agentID) with this "
@@ -75,14 +88,16 @@ extension DuvoClient {
 
     /// Looks for a message whose post was lost among the run's newest messages: a user message with the same text
     /// written since shortly before the call is returned (with `"recovered": true`).
-    func recoverMessage(after failure: DuvoAPIError, runID: String, text: String,
-                        sentAt: Date) async throws(DuvoAPIError) -> PostedMessage {
+    func recoverMessage(after failure: DuvoAPIError, runID: String, text: String, sentAt: Date,
+                        write: WriteRecovery.Token) async throws(DuvoAPIError) -> PostedMessage {
         let check = "runs/messages for run \(runID) (duvo runs messages \(runID))"
         let newest: [Message]
+        let rivalled: Bool
         do {
             let total = try await messages(runID, limit: 1, offset: 0).total ?? 0
             let count = min(Self.recoveryMessageCount, maxMessagePageSize)
             newest = try await messages(runID, limit: count, offset: max(0, total - count)).messages
+            rivalled = recovery.hasRival(write)
         } catch {
             throw .outcomeUnknown(failure: failure, check: "The message may have been posted, and looking for it "
                 + "failed too (\(error.what)). Check \(check) before sending it again.")
@@ -95,14 +110,44 @@ extension DuvoClient {
             Self.isUserMessage(message, text: text) && Self.mayBeNewer(message.timestamp, than: began)
                 && !(message.id.map(recovery.wasAnswered) ?? false)
         }
-        guard found.count == 1, recovery.noteAnswered(found[0].id ?? "") else {
-            throw .outcomeUnknown(failure: failure, check: found.isEmpty
-                ? "No message with this text was written after this call began, so most likely it did not arrive; "
-                    + "check \(check) before sending it again."
-                : "\(found.count) messages with this text were written after this call began, so the one this call "
-                    + "wrote cannot be told; check \(check) before sending it again.")
+        guard found.count == 1, !rivalled, recovery.noteAnswered(found[0].id ?? "") else {
+            let why = switch found.count {
+            case 0 where failure.answeredUnread:
+                "Duvo answered that it took the message, but none with this text written after this call began was "
+                    + "found yet"
+            case 0: "No message with this text was written after this call began, so most likely it did not arrive"
+            case 1 where rivalled:
+                "A message with this text was written after this call began, but an identical message of this "
+                    + "process to the run was under way then, so it may be that one"
+            default:
+                "\(found.count) messages with this text were written after this call began, so the one this call "
+                    + "wrote cannot be told"
+            }
+            throw .outcomeUnknown(failure: failure, check: "\(why); check \(check) before sending it again.")
         }
         return PostedMessage(message: found[0], recovered: true)
+    }
+
+    /// Runs `call`, a write of `identity`, known to the recovery of identical writes while in flight and as answered
+    /// once it returns (see ``WriteRecovery/hasRival(_:)``).
+    func tracked<Value>(_ identity: String, _ call: (WriteRecovery.Token) async throws(DuvoAPIError) -> Value)
+        async throws(DuvoAPIError) -> Value
+    {
+        let write = recovery.began(identity)
+        do {
+            let value = try await call(write)
+            recovery.ended(write, answered: true)
+            return value
+        } catch {
+            recovery.ended(write, answered: false)
+            throw error
+        }
+    }
+
+    /// What makes two writes identical to their recovery: the kind, the agent or run, and the text as it is matched.
+    static func writeIdentity(_ kind: String, _ target: String, _ text: String?) -> String {
+        [kind, target.lowercased(), text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""]
+            .joined(separator: "\u{0}")
     }
 
     /// The advice for an answer to a human request whose own answer was lost: trying again is safe.

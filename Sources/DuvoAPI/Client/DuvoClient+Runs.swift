@@ -19,7 +19,7 @@ extension DuvoClient {
 
     /// Starts a run: `POST /v2/teams/{team}/runs` on v2 with a team, else `POST /v1/runs` (which needs none). Never
     /// sent again once it may have reached Duvo: when the answer is lost, the run is looked for instead (see
-    /// ``recoverStart(after:agentID:message:teamID:sentAt:)``).
+    /// ``recoverStart(after:agentID:message:teamID:sentAt:write:)``).
     /// - Returns: the run, marked ``StartedRun/recovered`` when it was found that way.
     package func startRun(agentID: String, message: String?, sandboxID: String?, webhookURL: String?,
                          teamID: String? = nil) async throws(DuvoAPIError) -> StartedRun {
@@ -38,15 +38,17 @@ extension DuvoClient {
             path = "/v1/runs"
         }
         let sentAt = Date()
-        do {
-            let started = try await send(APIRequest(.post, path, body: .object(body), operation: "start run"),
-                                         as: StartedRun.self)
-            recovery.noteAnswered(started.run.id)
-            return started
-        } catch where error.mayHaveReachedDuvo {
-            logger.info("start run: \(error.what); looking for the run it may have created")
-            return try await recoverStart(after: error, agentID: agentID, message: message, teamID: teamID,
-                                          sentAt: sentAt)
+        return try await tracked(Self.writeIdentity("start", agentID, message)) { write throws(DuvoAPIError) in
+            do throws(DuvoAPIError) {
+                let started = try await send(APIRequest(.post, path, body: .object(body), operation: "start run"),
+                                             as: StartedRun.self)
+                recovery.noteAnswered(started.run.id)
+                return started
+            } catch where error.mayHaveReachedDuvo {
+                logger.info("start run: \(error.what); looking for the run it may have created")
+                return try await recoverStart(after: error, agentID: agentID, message: message, teamID: teamID,
+                                              sentAt: sentAt, write: write)
+            }
         }
     }
 
@@ -83,14 +85,17 @@ extension DuvoClient {
     /// - Returns: the message, marked ``PostedMessage/recovered`` when it was found that way.
     package func postMessage(_ runID: String, text: String) async throws(DuvoAPIError) -> PostedMessage {
         let sentAt = Date()
-        do {
-            let posted = try await send(APIRequest(.post, runPath(runID, "/messages"), body: ["message": .string(text)],
-                                                   operation: "send message"), as: PostedMessage.self)
-            if let id = posted.message.id { recovery.noteAnswered(id) }
-            return posted
-        } catch where error.mayHaveReachedDuvo {
-            logger.info("send message: \(error.what); looking for the message among the run's newest")
-            return try await recoverMessage(after: error, runID: runID, text: text, sentAt: sentAt)
+        return try await tracked(Self.writeIdentity("message", runID, text)) { write throws(DuvoAPIError) in
+            do throws(DuvoAPIError) {
+                let posted = try await send(APIRequest(.post, runPath(runID, "/messages"),
+                                                       body: ["message": .string(text)], operation: "send message"),
+                                            as: PostedMessage.self)
+                if let id = posted.message.id { recovery.noteAnswered(id) }
+                return posted
+            } catch where error.mayHaveReachedDuvo {
+                logger.info("send message: \(error.what); looking for the message among the run's newest")
+                return try await recoverMessage(after: error, runID: runID, text: text, sentAt: sentAt, write: write)
+            }
         }
     }
 

@@ -115,6 +115,7 @@ public final class DuvoClient: Sendable {
                 do {
                     return APIAnswer(body: try JSONParser().parse(bytes), serverDate: response.serverDate)
                 } catch {
+                    // Duvo acted: a write's caller looks for its effect (``DuvoAPIError/mayHaveReachedDuvo``).
                     let summary = BodySummary.describe(bytes, contentType: response.headers["content-type"])
                     throw .invalidResponse(operation: request.operation,
                                            detail: "\(response.status) with \(summary); \(error)")

@@ -2,8 +2,10 @@ import Foundation
 import JSONCore
 import Synchronization
 
-/// What the recovery of lost writes knows beyond one call: Duvo's clock as its `Date` headers showed it, and the runs
-/// and messages this process already gave as the effect of a call (so one is never the effect of two).
+/// What the recovery of lost writes knows beyond one call: Duvo's clock as its `Date` headers showed it, the runs
+/// and messages this process already gave as the effect of a call (so one is never the effect of two), and the
+/// identical writes in flight together (so a lost one does not take the effect of another still waiting for its
+/// answer).
 final class WriteRecovery: Sendable {
     /// One answer's `Date` (whole seconds, rounded down, per RFC 9110) and the local wall-clock time it arrived.
     struct Observation: Sendable, Equatable {
@@ -16,6 +18,22 @@ final class WriteRecovery: Sendable {
         /// Ids answered, with the local time they were: kept while a call still in flight may find them.
         var answered: [String: Double] = [:]
         var pruneAt = WriteRecovery.minimumPruneCount
+        /// The writes of each identity that overlap one still in flight; an identity's entry goes with its last.
+        var writes: [String: [Write]] = [:]
+        var sequence: UInt64 = 0
+    }
+
+    /// One write (a start or a message) of this process: when it began and ended, in the order of such events.
+    private struct Write {
+        let sequence: UInt64
+        var ended: UInt64?
+        var answered = false
+    }
+
+    /// A write in flight, for ``began(_:)``, ``hasRival(_:)`` and ``ended(_:answered:)``.
+    struct Token: Sendable {
+        let identity: String
+        let sequence: UInt64
     }
 
     /// How many recent observations are kept: enough to find one from before any call still being recovered.
@@ -69,6 +87,38 @@ final class WriteRecovery: Sendable {
                 state.pruneAt = max(Self.minimumPruneCount, 2 * state.answered.count)
             }
             return true
+        }
+    }
+
+    /// Notes that a write of `identity` (`start`, agent and message; `message`, run and text) is being sent.
+    func began(_ identity: String) -> Token {
+        state.withLock { state in
+            state.sequence += 1
+            state.writes[identity, default: []].append(Write(sequence: state.sequence))
+            return Token(identity: identity, sequence: state.sequence)
+        }
+    }
+
+    /// Notes that the write of `token` returned: `answered` when with its effect (sent normally or recovered).
+    /// Once none of its identity is in flight, the ended ones can overlap no later write and are forgotten.
+    func ended(_ token: Token, answered: Bool) {
+        state.withLock { state in
+            state.sequence += 1
+            guard var writes = state.writes[token.identity],
+                  let index = writes.firstIndex(where: { $0.sequence == token.sequence }) else { return }
+            writes[index].ended = state.sequence
+            writes[index].answered = answered
+            state.writes[token.identity] = writes.contains { $0.ended == nil } ? writes : nil
+        }
+    }
+
+    /// Whether another write of `token`'s identity, in flight at some moment since `token`'s began, has not been
+    /// answered: the effect a lost write finds may then be that write's, so it cannot be told whose it is.
+    func hasRival(_ token: Token) -> Bool {
+        state.withLock { state in
+            state.writes[token.identity, default: []].contains { write in
+                write.sequence != token.sequence && !write.answered && (write.ended ?? .max) > token.sequence
+            }
         }
     }
 

@@ -54,12 +54,23 @@ public enum DuvoAPIError: Error, Sendable, Hashable {
     }
 
     /// Whether a write that ended this way may still have been carried out by Duvo: the request was sent and the
-    /// answer was lost (a dropped connection, no answer in time, or 502/503/504 from a front end between us and Duvo).
+    /// answer was lost (a dropped connection, no answer in time, or 502/503/504 from a front end between us and Duvo),
+    /// or Duvo answered 2xx, so it acted, with a body that cannot be read.
     package var mayHaveReachedDuvo: Bool {
         switch self {
         case .network(let call), .timeout(let call): !call.cause.requestCertainlyNotSent
         case .unavailable(let error): [502, 503, 504].contains(error.httpStatus)
-        case .outcomeUnknown: true
+        case .invalidResponse, .outcomeUnknown: true
+        default: false
+        }
+    }
+
+    /// Whether Duvo answered 2xx, so it acted, but the answer could not be read (also under
+    /// ``outcomeUnknown(failure:check:)``).
+    package var answeredUnread: Bool {
+        switch self {
+        case .invalidResponse: true
+        case .outcomeUnknown(let failure, _): failure.answeredUnread
         default: false
         }
     }

@@ -64,7 +64,11 @@ extension RPCError {
             data["elapsed_s"] = .double((call.elapsedSeconds * 1000).rounded() / 1000)
             data["timeout_s"] = .double(call.deadlineSeconds)
         }
-        if case .invalidResponse(_, let detail) = error { data["detail"] = .string(detail) }
+        switch error {
+        case .invalidResponse(_, let detail), .outcomeUnknown(.invalidResponse(_, let detail), _):
+            data["detail"] = .string(detail)
+        default: break
+        }
         if case .outcomeUnknown(_, let check) = error {
             data["outcome_unknown"] = true
             data["check"] = .string(check)
