@@ -321,6 +321,39 @@ struct PollCoreTests {
                 "run A is read: its change may be in the part the cut sweep did not reach (\(next))")
     }
 
+    @Test("a read sent before a sweep and answered after it, in the same second as the end the sweep saw, does not take that end back")
+    func endNotTakenBackInItsSecond() {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
+        _ = script.subscribe(1, to: Fixture.runA, at: 0)
+        _ = script.step(.tick, at: 0)
+        _ = script.step(.answered(.listPage(ticket: 1, offset: 0),
+                                  Fixture.listing([Fixture.run(Fixture.runA, "waiting")])), at: 0.5)
+        // A run waiting for a person is read for its request (its messages wait for their fetch).
+        var read: PollRequest?
+        var now = 0.75
+        while read == nil, now < 30 {
+            read = script.step(.tick, at: now).sent.first { if case .readRun = $0 { true } else { false } }
+            now += 0.25
+        }
+        var sweep: PollRequest?
+        while sweep == nil, now < 60 {
+            sweep = script.step(.tick, at: now).sent.first { if case .listPage = $0 { true } else { false } }
+            now += 0.25
+        }
+        guard let read, let sweep else {
+            Issue.record("no read or no second sweep")
+            return
+        }
+        let end = "2026-05-18T09:30:07Z"
+        let ended = script.step(.answered(sweep, Fixture.listing([Fixture.run(Fixture.runA, "completed",
+                                                                              updatedAt: end)])), at: now)
+        #expect(ended.events(for: 1).contains { if case .status("completed", _, _, _) = $0 { true } else { false } })
+        // The read, made while the run still ran in that second, comes back after the listing.
+        let late = script.step(.answered(read, Fixture.read(Fixture.runA, "running", updatedAt: end)), at: now + 0.1)
+        #expect(!late.events(for: 1).contains { if case .status = $0 { true } else { false } },
+                "no status after the end: \(late.events(for: 1))")
+    }
+
     @Test("under sweeps a run resumed while its last messages are fetched does not end when that fetch does")
     func resumedDuringLastFetch() {
         var script = CoreScript(canListRuns: true, sweepThreshold: 1)

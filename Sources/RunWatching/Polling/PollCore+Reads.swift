@@ -141,8 +141,7 @@ extension PollCore {
         let run = read.run
         let status = run.status
         let updatedAt = run.updatedAt
-        if let readDate = updatedAt.flatMap(RunStatistics.parseDate),
-           let known = current.lastUpdatedAt.flatMap(RunStatistics.parseDate), readDate < known {
+        if current.isOutdated(by: status, updatedAt: updatedAt) {
             // A sweep listed something newer while this read was under way: it stands.
             current.next.statusPending = false
             runs[runID] = current

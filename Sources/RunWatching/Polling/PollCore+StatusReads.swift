@@ -45,8 +45,7 @@ extension PollCore {
             absorb(listed, runID: runID, now: now, effects: &effects)
             return
         }
-        if let readDate = listed.updatedAt.flatMap(RunStatistics.parseDate),
-           let known = run.lastUpdatedAt.flatMap(RunStatistics.parseDate), readDate < known {
+        if run.isOutdated(by: listed.status, updatedAt: listed.updatedAt) {
             runs[runID] = run
             return
         }

@@ -162,8 +162,7 @@ extension PollCore {
     mutating func absorb(_ listed: Run, runID: String, now: Double, effects: inout [PollEffect]) {
         guard var run = runs[runID] else { return }
         let updatedAt = listed.updatedAt
-        if let listedDate = updatedAt.flatMap(RunStatistics.parseDate),
-           let knownDate = run.lastUpdatedAt.flatMap(RunStatistics.parseDate), listedDate < knownDate {
+        if run.isOutdated(by: listed.status, updatedAt: updatedAt) {
             return  // a read already told something newer
         }
         let status = listed.status

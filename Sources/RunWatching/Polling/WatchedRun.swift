@@ -141,6 +141,16 @@ package struct WatchedRun {
     var lastStatus: RunStatus?
     /// The `updated_at` last learned; a sweep listing a different one means the run changed.
     var lastUpdatedAt: String?
+
+    /// Whether a read or a listing saying `status` at `updatedAt` is older than what is known: an earlier
+    /// `updated_at`, or one in the same second taking an end back. Timestamps have whole seconds, and a read sent
+    /// before a listing may be answered after it; a run resumed in the very second it ended is seen at its next
+    /// change, which moves `updated_at` on.
+    func isOutdated(by status: RunStatus, updatedAt: String?) -> Bool {
+        guard let date = updatedAt.flatMap(RunStatistics.parseDate),
+              let known = lastUpdatedAt.flatMap(RunStatistics.parseDate) else { return false }
+        return date < known || (date == known && lastStatus?.isTerminal == true && !status.isTerminal)
+    }
     /// Whether it was started with this process's webhook, so Duvo announces its changes.
     var pushed = false
     /// Whether a webhook hint named it since its last read of its own completed.
