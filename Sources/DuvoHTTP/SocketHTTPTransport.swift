@@ -45,16 +45,20 @@ package final class SocketHTTPTransport: HTTPTransport {
         let request = HTTPRequestBytes.make(method: method, target: target, host: key, headers: headers, body: body)
         let reused = checkout(key)
         let fd: Int32
+        // One deadline for the call: connecting spends part of it, the exchange gets what is left.
+        var left = timeout
         if let reused {
             fd = reused.fd
         } else {
+            let deadline = MonotonicClock.now() + timeout
             fd = try await BlockingExecutor.shared.run { () throws(TransportError) in
                 try SocketIO.connect(host: host, port: port, timeout: timeout)
             }
+            left = max(0.001, deadline - MonotonicClock.now())
         }
         let outcome: Result<SocketIO.Exchanged, TransportError> = await withTaskCancellationHandler {
-            await BlockingExecutor.shared.run {
-                SocketIO.exchange(fd: fd, request: request, timeout: timeout,
+            await BlockingExecutor.shared.run { [left] in
+                SocketIO.exchange(fd: fd, request: request, timeout: left,
                                   timeoutIsSet: reused.map { abs($0.receiveTimeout - timeout) < 0.01 } ?? false)
             }
         } onCancel: {
