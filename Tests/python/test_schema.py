@@ -19,7 +19,7 @@ AGREED_NOTIFICATIONS = [
 ]
 AGREED_ERRORS = {
     -32700, -32600, -32601, -32602, -32603, -32800,
-    -31000, -31001, -31002, -31003, -31004, -31005, -31006, -31007, -31008, -31009, -31010,
+    -31000, -31001, -31002, -31003, -31004, -31005, -31006, -31007, -31008, -31009, -31010, -31011,
 }
 
 # The keys the OpenRPC 1.3.2 meta-schema allows on each object (plus x- extensions where it allows them).
