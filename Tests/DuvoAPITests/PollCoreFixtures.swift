@@ -57,6 +57,17 @@ struct CoreScript {
         return true
     }
 
+    /// Ticks every 0.25 s from `now` (which moves on) until the core sends a request `matching`, for 60 s at most.
+    mutating func tick(until matching: (PollRequest) -> Bool, from now: inout Double) -> PollRequest? {
+        let end = now + 60
+        while now < end {
+            let sent = step(.tick, at: now).sent.first(where: matching)
+            now += 0.25
+            if let sent { return sent }
+        }
+        return nil
+    }
+
     /// Subscribes `id` to `runID` at `now`, wanting messages from 0 unless told otherwise.
     mutating func subscribe(_ id: UInt64, to runID: String, at now: Double, messages: Bool = true,
                             knownRun: Run? = nil) -> [PollEffect] {
@@ -147,4 +158,11 @@ extension [PollEffect] {
     func events(for subscription: UInt64) -> [RunEvent] {
         emitted.filter { $0.0 == subscription }.map(\.1)
     }
+}
+
+extension PollRequest {
+    /// A page of a sweep.
+    var isListing: Bool { if case .listPage = self { true } else { false } }
+    /// A read of a run.
+    var isRunRead: Bool { if case .readRun = self { true } else { false } }
 }

@@ -301,12 +301,8 @@ struct PollCoreTests {
                                   Fixture.listing([Fixture.run(Fixture.runA, "running")])), at: 0.5)
         // Before the next sweep, 100 other runs of the team change after run A completed (at 09:30:30): the sweep's
         // one page holds only them.
-        var sweep: PollRequest?
         var now = 1.0
-        while sweep == nil, now < 30 {
-            sweep = script.step(.tick, at: now).sent.first { if case .listPage = $0 { true } else { false } }
-            now += 0.25
-        }
+        let sweep = script.tick(until: \.isListing, from: &now)
         guard let listing = sweep else {
             Issue.record("no second sweep came")
             return
@@ -329,17 +325,9 @@ struct PollCoreTests {
         _ = script.step(.answered(.listPage(ticket: 1, offset: 0),
                                   Fixture.listing([Fixture.run(Fixture.runA, "waiting")])), at: 0.5)
         // A run waiting for a person is read for its request (its messages wait for their fetch).
-        var read: PollRequest?
         var now = 0.75
-        while read == nil, now < 30 {
-            read = script.step(.tick, at: now).sent.first { if case .readRun = $0 { true } else { false } }
-            now += 0.25
-        }
-        var sweep: PollRequest?
-        while sweep == nil, now < 60 {
-            sweep = script.step(.tick, at: now).sent.first { if case .listPage = $0 { true } else { false } }
-            now += 0.25
-        }
+        let read = script.tick(until: \.isRunRead, from: &now)
+        let sweep = script.tick(until: \.isListing, from: &now)
         guard let read, let sweep else {
             Issue.record("no read or no second sweep")
             return
@@ -365,12 +353,8 @@ struct PollCoreTests {
         #expect(script.step(.tick, at: 0.75).sent == [fetch])
         // A message resumes the run (Duvo resumes a completed run) while the fetch waits its turn; the next sweep
         // lists it running again.
-        var sweep: PollRequest?
         var now = 1.0
-        while sweep == nil, now < 30 {
-            sweep = script.step(.tick, at: now).sent.first { if case .listPage = $0 { true } else { false } }
-            now += 0.25
-        }
+        let sweep = script.tick(until: \.isListing, from: &now)
         guard let listing = sweep else {
             Issue.record("no sweep came")
             return
