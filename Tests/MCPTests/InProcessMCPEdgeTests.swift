@@ -262,6 +262,23 @@ struct InProcessMCPEdgeTests {
         _ = try await MCP.tool(bridge, "duvo_stop_run", ["run_id": .string(runID)])
     }
 
+    @Test("2025: a form left open while the run is stopped elsewhere is withdrawn, and the wait reports the stop")
+    func formWithdrawnWhenTheRunMovesOn() async throws {
+        let (bridge, _) = try await Self.session(elicitation: true)
+        let started = try await MCP.tool(bridge, "duvo_start_run",
+                                         ["agent_id": .string(try bridge.agentID("approval"))])
+        let runID = try #require(started["structuredContent"]?["run"]?["id"]?.stringValue)
+        async let waited = MCP.tool(bridge, "duvo_wait_for_run", ["run_id": .string(runID), "timeout_s": 40])
+        let ask = try await bridge.frame(timeout: 60) { $0["method"] == "elicitation/create" && $0["id"] != nil }
+        // Nobody answers the form; the run is stopped meanwhile (another client, the CLI, Duvo's UI).
+        _ = try await bridge.call("runs/stop", ["run_id": .string(runID)])
+        let result = try await waited["structuredContent"]
+        #expect(result?["status"] == "stopped", "\(result ?? .null)")
+        #expect(result?["finished"] == true)
+        let withdrawn = bridge.frames.first { $0["method"] == "notifications/cancelled" }
+        #expect(withdrawn?["params"]?["requestId"] == ask["id"], "the open form is withdrawn")
+    }
+
     /// A 2026 approval run and its first `input_required` round: (bridge, run id, the round).
     static func firstRound() async throws -> (InProcessBridge, String, JSONValue) {
         let bridge = try InProcessBridge()

@@ -33,6 +33,9 @@ struct RunWaitTool: Sendable {
         case notAsked(WaitReport.PersonReason)
         /// A 2026 client must show the form itself and call again (`input_required`).
         case askClient(HumanElicitation)
+        /// The run moved on while the form was open (it ended, or the request was answered elsewhere): the form was
+        /// withdrawn, and the run is read again.
+        case movedOn
     }
 
     /// Waits and reports, or (2026) answers `input_required` with the form a person must fill in.
@@ -103,6 +106,9 @@ struct RunWaitTool: Sendable {
                         return report(.person(reason))
                     case .askClient(let form):
                         return report(.askClient(form))
+                    case .movedOn:
+                        snapshot = try await read(runID)
+                        continue
                     }
                 }
                 if answered.isEmpty { return report(.message) }
@@ -168,12 +174,8 @@ struct RunWaitTool: Sendable {
         await environment.log.send(.notice, "run \(runID) waits for a person (\"\(title)\"); asking the user")
         let reply: JSONValue
         do {
-            reply = try await environment.context.connection.sendRequest(
-                "elicitation/create", params: form.params, timeout: options.formPatience
-            ) { id in
-                .notification(method: "notifications/cancelled",
-                              params: ["requestId": id.json, "reason": "the wait for the run ended"])
-            }
+            guard let answer = try await formOrMove(form, pending: pending, runID: runID) else { return .movedOn }
+            reply = answer
         } catch let error as RPCError {
             return .notAsked(.failed("the client answered: \(error.message)"))
         } catch is RPCRequestTimedOut {
@@ -181,6 +183,47 @@ struct RunWaitTool: Sendable {
             return .notAsked(.failed("nobody answered the form within \(patience), so it was withdrawn"))
         }
         return try await apply(reply, form: form, title: title, runID: runID)
+    }
+
+    /// The client's answer to `form`, or nil when the run moves on first (it ends, or `pending` is answered
+    /// elsewhere): then the form is withdrawn with `notifications/cancelled`, as it is when the wait is cancelled.
+    private func formOrMove(_ form: HumanElicitation, pending: HumanRequest, runID: String) async throws -> JSONValue? {
+        let connection = environment.context.connection
+        let patience = options.formPatience
+        return try await withThrowingTaskGroup(of: JSONValue?.self) { group in
+            group.addTask {
+                try await connection.sendRequest("elicitation/create", params: form.params, timeout: patience) { id in
+                    .notification(method: "notifications/cancelled",
+                                  params: ["requestId": id.json, "reason": "the wait for the run ended"])
+                }
+            }
+            group.addTask {
+                try await movesOn(from: pending, runID: runID)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+
+    /// Returns once the run no longer waits for `pending`: it left `waiting`, or waits for another request.
+    private func movesOn(from pending: HumanRequest, runID: String) async throws {
+        let subscription = try await environment.run { operations throws(RunOperationError) in
+            try await operations.follow(try RunID.checked(runID), messages: false, verify: false)
+        }
+        // Ends when the run moves on, or (cancelled: the form was answered first) when the stream does.
+        events: for await event in subscription.events {
+            switch event {
+            case .status(let status, _, _, let now) where !status.needsAttention || now?.id != pending.id:
+                break events
+            case .ended:
+                break events
+            default:
+                continue
+            }
+        }
+        await bridge.operations.unfollow(subscription.id)
+        try Task.checkCancellation()
     }
 
     /// Acts on what the person did with the form (an `ElicitResult`): posts an accepted answer to Duvo. An accepted
