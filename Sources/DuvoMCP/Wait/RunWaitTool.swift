@@ -46,11 +46,9 @@ struct RunWaitTool: Sendable {
             throw RPCError.invalidParams("'timeout_s' must be more than 0 seconds", field: "timeout_s")
         }
         var seconds = min(args.timeoutS ?? options.maxWaitSeconds, options.maxWaitSeconds)
-        // A client that cancelled a wait in its 2025 session showed how long it waits for a tool: answer well before
-        // that, so that the model reads "call again" instead of a timeout error. (A 2026 request carries no session:
-        // nothing one request did shortens another.)
-        let inSession = environment.modern == nil
-        if inSession, let cap = environment.session.waitCap { seconds = min(seconds, cap) }
+        // A client that cancelled a wait showed how long it waits for a tool: answer well before that, so that the
+        // model reads "call again" instead of a timeout error.
+        if let cap = environment.session.waitCap { seconds = min(seconds, cap) }
         let started = ContinuousClock.now
         let progress = progressToken.map {
             WaitProgress(token: $0, runID: args.runID, connection: environment.context.connection,
@@ -69,7 +67,7 @@ struct RunWaitTool: Sendable {
         } onCancel: {
             // Runs as the connection takes the client's cancel in, before it reads the next request: a wait the
             // client sends right after already keeps to the patience learnt here.
-            if inSession { Self.learnPatience(waited: ContinuousClock.now - started, session: session, logger: logger) }
+            Self.learnPatience(waited: ContinuousClock.now - started, session: session, logger: logger)
         }
         if case .askClient(let form) = report.ending, let round {
             return .inputRequired(round.inputRequired(form))
