@@ -20,6 +20,30 @@ struct CLIPromptTests {
         #expect(result.stdout.hasSuffix("completed.\n"), "\(result)")
     }
 
+    @Test("with another process on the key (sweeps watch the run), the messages before a request are printed before the person is asked")
+    func messagesBeforeTheQuestion() async throws {
+        let cli = try await CLIHarness.simulated()
+        // Another command on the same key and runtime directory: this process's follow then rides team-wide sweeps,
+        // which can tell a run waits for a person before its messages are fetched.
+        let slowID = try await cli.start("slow")
+        let watching = cli.background(["runs", "watch", slowID])
+        defer { watching.task.cancel() }
+        try await Task.sleep(for: .milliseconds(500))
+        let terminal = CapturedStreams(terminal: true)
+        let follow = cli.background(["runs", "start", "--agent", try SimAgents.id("approval"), "--follow"],
+                                    environment: ["NO_COLOR": "1"], streams: terminal)
+        try await follow.waitForOutput("Approve? [y]es / [n]o")
+        let shown = terminal.stdout
+        let prompt = try #require(shown.range(of: "Approve?"))
+        #expect(shown[..<prompt.lowerBound].contains("I prepared the weekly sales report."),
+                "the message that led to the request comes first: \(shown)")
+        terminal.type("y")
+        let result = await follow.finish()
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.components(separatedBy: "I prepared the weekly sales report.").count == 2,
+                "printed once: \(result)")
+    }
+
     @Test("questions are asked one by one: a number picks an option, several numbers a multi-select answer")
     func questions() async throws {
         let cli = try await CLIHarness.simulated()

@@ -1,11 +1,14 @@
 import DuvoAPI
 import JSONCore
+import RunWatching
 
 /// Follows one run until it ends, printing each message once and in order (from a starting position), then its
 /// outcome: the engine behind `start --follow` and `messages --follow`.
 ///
-/// It rides the process's ``PollScheduler``, so it polls as gently as every other follow and wait; the scheduler
-/// watches this one run with per-run polls, so every message is printed before the terminal status.
+/// It rides the process's ``PollScheduler``, so it polls as gently as every other follow and wait. Under team-wide
+/// sweeps a status may come before the messages that led to it; a person is asked about a request only after those
+/// messages are printed, so before a request is shown the messages not printed yet are read and printed (and skipped
+/// when the follow brings them).
 struct RunFollower {
     /// The command's invocation (console, client, scheduler).
     let invocation: Invocation
@@ -33,9 +36,12 @@ struct RunFollower {
         let simulator = try await invocation.watchSharedSimulator { await operations.unfollow(subscription.id) }
         defer { simulator?.cancel() }
         var lastStatus: String?
+        var next = offset
         for await event in subscription.events {
             switch event {
             case .message(let index, let message):
+                guard index >= next else { continue }  // printed already, before a request
+                next = index + 1
                 await printer.message(index: index, message: message)
             case .stalled(let error):
                 invocation.console.diagnostic("run \(runID): waiting for Duvo (\(error.message)); still trying")
@@ -43,6 +49,7 @@ struct RunFollower {
                 invocation.console.diagnostic("run \(runID): Duvo answers again")
             case .status(let status, let previous, _, let pending):
                 lastStatus = status.rawValue
+                if pending != nil { next = await printMessages(from: next, operations: operations, printer: printer) }
                 await printer.status(status, previous: previous, pendingHumanRequest: pending)
             case .ended(let endStatus, let reason, let error):
                 let status = endStatus?.rawValue
@@ -69,5 +76,20 @@ struct RunFollower {
         await operations.unfollow(subscription.id)
         await printer.failed(status: lastStatus, message: "interrupted")
         throw CancellationError()
+    }
+
+    /// Reads and prints the messages from position `next` on; returns the position after the last one printed. A
+    /// read that fails prints nothing: the follow brings those messages later.
+    private func printMessages(from next: Int, operations: RunOperations, printer: any FollowPrinter) async -> Int {
+        let page: MessagePage
+        do {
+            page = try await operations.messages(RunID(unchecked: runID), offset: next, all: true)
+        } catch {
+            return next
+        }
+        for (position, message) in page.messages.enumerated() {
+            await printer.message(index: next + position, message: message)
+        }
+        return next + page.messages.count
     }
 }
