@@ -397,6 +397,27 @@ struct InProcessMCPEdgeTests {
         ])
     }
 
+    @Test("subscriptions/listen follows a task named twice (in either case) once, and tells each state of it once")
+    func listenTellsEachStateOnce() async throws {
+        let bridge = try InProcessBridge()
+        let taskID = try await Self.startTask(bridge, "echo")
+        bridge.send(["jsonrpc": "2.0", "id": "listen", "method": "subscriptions/listen", "params": [
+            "notifications": ["taskIds": [.string(taskID), .string(taskID), .string(taskID.uppercased())]],
+            "_meta": MCP.meta(tasks: true),
+        ]])
+        _ = try await bridge.frame(timeout: 60) {
+            $0["method"] == "notifications/tasks" && $0["params"]?["status"] == "completed"
+        }
+        try await Task.sleep(for: .milliseconds(300))  // anything more the stream would send
+        let told = bridge.frames.filter { $0["method"] == "notifications/tasks" }.compactMap { $0["params"] }
+        #expect(told.filter { $0["status"] == "completed" }.count == 1, "\(told)")
+        for (earlier, later) in zip(told, told.dropFirst()) {
+            #expect(earlier["status"] != later["status"] || earlier["statusMessage"] != later["statusMessage"],
+                    "the same state told twice: \(later)")
+        }
+        bridge.notify("notifications/cancelled", ["requestId": "listen"])
+    }
+
     @Test("subscriptions/listen follows at most 100 tasks per stream: 101 ids are -32602 and nothing is followed")
     func tooManyTasks() async throws {
         let bridge = try InProcessBridge()

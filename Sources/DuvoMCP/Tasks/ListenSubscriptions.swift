@@ -45,8 +45,10 @@ struct TaskListener: Sendable {
         await context.connection.notify("notifications/subscriptions/acknowledged",
                                         params: ["_meta": meta, "notifications": honoured])
         await withTaskGroup(of: Void.self) { group in
-            // A task id is a run id: anything else is no task of this server, and has nothing to forward.
-            for id in ids where RunID(id) != nil {
+            // A task id is a run id: anything else is no task of this server, and has nothing to forward. An id
+            // named twice (in either case) is followed once.
+            var named = Set<String>()
+            for id in ids where RunID(id) != nil && named.insert(id.lowercased()).inserted {
                 group.addTask {
                     await forward(id, capabilities: modern.capabilities, meta: meta, connection: context.connection)
                 }
@@ -74,10 +76,15 @@ struct TaskListener: Sendable {
         } catch {
             return
         }
+        // The task as last told: a run going from pending to starting to running is one `working` task, told once.
+        var told: [JSONValue?] = []
         for await event in subscription.events {
             switch event {
             case .status(_, _, let run, let pending):
                 var task = await board.task(run: run, pending: pending, capabilities: capabilities).detailed
+                let telling = [task["status"], task["statusMessage"], task["inputRequests"], task["result"]]
+                guard telling != told else { continue }
+                told = telling
                 task["_meta"] = meta
                 await connection.notify("notifications/tasks", params: task)
             case .ended:
