@@ -57,6 +57,17 @@ struct CoreScript {
         return true
     }
 
+    /// A core sweeping from one run: `runID` followed (with its messages) from 0, its first sweep answered at 0.5 s
+    /// listing it with `status`.
+    static func swept(_ runID: String, _ status: RunStatus) -> CoreScript {
+        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
+        _ = script.subscribe(1, to: runID, at: 0)
+        _ = script.step(.tick, at: 0)
+        _ = script.step(.answered(.listPage(ticket: 1, offset: 0), Fixture.listing([Fixture.run(runID, status)])),
+                        at: 0.5)
+        return script
+    }
+
     /// Ticks every 0.25 s from `now` (which moves on) until the core sends a request `matching`, for 60 s at most.
     mutating func tick(until matching: (PollRequest) -> Bool, from now: inout Double) -> PollRequest? {
         let end = now + 60

@@ -277,11 +277,7 @@ struct PollCoreTests {
 
     @Test("under sweeps a terminal status may come before the last messages; the follow ends after them")
     func endsAfterLastFetch() {
-        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
-        _ = script.subscribe(1, to: Fixture.runA, at: 0)
-        _ = script.step(.tick, at: 0)
-        _ = script.step(.answered(.listPage(ticket: 1, offset: 0),
-                                  Fixture.listing([Fixture.run(Fixture.runA, "completed")])), at: 0.5)
+        var script = CoreScript.swept(Fixture.runA, "completed")
         _ = script.step(.tick, at: 0.75)
         let fetched = script.step(.answered(.readMessages(ticket: 2, runID: Fixture.runA, from: 0, limit: 100,
                                                           priority: .background),
@@ -319,11 +315,7 @@ struct PollCoreTests {
 
     @Test("a read sent before a sweep and answered after it, in the same second as the end the sweep saw, does not take that end back")
     func endNotTakenBackInItsSecond() {
-        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
-        _ = script.subscribe(1, to: Fixture.runA, at: 0)
-        _ = script.step(.tick, at: 0)
-        _ = script.step(.answered(.listPage(ticket: 1, offset: 0),
-                                  Fixture.listing([Fixture.run(Fixture.runA, "waiting")])), at: 0.5)
+        var script = CoreScript.swept(Fixture.runA, "waiting")
         // A run waiting for a person is read for its request (its messages wait for their fetch).
         var now = 0.75
         let read = script.tick(until: \.isRunRead, from: &now)
@@ -344,11 +336,7 @@ struct PollCoreTests {
 
     @Test("under sweeps a run resumed while its last messages are fetched does not end when that fetch does")
     func resumedDuringLastFetch() {
-        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
-        _ = script.subscribe(1, to: Fixture.runA, at: 0)
-        _ = script.step(.tick, at: 0)
-        _ = script.step(.answered(.listPage(ticket: 1, offset: 0),
-                                  Fixture.listing([Fixture.run(Fixture.runA, "completed")])), at: 0.5)
+        var script = CoreScript.swept(Fixture.runA, "completed")
         let fetch = PollRequest.readMessages(ticket: 2, runID: Fixture.runA, from: 0, limit: 100, priority: .background)
         #expect(script.step(.tick, at: 0.75).sent == [fetch])
         // A message resumes the run (Duvo resumes a completed run) while the fetch waits its turn; the next sweep
@@ -370,11 +358,7 @@ struct PollCoreTests {
 
     @Test("messages fetched before their second was over are fetched once more after it; the answer's Date saying it was over spares that", arguments: [false, true])
     func confirmingFetch(secondWasOver: Bool) {
-        var script = CoreScript(canListRuns: true, sweepThreshold: 1)
-        _ = script.subscribe(1, to: Fixture.runA, at: 0)
-        _ = script.step(.tick, at: 0)
-        _ = script.step(.answered(.listPage(ticket: 1, offset: 0),
-                                  Fixture.listing([Fixture.run(Fixture.runA, "running")])), at: 0.5)
+        var script = CoreScript.swept(Fixture.runA, "running")
         _ = script.step(.tick, at: 0.5)
         let date = Fixture.updatedAt + (secondWasOver ? 1 : 0)
         _ = script.step(.answered(.readMessages(ticket: 2, runID: Fixture.runA, from: 0, limit: 100,
