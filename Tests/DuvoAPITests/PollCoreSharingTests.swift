@@ -86,6 +86,19 @@ struct PollCoreSharingTests {
             == [.readRun(ticket: 1, runID: Fixture.runB, priority: .status)])
     }
 
+    @Test("a publication older than the listing memory (its leader gone) is not taken in: a new follow gets no stale first status from it")
+    func stalePublicationIgnored() {
+        var script = CoreScript.withoutLease()
+        // Left 10 minutes ago by a leader that has stopped since; run B has failed meanwhile.
+        let stale = Fixture.snapshot(sequence: 1, runs: [Fixture.run(Fixture.runB, "running")],
+                                     highWater: Fixture.updatedAt, takenAt: Fixture.wall(-600))
+        _ = script.step(.publicationsRead(stale, wallNow: Fixture.wall(1)), at: 1)
+        #expect(!script.core.wasListed(Fixture.runB))
+        let followed = script.subscribe(2, to: Fixture.runB, at: 1.5)
+        #expect(!followed.events(for: 2).contains { if case .status = $0 { true } else { false } },
+                "no status from a listing ten minutes old: \(followed.events(for: 2))")
+    }
+
     @Test("a process that learns others spend its key sweeps from its first run; alone, or with sweeps not shared, it polls its runs", arguments: [true, false])
     func othersOnKeyStartSweeps(shared: Bool) {
         var script = CoreScript(canListRuns: true, sharedSweeps: shared)

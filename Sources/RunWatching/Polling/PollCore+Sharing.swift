@@ -87,7 +87,9 @@ extension PollCore {
     }
 
     /// Takes in the latest publication: the listings not yet taken in, as a sweep of this process's own.
-    /// Standing by (too few runs for sweeps), only a publication made within a lease's lifetime (a leader is at work).
+    /// Standing by (too few runs for sweeps), only a publication made within a lease's lifetime (a leader is at work);
+    /// otherwise one made within the listing memory: an older one was left by a leader gone since, and what it lists
+    /// would stand for the current state of runs that have changed since.
     mutating func takePublications(_ snapshot: SweepSnapshot?, wallNow: Double, now: Double,
                                    effects: inout [PollEffect]) {
         guard var sharing else { return }
@@ -96,7 +98,8 @@ extension PollCore {
             // it could overflow, so it is not taken in.
             effects.append(.log(.debug, "sweep coordination: a publication numbered \(snapshot.sequence) is ignored"))
         } else if let snapshot, snapshot.sequence > (sharing.lastSequence ?? Int.min),
-           sharing.role != .standingBy || wallNow - snapshot.takenAt <= SweepSharing.leaseLifetime {
+           wallNow - snapshot.takenAt <= (sharing.role == .standingBy ? SweepSharing.leaseLifetime
+                                                                      : tuning.listingMemory) {
             let entries = snapshot.payload["sweeps"]?.arrayValue ?? []
             let last = sharing.lastSequence
             let fresh = entries.filter { ($0["sequence"]?.intValue ?? Int.min) > (last ?? Int.min) }
