@@ -78,7 +78,8 @@ public final class DuvoClient: Sendable {
             headers["Content-Type"] = "application/json"
         }
         var attempt = CallAttempts(request: request, policy: configuration.retry,
-                                   deadline: configuration.requestTimeout, clock: clock)
+                                   deadline: min(configuration.requestTimeout, request.within ?? .infinity),
+                                   clock: clock)
         while true {
             let queued = clock.now()
             do {
