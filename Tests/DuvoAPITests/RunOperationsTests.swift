@@ -76,25 +76,6 @@ struct RunOperationsTests {
         #expect(transport.sentCount == 0)
     }
 
-    @Test("a wait's first read keeps to the wait's time when that is shorter than the call's own deadline")
-    func waitsFirstReadKeepsTheWaitsTime() async throws {
-        // Duvo does not answer; the call's own deadline (DUVO_TIMEOUT) is 30 s, the wait's 5 s.
-        let clock = ManualClock()
-        let transport = ScriptedTransport([.stall], clock: clock)
-        let client = DuvoClient.scripted(transport, clock: clock)
-        let scheduler = PollScheduler(client: client, coordination: .off, logger: Logger(label: "test", level: .error))
-        let operations = RunOperations(client: client, scheduler: scheduler)
-        let runID = try RunID.checked(Self.runID)
-        let error = await Self.failure { () async throws(RunOperationError) in
-            try await operations.wait(runID, timeout: 5)
-        }
-        #expect(transport.timeouts == [5], "the read was given the wait's 5 s, not 30")
-        guard case .duvo(.timeout)? = error else {
-            Issue.record("expected a timeout, got \(String(describing: error))")
-            return
-        }
-    }
-
     @Test("an answer that does not fit the pending request is refused with the request, and nothing is posted")
     func respondChecksThePendingRequest() async throws {
         let read = #"{"run":{"id":"\#(Self.runID)","status":"waiting"},"pending_human_request":"#

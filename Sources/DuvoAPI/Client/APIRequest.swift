@@ -18,9 +18,6 @@ package struct APIRequest: Sendable {
     package var isIdempotent: Bool
     /// A short name of the operation for errors and logs, e.g. `get run`.
     package var operation: String
-    /// A deadline for this call shorter than the configured one (``DuvoConfiguration/requestTimeout``), in seconds:
-    /// a wait's own time left, say.
-    package var within: Double?
 
     /// A request; GETs are idempotent unless stated otherwise.
     package init(_ method: Method, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,

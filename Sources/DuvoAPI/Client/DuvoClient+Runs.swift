@@ -56,16 +56,7 @@ extension DuvoClient {
     package func getRun(_ runID: String, priority: RateBudget.Priority = .interactive)
         async throws(DuvoAPIError) -> RunRead
     {
-        try await getRun(runID, priority: priority, within: nil)
-    }
-
-    /// Reads a run within `seconds` at most (when shorter than the configured deadline).
-    package func getRun(_ runID: String, priority: RateBudget.Priority, within seconds: Double?)
-        async throws(DuvoAPIError) -> RunRead
-    {
-        var request = APIRequest(.get, runPath(runID), operation: "get run")
-        request.within = seconds
-        return try await send(request, as: RunRead.self, priority: priority)
+        try await send(APIRequest(.get, runPath(runID), operation: "get run"), as: RunRead.self, priority: priority)
     }
 
     /// Reads one page of a run's messages: `GET /runs/{id}/messages?limit&offset`.

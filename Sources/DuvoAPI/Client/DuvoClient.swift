@@ -78,8 +78,7 @@ public final class DuvoClient: Sendable {
             headers["Content-Type"] = "application/json"
         }
         var attempt = CallAttempts(request: request, policy: configuration.retry,
-                                   deadline: min(configuration.requestTimeout, request.within ?? .infinity),
-                                   clock: clock)
+                                   deadline: configuration.requestTimeout, clock: clock)
         while true {
             let queued = clock.now()
             do {

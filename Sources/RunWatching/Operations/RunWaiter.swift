@@ -101,8 +101,7 @@ extension PollScheduler {
         var failures = 0
         while true {
             do {
-                // The call keeps to the wait's time, which may end before the call's own deadline.
-                return try await transport.getRun(runID, priority: .interactive, within: max(0.001, deadline - now()))
+                return try await transport.getRun(runID, priority: .interactive)
             } catch {
                 if PollCore.isFinal(error) || error == .cancelled { throw error }
                 failures += 1

@@ -14,9 +14,6 @@ package protocol PollTransport: Sendable {
     var rateLimitPerMinute: Int { get }
     /// Reads a run and its pending human request.
     func getRun(_ runID: String, priority: RateBudget.Priority) async throws(DuvoAPIError) -> RunRead
-    /// Reads a run and its pending human request within `seconds` at most (a wait's time left).
-    func getRun(_ runID: String, priority: RateBudget.Priority, within seconds: Double?)
-        async throws(DuvoAPIError) -> RunRead
     /// Reads one page of a run's messages, with the server's clock when it answered.
     func datedMessages(_ runID: String, limit: Int?, offset: Int?, priority: RateBudget.Priority)
         async throws(DuvoAPIError) -> DatedMessagePage
@@ -26,15 +23,6 @@ package protocol PollTransport: Sendable {
     /// Whether other processes sent requests with this key within the last minute (a budget shared with them shows
     /// it), so that sweeps shared with them are worth starting from the first followed run.
     func othersUseKey() async -> Bool
-}
-
-extension PollTransport {
-    /// A transport without deadlines of its own reads as it always does.
-    package func getRun(_ runID: String, priority: RateBudget.Priority, within seconds: Double?)
-        async throws(DuvoAPIError) -> RunRead
-    {
-        try await getRun(runID, priority: priority)
-    }
 }
 
 extension DuvoClient: PollTransport {
