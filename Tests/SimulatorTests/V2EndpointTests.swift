@@ -201,6 +201,17 @@ struct AuthTests {
         #expect(wrong.json["error"] == "method_not_allowed")
         #expect(wrong.headers["allow"] == "POST")
     }
+
+    @Test("HEAD is answered as GET without the body, its length announced, as hosted HTTP APIs answer it")
+    func head() async throws {
+        let sim = try SimulatorHarness(speed: 1)
+        let get = try await sim.send("GET", "/v2/teams/local-team/runs")
+        let head = try await sim.send("HEAD", "/v2/teams/local-team/runs")
+        #expect(head.status == 200)
+        #expect(head.text.isEmpty)
+        #expect(head.headers["content-length"] == get.headers["content-length"])
+        #expect(try await sim.send("HEAD", "/v1/runs").status == 405, "POST only: no GET to stand for")
+    }
 }
 
 @Suite("Rate limiting")

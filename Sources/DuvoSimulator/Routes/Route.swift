@@ -51,7 +51,8 @@ struct RequestContext: Sendable {
     var query: QueryParameters { QueryParameters(request: request) }
 }
 
-/// Picks the route for a request: 404 for unknown paths, 405 with `Allow` for a known path and another method.
+/// Picks the route for a request: 404 for unknown paths, 405 with `Allow` for a known path and another method. `HEAD`
+/// is answered as `GET`, as hosted HTTP APIs answer it (the server leaves the body out and keeps its length).
 struct Router: Sendable {
     let routes: [Route]
 
@@ -60,7 +61,7 @@ struct Router: Sendable {
         var allowed: [String] = []
         for route in routes {
             guard let parameters = route.match(segments) else { continue }
-            guard route.method == request.method else {
+            guard route.method == request.method || (request.method == "HEAD" && route.method == "GET") else {
                 allowed.append(route.method)
                 continue
             }
