@@ -159,7 +159,7 @@ package final class InProcessBridge: RPCPeer {
     }
 
     /// Why the server stopped, or nil when it has not within `timeout` seconds.
-    package func stopped(timeout: Double = 10) async -> RPCConnection.StopReason? {
+    package func stopped(timeout: Double = 30) async -> RPCConnection.StopReason? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let reason = stopReason.withLock({ $0 }) { return reason }

@@ -41,7 +41,7 @@ public final class PipeReader: Sendable {
 
     /// Waits until end of file (or `timeout` seconds); returns whether it was reached.
     @discardableResult
-    public func waitForEnd(timeout: Double = 10) -> Bool {
+    public func waitForEnd(timeout: Double = 30) -> Bool {
         if finished.withLock({ $0 }) { return true }
         return done.wait(timeout: .now() + timeout) == .success
     }

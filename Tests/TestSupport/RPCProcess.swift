@@ -87,7 +87,7 @@ public final class RPCProcess: RPCPeer {
     }
 
     /// Waits for the child to exit and returns its status, or nil after `timeout` seconds (then kills it).
-    public func waitForExit(timeout: Double = 10) async -> Int32? {
+    public func waitForExit(timeout: Double = 30) async -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.withLock({ $0.isRunning }) {
             if Date() > deadline {

@@ -22,7 +22,7 @@ public final class StreamCollector<Element: Sendable>: Sendable {
     /// Waits until at least `count` elements arrived, or `seconds` passed.
     /// - Returns: what arrived by then.
     @discardableResult
-    public func wait(for count: Int, within seconds: Double = 10) async -> [Element] {
+    public func wait(for count: Int, within seconds: Double = 30) async -> [Element] {
         let deadline = Date().addingTimeInterval(seconds)
         while elements.withLock({ $0.count }) < count, Date() < deadline {
             try? await Task.sleep(nanoseconds: 20_000_000)

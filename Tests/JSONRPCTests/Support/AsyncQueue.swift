@@ -22,7 +22,7 @@ final class AsyncQueue<Element: Sendable>: Sendable {
     }
 
     /// The next element, waiting at most `seconds`; `nil` when none came in time.
-    func next(within seconds: Double = 10) async -> Element? {
+    func next(within seconds: Double = 30) async -> Element? {
         await withDeadline(seconds) { await self.take() }
     }
 

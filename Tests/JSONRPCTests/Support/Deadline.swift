@@ -3,7 +3,7 @@ import Synchronization
 /// Runs `operation`, giving up after `seconds` so that a bug makes a test fail instead of hang.
 ///
 /// This bounds a wait; it never asserts how long anything took. On time-out the operation is left running.
-func withDeadline<T: Sendable>(_ seconds: Double = 10, _ operation: @escaping @Sendable () async -> T) async -> T? {
+func withDeadline<T: Sendable>(_ seconds: Double = 30, _ operation: @escaping @Sendable () async -> T) async -> T? {
     let outcome = FirstOutcome<T>()
     return await withCheckedContinuation { continuation in
         outcome.wait(with: continuation)
