@@ -168,7 +168,7 @@ extension Platform {
         var value: [SocketAddress]? { found.withLock { $0 } }
     }
 
-    /// Why ``connect(host:port:timeout:)`` failed, for people.
+    /// Why ``connect(host:port:timeout:resolver:)`` failed, for people.
     package struct ConnectFailure: Error, Sendable {
         package let reason: String
     }

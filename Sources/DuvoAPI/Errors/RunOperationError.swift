@@ -27,3 +27,10 @@ extension RunID {
         }
     }
 }
+
+extension RunOperationError {
+    /// What every front door says of ``tooManyFollows(limit:)``.
+    package static func tooManyFollowsMessage(limit: Int) -> String {
+        "this process follows \(limit) runs already, the most at once"
+    }
+}

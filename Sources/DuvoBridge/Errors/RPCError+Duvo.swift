@@ -11,8 +11,8 @@ extension RPCError {
         case .internal(let message): self = .internalError(message)
         case .tooManyFollows(let limit):
             self.init(code: .tooManyFollows,
-                      message: "Too many follows: this process follows \(limit) runs already, the most at once; end "
-                        + "some with runs/unfollow (or wait for their runs to end)",
+                      message: "Too many follows: \(RunOperationError.tooManyFollowsMessage(limit: limit)); end some "
+                        + "with runs/unfollow (or wait for their runs to end)",
                       data: ["limit": .int(limit)])
         case .duvo(let error): self.init(code: Self.code(for: error), message: error.message, data: Self.data(for: error))
         }

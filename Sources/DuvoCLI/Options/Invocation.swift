@@ -74,7 +74,7 @@ final class Invocation: Sendable {
         case .doesNotFit(let mismatch, _):
             return CLIFailure(mismatch.message, exitCode: .refused)
         case .tooManyFollows(let limit):
-            return CLIFailure("this process follows \(limit) runs already, the most at once", exitCode: .refused)
+            return CLIFailure(RunOperationError.tooManyFollowsMessage(limit: limit), exitCode: .refused)
         }
     }
 

@@ -59,7 +59,7 @@ struct HumanRequestPrompt: Sendable {
             case .invalidParameter(let message, _):
                 console.error(message)
             case .tooManyFollows(let limit):
-                console.error("this process follows \(limit) runs already, the most at once")
+                console.error(RunOperationError.tooManyFollowsMessage(limit: limit))
             }
             return left(runID)
         }
